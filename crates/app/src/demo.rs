@@ -1,0 +1,59 @@
+//! Demo data: Beijing's organisation and one account per role, for a first look.
+
+use jiujinan_domain::org::UnitCode;
+use serde::Serialize;
+
+use crate::org::OrgFiles;
+use crate::users::{CreateUser, cli_actor};
+use crate::{App, AppError};
+
+/// The password of every demo account. Demo databases are not for production.
+pub const DEMO_PASSWORD: &str = "Jiujinan@2026";
+
+/// A demo account as printed by `serve --demo`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub role: &'static str,
+    pub unit: &'static str,
+}
+
+/// One account per role, around 朝阳区建外街道 so that the roles see each other's work.
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { username: "admin", display_name: "系统管理员", role: "admin", unit: "11:mz" },
+    DemoAccount { username: "supervisor", display_name: "市民政局督导员", role: "city_supervisor", unit: "11:mz" },
+    DemoAccount { username: "auditor", display_name: "市民政局审计员", role: "auditor", unit: "11:mz" },
+    DemoAccount { username: "cy_approver", display_name: "朝阳区民政局审批员", role: "district_approver", unit: "110105:mz" },
+    DemoAccount { username: "cy_health", display_name: "朝阳区卫健委经办人", role: "department_handler", unit: "110105:wj" },
+    DemoAccount { username: "cy_relief", display_name: "朝阳区救助站工作人员", role: "relief_station_staff", unit: "110105:jzz" },
+    DemoAccount { username: "jw_reviewer", display_name: "建外街道审核员", role: "street_reviewer", unit: "110105001:mz" },
+    DemoAccount { username: "jw_clerk", display_name: "建外街道窗口受理员", role: "window_clerk", unit: "110105001:mz" },
+    DemoAccount { username: "jw_community", display_name: "南郎家园社区工作者", role: "community_worker", unit: "110105001024" },
+];
+
+impl App {
+    /// Loads the organisation when the database has none, then creates the demo accounts
+    /// that do not exist yet. Safe to run on every start.
+    pub async fn load_demo(&self) -> Result<&'static [DemoAccount], AppError> {
+        let actor = cli_actor();
+        let city = UnitCode::parse("11")?;
+        if self.store.unit(&city).await?.is_none() {
+            self.import_org(&actor, &OrgFiles::embedded()).await?;
+        }
+        for a in DEMO_ACCOUNTS {
+            if self.store.user_by_username(a.username).await?.is_some() {
+                continue;
+            }
+            let req = CreateUser {
+                username: a.username.into(),
+                display_name: a.display_name.into(),
+                unit: a.unit.into(),
+                role: a.role.into(),
+                password: DEMO_PASSWORD.into(),
+            };
+            self.create_user(&actor, &req).await?;
+        }
+        Ok(DEMO_ACCOUNTS)
+    }
+}

@@ -1,0 +1,202 @@
+//! Errors of the use cases, each with a stable code and a zh-CN / English message.
+//!
+//! Error policy: input that breaks a rule, missing permissions and conflicts are expected
+//! outcomes with their own codes (4xx); store failures become `UNAVAILABLE` (503) or
+//! `INTERNAL` (500) and their details go to the log, never to the user. The web layer maps
+//! `status()` to HTTP once; the CLI prints `message(Lang::En)`.
+
+use jiujinan_domain::ValidationError;
+use jiujinan_store::StoreError;
+
+use crate::i18n::Lang;
+
+/// A use-case error.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input: {0}")]
+    Validation(ValidationError),
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("login temporarily locked")]
+    LoginLocked { retry_after_s: i64 },
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("username taken")]
+    UsernameTaken,
+    #[error("unknown unit")]
+    UnknownUnit,
+    #[error("role does not fit the unit")]
+    RoleUnitMismatch,
+    #[error("changed by someone else")]
+    StaleVersion,
+    #[error("CSRF check failed")]
+    CsrfFailed,
+    #[error("{file}:{line}: {reason}")]
+    ImportMalformed { file: String, line: u64, reason: String },
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(v) => v.code,
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::LoginLocked { .. } => "LOGIN_LOCKED",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::UsernameTaken => "USERNAME_TAKEN",
+            Self::UnknownUnit => "UNKNOWN_UNIT",
+            Self::RoleUnitMismatch => "ROLE_UNIT_MISMATCH",
+            Self::StaleVersion => "STALE_VERSION",
+            Self::CsrfFailed => "CSRF_FAILED",
+            Self::ImportMalformed { .. } => "IMPORT_MALFORMED",
+            Self::Unavailable(_) => "UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status this error means.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation(_) | Self::UnknownUnit | Self::RoleUnitMismatch | Self::ImportMalformed { .. } => 422,
+            Self::InvalidCredentials | Self::Unauthenticated => 401,
+            Self::LoginLocked { .. } => 429,
+            Self::Forbidden | Self::CsrfFailed => 403,
+            Self::NotFound => 404,
+            Self::UsernameTaken | Self::StaleVersion => 409,
+            Self::Unavailable(_) => 503,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    /// The offending field, for forms and the API's `fields` object.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Validation(v) => Some(v.field),
+            Self::UsernameTaken => Some("username"),
+            Self::UnknownUnit => Some("unit"),
+            Self::RoleUnitMismatch => Some("role"),
+            _ => None,
+        }
+    }
+
+    /// The message for users, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::ImportMalformed { file, line, reason } => match lang {
+                Lang::Zh => format!("导入文件格式错误：{file} 第 {line} 行：{reason}；未导入任何数据"),
+                Lang::En => format!("malformed import file {file}, line {line}: {reason}; nothing was imported"),
+            },
+            Self::LoginLocked { retry_after_s } => {
+                let minutes = (retry_after_s + 59) / 60;
+                match lang {
+                    Lang::Zh => format!("登录失败次数过多，请 {minutes} 分钟后再试"),
+                    Lang::En => format!("Too many failed sign-ins; try again in {minutes} minute(s)"),
+                }
+            }
+            _ => catalogue(self.code(), lang).to_owned(),
+        }
+    }
+}
+
+/// The message catalogue for stable codes.
+pub fn catalogue(code: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match code {
+        "INVALID_CREDENTIALS" => ("用户名或密码错误", "Wrong username or password"),
+        "UNAUTHENTICATED" => ("请先登录", "Please sign in"),
+        "FORBIDDEN" => ("您无权进行此操作", "You are not allowed to do this"),
+        "NOT_FOUND" => ("未找到，或不在您的管辖范围内", "Not found, or outside your jurisdiction"),
+        "USERNAME_TAKEN" => ("该用户名已被使用", "That username is already taken"),
+        "UNKNOWN_UNIT" => ("单位代码不存在，或不在您的管辖范围内", "Unknown unit code, or outside your jurisdiction"),
+        "ROLE_UNIT_MISMATCH" => ("该角色不能设在此单位", "That role does not belong in that unit"),
+        "STALE_VERSION" => ("数据已被他人修改，请刷新后重试", "Someone else changed this; reload and try again"),
+        "CSRF_FAILED" => ("请求来源校验失败，请刷新页面后重试", "Request verification failed; reload the page and try again"),
+        "UNAVAILABLE" => ("数据库暂不可用，请稍后再试", "The database is unavailable; try again shortly"),
+        "INTERNAL" => ("系统内部错误，已记录", "Internal error; it has been logged"),
+        "INVALID_DIVISION_CODE" => ("区划代码应为 2、6、9 或 12 位数字", "A division code has 2, 6, 9 or 12 digits"),
+        "INVALID_UNIT_CODE" => ("单位代码格式不正确（例如 110105 或 110105:mz）", "Malformed unit code (e.g. 110105 or 110105:mz)"),
+        "INVALID_LEVEL" => ("层级应为 city、district、street 或 community", "Level must be city, district, street or community"),
+        "UNKNOWN_ROLE" => ("未知角色", "Unknown role"),
+        "INVALID_USERNAME" => (
+            "用户名应为 3–32 位小写字母、数字或 _ . -，以字母或数字开头",
+            "A username has 3–32 lowercase letters, digits, _ . or -, starting with a letter or digit",
+        ),
+        "WEAK_PASSWORD" => (
+            "密码至少 10 位，且包含小写字母、大写字母、数字、符号中的三类",
+            "A password needs at least 10 characters from three of: lowercase, uppercase, digits, symbols",
+        ),
+        "INVALID_DISPLAY_NAME" => ("姓名不能为空且不超过 40 字", "A display name is 1–40 characters"),
+        "BAD_REQUEST" => ("请求格式不正确", "Malformed request"),
+        _ => ("操作失败", "The operation failed"),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+impl From<ValidationError> for AppError {
+    fn from(v: ValidationError) -> Self {
+        Self::Validation(v)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict("USERNAME_TAKEN") => Self::UsernameTaken,
+            StoreError::Conflict(_) => Self::StaleVersion,
+            StoreError::Unavailable(m) => Self::Unavailable(m),
+            StoreError::Database(sqlx_err) => {
+                tracing::error!(error = %sqlx_err, "database error");
+                Self::Internal(sqlx_err.to_string())
+            }
+            StoreError::Corrupt(m) => Self::Internal(m),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_both_messages() {
+        for code in [
+            "INVALID_CREDENTIALS",
+            "UNAUTHENTICATED",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "USERNAME_TAKEN",
+            "UNKNOWN_UNIT",
+            "ROLE_UNIT_MISMATCH",
+            "STALE_VERSION",
+            "CSRF_FAILED",
+            "UNAVAILABLE",
+            "INTERNAL",
+            "WEAK_PASSWORD",
+            "UNKNOWN_ROLE",
+        ] {
+            assert_ne!(catalogue(code, Lang::Zh), catalogue("?", Lang::Zh), "{code}");
+            assert_ne!(catalogue(code, Lang::En), catalogue("?", Lang::En), "{code}");
+        }
+    }
+
+    #[test]
+    fn import_errors_name_file_and_line() {
+        let e = AppError::ImportMalformed { file: "d.csv".into(), line: 7, reason: "bad code".into() };
+        assert!(e.message(Lang::En).contains("d.csv, line 7"));
+        assert!(e.message(Lang::Zh).contains("第 7 行"));
+        assert_eq!(e.status(), 422);
+    }
+}

@@ -1,0 +1,60 @@
+//! Use cases of jiujinan.
+//!
+//! Each use case takes the store, the clock and the acting user, checks permissions and
+//! rules, and asks the store to make the change together with its audit record in one
+//! transaction. Nothing here knows about HTTP or SQL.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod org;
+pub mod tokens;
+pub mod users;
+
+use std::sync::Arc;
+
+pub use error::AppError;
+pub use jiujinan_domain as domain;
+pub use jiujinan_store as store;
+use jiujinan_store::{LockoutPolicy, Store};
+
+use crate::clock::Clock;
+
+/// Settings the use cases need (the CLI builds them from the configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct AppSettings {
+    /// How long a browser session lives, in milliseconds.
+    pub session_ttl_ms: i64,
+    /// When repeated login failures lock a name.
+    pub lockout: LockoutPolicy,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self { session_ttl_ms: 12 * 3600 * 1000, lockout: LockoutPolicy { max_failures: 5, lock_ms: 5 * 60 * 1000 } }
+    }
+}
+
+/// The application: store, clock and settings, shared by the web layer and the CLI.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: AppSettings,
+}
+
+impl App {
+    /// Builds the application around a connected store.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> Self {
+        Self { store, clock, settings }
+    }
+
+    /// Current time in milliseconds since the epoch, from the injected clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

@@ -1,0 +1,12 @@
+//! The pure core of jiujinan: validated types and rules with no I/O.
+//!
+//! Everything here is parsed once at the edge (`parse` constructors) and trusted inside,
+//! so that the layers above cannot hold an invalid division code, role or audit entry.
+
+pub mod audit;
+pub mod jurisdiction;
+pub mod org;
+pub mod user;
+pub mod validation;
+
+pub use validation::ValidationError;

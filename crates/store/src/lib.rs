@@ -1,0 +1,170 @@
+//! The storage trait of jiujinan and its two implementations.
+//!
+//! The web and app layers hold an `Arc<dyn Store>` chosen by the database URL's scheme, so
+//! they compile once. Every method that changes data takes the audit draft and writes it in
+//! the same transaction. Methods that list personal data take a `Jurisdiction`, so a query
+//! cannot forget the scope. The conformance suite in `tests/` runs on both backends.
+
+mod migrations;
+mod postgres;
+mod records;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use jiujinan_domain::audit::{AuditDraft, AuditEntry};
+use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::org::{NewUnit, UnitCode};
+
+pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
+pub use postgres::PgStore;
+pub use records::*;
+pub use sqlite::SqliteStore;
+
+/// Errors of the storage layer. `Conflict` and `NotFound` are expected outcomes the use
+/// cases turn into user-facing errors; `Unavailable` and `Database` become 503/500.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique key or an optimistic-concurrency version check failed.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The row to change does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The database could not be reached.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Stored data that does not parse into domain types.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The one storage interface. See the crate documentation.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+    /// Applies pending migrations; returns the versions applied now.
+    async fn migrate(&self) -> Result<Vec<i64>, StoreError>;
+    /// Checks the database answers (for `/readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// Closes the connections (graceful shutdown).
+    async fn close(&self);
+
+    // --- organisation ---
+    /// Inserts new units and updates changed ones, in one transaction with its audit entry.
+    async fn import_units(&self, units: &[NewUnit], now_ms: i64, audit: AuditDraft) -> Result<ImportCounts, StoreError>;
+    /// One unit by code.
+    async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, StoreError>;
+    /// The units directly below `parent`, each with its number of sub-units.
+    async fn child_units(&self, parent: &UnitCode) -> Result<Vec<UnitNode>, StoreError>;
+    /// Units whose name contains `q` (any length, including two-character names) or whose
+    /// code starts with `q`, shortest codes first.
+    async fn search_units(&self, q: &str, limit: i64) -> Result<Vec<Unit>, StoreError>;
+    /// Number of units per level and kind.
+    async fn unit_counts(&self) -> Result<Vec<UnitCount>, StoreError>;
+
+    // --- users ---
+    /// Creates a user; `Conflict("USERNAME_TAKEN")` if the name exists.
+    async fn insert_user(&self, user: &NewUserRow, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// A user by login name, for authentication only (not scoped).
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
+    /// Users whose unit lies within `scope`.
+    async fn list_users(&self, scope: &Jurisdiction) -> Result<Vec<UserRecord>, StoreError>;
+    /// A user by id if within `scope`.
+    async fn user_in_scope(&self, scope: &Jurisdiction, id: &str) -> Result<Option<UserRecord>, StoreError>;
+    /// Disables or enables a user if `expected_version` still matches; disabling also ends
+    /// the user's sessions and revokes nothing else.
+    async fn set_user_disabled(
+        &self,
+        id: &str,
+        disabled: bool,
+        expected_version: i64,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    // --- login ---
+    /// The failure record of a login name (existing or not).
+    async fn login_throttle(&self, username: &str) -> Result<Option<LoginThrottle>, StoreError>;
+    /// Counts a failed login and locks the name when `policy` says so; audited.
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        policy: LockoutPolicy,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<LoginThrottle, StoreError>;
+    /// Clears failures, stores the new session; audited.
+    async fn record_login_success(&self, session: &NewSession, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// A live session with its user.
+    async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<SessionRecord>, StoreError>;
+    /// Ends a session; audited when `audit` is given.
+    async fn delete_session(&self, token_hash: &str, audit: Option<AuditDraft>, now_ms: i64) -> Result<(), StoreError>;
+
+    // --- API tokens ---
+    /// Stores a token (its hash only); audited.
+    async fn insert_api_token(&self, token: &NewApiToken, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// A token that is not revoked, with its user.
+    async fn api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>, StoreError>;
+    /// The tokens of a user.
+    async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenInfo>, StoreError>;
+    /// Revokes a token; `NotFound` if unknown or already revoked.
+    async fn revoke_api_token(&self, id: &str, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+
+    // --- audit ---
+    /// Appends an entry on its own (e.g. a failed login that changes nothing else).
+    async fn append_audit(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError>;
+    /// Newest entries first within `scope`, older than `before_seq`.
+    async fn audit_page(&self, scope: &Jurisdiction, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Entries with `seq > after_seq` in order, for verification (not scoped: CLI and auditors).
+    async fn audit_after(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The recorded head of the chain.
+    async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+}
+
+/// Opens the store for a URL: `sqlite://PATH` (created if missing) or `postgres://…`.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        Err(StoreError::Unavailable(format!(
+            "unsupported database URL scheme (use sqlite://PATH or postgres://…): {}",
+            redact_url(url)
+        )))
+    }
+}
+
+/// The URL with any password replaced by `***`, for logs and `config show`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((auth, host)) = rest.rsplit_once('@') else { return url.to_owned() };
+    match auth.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(super::redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(super::redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

@@ -1,0 +1,97 @@
+//! The production backend: PostgreSQL.
+//!
+//! Audit appends lock the chain head row (`FOR UPDATE`), so several `jiujinan serve`
+//! processes on one database extend one unbroken chain. Migrations take an advisory lock
+//! so two processes starting together do not both apply them.
+
+use std::time::Duration;
+
+use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
+use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::org::{NewUnit, UnitCode};
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+
+use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
+use crate::records::*;
+use crate::sql::*;
+use crate::sqlite::now_ms;
+use crate::{Backend, Store, StoreError};
+
+/// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).
+const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
+
+/// PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    const BACKEND: Backend = Backend::Postgres;
+    const HEAD_FOR_UPDATE: &'static str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+
+    /// Connects to `url`, failing fast when the server is unreachable.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn ping_db(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(())
+    }
+
+    async fn close_pools(&self) {
+        self.pool.close().await;
+    }
+
+    async fn run_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        use sqlx::Row;
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+        let result = async {
+            sqlx::query(CREATE_SCHEMA_MIGRATIONS).execute(&mut *conn).await?;
+            let mut applied = Vec::new();
+            for m in postgres_migrations() {
+                let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(m.version)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(|r| r.try_get::<i64, _>("version"))
+                    .transpose()?;
+                if done.is_some() {
+                    continue;
+                }
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)")
+                    .bind(m.version)
+                    .bind(m.name)
+                    .bind(now_ms())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                applied.push(m.version);
+            }
+            Ok::<_, StoreError>(applied)
+        }
+        .await;
+        sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+        result
+    }
+}
+
+impl_store!(PgStore, PgRow);

@@ -1,0 +1,553 @@
+//! The SQL both backends share and the one implementation of `Store` they instantiate.
+//!
+//! Both databases accept the same statements (`$1` placeholders, `ON CONFLICT`,
+//! multi-row `VALUES`), so the trait is implemented once, by `impl_store!`, for each
+//! backend type. Each backend supplies only what truly differs: how it connects and
+//! migrates, how a write transaction begins (`BEGIN IMMEDIATE` on SQLite), and how the
+//! audit head is locked (`FOR UPDATE` on PostgreSQL). See docs/adr/0002-storage.md.
+
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.unit_code, n.name AS unit_name, \
+     n.kind AS unit_kind, u.division, u.role, u.password_hash, u.disabled, u.created_ms, u.version";
+
+pub(crate) const UNIT_COLUMNS: &str = "code, name, kind, level, division, parent";
+
+pub(crate) const AUDIT_COLUMNS: &str =
+    "seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash";
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_escape(q: &str) -> String {
+    let mut s = String::with_capacity(q.len() + 2);
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s
+}
+
+/// Rows per multi-row INSERT in the organisation import.
+pub(crate) const IMPORT_CHUNK: usize = 400;
+
+/// Implements `Store` for a backend type. The type must provide `BACKEND`, `HEAD_FOR_UPDATE`,
+/// `begin_write()`, `reader()`, `run_migrations()`, `close_pools()` and `ping_db()`.
+macro_rules! impl_store {
+    ($ty:ty, $row:ty) => {
+        mod row_map {
+            use super::*;
+            use sqlx::Row;
+
+            pub(super) fn user(r: &$row) -> Result<UserRecord, sqlx::Error> {
+                Ok(UserRecord {
+                    id: r.try_get("id")?,
+                    username: r.try_get("username")?,
+                    display_name: r.try_get("display_name")?,
+                    unit_code: r.try_get("unit_code")?,
+                    unit_name: r.try_get("unit_name")?,
+                    unit_kind: r.try_get("unit_kind")?,
+                    division: r.try_get("division")?,
+                    role: r.try_get("role")?,
+                    password_hash: r.try_get("password_hash")?,
+                    disabled: r.try_get("disabled")?,
+                    created_ms: r.try_get("created_ms")?,
+                    version: r.try_get("version")?,
+                })
+            }
+
+            pub(super) fn unit(r: &$row) -> Result<Unit, sqlx::Error> {
+                Ok(Unit {
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    kind: r.try_get("kind")?,
+                    level: r.try_get("level")?,
+                    division: r.try_get("division")?,
+                    parent: r.try_get("parent")?,
+                })
+            }
+
+            pub(super) fn audit(r: &$row) -> Result<AuditEntry, sqlx::Error> {
+                Ok(AuditEntry {
+                    seq: r.try_get("seq")?,
+                    at_ms: r.try_get("at_ms")?,
+                    actor: r.try_get("actor")?,
+                    unit: r.try_get("unit")?,
+                    division: r.try_get("division")?,
+                    action: r.try_get("action")?,
+                    entity_type: r.try_get("entity_type")?,
+                    entity_id: r.try_get("entity_id")?,
+                    detail: r.try_get("detail")?,
+                    digest: r.try_get("digest")?,
+                    prev_hash: r.try_get("prev_hash")?,
+                    hash: r.try_get("hash")?,
+                })
+            }
+        }
+
+        impl $ty {
+            /// Appends an audit entry inside the caller's transaction, extending the chain.
+            async fn append_audit_in(
+                tx: &mut sqlx::Transaction<'static, <$row as sqlx::Row>::Database>,
+                draft: AuditDraft,
+                now_ms: i64,
+            ) -> Result<AuditEntry, StoreError> {
+                use sqlx::Row;
+                let head = sqlx::query(Self::HEAD_FOR_UPDATE).fetch_one(&mut **tx).await?;
+                let prev_seq: i64 = head.try_get("seq")?;
+                let prev_hash: String = head.try_get("hash")?;
+                let e = audit::seal(draft, prev_seq + 1, now_ms, &prev_hash);
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(e.seq)
+                .bind(e.at_ms)
+                .bind(&e.actor)
+                .bind(&e.unit)
+                .bind(&e.division)
+                .bind(&e.action)
+                .bind(&e.entity_type)
+                .bind(&e.entity_id)
+                .bind(&e.detail)
+                .bind(&e.digest)
+                .bind(&e.prev_hash)
+                .bind(&e.hash)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                    .bind(e.seq)
+                    .bind(&e.hash)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(e)
+            }
+
+            async fn fetch_user(&self, where_sql: &'static str, arg: &str) -> Result<Option<UserRecord>, StoreError> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users u JOIN units n ON n.code = u.unit_code WHERE {where_sql}");
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(arg).fetch_optional(self.reader()).await?;
+                Ok(row.as_ref().map(row_map::user).transpose()?)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl Store for $ty {
+            fn backend(&self) -> Backend {
+                Self::BACKEND
+            }
+
+            async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+                self.run_migrations().await
+            }
+
+            async fn ping(&self) -> Result<(), StoreError> {
+                self.ping_db().await
+            }
+
+            async fn close(&self) {
+                self.close_pools().await
+            }
+
+            async fn import_units(&self, units: &[NewUnit], now_ms: i64, audit: AuditDraft) -> Result<ImportCounts, StoreError> {
+                use std::collections::HashMap;
+                let mut tx = self.begin_write().await?;
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {UNIT_COLUMNS} FROM units")))
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let mut existing: HashMap<String, Unit> = HashMap::with_capacity(rows.len());
+                for r in &rows {
+                    let u = row_map::unit(r)?;
+                    existing.insert(u.code.clone(), u);
+                }
+                let mut counts = ImportCounts::default();
+                let mut fresh: Vec<&NewUnit> = Vec::new();
+                for u in units {
+                    match existing.get(u.code.as_str()) {
+                        None => fresh.push(u),
+                        Some(old) => {
+                            let parent = u.parent.as_ref().map(|p| p.to_string());
+                            let same = old.name == u.name
+                                && old.kind == u.kind.code()
+                                && old.level == u.level.code()
+                                && old.parent == parent;
+                            if same {
+                                counts.unchanged += 1;
+                            } else {
+                                sqlx::query("UPDATE units SET name = $1, kind = $2, level = $3, parent = $4, updated_ms = $5 WHERE code = $6")
+                                    .bind(&u.name)
+                                    .bind(u.kind.code())
+                                    .bind(u.level.code())
+                                    .bind(parent)
+                                    .bind(now_ms)
+                                    .bind(u.code.as_str())
+                                    .execute(&mut *tx)
+                                    .await?;
+                                counts.updated += 1;
+                            }
+                        }
+                    }
+                }
+                for chunk in fresh.chunks(IMPORT_CHUNK) {
+                    let mut sql = String::from("INSERT INTO units (code, name, kind, level, division, parent, updated_ms) VALUES ");
+                    for i in 0..chunk.len() {
+                        let b = i * 7;
+                        if i > 0 {
+                            sql.push(',');
+                        }
+                        sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7));
+                    }
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for u in chunk {
+                        q = q
+                            .bind(u.code.as_str())
+                            .bind(&u.name)
+                            .bind(u.kind.code())
+                            .bind(u.level.code())
+                            .bind(u.division.as_str())
+                            .bind(u.parent.as_ref().map(|p| p.to_string()))
+                            .bind(now_ms);
+                    }
+                    q.execute(&mut *tx).await?;
+                    counts.inserted += chunk.len() as i64;
+                }
+                let mut audit = audit;
+                let mut detail: serde_json::Value = serde_json::from_str(&audit.detail).unwrap_or(serde_json::Value::Null);
+                if let serde_json::Value::Object(map) = &mut detail {
+                    map.insert("inserted".into(), counts.inserted.into());
+                    map.insert("updated".into(), counts.updated.into());
+                    map.insert("unchanged".into(), counts.unchanged.into());
+                }
+                audit.detail = detail.to_string();
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(counts)
+            }
+
+            async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, StoreError> {
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {UNIT_COLUMNS} FROM units WHERE code = $1")))
+                    .bind(code.as_str())
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(row.as_ref().map(row_map::unit).transpose()?)
+            }
+
+            async fn child_units(&self, parent: &UnitCode) -> Result<Vec<UnitNode>, StoreError> {
+                use sqlx::Row;
+                let rows = sqlx::query(
+                    "SELECT u.code, u.name, u.kind, u.level, u.division, u.parent, \
+                     (SELECT COUNT(*) FROM units c WHERE c.parent = u.code) AS children \
+                     FROM units u WHERE u.parent = $1 \
+                     ORDER BY CASE WHEN u.kind = 'government' THEN 1 ELSE 0 END, u.code",
+                )
+                .bind(parent.as_str())
+                .fetch_all(self.reader())
+                .await?;
+                rows.iter()
+                    .map(|r| Ok(UnitNode { unit: row_map::unit(r)?, children: r.try_get("children")? }))
+                    .collect()
+            }
+
+            async fn search_units(&self, q: &str, limit: i64) -> Result<Vec<Unit>, StoreError> {
+                let q = q.trim();
+                if q.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let esc = like_escape(q);
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {UNIT_COLUMNS} FROM units WHERE name LIKE $1 ESCAPE '\\' OR code LIKE $2 ESCAPE '\\' \
+                     ORDER BY length(division), code LIMIT $3"
+                )))
+                .bind(format!("%{esc}%"))
+                .bind(format!("{esc}%"))
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?;
+                Ok(rows.iter().map(row_map::unit).collect::<Result<_, _>>()?)
+            }
+
+            async fn unit_counts(&self) -> Result<Vec<UnitCount>, StoreError> {
+                use sqlx::Row;
+                let rows = sqlx::query("SELECT level, kind, COUNT(*) AS n FROM units GROUP BY level, kind ORDER BY level, kind")
+                    .fetch_all(self.reader())
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok(UnitCount { level: r.try_get("level")?, kind: r.try_get("kind")?, count: r.try_get("n")? }))
+                    .collect()
+            }
+
+            async fn insert_user(&self, user: &NewUserRow, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let taken = sqlx::query("SELECT 1 AS one FROM users WHERE username = $1")
+                    .bind(&user.username)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if taken.is_some() {
+                    return Err(StoreError::Conflict("USERNAME_TAKEN"));
+                }
+                let unit = sqlx::query("SELECT 1 AS one FROM units WHERE code = $1")
+                    .bind(&user.unit_code)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if unit.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query(
+                    "INSERT INTO users (id, username, display_name, unit_code, division, role, password_hash, disabled, created_ms, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
+                )
+                .bind(&user.id)
+                .bind(&user.username)
+                .bind(&user.display_name)
+                .bind(&user.unit_code)
+                .bind(&user.division)
+                .bind(&user.role)
+                .bind(&user.password_hash)
+                .bind(false)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict("USERNAME_TAKEN"),
+                    _ => StoreError::Database(e),
+                })?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+                self.fetch_user("u.username = $1", username).await
+            }
+
+            async fn list_users(&self, scope: &Jurisdiction) -> Result<Vec<UserRecord>, StoreError> {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {USER_COLUMNS} FROM users u JOIN units n ON n.code = u.unit_code \
+                     WHERE u.division LIKE $1 ORDER BY u.division, u.username"
+                )))
+                .bind(scope.like_pattern())
+                .fetch_all(self.reader())
+                .await?;
+                Ok(rows.iter().map(row_map::user).collect::<Result<_, _>>()?)
+            }
+
+            async fn user_in_scope(&self, scope: &Jurisdiction, id: &str) -> Result<Option<UserRecord>, StoreError> {
+                let user = self.fetch_user("u.id = $1", id).await?;
+                Ok(user.filter(|u| u.division.starts_with(scope.division.as_str())))
+            }
+
+            async fn set_user_disabled(
+                &self,
+                id: &str,
+                disabled: bool,
+                expected_version: i64,
+                audit: AuditDraft,
+                now_ms: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let res = sqlx::query("UPDATE users SET disabled = $1, version = version + 1 WHERE id = $2 AND version = $3")
+                    .bind(disabled)
+                    .bind(id)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await?;
+                if res.rows_affected() == 0 {
+                    let exists = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+                    return Err(if exists.is_some() { StoreError::Conflict("STALE_VERSION") } else { StoreError::NotFound });
+                }
+                if disabled {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                }
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn login_throttle(&self, username: &str) -> Result<Option<LoginThrottle>, StoreError> {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT failures, locked_until_ms FROM login_throttle WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(self.reader())
+                    .await?;
+                row.map(|r| Ok(LoginThrottle { failures: r.try_get("failures")?, locked_until_ms: r.try_get("locked_until_ms")? }))
+                    .transpose()
+            }
+
+            async fn record_login_failure(
+                &self,
+                username: &str,
+                policy: LockoutPolicy,
+                audit: AuditDraft,
+                now_ms: i64,
+            ) -> Result<LoginThrottle, StoreError> {
+                use sqlx::Row;
+                let mut tx = self.begin_write().await?;
+                let prev = sqlx::query("SELECT failures FROM login_throttle WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let failures = match prev {
+                    Some(r) => r.try_get::<i64, _>("failures")? + 1,
+                    None => 1,
+                };
+                let lock = policy.lock_after(failures);
+                let locked_until_ms = if lock > 0 { now_ms + lock } else { 0 };
+                sqlx::query(
+                    "INSERT INTO login_throttle (username, failures, last_failure_ms, locked_until_ms) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, \
+                     last_failure_ms = excluded.last_failure_ms, locked_until_ms = excluded.locked_until_ms",
+                )
+                .bind(username)
+                .bind(failures)
+                .bind(now_ms)
+                .bind(locked_until_ms)
+                .execute(&mut *tx)
+                .await?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(LoginThrottle { failures, locked_until_ms })
+            }
+
+            async fn record_login_success(&self, s: &NewSession, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM login_throttle WHERE username = $1").bind(&s.username).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1").bind(now_ms).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&s.token_hash)
+                    .bind(&s.user_id)
+                    .bind(&s.csrf_token)
+                    .bind(now_ms)
+                    .bind(s.expires_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<SessionRecord>, StoreError> {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT user_id, csrf_token, expires_ms FROM sessions WHERE token_hash = $1 AND expires_ms > $2")
+                    .bind(token_hash)
+                    .bind(now_ms)
+                    .fetch_optional(self.reader())
+                    .await?;
+                let Some(row) = row else { return Ok(None) };
+                let user_id: String = row.try_get("user_id")?;
+                let Some(user) = self.fetch_user("u.id = $1", &user_id).await? else { return Ok(None) };
+                if user.disabled {
+                    return Ok(None);
+                }
+                Ok(Some(SessionRecord { csrf_token: row.try_get("csrf_token")?, expires_ms: row.try_get("expires_ms")?, user }))
+            }
+
+            async fn delete_session(&self, token_hash: &str, audit: Option<AuditDraft>, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+                if let Some(a) = audit {
+                    Self::append_audit_in(&mut tx, a, now_ms).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn insert_api_token(&self, t: &NewApiToken, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_ms, revoked_ms) VALUES ($1, $2, $3, $4, $5, NULL)")
+                    .bind(&t.id)
+                    .bind(&t.user_id)
+                    .bind(&t.name)
+                    .bind(&t.token_hash)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>, StoreError> {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_ms IS NULL")
+                    .bind(token_hash)
+                    .fetch_optional(self.reader())
+                    .await?;
+                let Some(row) = row else { return Ok(None) };
+                let user_id: String = row.try_get("user_id")?;
+                let Some(user) = self.fetch_user("u.id = $1", &user_id).await? else { return Ok(None) };
+                if user.disabled {
+                    return Ok(None);
+                }
+                Ok(Some(ApiTokenRecord { id: row.try_get("id")?, user }))
+            }
+
+            async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenInfo>, StoreError> {
+                use sqlx::Row;
+                let rows = sqlx::query("SELECT id, name, created_ms, revoked_ms FROM api_tokens WHERE user_id = $1 ORDER BY created_ms, id")
+                    .bind(user_id)
+                    .fetch_all(self.reader())
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(ApiTokenInfo {
+                            id: r.try_get("id")?,
+                            name: r.try_get("name")?,
+                            created_ms: r.try_get("created_ms")?,
+                            revoked_ms: r.try_get("revoked_ms")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn revoke_api_token(&self, id: &str, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let res = sqlx::query("UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL")
+                    .bind(now_ms)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if res.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn append_audit(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let e = Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(e)
+            }
+
+            async fn audit_page(&self, scope: &Jurisdiction, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE division LIKE $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+                )))
+                .bind(scope.like_pattern())
+                .bind(before_seq.unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?;
+                Ok(rows.iter().map(row_map::audit).collect::<Result<_, _>>()?)
+            }
+
+            async fn audit_after(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+                )))
+                .bind(after_seq)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?;
+                Ok(rows.iter().map(row_map::audit).collect::<Result<_, _>>()?)
+            }
+
+            async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_optional(self.reader()).await?;
+                row.map(|r| Ok((r.try_get("seq")?, r.try_get("hash")?))).transpose()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;

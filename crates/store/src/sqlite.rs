@@ -1,0 +1,116 @@
+//! The embedded default: one SQLite file in WAL mode with `synchronous=FULL`.
+//!
+//! All writes go through a single-connection pool and begin with `BEGIN IMMEDIATE`, so
+//! writers queue instead of failing, and a committed write is on disk before the reply.
+//! Reads use a separate pool and never block on the writer.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
+use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::org::{NewUnit, UnitCode};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+
+use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, sqlite_migrations};
+use crate::records::*;
+use crate::sql::*;
+use crate::{Backend, Store, StoreError};
+
+/// SQLite store: a writer pool of one connection and a reader pool.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+impl SqliteStore {
+    const BACKEND: Backend = Backend::Sqlite;
+    /// The single writer already serialises appends.
+    const HEAD_FOR_UPDATE: &'static str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+
+    /// Opens (creating if missing, with its folder) the database file named by `url`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(format!("bad SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        if let Some(dir) = opts.get_filename().parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+            }
+        }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts.clone())
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts.read_only(false))
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self { writer, readers })
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.readers
+    }
+
+    async fn ping_db(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.readers).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(())
+    }
+
+    async fn close_pools(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
+    }
+
+    async fn run_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        use sqlx::Row;
+        sqlx::query(CREATE_SCHEMA_MIGRATIONS).execute(&self.writer).await?;
+        let mut applied = Vec::new();
+        for m in sqlite_migrations() {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get::<i64, _>("version"))
+                .transpose()?;
+            if done.is_some() {
+                continue;
+            }
+            sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_ms) VALUES ($1, $2, $3)")
+                .bind(m.version)
+                .bind(m.name)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            applied.push(m.version);
+        }
+        Ok(applied)
+    }
+}
+
+/// Wall-clock time for migration bookkeeping only; use cases pass their own clock.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl_store!(SqliteStore, SqliteRow);
