@@ -10,6 +10,8 @@ mod postgres;
 mod records;
 mod sql;
 mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::sync::Arc;
 
@@ -133,6 +135,10 @@ pub trait Store: Send + Sync {
     async fn audit_after(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
     /// The recorded head of the chain.
     async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+
+    /// Runs raw SQL as someone with a database shell would (tests of the triggers only).
+    #[cfg(feature = "testing")]
+    async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError>;
 }
 
 /// Opens the store for a URL: `sqlite://PATH` (created if missing) or `postgres://…`.

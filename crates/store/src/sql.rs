@@ -546,6 +546,14 @@ macro_rules! impl_store {
                 let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_optional(self.reader()).await?;
                 row.map(|r| Ok((r.try_get("seq")?, r.try_get("hash")?))).transpose()
             }
+
+            #[cfg(feature = "testing")]
+            async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::raw_sql(sql).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
         }
     };
 }

@@ -1,0 +1,43 @@
+#![allow(clippy::expect_used)]
+//! Fresh databases for tests on either backend (used by this crate's conformance suite and
+//! by the layers above). Each call gets its own database, so tests run in parallel.
+
+use std::sync::Arc;
+
+use crate::{Store, connect};
+
+/// A store on a fresh SQLite file; keep the returned directory alive while testing.
+pub async fn fresh_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/test.db", dir.path().display());
+    let store = connect(&url).await.expect("open sqlite");
+    store.migrate().await.expect("migrate sqlite");
+    (store, dir)
+}
+
+/// The URL of a fresh, empty PostgreSQL database, or `None` when `JIUJINAN_TEST_PG_URL` is
+/// unset. With `JIUJINAN_REQUIRE_PG=1` a missing URL is a failure, not a skip.
+pub async fn fresh_postgres_url() -> Option<String> {
+    let Ok(admin) = std::env::var("JIUJINAN_TEST_PG_URL") else {
+        assert!(
+            std::env::var("JIUJINAN_REQUIRE_PG").as_deref() != Ok("1"),
+            "JIUJINAN_REQUIRE_PG=1 but JIUJINAN_TEST_PG_URL is unset: run the tests with `bash scripts/test.sh`"
+        );
+        eprintln!("skipping PostgreSQL: JIUJINAN_TEST_PG_URL is unset (bash scripts/test.sh sets it)");
+        return None;
+    };
+    let name = format!("t_{:016x}", rand::random::<u64>());
+    let pool = sqlx::PgPool::connect(&admin).await.expect("connect to the test PostgreSQL server");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.expect("create test database");
+    pool.close().await;
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    Some(format!("{base}/{name}"))
+}
+
+/// A migrated store on a fresh PostgreSQL database (see `fresh_postgres_url`).
+pub async fn fresh_postgres() -> Option<Arc<dyn Store>> {
+    let url = fresh_postgres_url().await?;
+    let store = connect(&url).await.expect("open postgres");
+    store.migrate().await.expect("migrate postgres");
+    Some(store)
+}

@@ -1,0 +1,297 @@
+//! The store conformance suite: every behaviour, on SQLite and on PostgreSQL.
+//!
+//! Each test is an `async fn(Arc<dyn Store>)`; `both!` runs it once per backend on a fresh
+//! database. PostgreSQL runs when `JIUJINAN_TEST_PG_URL` is set (scripts/test.sh starts a
+//! throwaway server) and is mandatory when `JIUJINAN_REQUIRE_PG=1`.
+
+use std::sync::Arc;
+
+use jiujinan_domain::audit::{AuditDraft, ChainVerifier, action};
+use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::org::{DivisionCode, DivisionRow, UnitCode, UnitKind, units_for_divisions};
+use jiujinan_store::testing::{fresh_postgres, fresh_sqlite};
+use jiujinan_store::*;
+use serde_json::json;
+
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let (store, _dir) = super::fresh_sqlite().await;
+                super::$name(store).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(store) = super::fresh_postgres().await {
+                    super::$name(store).await;
+                }
+            })*
+        }
+    };
+}
+
+both!(
+    migrations_are_idempotent,
+    org_import_is_idempotent_and_detects_changes,
+    org_tree_and_search,
+    users_are_unique_and_scoped,
+    optimistic_concurrency_on_users,
+    sessions_expire_and_end,
+    login_throttle_counts_and_clears,
+    api_tokens_are_revocable,
+    audit_chain_links_and_verifies,
+    audit_log_rejects_update_and_delete,
+    audit_reads_are_scoped,
+    concurrent_appends_keep_one_chain,
+);
+
+const T0: i64 = 1_790_000_000_000;
+
+fn draft(action: &str, division: &str) -> AuditDraft {
+    AuditDraft::new("tester", "11:mz", division, action, ("test", "1"), &json!({"k": "v"}))
+}
+
+fn div(code: &str, name: &str) -> DivisionRow {
+    let code = DivisionCode::parse(code).unwrap();
+    DivisionRow { parent: code.parent(), code, name: name.into() }
+}
+
+fn sample_rows() -> Vec<DivisionRow> {
+    vec![
+        div("11", "北京市"),
+        div("110105", "朝阳区"),
+        div("110108", "海淀区"),
+        div("110105001", "建外街道"),
+        div("110108001", "八里庄街道"),
+        div("110105001024", "南郎家园社区居委会"),
+        div("110108001001", "时村"),
+    ]
+}
+
+async fn seed_org(store: &Arc<dyn Store>) -> ImportCounts {
+    let units = units_for_divisions(&sample_rows());
+    store.import_units(&units, T0, draft(action::ORG_IMPORTED, "11")).await.unwrap()
+}
+
+fn user_row(id: &str, username: &str, unit: &str, division: &str) -> NewUserRow {
+    NewUserRow {
+        id: id.into(),
+        username: username.into(),
+        display_name: username.into(),
+        unit_code: unit.into(),
+        division: division.into(),
+        role: "admin".into(),
+        password_hash: "$argon2id$fake".into(),
+    }
+}
+
+fn scope(unit: &str) -> Jurisdiction {
+    Jurisdiction::for_unit(&UnitCode::parse(unit).unwrap(), UnitKind::Government)
+}
+
+async fn verify(store: &Arc<dyn Store>) -> Result<i64, jiujinan_domain::audit::ChainBreak> {
+    let mut v = ChainVerifier::default();
+    for e in store.audit_after(0, 100_000).await.unwrap() {
+        v.check(&e)?;
+    }
+    v.finish(store.audit_head().await.unwrap())
+}
+
+async fn migrations_are_idempotent(store: Arc<dyn Store>) {
+    assert!(store.migrate().await.unwrap().is_empty(), "second run applies nothing");
+    store.ping().await.unwrap();
+}
+
+async fn org_import_is_idempotent_and_detects_changes(store: Arc<dyn Store>) {
+    let first = seed_org(&store).await;
+    let total = units_for_divisions(&sample_rows()).len() as i64;
+    assert_eq!(first, ImportCounts { inserted: total, updated: 0, unchanged: 0 });
+    let again = seed_org(&store).await;
+    assert_eq!(again, ImportCounts { inserted: 0, updated: 0, unchanged: total });
+
+    let mut rows = sample_rows();
+    rows[3].name = "建国门外街道".into();
+    let units = units_for_divisions(&rows);
+    let changed = store.import_units(&units, T0 + 1, draft(action::ORG_IMPORTED, "11")).await.unwrap();
+    assert_eq!(changed.updated, 2, "the street and its handling office are renamed");
+    let u = store.unit(&UnitCode::parse("110105001:mz").unwrap()).await.unwrap().unwrap();
+    assert_eq!(u.name, "建国门外街道社会救助受理窗口");
+    let entries = store.audit_after(0, 100).await.unwrap();
+    assert_eq!(entries.len(), 3, "each import is audited");
+    assert!(entries[2].detail.contains("\"updated\":2"));
+}
+
+async fn org_tree_and_search(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    let kids = store.child_units(&UnitCode::parse("110105").unwrap()).await.unwrap();
+    let codes: Vec<&str> = kids.iter().map(|k| k.unit.code.as_str()).collect();
+    assert_eq!(codes, ["110105:jw", "110105:jzz", "110105:mz", "110105:rs", "110105:wj", "110105:zj", "110105001"]);
+    let street = kids.iter().find(|k| k.unit.code == "110105001").unwrap();
+    assert_eq!(street.children, 2, "handling office and one community");
+
+    let hits = store.search_units("时村", 10).await.unwrap();
+    assert_eq!(hits.len(), 1, "two-character names are found");
+    assert_eq!(hits[0].code, "110108001001");
+    let hits = store.search_units("朝阳", 50).await.unwrap();
+    assert_eq!(hits[0].code, "110105", "the district comes before its departments");
+    assert!(hits.len() >= 7);
+    assert!(store.search_units("%", 10).await.unwrap().is_empty(), "LIKE wildcards are literal");
+    assert_eq!(store.search_units("110108", 50).await.unwrap()[0].code, "110108");
+    let counts = store.unit_counts().await.unwrap();
+    let communities: i64 = counts.iter().filter(|c| c.level == "community").map(|c| c.count).sum();
+    assert_eq!(communities, 2);
+}
+
+async fn users_are_unique_and_scoped(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    let a = user_row("u1", "cy_admin", "110105:mz", "110105");
+    store.insert_user(&a, draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    store.insert_user(&user_row("u2", "hd_admin", "110108:mz", "110108"), draft(action::USER_CREATED, "110108"), T0).await.unwrap();
+    store
+        .insert_user(&user_row("u3", "jw_clerk", "110105001:mz", "110105001"), draft(action::USER_CREATED, "110105001"), T0)
+        .await
+        .unwrap();
+    let dup = store.insert_user(&user_row("u4", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await;
+    assert!(matches!(dup, Err(StoreError::Conflict("USERNAME_TAKEN"))), "{dup:?}");
+    let bad_unit = store.insert_user(&user_row("u5", "ghost", "999999:mz", "999999"), draft(action::USER_CREATED, "11"), T0).await;
+    assert!(matches!(bad_unit, Err(StoreError::NotFound)));
+    assert_eq!(store.audit_after(0, 100).await.unwrap().len(), 4, "failed inserts leave no audit entry");
+
+    let names = |v: Vec<UserRecord>| v.into_iter().map(|u| u.username).collect::<Vec<_>>();
+    assert_eq!(names(store.list_users(&scope("110105")).await.unwrap()), ["cy_admin", "jw_clerk"]);
+    assert_eq!(names(store.list_users(&scope("110105001")).await.unwrap()), ["jw_clerk"]);
+    assert_eq!(store.list_users(&scope("11")).await.unwrap().len(), 3);
+    assert!(store.user_in_scope(&scope("110108"), "u1").await.unwrap().is_none());
+    let u = store.user_in_scope(&scope("110105"), "u1").await.unwrap().unwrap();
+    assert_eq!(u.unit_name, "朝阳区民政局");
+    assert_eq!(u.unit_kind, "civil_affairs");
+    assert!(!u.disabled);
+}
+
+async fn optimistic_concurrency_on_users(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    store.insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    store.set_user_disabled("u1", true, 1, draft(action::USER_DISABLED, "110105"), T0).await.unwrap();
+    let stale = store.set_user_disabled("u1", false, 1, draft(action::USER_ENABLED, "110105"), T0).await;
+    assert!(matches!(stale, Err(StoreError::Conflict("STALE_VERSION"))), "{stale:?}");
+    let missing = store.set_user_disabled("nobody", false, 1, draft(action::USER_ENABLED, "110105"), T0).await;
+    assert!(matches!(missing, Err(StoreError::NotFound)));
+    let u = store.user_by_username("cy_admin").await.unwrap().unwrap();
+    assert!(u.disabled);
+    assert_eq!(u.version, 2);
+}
+
+async fn sessions_expire_and_end(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    store.insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    let s = NewSession {
+        token_hash: "h1".into(),
+        user_id: "u1".into(),
+        username: "cy_admin".into(),
+        csrf_token: "c1".into(),
+        expires_ms: T0 + 1000,
+    };
+    store.record_login_success(&s, draft(action::LOGIN, "110105"), T0).await.unwrap();
+    let live = store.session("h1", T0 + 999).await.unwrap().unwrap();
+    assert_eq!(live.user.username, "cy_admin");
+    assert_eq!(live.csrf_token, "c1");
+    assert!(store.session("h1", T0 + 1000).await.unwrap().is_none(), "expired");
+    store.delete_session("h1", Some(draft(action::LOGOUT, "110105")), T0).await.unwrap();
+    assert!(store.session("h1", T0).await.unwrap().is_none(), "logged out");
+
+    let s2 = NewSession { token_hash: "h2".into(), expires_ms: T0 + 10_000, ..s };
+    store.record_login_success(&s2, draft(action::LOGIN, "110105"), T0).await.unwrap();
+    store.set_user_disabled("u1", true, 1, draft(action::USER_DISABLED, "110105"), T0).await.unwrap();
+    assert!(store.session("h2", T0).await.unwrap().is_none(), "disabling ends sessions");
+}
+
+async fn login_throttle_counts_and_clears(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    store.insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    let policy = LockoutPolicy { max_failures: 3, lock_ms: 60_000 };
+    for i in 1..=2 {
+        let t = store.record_login_failure("nobody", policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+        assert_eq!(t, LoginThrottle { failures: i, locked_until_ms: 0 });
+    }
+    let t = store.record_login_failure("nobody", policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+    assert_eq!(t.locked_until_ms, T0 + 60_000, "unknown names lock like real ones");
+    assert_eq!(store.login_throttle("nobody").await.unwrap(), Some(t));
+
+    store.record_login_failure("cy_admin", policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+    let s = NewSession {
+        token_hash: "h".into(),
+        user_id: "u1".into(),
+        username: "cy_admin".into(),
+        csrf_token: "c".into(),
+        expires_ms: T0 + 1,
+    };
+    store.record_login_success(&s, draft(action::LOGIN, "110105"), T0).await.unwrap();
+    assert_eq!(store.login_throttle("cy_admin").await.unwrap(), None, "success clears failures");
+}
+
+async fn api_tokens_are_revocable(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    store.insert_user(&user_row("u1", "hotline", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    let t = NewApiToken { id: "t1".into(), user_id: "u1".into(), name: "12345".into(), token_hash: "th".into() };
+    store.insert_api_token(&t, draft(action::TOKEN_ISSUED, "110105"), T0).await.unwrap();
+    assert_eq!(store.api_token("th").await.unwrap().unwrap().user.username, "hotline");
+    assert!(store.api_token("other").await.unwrap().is_none());
+    store.revoke_api_token("t1", draft(action::TOKEN_REVOKED, "110105"), T0 + 5).await.unwrap();
+    assert!(store.api_token("th").await.unwrap().is_none());
+    assert!(matches!(store.revoke_api_token("t1", draft(action::TOKEN_REVOKED, "110105"), T0).await, Err(StoreError::NotFound)));
+    let infos = store.api_tokens_of("u1").await.unwrap();
+    assert_eq!(infos, [ApiTokenInfo { id: "t1".into(), name: "12345".into(), created_ms: T0, revoked_ms: Some(T0 + 5) }]);
+}
+
+async fn audit_chain_links_and_verifies(store: Arc<dyn Store>) {
+    assert_eq!(verify(&store).await, Ok(0), "an empty log verifies");
+    for i in 0..5 {
+        let e = store.append_audit(draft(action::LOGIN_FAILED, "11"), T0 + i).await.unwrap();
+        assert_eq!(e.seq, i + 1);
+    }
+    let entries = store.audit_after(0, 100).await.unwrap();
+    assert_eq!(entries[3].prev_hash, entries[2].hash);
+    assert_eq!(store.audit_head().await.unwrap(), Some((5, entries[4].hash.clone())));
+    assert_eq!(verify(&store).await, Ok(5));
+    assert_eq!(store.audit_after(3, 1).await.unwrap()[0].seq, 4, "paging by sequence");
+}
+
+async fn audit_log_rejects_update_and_delete(store: Arc<dyn Store>) {
+    store.append_audit(draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+    let probe = store.clone();
+    let err = raw_exec(&probe, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").await;
+    assert!(err.is_err(), "UPDATE must be rejected");
+    let err = raw_exec(&probe, "DELETE FROM audit_log WHERE seq = 1").await;
+    assert!(err.is_err(), "DELETE must be rejected");
+    assert_eq!(verify(&store).await, Ok(1));
+}
+
+/// Runs raw SQL against the store's database, as an attacker with a database shell would.
+async fn raw_exec(store: &Arc<dyn Store>, sql: &'static str) -> Result<(), StoreError> {
+    store.raw_execute_for_tests(sql).await
+}
+
+async fn audit_reads_are_scoped(store: Arc<dyn Store>) {
+    store.append_audit(draft(action::LOGIN, "110105"), T0).await.unwrap();
+    store.append_audit(draft(action::LOGIN, "110108"), T0).await.unwrap();
+    store.append_audit(draft(action::LOGIN, "110105001"), T0).await.unwrap();
+    let seqs = |v: Vec<jiujinan_domain::audit::AuditEntry>| v.into_iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(store.audit_page(&scope("110105"), None, 10).await.unwrap()), [3, 1]);
+    assert_eq!(seqs(store.audit_page(&scope("11"), None, 10).await.unwrap()), [3, 2, 1]);
+    assert_eq!(seqs(store.audit_page(&scope("11"), Some(3), 1).await.unwrap()), [2]);
+}
+
+async fn concurrent_appends_keep_one_chain(store: Arc<dyn Store>) {
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move { s.append_audit(draft(action::LOGIN, "11"), T0 + i).await }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(verify(&store).await, Ok(40));
+}
