@@ -1,1 +1,150 @@
-fn main() {}
+//! `jiujinan`: the one binary. Serves the platform and administers it from the shell.
+
+mod commands;
+mod config;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// 救急难综合服务平台 — Beijing emergency social-assistance platform.
+#[derive(Parser)]
+#[command(name = "jiujinan", version, about)]
+struct Cli {
+    /// Configuration file (default: ./jiujinan.toml when present).
+    #[arg(long, global = true, env = "JIUJINAN_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH (default sqlite://data/jiujinan.db) or postgres://…
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrations run first).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080; env JIUJINAN_LISTEN).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load Beijing's organisation and demo accounts into an empty database.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Organisation data.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Bearer tokens for integrations.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Import divisions and communities (idempotent; a malformed file imports nothing).
+    Import {
+        #[arg(long)]
+        divisions: PathBuf,
+        #[arg(long)]
+        communities: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Unit code, e.g. 110105001:mz.
+        #[arg(long)]
+        unit: String,
+        /// window_clerk, community_worker, street_reviewer, district_approver, department_handler,
+        /// relief_station_staff, city_supervisor, auditor or admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Name shown in the UI (default: the username).
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+    /// List users.
+    List,
+    /// Disable a user (ends their sessions).
+    Disable { username: String },
+    /// Re-enable a user.
+    Enable { username: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a bearer token acting as a user; printed once, stored only as a hash.
+    Issue {
+        #[arg(long)]
+        username: String,
+        /// A label for the integration, e.g. "12345 hotline".
+        #[arg(long, default_value = "integration")]
+        name: String,
+    },
+    /// Revoke a token by id.
+    Revoke { id: String },
+    /// List a user's tokens.
+    List {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain; exit 0 when intact, 2 and the first broken entry otherwise.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print the effective configuration with secrets redacted.
+    Show,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

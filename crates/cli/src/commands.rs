@@ -1,0 +1,195 @@
+//! What each subcommand does. Errors from use cases print their stable code and both
+//! languages; anything else prints its cause chain. Exit codes: 0 ok, 1 error, 2 audit
+//! chain broken.
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use jiujinan_app::audit::ChainStatus;
+use jiujinan_app::clock::SystemClock;
+use jiujinan_app::demo::DEMO_PASSWORD;
+use jiujinan_app::i18n::Lang;
+use jiujinan_app::org::OrgFiles;
+use jiujinan_app::users::{CreateUser, cli_actor};
+use jiujinan_app::{App, AppError};
+use jiujinan_web::{AppState, WebSettings};
+
+use crate::config::Settings;
+use crate::{AuditCommand, Cli, Command, ConfigCommand, OrgCommand, TokenCommand, UserCommand};
+
+/// A use-case error as the CLI prints it.
+fn app_err(e: AppError) -> anyhow::Error {
+    anyhow::anyhow!("[{}] {} / {}", e.code(), e.message(Lang::Zh), e.message(Lang::En))
+}
+
+fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
+    if settings.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<App> {
+    let store = jiujinan_store::connect(&settings.database_url).await.map_err(|e| {
+        anyhow::anyhow!("cannot open the database {}: {e}", jiujinan_store::redact_url(&settings.database_url))
+    })?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(App::new(store, Arc::new(SystemClock), settings.app_settings()))
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    if let Some(url) = cli.database_url {
+        settings.database_url = url;
+    }
+    match cli.command {
+        Command::Serve { listen, demo } => {
+            if let Some(l) = listen {
+                settings.listen = l;
+            }
+            serve(settings, demo).await
+        }
+        Command::Migrate => {
+            let store = jiujinan_store::connect(&settings.database_url).await.map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+            let applied = store.migrate().await?;
+            println!("migrations applied now: {applied:?}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Org { command: OrgCommand::Import { divisions, communities } } => {
+            let app = open(&settings).await?;
+            let files = OrgFiles::read(&divisions, &communities).map_err(app_err)?;
+            let c = app.import_org(&cli_actor(), &files).await.map_err(app_err)?;
+            println!("imported: {} new, {} updated, {} unchanged", c.inserted, c.updated, c.unchanged);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command } => user(settings, command).await,
+        Command::Token { command } => token(settings, command).await,
+        Command::Audit { command: AuditCommand::Verify } => {
+            let app = open(&settings).await?;
+            match app.verify_audit_chain().await.map_err(app_err)? {
+                ChainStatus::Intact { entries } => {
+                    println!("audit chain intact: {entries} entries");
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainStatus::Broken(b) => {
+                    println!("audit chain BROKEN: {b}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Config { command: ConfigCommand::Show } => {
+            print!("{}", settings.redacted_toml());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn user(settings: Settings, command: UserCommand) -> anyhow::Result<ExitCode> {
+    let app = open(&settings).await?;
+    let actor = cli_actor();
+    match command {
+        UserCommand::Add { username, unit, role, password_stdin: _, display_name } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let req = CreateUser { username, display_name, unit, role, password };
+            let u = app.create_user(&actor, &req).await.map_err(app_err)?;
+            println!("created user {} ({}) at {} {}", u.username, u.role, u.unit_code, u.unit_name);
+        }
+        UserCommand::List => {
+            for u in app.list_users(&actor).await.map_err(app_err)? {
+                let state = if u.disabled { "disabled" } else { "active" };
+                println!("{}\t{}\t{}\t{}\t{}", u.username, u.role, u.unit_code, state, u.display_name);
+            }
+        }
+        UserCommand::Disable { username } => {
+            let u = app.user_by_name_in_scope(&actor, &username).await.map_err(app_err)?;
+            app.set_user_disabled(&actor, &u.id, true, u.version).await.map_err(app_err)?;
+            println!("disabled {}", u.username);
+        }
+        UserCommand::Enable { username } => {
+            let u = app.user_by_name_in_scope(&actor, &username).await.map_err(app_err)?;
+            app.set_user_disabled(&actor, &u.id, false, u.version).await.map_err(app_err)?;
+            println!("enabled {}", u.username);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn token(settings: Settings, command: TokenCommand) -> anyhow::Result<ExitCode> {
+    let app = open(&settings).await?;
+    let actor = cli_actor();
+    match command {
+        TokenCommand::Issue { username, name } => {
+            let t = app.issue_token(&actor, &username, &name).await.map_err(app_err)?;
+            eprintln!("token id {} (shown once; keep it secret)", t.id);
+            println!("{}", t.secret);
+        }
+        TokenCommand::Revoke { id } => {
+            app.revoke_token(&actor, &id).await.map_err(app_err)?;
+            println!("revoked {id}");
+        }
+        TokenCommand::List { username } => {
+            for t in app.tokens_of(&actor, &username).await.map_err(app_err)? {
+                let state = if t.revoked_ms.is_some() { "revoked" } else { "active" };
+                println!("{}\t{}\t{}", t.id, state, t.name);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
+    init_logging(&settings);
+    let app = open(&settings).await?;
+    if demo {
+        let accounts = app.load_demo().await.map_err(app_err)?;
+        println!("demo data loaded. Demo accounts (password for all: {DEMO_PASSWORD}):");
+        for a in accounts {
+            println!("  {:<14} {:<22} {:<14} {}", a.username, a.role, a.unit, a.display_name);
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    println!("jiujinan listening on http://{addr}");
+    tracing::info!(%addr, database = %jiujinan_store::redact_url(&settings.database_url), "serving");
+    let store = app.store.clone();
+    let web = WebSettings { secure_cookies: settings.secure_cookies, request_timeout: Duration::from_secs(settings.request_timeout_seconds) };
+    jiujinan_web::serve(AppState::new(app, web), listener, shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

@@ -1,0 +1,161 @@
+//! The effective configuration: defaults, then the config file, then `JIUJINAN_*`
+//! environment variables, then command-line flags (each overriding the one before).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+/// Keys allowed in the configuration file (`jiujinan.toml`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    listen: Option<String>,
+    secure_cookies: Option<bool>,
+    session_ttl_minutes: Option<i64>,
+    login_max_failures: Option<i64>,
+    login_lock_minutes: Option<i64>,
+    request_timeout_seconds: Option<u64>,
+    log_format: Option<String>,
+}
+
+/// The settings the binary runs with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub config_file: Option<PathBuf>,
+    pub database_url: String,
+    pub listen: String,
+    pub secure_cookies: bool,
+    pub session_ttl_minutes: i64,
+    pub login_max_failures: i64,
+    pub login_lock_minutes: i64,
+    pub request_timeout_seconds: u64,
+    /// `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            config_file: None,
+            database_url: "sqlite://data/jiujinan.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            secure_cookies: false,
+            session_ttl_minutes: 12 * 60,
+            login_max_failures: 5,
+            login_lock_minutes: 5,
+            request_timeout_seconds: 30,
+            log_format: "text".into(),
+        }
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn parse_env<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+    match env(name) {
+        Some(v) => v.parse().map(Some).map_err(|_| anyhow::anyhow!("{name}={v} is not a valid value")),
+        None => Ok(None),
+    }
+}
+
+impl Settings {
+    /// Loads the file (explicit path, or `./jiujinan.toml` when present) and the
+    /// environment; flags are applied by the caller afterwards.
+    pub fn load(explicit_file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut s = Settings::default();
+        let file = match explicit_file {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from("jiujinan.toml")).filter(|p| p.exists()),
+        };
+        if let Some(path) = &file {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+            let f: FileConfig = toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))?;
+            s.config_file = Some(path.clone());
+            if let Some(v) = f.database_url { s.database_url = v; }
+            if let Some(v) = f.listen { s.listen = v; }
+            if let Some(v) = f.secure_cookies { s.secure_cookies = v; }
+            if let Some(v) = f.session_ttl_minutes { s.session_ttl_minutes = v; }
+            if let Some(v) = f.login_max_failures { s.login_max_failures = v; }
+            if let Some(v) = f.login_lock_minutes { s.login_lock_minutes = v; }
+            if let Some(v) = f.request_timeout_seconds { s.request_timeout_seconds = v; }
+            if let Some(v) = f.log_format { s.log_format = v; }
+        }
+        if let Some(v) = env("JIUJINAN_DATABASE_URL") { s.database_url = v; }
+        if let Some(v) = env("JIUJINAN_LISTEN") { s.listen = v; }
+        if let Some(v) = parse_env("JIUJINAN_SECURE_COOKIES")? { s.secure_cookies = v; }
+        if let Some(v) = parse_env("JIUJINAN_SESSION_TTL_MINUTES")? { s.session_ttl_minutes = v; }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_MAX_FAILURES")? { s.login_max_failures = v; }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_LOCK_MINUTES")? { s.login_lock_minutes = v; }
+        if let Some(v) = parse_env("JIUJINAN_REQUEST_TIMEOUT_SECONDS")? { s.request_timeout_seconds = v; }
+        if let Some(v) = env("JIUJINAN_LOG_FORMAT") { s.log_format = v; }
+        s.validate()?;
+        Ok(s)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.session_ttl_minutes > 0, "session_ttl_minutes must be positive");
+        anyhow::ensure!(self.login_max_failures > 0, "login_max_failures must be positive");
+        anyhow::ensure!(self.login_lock_minutes > 0, "login_lock_minutes must be positive");
+        anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
+        Ok(())
+    }
+
+    /// The configuration as TOML with secrets redacted (`config show`).
+    pub fn redacted_toml(&self) -> String {
+        let mut out = String::new();
+        if let Some(p) = &self.config_file {
+            out.push_str(&format!("# from {} (then environment, then flags)\n", p.display()));
+        } else {
+            out.push_str("# no config file (defaults, then environment, then flags)\n");
+        }
+        out.push_str(&format!("database_url = {:?}\n", jiujinan_store::redact_url(&self.database_url)));
+        out.push_str(&format!("listen = {:?}\n", self.listen));
+        out.push_str(&format!("secure_cookies = {}\n", self.secure_cookies));
+        out.push_str(&format!("session_ttl_minutes = {}\n", self.session_ttl_minutes));
+        out.push_str(&format!("login_max_failures = {}\n", self.login_max_failures));
+        out.push_str(&format!("login_lock_minutes = {}\n", self.login_lock_minutes));
+        out.push_str(&format!("request_timeout_seconds = {}\n", self.request_timeout_seconds));
+        out.push_str(&format!("log_format = {:?}\n", self.log_format));
+        out
+    }
+
+    /// The use-case settings.
+    pub fn app_settings(&self) -> jiujinan_app::AppSettings {
+        jiujinan_app::AppSettings {
+            session_ttl_ms: self.session_ttl_minutes * 60_000,
+            lockout: jiujinan_store::LockoutPolicy {
+                max_failures: self.login_max_failures,
+                lock_ms: self.login_lock_minutes * 60_000,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_the_database_password() {
+        let s = Settings { database_url: "postgres://app:hunter2@db:5432/jjn".into(), ..Settings::default() };
+        let t = s.redacted_toml();
+        assert!(t.contains("postgres://app:***@db:5432/jjn"));
+        assert!(!t.contains("hunter2"));
+    }
+
+    #[test]
+    fn file_values_apply_and_unknown_keys_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.toml");
+        std::fs::write(&p, "listen = \"0.0.0.0:9000\"\nsession_ttl_minutes = 30\n").unwrap();
+        let s = Settings::load(Some(&p)).unwrap();
+        assert_eq!(s.listen, "0.0.0.0:9000");
+        assert_eq!(s.session_ttl_minutes, 30);
+        std::fs::write(&p, "lisen = \"typo\"\n").unwrap();
+        assert!(Settings::load(Some(&p)).is_err());
+    }
+}

@@ -1,0 +1,100 @@
+//! The JSON API for hotline and department systems, described by an OpenAPI document at
+//! `/api/openapi.json` (kept as a snapshot in `crates/web/openapi.json`).
+//!
+//! Callers authenticate with `Authorization: Bearer <token>` (`jiujinan token issue`) or,
+//! from the browser, with the session cookie plus the CSRF header on unsafe requests.
+
+mod me;
+mod units;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::routing::get;
+use jiujinan_app::AppError;
+use jiujinan_app::auth::Actor;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::errors::ApiError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "jiujinan API", description = "救急难综合服务平台接口 / Jiujinan emergency-assistance platform API", version = "1"),
+    paths(me::me, units::get_unit, units::unit_children, units::search_units),
+    components(schemas(crate::errors::ErrorBody, crate::errors::ErrorDetail, me::MeResponse, units::UnitDto, units::UnitNodeDto)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        }
+    }
+}
+
+/// The OpenAPI document as pretty JSON (what the snapshot test compares).
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/me", get(me::me))
+        .route("/api/v1/units", get(units::search_units))
+        .route("/api/v1/units/{code}", get(units::get_unit))
+        .route("/api/v1/units/{code}/children", get(units::unit_children))
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The caller of an API endpoint: a bearer token's user or the signed-in browser user.
+pub struct ApiActor {
+    pub actor: Actor,
+    pub ctx: Ctx,
+}
+
+impl ApiActor {
+    /// Wraps a use-case error in the caller's language.
+    pub fn err(&self, e: AppError) -> ApiError {
+        ApiError::new(e, self.ctx.lang)
+    }
+}
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ctx = parts.extensions.get::<Ctx>().cloned().ok_or(ApiError::new(AppError::Internal("no context".into()), Default::default()))?;
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        if let Some(token) = bearer {
+            return match state.app.bearer(token).await {
+                Ok(Some(actor)) => Ok(Self { actor, ctx }),
+                Ok(None) => Err(ApiError::new(AppError::Unauthenticated, ctx.lang)),
+                Err(e) => Err(ApiError::new(e, ctx.lang)),
+            };
+        }
+        match &ctx.session {
+            Some(s) => Ok(Self { actor: s.actor.clone(), ctx }),
+            None => Err(ApiError::new(AppError::Unauthenticated, ctx.lang)),
+        }
+    }
+}
+

@@ -1,0 +1,86 @@
+//! The home page, shaped by the user's role.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use jiujinan_domain::org::DivisionLevel;
+use serde::Serialize;
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::errors::{PageError, WithCtx};
+use crate::i18n::{level_text, role_text};
+use crate::view::{Chrome, render};
+
+/// A shortcut on the home page.
+struct Shortcut {
+    href: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+struct ChartData {
+    title: &'static str,
+    names: Vec<String>,
+    values: Vec<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    display_name: String,
+    role_name: &'static str,
+    duty: &'static str,
+    unit_name: String,
+    unit_code: String,
+    jurisdiction_name: String,
+    jurisdiction_level: &'static str,
+    sub_units: Vec<(String, String, i64)>,
+    shortcuts: Vec<Shortcut>,
+    chart_json: Option<String>,
+}
+
+/// Shows the signed-in user's home page.
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let m = crate::i18n::msgs(ctx.lang);
+    let (role_name, duty) = role_text(actor.role, ctx.lang);
+    let division = actor.jurisdiction.division.as_str();
+    let juris = state.app.unit(division).await.ctx(&ctx)?;
+    let children = state.app.child_units(division).await.ctx(&ctx)?;
+    let sub_units: Vec<(String, String, i64)> = children
+        .iter()
+        .filter(|n| n.unit.kind == "government")
+        .map(|n| (n.unit.code.clone(), n.unit.name.clone(), n.children))
+        .collect();
+    let mut shortcuts = vec![Shortcut { href: "/org", label: m.nav_org }];
+    if actor.role.can_manage_users() {
+        shortcuts.push(Shortcut { href: "/admin/users", label: m.nav_users });
+    }
+    if actor.role.can_read_audit() {
+        shortcuts.push(Shortcut { href: "/audit", label: m.nav_audit });
+    }
+    let departments = jiujinan_domain::org::UnitKind::departments_at(actor.jurisdiction.division.level()).len() as i64;
+    let chart_json = (actor.jurisdiction.division.level() == DivisionLevel::City && !sub_units.is_empty())
+        .then(|| ChartData {
+            title: m.chart_streets,
+            names: sub_units.iter().map(|s| s.1.clone()).collect(),
+            values: sub_units.iter().map(|s| (s.2 - departments.min(s.2)).max(0)).collect(),
+        })
+        .and_then(|d| serde_json::to_string(&d).ok());
+    let page = HomePage {
+        c: Chrome::new(&ctx),
+        display_name: actor.display_name.clone(),
+        role_name,
+        duty,
+        unit_name: actor.unit_name.clone(),
+        unit_code: actor.unit.to_string(),
+        jurisdiction_name: juris.name,
+        jurisdiction_level: level_text(&juris.level, ctx.lang),
+        sub_units,
+        shortcuts,
+        chart_json,
+    };
+    render(&page, &ctx)
+}

@@ -1,0 +1,28 @@
+//! Server-rendered pages.
+
+mod audit;
+mod home;
+mod lang;
+mod login;
+mod org;
+mod users;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(lang::switch))
+        .route("/org", get(org::show))
+        .route("/org/children/{code}", get(org::children))
+        .route("/org/unit/{code}", get(org::unit))
+        .route("/admin/users", get(users::list).post(users::create))
+        .route("/admin/users/{id}/disable", post(users::disable))
+        .route("/admin/users/{id}/enable", post(users::enable))
+        .route("/audit", get(audit::list))
+}

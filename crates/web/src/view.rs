@@ -1,0 +1,96 @@
+//! What every page shares: the layout's data and small formatting helpers.
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use jiujinan_app::i18n::Lang;
+
+use crate::context::Ctx;
+use crate::errors::PageError;
+use crate::i18n::{Msgs, msgs, role_text};
+
+/// Version shown in the footer and used to bust caches of static files.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The signed-in user as the layout shows them.
+pub struct UserChrome {
+    pub username: String,
+    pub display_name: String,
+    pub role_name: &'static str,
+    pub unit_name: String,
+    pub can_manage_users: bool,
+    pub can_read_audit: bool,
+}
+
+/// The layout's data: messages, language, nonce, CSRF token and user.
+pub struct Chrome {
+    pub m: &'static Msgs,
+    pub lang: &'static str,
+    pub other_lang: &'static str,
+    pub nonce: String,
+    pub csrf: String,
+    pub user: Option<UserChrome>,
+    pub version: &'static str,
+}
+
+impl Chrome {
+    /// Builds the layout data from the request context.
+    pub fn new(ctx: &Ctx) -> Self {
+        let user = ctx.session.as_ref().map(|s| UserChrome {
+            username: s.actor.username.clone(),
+            display_name: s.actor.display_name.clone(),
+            role_name: role_text(s.actor.role, ctx.lang).0,
+            unit_name: s.actor.unit_name.clone(),
+            can_manage_users: s.actor.role.can_manage_users(),
+            can_read_audit: s.actor.role.can_read_audit(),
+        });
+        Self {
+            m: msgs(ctx.lang),
+            lang: ctx.lang.tag(),
+            other_lang: match ctx.lang {
+                Lang::Zh => "en",
+                Lang::En => "zh",
+            },
+            nonce: ctx.nonce.clone(),
+            csrf: ctx.csrf_token(),
+            user,
+            version: VERSION,
+        }
+    }
+}
+
+/// Renders a page template, turning a template failure into an error page.
+pub fn render(t: &impl Template, ctx: &Ctx) -> Result<Response, PageError> {
+    match t.render() {
+        Ok(html) => Ok(Html(html).into_response()),
+        Err(e) => Err(PageError::from_app(jiujinan_app::AppError::Internal(e.to_string()), ctx.lang).with_ctx(ctx)),
+    }
+}
+
+/// Formats an instant in Beijing time (UTC+8), e.g. `2026-11-29 10:33:05`.
+pub fn beijing_time(ms: i64) -> String {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    match time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) {
+        Ok(t) => {
+            let t = t.to_offset(offset);
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        }
+        Err(_) => ms.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn beijing_time_is_utc_plus_eight() {
+        assert_eq!(super::beijing_time(0), "1970-01-01 08:00:00");
+        assert_eq!(super::beijing_time(1_795_000_000_000), "2026-11-18 17:46:40");
+    }
+}

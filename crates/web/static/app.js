@@ -1,0 +1,55 @@
+// jiujinan front-end behaviour. No inline scripts (the CSP forbids them): everything hooks
+// in from here, by data attributes and ids.
+(function () {
+  'use strict';
+
+  // Alpine (CSP build) components.
+  document.addEventListener('alpine:init', function () {
+    window.Alpine.data('pwToggle', function () {
+      return {
+        show: false,
+        get inputType() { return this.show ? 'text' : 'password'; },
+        toggle: function () { this.show = !this.show; }
+      };
+    });
+  });
+
+  // Organisation tree: the first click loads children (htmx), later clicks fold them.
+  document.addEventListener('click', function (ev) {
+    var btn = ev.target.closest('button.toggle');
+    if (btn) {
+      var ul = btn.parentElement.querySelector(':scope > ul.children');
+      if (ul && ul.children.length > 0) {
+        ul.hidden = !ul.hidden;
+        btn.textContent = ul.hidden ? '▸' : '▾';
+      }
+      return;
+    }
+    var print = ev.target.closest('[data-action="print"]');
+    if (print) { window.print(); }
+  });
+
+  document.addEventListener('htmx:afterSwap', function (ev) {
+    var li = ev.detail.target && ev.detail.target.parentElement;
+    var btn = li && li.querySelector(':scope > button.toggle');
+    if (btn) { btn.textContent = '▾'; }
+  });
+
+  // Charts: data comes in a data attribute as JSON, never as inline script.
+  document.addEventListener('DOMContentLoaded', function () {
+    var el = document.getElementById('home-chart');
+    if (!el || !window.echarts) { return; }
+    var data = JSON.parse(el.getAttribute('data-chart-json'));
+    var zh = document.documentElement.lang === 'zh-CN';
+    var chart = window.echarts.init(el, null, { renderer: 'canvas', locale: zh ? 'ZH' : 'EN' });
+    chart.setOption({
+      title: { text: data.title, left: 'center', textStyle: { fontSize: 14 } },
+      tooltip: { trigger: 'axis' },
+      grid: { left: 40, right: 16, bottom: 70, top: 40 },
+      xAxis: { type: 'category', data: data.names, axisLabel: { rotate: 40 } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'bar', data: data.values, itemStyle: { color: '#b3261e' } }]
+    });
+    window.addEventListener('resize', function () { chart.resize(); });
+  });
+})();
