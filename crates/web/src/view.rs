@@ -91,6 +91,6 @@ mod tests {
     #[test]
     fn beijing_time_is_utc_plus_eight() {
         assert_eq!(super::beijing_time(0), "1970-01-01 08:00:00");
-        assert_eq!(super::beijing_time(1_795_000_000_000), "2026-11-18 17:46:40");
+        assert_eq!(super::beijing_time(1_795_000_000_000), "2026-11-18 19:06:40");
     }
 }

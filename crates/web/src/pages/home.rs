@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use jiujinan_domain::org::DivisionLevel;
+use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitKind};
 use serde::Serialize;
 
 use crate::AppState;
@@ -49,10 +49,16 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
     let division = actor.jurisdiction.division.as_str();
     let juris = state.app.unit(division).await.ctx(&ctx)?;
     let children = state.app.child_units(division).await.ctx(&ctx)?;
+    // Sub-divisions with how many divisions lie below each (departments not counted).
     let sub_units: Vec<(String, String, i64)> = children
         .iter()
         .filter(|n| n.unit.kind == "government")
-        .map(|n| (n.unit.code.clone(), n.unit.name.clone(), n.children))
+        .map(|n| {
+            let departments = DivisionCode::parse(&n.unit.division)
+                .map(|d| UnitKind::departments_at(d.level()).len() as i64)
+                .unwrap_or(0);
+            (n.unit.code.clone(), n.unit.name.clone(), (n.children - departments).max(0))
+        })
         .collect();
     let mut shortcuts = vec![Shortcut { href: "/org", label: m.nav_org }];
     if actor.role.can_manage_users() {
@@ -61,12 +67,11 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
     if actor.role.can_read_audit() {
         shortcuts.push(Shortcut { href: "/audit", label: m.nav_audit });
     }
-    let departments = jiujinan_domain::org::UnitKind::departments_at(actor.jurisdiction.division.level()).len() as i64;
     let chart_json = (actor.jurisdiction.division.level() == DivisionLevel::City && !sub_units.is_empty())
         .then(|| ChartData {
             title: m.chart_streets,
             names: sub_units.iter().map(|s| s.1.clone()).collect(),
-            values: sub_units.iter().map(|s| (s.2 - departments.min(s.2)).max(0)).collect(),
+            values: sub_units.iter().map(|s| s.2).collect(),
         })
         .and_then(|d| serde_json::to_string(&d).ok());
     let page = HomePage {

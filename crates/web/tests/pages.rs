@@ -1,0 +1,180 @@
+//! Sign-in, CSRF, role-shaped pages and jurisdiction, through the real router.
+
+mod common;
+
+use common::*;
+
+#[tokio::test]
+async fn anonymous_pages_redirect_to_login() {
+    let t = spawn_app().await;
+    for path in ["/", "/org", "/admin/users", "/audit"] {
+        let r = t.get(path, None).await;
+        assert_eq!((r.status, r.location()), (303, "/login"), "{path}");
+    }
+    let login = t.get("/login", None).await;
+    assert_eq!(login.status, 200);
+    assert!(login.body.contains("<html lang=\"zh-CN\">"));
+    assert!(login.headers["content-security-policy"].to_str().unwrap().contains("script-src 'self' 'nonce-"));
+}
+
+#[tokio::test]
+async fn wrong_credentials_get_one_generic_message_and_are_audited() {
+    let t = spawn_app().await;
+    let wrong_pw = t.login("admin", "Wrong-password-1").await.unwrap_err();
+    let no_user = t.login("nobody_here", "Wrong-password-1").await.unwrap_err();
+    assert_eq!(wrong_pw.status, 401);
+    assert_eq!(no_user.status, 401);
+    let msg = |r: &Reply| {
+        let i = r.body.find("id=\"login-error\"").expect("error shown");
+        r.body[i..].split('<').next().unwrap().to_owned()
+    };
+    assert_eq!(msg(&wrong_pw), msg(&no_user), "the message does not reveal whether the user exists");
+    assert!(msg(&wrong_pw).contains("用户名或密码错误"));
+    let actions = t.audit_actions().await;
+    assert_eq!(actions.iter().filter(|a| *a == "auth.login_failed").count(), 2);
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_existing_and_unknown_names_alike() {
+    let t = spawn_app().await;
+    for name in ["admin", "ghost_user"] {
+        for _ in 0..5 {
+            assert_eq!(t.login(name, "Wrong-password-1").await.unwrap_err().status, 401);
+        }
+        let locked = t.login(name, PASSWORD).await.unwrap_err();
+        assert_eq!(locked.status, 429, "{name}: even the right password is refused while locked");
+    }
+    t.clock.advance(5 * 60 * 1000 + 1);
+    assert!(t.login("admin", PASSWORD).await.is_ok(), "the lock expires");
+}
+
+#[tokio::test]
+async fn login_logout_and_session_expiry() {
+    let t = spawn_app().await;
+    let (cookie, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let home = t.get("/", Some(&cookie)).await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("id=\"whoami\""));
+    assert!(home.body.contains("系统管理员"));
+    let out = t.post_form("/logout", Some(&cookie), &format!("csrf={csrf}")).await;
+    assert_eq!((out.status, out.location()), (303, "/login"));
+    assert_eq!(t.get("/", Some(&cookie)).await.status, 303, "the old cookie no longer works");
+
+    let (cookie, _) = t.login("admin", PASSWORD).await.unwrap();
+    t.clock.advance(12 * 3600 * 1000);
+    assert_eq!(t.get("/", Some(&cookie)).await.status, 303, "sessions expire");
+    let actions = t.audit_actions().await;
+    assert!(actions.contains(&"auth.login".to_owned()) && actions.contains(&"auth.logout".to_owned()));
+}
+
+#[tokio::test]
+async fn unsafe_requests_need_the_csrf_token_and_same_origin() {
+    let t = spawn_app().await;
+    let pre = t.get("/login", None).await.cookie("jjn_pre").unwrap();
+    let no_token = t.post_form("/login", Some(&format!("jjn_pre={pre}")), &format!("username=admin&password={}", urlenc(PASSWORD))).await;
+    assert_eq!(no_token.status, 403, "login without the double-submit token");
+
+    let (cookie, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let form = format!("username=new_clerk&unit=110105001%3Amz&role=window_clerk&password={}", urlenc(PASSWORD));
+    let r = t.post_form("/admin/users", Some(&cookie), &form).await;
+    assert_eq!(r.status, 403, "no token");
+    let r = t.post_form("/admin/users", Some(&cookie), &format!("csrf=deadbeef&{form}")).await;
+    assert_eq!(r.status, 403, "wrong token");
+    let cross = axum::http::Request::post("/admin/users")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .body(axum::body::Body::from(format!("csrf={csrf}&{form}")))
+        .unwrap();
+    assert_eq!(t.send(cross).await.status, 403, "cross-site even with the token");
+    assert!(t.app.store.user_by_username("new_clerk").await.unwrap().is_none(), "nothing was written");
+
+    let ok = t.post_form("/admin/users", Some(&cookie), &format!("csrf={csrf}&{form}")).await;
+    assert_eq!((ok.status, ok.location()), (303, "/admin/users?created=1"));
+    assert!(t.app.store.user_by_username("new_clerk").await.unwrap().is_some());
+    let header_token = axum::http::Request::post("/logout")
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(t.send(header_token).await.status, 303, "htmx sends the token as a header");
+}
+
+#[tokio::test]
+async fn user_management_is_for_admins_within_their_jurisdiction() {
+    let t = spawn_app().await;
+    let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
+    assert_eq!(t.get("/admin/users", Some(&clerk)).await.status, 403);
+    assert_eq!(t.get("/audit", Some(&clerk)).await.status, 403);
+
+    let (cy, csrf) = t.login("cy_admin", PASSWORD).await.unwrap();
+    let list = t.get("/admin/users", Some(&cy)).await;
+    assert!(list.body.contains("jw_clerk") && list.body.contains("cy_admin"));
+    assert!(!list.body.contains("data-username=\"auditor\""), "city users are outside a district's jurisdiction");
+
+    let other_district = format!("csrf={csrf}&username=hd_clerk&unit=110108001%3Amz&role=window_clerk&password={}", urlenc(PASSWORD));
+    let r = t.post_form("/admin/users", Some(&cy), &other_district).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("data-field=\"unit\""));
+    let bad_role = format!("csrf={csrf}&username=cy_x&unit=110105001024&role=relief_station_staff&password={}", urlenc(PASSWORD));
+    assert_eq!(t.post_form("/admin/users", Some(&cy), &bad_role).await.status, 422);
+    let weak = format!("csrf={csrf}&username=cy_y&unit=110105001%3Amz&role=window_clerk&password=short");
+    let r = t.post_form("/admin/users", Some(&cy), &weak).await;
+    assert_eq!(r.status, 422);
+    assert!(!r.body.contains("value=\"short\""), "passwords are never echoed");
+    assert_eq!(t.app.store.list_users(&jiujinan_domain_scope("11")).await.unwrap().len(), USERS.len());
+}
+
+fn jiujinan_domain_scope(code: &str) -> jiujinan_app::domain::jurisdiction::Jurisdiction {
+    use jiujinan_app::domain::org::{UnitCode, UnitKind};
+    jiujinan_app::domain::jurisdiction::Jurisdiction::for_unit(&UnitCode::parse(code).unwrap(), UnitKind::Government)
+}
+
+#[tokio::test]
+async fn disabling_a_user_ends_their_session_and_checks_the_version() {
+    let t = spawn_app().await;
+    let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
+    let (admin, csrf) = t.login("admin", PASSWORD).await.unwrap();
+    let id = t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap().id;
+    let r = t.post_form(&format!("/admin/users/{id}/disable"), Some(&admin), &format!("csrf={csrf}&version=1")).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(t.get("/", Some(&clerk)).await.status, 303, "the disabled user's session ended");
+    assert!(t.login("jw_clerk", PASSWORD).await.is_err());
+    let stale = t.post_form(&format!("/admin/users/{id}/enable"), Some(&admin), &format!("csrf={csrf}&version=1")).await;
+    assert_eq!(stale.status, 409, "a stale form does not overwrite a newer change");
+    let r = t.post_form(&format!("/admin/users/{id}/enable"), Some(&admin), &format!("csrf={csrf}&version=2")).await;
+    assert_eq!(r.status, 303);
+    assert!(t.login("jw_clerk", PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn org_browser_tree_search_and_language() {
+    let t = spawn_app().await;
+    let (cookie, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
+    let org = t.get("/org", Some(&cookie)).await;
+    assert!(org.body.contains("data-code=\"110105\""));
+    let kids = t.get("/org/children/110105001", Some(&cookie)).await;
+    assert!(kids.body.contains("data-code=\"110105001024\"") && kids.body.contains("data-code=\"110105001:mz\""));
+    let hits = t.get(&format!("/org?q={}", urlenc("时村")), Some(&cookie)).await;
+    assert!(hits.body.contains("id=\"org-search-results\"") && hits.body.contains("data-code=\"110108001001\""));
+    let unit = t.get("/org/unit/110105:jzz", Some(&cookie)).await;
+    assert!(unit.body.contains("朝阳区救助管理站"));
+    assert_eq!(t.get("/org/unit/nonsense", Some(&cookie)).await.status, 422);
+    assert_eq!(t.get("/org/unit/110199", Some(&cookie)).await.status, 404);
+
+    let switch = t.get("/lang/en", None).await;
+    assert_eq!(switch.status, 303);
+    let en = format!("{cookie}; jjn_lang=en");
+    let page = t.get("/org", Some(&en)).await;
+    assert!(page.body.contains("<html lang=\"en\">") && page.body.contains("Organisation"));
+}
+
+#[tokio::test]
+async fn auditors_see_the_log_and_the_chain_status() {
+    let t = spawn_app().await;
+    let (cookie, _) = t.login("auditor", PASSWORD).await.unwrap();
+    let page = t.get("/audit", Some(&cookie)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("alert-ok"), "chain verifies");
+    assert!(page.body.contains("user.created") && page.body.contains("auth.login"));
+}
