@@ -1,0 +1,295 @@
+//! The `jiujinan` binary as an operator or integrator uses it: every subcommand, bad input,
+//! tampering with the database file, and durability across `kill -9`.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_jiujinan");
+const DIVISIONS: &str = "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110105001,建外街道,street,110105\n";
+const COMMUNITIES: &str = "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n";
+
+struct Env {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Env {
+    fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/j.db", dir.path().display());
+        Self { dir, url }
+    }
+
+    fn db_path(&self) -> PathBuf {
+        self.dir.path().join("j.db")
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).arg("--database-url").arg(&self.url).current_dir(self.dir.path());
+        cmd.env_remove("JIUJINAN_DATABASE_URL").env_remove("JIUJINAN_CONFIG");
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        if let Some(text) = stdin {
+            child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn import_small_org(&self) {
+        let d = self.file("d.csv", DIVISIONS);
+        let c = self.file("c.csv", COMMUNITIES);
+        self.ok(&["org", "import", "--divisions", d.to_str().unwrap(), "--communities", c.to_str().unwrap()], None);
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn org_import_is_idempotent_and_a_malformed_file_imports_nothing() {
+    let e = Env::sqlite();
+    let d = e.file("d.csv", DIVISIONS);
+    let bad = e.file("bad.csv", "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n1101050010XX,坏行,110105001\n");
+    let out = e.run(&["org", "import", "--divisions", d.to_str().unwrap(), "--communities", bad.to_str().unwrap()], None);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("IMPORT_MALFORMED") && err.contains("bad.csv, line 3"), "{err}");
+    assert!(e.ok(&["user", "list"], None).is_empty());
+    let c = e.file("c.csv", COMMUNITIES);
+    let args = ["org", "import", "--divisions", d.to_str().unwrap(), "--communities", c.to_str().unwrap()];
+    assert!(e.ok(&args, None).contains("16 new, 0 updated, 0 unchanged"), "1+5 city, 1+6 district, 1+1 street, 1 community");
+    assert!(e.ok(&args, None).contains("0 new, 0 updated, 16 unchanged"));
+}
+
+#[test]
+fn user_add_rejects_unknown_units_and_roles_and_writes_nothing() {
+    let e = Env::sqlite();
+    e.import_small_org();
+    let pw = Some("Good-password-1\n");
+    let out = e.run(&["user", "add", "--username", "x_clerk", "--unit", "110105999:mz", "--role", "window_clerk", "--password-stdin"], pw);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("UNKNOWN_UNIT"), "{}", stderr(&out));
+    let out = e.run(&["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "superuser", "--password-stdin"], pw);
+    assert!(stderr(&out).contains("UNKNOWN_ROLE"));
+    let out = e.run(&["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "window_clerk", "--password-stdin"], Some("weak\n"));
+    assert!(stderr(&out).contains("WEAK_PASSWORD"));
+    assert!(e.ok(&["user", "list"], None).is_empty(), "nothing was written");
+
+    let created = e.ok(&["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "window_clerk", "--password-stdin"], pw);
+    assert!(created.contains("created user x_clerk"));
+    let dup = e.run(&["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "window_clerk", "--password-stdin"], pw);
+    assert!(stderr(&dup).contains("USERNAME_TAKEN"));
+    e.ok(&["user", "disable", "x_clerk"], None);
+    assert!(e.ok(&["user", "list"], None).contains("disabled"));
+    e.ok(&["user", "enable", "x_clerk"], None);
+    assert!(e.ok(&["user", "list"], None).contains("active"));
+}
+
+#[test]
+fn tokens_are_printed_once_and_listed_without_the_secret() {
+    let e = Env::sqlite();
+    e.import_small_org();
+    e.ok(&["user", "add", "--username", "hotline", "--unit", "110105:mz", "--role", "admin", "--password-stdin"], Some("Good-password-1"));
+    let token = e.ok(&["token", "issue", "--username", "hotline", "--name", "12345"], None);
+    let token = token.trim();
+    assert!(token.starts_with("jjn_") && token.len() == 68, "{token}");
+    let list = e.ok(&["token", "list", "--username", "hotline"], None);
+    assert!(list.contains("active\t12345") && !list.contains(token));
+    let id = list.split('\t').next().unwrap();
+    e.ok(&["token", "revoke", id], None);
+    assert!(e.ok(&["token", "list", "--username", "hotline"], None).contains("revoked"));
+    let db = std::fs::read(e.db_path()).unwrap();
+    assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()), "only the hash is stored");
+}
+
+#[test]
+fn audit_verify_catches_a_row_edited_with_the_sqlite3_shell() {
+    let e = Env::sqlite();
+    e.import_small_org();
+    for name in ["a_admin", "b_admin"] {
+        e.ok(&["user", "add", "--username", name, "--unit", "110105:mz", "--role", "admin", "--password-stdin"], Some("Good-password-1"));
+    }
+    assert!(e.ok(&["audit", "verify"], None).contains("intact: 3 entries"));
+    let sqlite3 = which("sqlite3").expect("the sqlite3 shell is needed: apt-get install sqlite3 (scripts/test.sh does)");
+    let blocked = Command::new(&sqlite3).arg(e.db_path()).arg("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2;").output().unwrap();
+    assert!(String::from_utf8_lossy(&blocked.stderr).contains("append-only"), "the trigger refuses edits");
+    let tamper = Command::new(&sqlite3)
+        .arg(e.db_path())
+        .arg("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 2;")
+        .output()
+        .unwrap();
+    assert!(tamper.status.success(), "{}", String::from_utf8_lossy(&tamper.stderr));
+    let out = e.run(&["audit", "verify"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("BROKEN") && text.contains("entry 2"), "{text}");
+}
+
+#[test]
+fn audit_verify_catches_a_deleted_tail() {
+    let e = Env::sqlite();
+    e.import_small_org();
+    e.ok(&["user", "add", "--username", "a_admin", "--unit", "110105:mz", "--role", "admin", "--password-stdin"], Some("Good-password-1"));
+    let sqlite3 = which("sqlite3").expect("the sqlite3 shell is needed: apt-get install sqlite3");
+    let del = Command::new(&sqlite3).arg(e.db_path()).arg("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;").output().unwrap();
+    assert!(del.status.success());
+    let out = e.run(&["audit", "verify"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_error() {
+    let out = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", "postgres://nobody@127.0.0.1:1/none"])
+        .env_remove("JIUJINAN_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("cannot open the database"), "{}", stderr(&out));
+    let out = Command::new(BIN).args(["migrate", "--database-url", "mysql://x"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unsupported database URL"));
+}
+
+#[test]
+fn config_show_redacts_secrets_and_reads_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("jiujinan.toml"), "listen = \"0.0.0.0:9999\"\nlog_format = \"json\"\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["config", "show", "--database-url", "postgres://app:hunter2@db:5432/jjn"])
+        .current_dir(dir.path())
+        .env("JIUJINAN_SESSION_TTL_MINUTES", "45")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("postgres://app:***@db:5432/jjn") && !text.contains("hunter2"), "{text}");
+    assert!(text.contains("listen = \"0.0.0.0:9999\"") && text.contains("session_ttl_minutes = 45"), "{text}");
+}
+
+#[test]
+fn a_user_created_just_before_kill_9_survives_the_restart() {
+    let e = Env::sqlite();
+    let (mut server, port) = start_server(&e);
+    let user_count_before = e.ok(&["user", "list"], None).lines().count();
+    let mut http = Http::new(port);
+    let login_page = http.request("GET", "/login", None);
+    let pre = cookie_value(&login_page, "jjn_pre").expect("pre-login cookie");
+    http.cookies = format!("jjn_pre={pre}");
+    let res = http.request("POST", "/login", Some(&format!("csrf={pre}&username=admin&password=Jiujinan%402026")));
+    let session = cookie_value(&res, "jjn_session").expect("signed in");
+    http.cookies = format!("jjn_session={session}");
+    let home = http.request("GET", "/", None);
+    let csrf = home.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("csrf").to_owned();
+    let form = format!("csrf={csrf}&username=durable_clerk&display_name=&unit=110105001%3Amz&role=window_clerk&password=Good-password-1");
+    let created = http.request("POST", "/admin/users", Some(&form));
+    assert!(created.starts_with("HTTP/1.1 303"), "{created}");
+    server.kill().unwrap(); // SIGKILL, right after the 2xx/3xx reply
+    server.wait().unwrap();
+    let (mut again, _) = start_server(&e);
+    let users = e.ok(&["user", "list"], None);
+    assert!(users.contains("durable_clerk"), "{users}");
+    assert_eq!(users.lines().count(), user_count_before + 1);
+    assert!(e.ok(&["audit", "verify"], None).contains("intact"));
+    again.kill().unwrap();
+    again.wait().unwrap();
+}
+
+#[test]
+fn the_binary_works_on_postgresql() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let Some(url) = rt.block_on(jiujinan_store::testing::fresh_postgres_url()) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let e = Env { dir, url };
+    assert!(e.ok(&["migrate"], None).contains("[1]"));
+    e.import_small_org();
+    e.ok(&["user", "add", "--username", "pg_admin", "--unit", "110105:mz", "--role", "admin", "--password-stdin"], Some("Good-password-1"));
+    assert!(e.ok(&["user", "list"], None).contains("pg_admin"));
+    assert!(e.ok(&["audit", "verify"], None).contains("intact: 2 entries"));
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.exists())
+}
+
+fn start_server(e: &Env) -> (Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(BIN)
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--database-url", &e.url])
+        .current_dir(e.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut buf = String::new();
+            let _ = s.read_to_string(&mut buf);
+            if buf.starts_with("HTTP/1.1 200") {
+                return (child, port);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server did not become ready");
+}
+
+/// A minimal HTTP/1.1 client: one connection per request, cookies passed by hand.
+struct Http {
+    port: u16,
+    cookies: String,
+}
+
+impl Http {
+    fn new(port: u16) -> Self {
+        Self { port, cookies: String::new() }
+    }
+
+    fn request(&mut self, method: &str, path: &str, form: Option<&str>) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let body = form.unwrap_or("");
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", self.port);
+        if !self.cookies.is_empty() {
+            req.push_str(&format!("Cookie: {}\r\n", self.cookies));
+        }
+        if form.is_some() {
+            req.push_str(&format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n", body.len()));
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        s.write_all(req.as_bytes()).unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+}
+
+fn cookie_value(response: &str, name: &str) -> Option<String> {
+    response
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .find(|l| l.starts_with(&format!("{name}=")))
+        .and_then(|l| l.split(';').next())
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_owned())
+}
