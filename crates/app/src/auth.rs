@@ -109,14 +109,20 @@ impl App {
     pub async fn login(&self, username: &str, password: &str) -> Result<LoginOutcome, AppError> {
         let name: String = username.trim().to_ascii_lowercase().chars().take(64).collect();
         let now = self.now_ms();
+        let user = self.store.user_by_username(&name).await?;
+        // Failed attempts are filed under the user's division (so the district's auditors
+        // see them), or the city's when the name does not exist.
+        let (unit, division) = match &user {
+            Some(u) => (u.unit_code.clone(), u.division.clone()),
+            None => (String::new(), "11".to_owned()),
+        };
         if let Some(t) = self.store.login_throttle(&name).await? {
             if t.locked_until_ms > now {
-                let audit = AuditDraft::new(&name, "", "11", action::LOGIN_FAILED, ("login", &name), &json!({"reason": "locked"}));
+                let audit = AuditDraft::new(&name, &unit, &division, action::LOGIN_FAILED, ("login", &name), &json!({"reason": "locked"}));
                 self.store.append_audit(audit, now).await?;
                 return Err(AppError::LoginLocked { retry_after_s: (t.locked_until_ms - now + 999) / 1000 });
             }
         }
-        let user = self.store.user_by_username(&name).await?;
         let (hash, usable) = match &user {
             Some(u) if !u.disabled => (u.password_hash.clone(), true),
             _ => (dummy_hash().to_owned(), false),
@@ -142,11 +148,7 @@ impl App {
                 self.store.record_login_success(&s, audit, now).await?;
                 Ok(LoginOutcome { session_token, csrf_token, expires_ms, actor })
             }
-            other => {
-                let (unit, division) = match &other {
-                    Some(u) => (u.unit_code.clone(), u.division.clone()),
-                    None => (String::new(), "11".to_owned()),
-                };
+            _ => {
                 let audit = AuditDraft::new(
                     &name,
                     &unit,

@@ -41,13 +41,20 @@ impl App {
         if !actor.role.can_manage_users() {
             return Err(AppError::Forbidden);
         }
-        let audit = actor.audit(action::TOKEN_REVOKED, ("api_token", id), &json!({}));
+        let owner = self.store.api_token_owner(id).await?.ok_or(AppError::NotFound)?;
+        if !owner.division.starts_with(actor.jurisdiction.division.as_str()) {
+            return Err(AppError::NotFound);
+        }
+        let audit = actor.audit(action::TOKEN_REVOKED, ("api_token", id), &json!({"user": owner.username}));
         self.store.revoke_api_token(id, audit, self.now_ms()).await?;
         Ok(())
     }
 
     /// The tokens of a user within the actor's jurisdiction.
     pub async fn tokens_of(&self, actor: &Actor, username: &str) -> Result<Vec<ApiTokenInfo>, AppError> {
+        if !actor.role.can_manage_users() {
+            return Err(AppError::Forbidden);
+        }
         let user = self.user_by_name_in_scope(actor, username).await?;
         Ok(self.store.api_tokens_of(&user.id).await?)
     }

@@ -25,9 +25,11 @@ fn app_err(e: AppError) -> anyhow::Error {
     anyhow::anyhow!("[{}] {} / {}", e.code(), e.message(Lang::Zh), e.message(Lang::En))
 }
 
-fn init_logging(settings: &Settings) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+/// Logs go to standard error: everything from `info` for the server, warnings and errors
+/// (with their causes) for the other commands.
+fn init_logging(settings: &Settings, serving: bool) {
+    let default = if serving { "info,sqlx=warn,tower_http=info" } else { "warn,sqlx=error" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
     if settings.log_format == "json" {
@@ -51,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(url) = cli.database_url {
         settings.database_url = url;
     }
+    init_logging(&settings, matches!(cli.command, Command::Serve { .. }));
     match cli.command {
         Command::Serve { listen, demo } => {
             if let Some(l) = listen {
@@ -149,7 +152,6 @@ async fn token(settings: Settings, command: TokenCommand) -> anyhow::Result<Exit
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
-    init_logging(&settings);
     let app = open(&settings).await?;
     if demo {
         let accounts = app.load_demo().await.map_err(app_err)?;

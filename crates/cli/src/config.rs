@@ -100,6 +100,7 @@ impl Settings {
         anyhow::ensure!(self.session_ttl_minutes > 0, "session_ttl_minutes must be positive");
         anyhow::ensure!(self.login_max_failures > 0, "login_max_failures must be positive");
         anyhow::ensure!(self.login_lock_minutes > 0, "login_lock_minutes must be positive");
+        anyhow::ensure!(self.request_timeout_seconds > 0, "request_timeout_seconds must be positive");
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
         Ok(())
     }

@@ -142,6 +142,8 @@ pub enum ChainBreak {
     HashMismatch { seq: i64 },
     /// The recorded head is not the last entry: the tail was cut or the head was edited.
     HeadMismatch { head_seq: i64, last_seq: i64 },
+    /// The head names the last entry but with another hash: the head or the entry was edited.
+    HeadHashMismatch { seq: i64 },
 }
 
 impl std::fmt::Display for ChainBreak {
@@ -154,6 +156,7 @@ impl std::fmt::Display for ChainBreak {
             Self::HeadMismatch { head_seq, last_seq } => {
                 write!(f, "chain head says entry {head_seq} is last but the log ends at {last_seq} (entries removed)")
             }
+            Self::HeadHashMismatch { seq } => write!(f, "chain head does not match the hash of entry {seq} (edited)"),
         }
     }
 }
@@ -207,6 +210,7 @@ impl ChainVerifier {
         match head {
             None if last_seq == 0 => Ok(0),
             Some((seq, hash)) if seq == last_seq && hash == self.prev_hash => Ok(last_seq),
+            Some((seq, _)) if seq == last_seq => Err(ChainBreak::HeadHashMismatch { seq }),
             Some((seq, _)) => Err(ChainBreak::HeadMismatch { head_seq: seq, last_seq }),
             None => Err(ChainBreak::HeadMismatch { head_seq: 0, last_seq }),
         }

@@ -123,6 +123,8 @@ pub trait Store: Send + Sync {
     async fn api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>, StoreError>;
     /// The tokens of a user.
     async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenInfo>, StoreError>;
+    /// The user a token (revoked or not) belongs to.
+    async fn api_token_owner(&self, id: &str) -> Result<Option<UserRecord>, StoreError>;
     /// Revokes a token; `NotFound` if unknown or already revoked.
     async fn revoke_api_token(&self, id: &str, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
 

@@ -387,6 +387,13 @@ macro_rules! impl_store {
                     Some(r) => r.try_get::<i64, _>("failures")? + 1,
                     None => 1,
                 };
+                // Failures older than a day no longer count; their rows go, so random names
+                // typed at the login form do not pile up.
+                sqlx::query("DELETE FROM login_throttle WHERE last_failure_ms < $1 AND locked_until_ms < $2")
+                    .bind(now_ms - 86_400_000)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await?;
                 let lock = policy.lock_after(failures);
                 let locked_until_ms = if lock > 0 { now_ms + lock } else { 0 };
                 sqlx::query(
@@ -494,6 +501,18 @@ macro_rules! impl_store {
                         })
                     })
                     .collect()
+            }
+
+            async fn api_token_owner(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT user_id FROM api_tokens WHERE id = $1").bind(id).fetch_optional(self.reader()).await?;
+                match row {
+                    Some(r) => {
+                        let user_id: String = r.try_get("user_id")?;
+                        self.fetch_user("u.id = $1", &user_id).await
+                    }
+                    None => Ok(None),
+                }
             }
 
             async fn revoke_api_token(&self, id: &str, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {

@@ -52,7 +52,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(opts.read_only(false))
+            .connect_with(opts)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(Self { writer, readers })

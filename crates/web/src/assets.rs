@@ -17,7 +17,18 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("vendor/htmx/htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/htmx/htmx.min.js")),
     ("vendor/alpine-csp/alpine-csp.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/alpine-csp/alpine-csp.min.js")),
     ("vendor/echarts/echarts.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/echarts/echarts.min.js")),
+    // Licence texts travel with the binary that ships the libraries.
+    ("vendor/README.md", TEXT, include_bytes!("../static/vendor/README.md")),
+    ("vendor/htmx/LICENSE", TEXT, include_bytes!("../static/vendor/htmx/LICENSE")),
+    ("vendor/alpine-csp/LICENSE", TEXT, include_bytes!("../static/vendor/alpine-csp/LICENSE")),
+    ("vendor/alpine-csp/LICENSE.vue-reactivity", TEXT, include_bytes!("../static/vendor/alpine-csp/LICENSE.vue-reactivity")),
+    ("vendor/echarts/LICENSE", TEXT, include_bytes!("../static/vendor/echarts/LICENSE")),
+    ("vendor/echarts/NOTICE", TEXT, include_bytes!("../static/vendor/echarts/NOTICE")),
+    ("vendor/echarts/LICENSE-d3", TEXT, include_bytes!("../static/vendor/echarts/LICENSE-d3")),
+    ("vendor/echarts/LICENSE-zrender", TEXT, include_bytes!("../static/vendor/echarts/LICENSE-zrender")),
 ];
+
+const TEXT: &str = "text/plain; charset=utf-8";
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/static/{*path}", get(serve)).route("/favicon.ico", get(favicon))

@@ -108,7 +108,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
 
 fn security_headers(h: &mut HeaderMap, nonce: &str) {
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     let pairs = [

@@ -39,6 +39,11 @@ pub async fn check(req: Request, next: Next) -> Response {
     if bearer && !has_cookie_auth {
         return next.run(req).await;
     }
+    // Signing out of a session that has already ended changes nothing; let it through so
+    // an expired page's logout button still lands on the login page.
+    if ctx.session.is_none() && req.uri().path() == "/logout" {
+        return next.run(req).await;
+    }
     if !same_origin(req.headers()) {
         return reject(&ctx);
     }

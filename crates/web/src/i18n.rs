@@ -3,6 +3,7 @@
 //! Templates read `m.field`; a missing translation is a compile error, not a blank.
 
 use jiujinan_app::i18n::Lang;
+use jiujinan_domain::audit::ChainBreak;
 use jiujinan_domain::org::UnitKind;
 use jiujinan_domain::user::Role;
 
@@ -50,6 +51,7 @@ pub struct Msgs {
     pub user_created: &'static str,
     pub audit_title: &'static str,
     pub audit_chain_ok: &'static str,
+    pub audit_verify: &'static str,
     pub audit_chain_broken: &'static str,
     pub time: &'static str,
     pub actor: &'static str,
@@ -106,6 +108,7 @@ pub static ZH: Msgs = Msgs {
     user_created: "用户已创建",
     audit_title: "审计日志",
     audit_chain_ok: "哈希链校验通过，共 {} 条记录未被篡改",
+    audit_verify: "校验哈希链（全量读取，可能较慢）",
     audit_chain_broken: "哈希链校验失败：",
     time: "时间",
     actor: "操作人",
@@ -162,6 +165,7 @@ pub static EN: Msgs = Msgs {
     user_created: "User created",
     audit_title: "Audit log",
     audit_chain_ok: "Hash chain verified: {} entries, none altered",
+    audit_verify: "Verify the hash chain (reads the whole log; may be slow)",
     audit_chain_broken: "Hash chain broken: ",
     time: "Time",
     actor: "Actor",
@@ -217,6 +221,23 @@ pub fn kind_text(kind: &str, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
+    }
+}
+
+/// Where and how the audit chain is broken, for people.
+pub fn chain_break_text(b: &ChainBreak, lang: Lang) -> String {
+    match lang {
+        Lang::En => b.to_string(),
+        Lang::Zh => match b {
+            ChainBreak::Gap { expected, found } => format!("第 {expected} 条记录缺失（其后为第 {found} 条），记录被删除"),
+            ChainBreak::PrevHashMismatch { seq } => format!("第 {seq} 条记录与前一条不衔接"),
+            ChainBreak::DigestMismatch { seq } => format!("第 {seq} 条记录的内容与摘要不符（被修改）"),
+            ChainBreak::HashMismatch { seq } => format!("第 {seq} 条记录的字段与哈希不符（被修改）"),
+            ChainBreak::HeadMismatch { head_seq, last_seq } => {
+                format!("链头记载最后一条为第 {head_seq} 条，但日志止于第 {last_seq} 条（记录被删除）")
+            }
+            ChainBreak::HeadHashMismatch { seq } => format!("链头与第 {seq} 条记录的哈希不符（被修改）"),
+        },
     }
 }
 

@@ -57,6 +57,8 @@ async fn errors_have_a_stable_code_and_the_requested_language() {
     assert!(bad.json()["error"]["fields"]["unit"].is_string());
     let missing = api(&t, "/api/v1/units/110199", Some(&tok.secret), None).await;
     assert_eq!((missing.status, missing.json()["error"]["code"].as_str()), (404, Some("NOT_FOUND")));
+    let bad_limit = api(&t, "/api/v1/units?q=a&limit=many", Some(&tok.secret), None).await;
+    assert_eq!((bad_limit.status, bad_limit.json()["error"]["code"].as_str()), (422, Some("BAD_REQUEST")));
     let nowhere = api(&t, "/api/v1/nothing", Some(&tok.secret), None).await;
     assert_eq!(nowhere.json()["error"]["code"], "NOT_FOUND");
 }
@@ -76,7 +78,7 @@ async fn organisation_endpoints() {
 }
 
 #[tokio::test]
-async fn api_posts_with_a_bearer_token_skip_csrf_but_cookie_posts_do_not() {
+async fn cookie_authenticated_api_posts_need_the_csrf_token() {
     let t = spawn_app().await;
     let (cookie, _) = t.login("admin", PASSWORD).await.unwrap();
     let with_cookie = Request::post("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap();

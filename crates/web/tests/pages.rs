@@ -175,6 +175,8 @@ async fn auditors_see_the_log_and_the_chain_status() {
     let (cookie, _) = t.login("auditor", PASSWORD).await.unwrap();
     let page = t.get("/audit", Some(&cookie)).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("alert-ok"), "chain verifies");
+    assert!(page.body.contains("id=\"verify-chain\""), "city auditors may verify on request");
+    let verified = t.get("/audit?verify=true", Some(&cookie)).await;
+    assert!(verified.body.contains("alert-ok") && verified.body.contains("哈希链校验通过"), "chain verifies");
     assert!(page.body.contains("user.created") && page.body.contains("auth.login"));
 }

@@ -60,6 +60,21 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
+/// Query parameters whose parse errors answer in the API's JSON error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = parts.extensions.get::<Ctx>().map(|c| c.lang).unwrap_or_default();
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Self(v)),
+            Err(_) => Err(ApiError::new(AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "query")), lang)),
+        }
+    }
+}
+
 /// The caller of an API endpoint: a bearer token's user or the signed-in browser user.
 pub struct ApiActor {
     pub actor: Actor,

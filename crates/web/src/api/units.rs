@@ -1,12 +1,12 @@
 //! The organisation over the API: units by code, their children, and search.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use jiujinan_app::store::{Unit, UnitNode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::ApiActor;
+use super::{ApiActor, ApiQuery};
 use crate::AppState;
 use crate::errors::{ApiError, ErrorBody};
 
@@ -46,8 +46,10 @@ impl From<UnitNode> for UnitNodeDto {
 
 /// Search parameters.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Part of a name (two characters are enough) or the start of a code.
+    #[serde(default)]
     pub q: String,
     /// At most this many results (1–200, default 50).
     pub limit: Option<i64>,
@@ -74,7 +76,7 @@ pub async fn unit_children(caller: ApiActor, State(state): State<AppState>, Path
 /// Units by name or code.
 #[utoipa::path(get, path = "/api/v1/units", tag = "organisation", params(SearchParams),
     responses((status = 200, body = [UnitDto]), (status = 401, body = ErrorBody)))]
-pub async fn search_units(caller: ApiActor, State(state): State<AppState>, Query(p): Query<SearchParams>) -> Result<Json<Vec<UnitDto>>, ApiError> {
+pub async fn search_units(caller: ApiActor, State(state): State<AppState>, ApiQuery(p): ApiQuery<SearchParams>) -> Result<Json<Vec<UnitDto>>, ApiError> {
     let hits = state.app.search_units(&p.q, p.limit.unwrap_or(50)).await.map_err(|e| caller.err(e))?;
     Ok(Json(hits.into_iter().map(Into::into).collect()))
 }

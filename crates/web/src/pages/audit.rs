@@ -10,10 +10,17 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
+use crate::i18n::chain_break_text;
 use crate::view::{Chrome, beijing_time, render};
+use jiujinan_domain::org::DivisionCode;
 
 /// Entries per page.
 const PAGE: i64 = 100;
+
+struct ChainView {
+    ok: bool,
+    text: String,
+}
 
 struct EntryRow {
     seq: i64,
@@ -29,8 +36,9 @@ struct EntryRow {
 #[template(path = "audit.html")]
 struct AuditPage {
     c: Chrome,
-    chain_ok: bool,
-    chain_text: String,
+    /// City-level readers may verify the platform-wide chain (on request: it reads it all).
+    can_verify: bool,
+    chain: Option<ChainView>,
     entries: Vec<EntryRow>,
     older: Option<i64>,
 }
@@ -38,6 +46,8 @@ struct AuditPage {
 #[derive(Deserialize)]
 pub struct AuditQuery {
     before: Option<i64>,
+    #[serde(default)]
+    verify: bool,
 }
 
 /// Newest entries within the user's jurisdiction, and whether the whole chain verifies.
@@ -47,11 +57,17 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Audit
         return Err(PageError::from_app(AppError::Forbidden, ctx.lang).with_ctx(&ctx));
     }
     let entries = state.app.audit_page(actor, q.before, PAGE).await.ctx(&ctx)?;
-    let status = state.app.verify_audit_chain().await.ctx(&ctx)?;
+    let can_verify = actor.jurisdiction.division == DivisionCode::city();
     let m = crate::i18n::msgs(ctx.lang);
-    let (chain_ok, chain_text) = match status {
-        ChainStatus::Intact { entries } => (true, m.audit_chain_ok.replace("{}", &entries.to_string())),
-        ChainStatus::Broken(b) => (false, format!("{}{b}", m.audit_chain_broken)),
+    let chain = if can_verify && q.verify {
+        Some(match state.app.verify_audit_chain().await.ctx(&ctx)? {
+            ChainStatus::Intact { entries } => ChainView { ok: true, text: m.audit_chain_ok.replace("{}", &entries.to_string()) },
+            ChainStatus::Broken(b) => {
+                ChainView { ok: false, text: format!("{}{}", m.audit_chain_broken, chain_break_text(&b, ctx.lang)) }
+            }
+        })
+    } else {
+        None
     };
     let older = (entries.len() as i64 == PAGE).then(|| entries.last().map(|e| e.seq)).flatten();
     let rows = entries
@@ -66,5 +82,5 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Audit
             detail: e.detail,
         })
         .collect();
-    render(&AuditPage { c: Chrome::new(&ctx), chain_ok, chain_text, entries: rows, older }, &ctx)
+    render(&AuditPage { c: Chrome::new(&ctx), can_verify, chain, entries: rows, older }, &ctx)
 }
