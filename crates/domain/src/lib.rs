@@ -4,7 +4,9 @@
 //! so that the layers above cannot hold an invalid division code, role or audit entry.
 
 pub mod audit;
+pub mod id_number;
 pub mod jurisdiction;
+pub mod lead;
 pub mod org;
 pub mod user;
 pub mod validation;

@@ -5,6 +5,8 @@
 //! the same transaction. Methods that list personal data take a `Jurisdiction`, so a query
 //! cannot forget the scope. The conformance suite in `tests/` runs on both backends.
 
+mod lead_records;
+mod lead_sql;
 mod migrations;
 mod postgres;
 mod records;
@@ -22,6 +24,7 @@ use jiujinan_domain::org::{NewUnit, UnitCode};
 
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
 pub use postgres::PgStore;
+pub use lead_records::*;
 pub use records::*;
 pub use sqlite::SqliteStore;
 
@@ -53,9 +56,34 @@ pub enum Backend {
     Postgres,
 }
 
+/// Intake: leads, their timeline and idempotent creation.
+#[async_trait]
+pub trait LeadStore: Send + Sync {
+    /// Stores a lead with its number, duplicate link, timeline and audit entry in one
+    /// transaction. With a key: the same key and body replays the first reply, the same key
+    /// with another body is `Conflict("IDEMPOTENCY_KEY_REUSED")`.
+    async fn create_lead(
+        &self,
+        lead: &NewLeadRow,
+        idempotency: Option<&IdempotencyKey>,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<Created, StoreError>;
+    /// One lead by id (callers check the jurisdiction).
+    async fn lead(&self, id: &str) -> Result<Option<LeadRecord>, StoreError>;
+    /// Leads located within `scope`, most urgent and earliest deadline first.
+    async fn list_leads(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<LeadRecord>, StoreError>;
+    /// How many leads within `scope` have each status.
+    async fn count_leads(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
+    /// The history of a lead or case, oldest first.
+    async fn timeline(&self, subject_id: &str) -> Result<Vec<TimelineEntry>, StoreError>;
+    /// The time limit in force at `at_ms` for a step and urgency.
+    async fn time_limit(&self, step: &str, urgency: &str, at_ms: i64) -> Result<Option<TimeLimit>, StoreError>;
+}
+
 /// The one storage interface. See the crate documentation.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: LeadStore + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; returns the versions applied now.

@@ -14,12 +14,18 @@ pub struct Migration {
 
 /// The SQLite migrations, oldest first.
 pub fn sqlite_migrations() -> &'static [Migration] {
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/sqlite/0001_foundation.sql") }]
+    &[
+        Migration { version: 1, name: "foundation", sql: include_str!("../migrations/sqlite/0001_foundation.sql") },
+        Migration { version: 2, name: "leads", sql: include_str!("../migrations/sqlite/0002_leads.sql") },
+    ]
 }
 
 /// The PostgreSQL migrations, oldest first.
 pub fn postgres_migrations() -> &'static [Migration] {
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/postgres/0001_foundation.sql") }]
+    &[
+        Migration { version: 1, name: "foundation", sql: include_str!("../migrations/postgres/0001_foundation.sql") },
+        Migration { version: 2, name: "leads", sql: include_str!("../migrations/postgres/0002_leads.sql") },
+    ]
 }
 
 /// Creates the bookkeeping table (same statement on both backends).

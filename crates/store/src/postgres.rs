@@ -12,10 +12,12 @@ use jiujinan_domain::org::{NewUnit, UnitCode};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
+use crate::lead_records::*;
 use crate::records::*;
+use crate::lead_sql::*;
 use crate::sql::*;
 use crate::sqlite::now_ms;
-use crate::{Backend, Store, StoreError};
+use crate::{Backend, LeadStore, Store, StoreError};
 
 /// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
@@ -95,3 +97,4 @@ impl PgStore {
 }
 
 impl_store!(PgStore, PgRow);
+impl_lead_store!(PgStore, PgRow);

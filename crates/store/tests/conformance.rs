@@ -46,6 +46,12 @@ both!(
     audit_log_rejects_update_and_delete,
     audit_reads_are_scoped,
     concurrent_appends_keep_one_chain,
+    leads_get_numbers_timeline_and_audit,
+    duplicates_link_to_the_first_open_lead,
+    idempotent_creates_replay_or_conflict,
+    concurrent_retries_create_one_lead,
+    lead_queue_sorts_filters_and_searches,
+    verification_time_limits_are_rule_data,
 );
 
 const T0: i64 = 1_790_000_000_000;
@@ -294,4 +300,163 @@ async fn concurrent_appends_keep_one_chain(store: Arc<dyn Store>) {
         t.await.unwrap().unwrap();
     }
     assert_eq!(verify(&store).await, Ok(40));
+}
+
+fn lead_row(id: &str, name: &str, id_number: Option<&str>, urgency: (&str, i64), due: i64) -> NewLeadRow {
+    NewLeadRow {
+        id: id.into(),
+        channel: "window".into(),
+        reporter_name: name.into(),
+        reporter_phone: None,
+        reporter_relation: "self".into(),
+        subject_name: name.into(),
+        subject_id_number: id_number.map(Into::into),
+        subject_phone: Some("13800138000".into()),
+        hukou: "110105".into(),
+        location_code: "110105001024".into(),
+        address: String::new(),
+        division: "110105001024".into(),
+        street: "110105001".into(),
+        year: 2026,
+        responsible_unit: "110105001:mz".into(),
+        first_inquiry_unit: "110105001:mz".into(),
+        first_inquiry_user: "jw_clerk".into(),
+        description: "家中失火".into(),
+        hardship_types: "FIRE".into(),
+        urgency: urgency.0.into(),
+        urgency_rank: urgency.1,
+        needs: String::new(),
+        verify_due_ms: due,
+        duplicate_window_start_ms: T0 - 30 * 86_400_000,
+    }
+}
+
+fn created(c: Created) -> LeadReceipt {
+    match c {
+        Created::New(r) => r,
+        Created::Replayed(r) => panic!("unexpected replay {r:?}"),
+    }
+}
+
+async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
+    let a = created(store.create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0 + 10), None, draft("lead.created", "110105001024"), T0).await.unwrap());
+    let b = created(store.create_lead(&lead_row("l2", "王芳", None, ("urgent", 1), T0 + 10), None, draft("lead.created", "110105001024"), T0).await.unwrap());
+    assert_eq!(a.number, "L110105001-2026-000001");
+    assert_eq!(b.number, "L110105001-2026-000002");
+    assert_eq!(a.status, "new");
+    let stored = store.lead("l1").await.unwrap().unwrap();
+    assert_eq!((stored.subject_name.as_str(), stored.responsible_unit.as_str(), stored.version), ("张伟", "110105001:mz", 1));
+    let tl = store.timeline("l1").await.unwrap();
+    assert_eq!(tl.len(), 1);
+    assert_eq!((tl[0].step.as_str(), tl[0].actor.as_str()), ("reported", "jw_clerk"));
+    let audit = store.audit_after(0, 10).await.unwrap();
+    assert_eq!((audit[0].action.as_str(), audit[0].entity_id.as_str()), ("lead.created", "l1"));
+    assert!(store.lead("nope").await.unwrap().is_none());
+}
+
+async fn duplicates_link_to_the_first_open_lead(store: Arc<dyn Store>) {
+    let id = Some("11010519491231002X");
+    let first = created(store.create_lead(&lead_row("l1", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap());
+    assert_eq!(first.duplicate_of, None);
+    let second = created(store.create_lead(&lead_row("l2", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap());
+    assert_eq!(second.duplicate_of.as_deref(), Some("l1"));
+    let by_phone = created(store.create_lead(&lead_row("l3", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap());
+    assert_eq!(by_phone.duplicate_of, None, "another name with the same phone is another person");
+    let same_name_phone = created(store.create_lead(&lead_row("l4", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap());
+    assert_eq!(same_name_phone.duplicate_of.as_deref(), Some("l3"));
+    let mut old = lead_row("l5", "李娜", Some("440524188001010014"), ("urgent", 1), T0);
+    old.duplicate_window_start_ms = T0 + 1;
+    store.create_lead(&old, None, draft("lead.created", "110105"), T0).await.unwrap();
+    let mut later = lead_row("l6", "李娜", Some("440524188001010014"), ("urgent", 1), T0);
+    later.duplicate_window_start_ms = T0 + 1;
+    let r = created(store.create_lead(&later, None, draft("lead.created", "110105"), T0).await.unwrap());
+    assert_eq!(r.duplicate_of, None, "leads older than the window are not duplicates");
+    let steps: Vec<String> = store.timeline("l2").await.unwrap().into_iter().map(|t| t.step).collect();
+    assert_eq!(steps, ["reported", "duplicate_flagged"]);
+}
+
+async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
+    let key = IdempotencyKey { actor: "hotline".into(), key: "k-1".into(), request_hash: "h1".into() };
+    let first = created(store.create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0).await.unwrap());
+    let again = store.create_lead(&lead_row("l2", "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0).await.unwrap();
+    assert_eq!(again, Created::Replayed(first.clone()), "the same key and body answer the first reply");
+    assert!(store.lead("l2").await.unwrap().is_none(), "and create nothing");
+    let other_body = IdempotencyKey { request_hash: "h2".into(), ..key.clone() };
+    let conflict = store.create_lead(&lead_row("l3", "张伟", None, ("urgent", 1), T0), Some(&other_body), draft("lead.created", "110105"), T0).await;
+    assert!(matches!(conflict, Err(StoreError::Conflict("IDEMPOTENCY_KEY_REUSED"))), "{conflict:?}");
+    let other_actor = IdempotencyKey { actor: "12349".into(), ..key };
+    assert!(matches!(
+        store.create_lead(&lead_row("l4", "张伟", None, ("urgent", 1), T0), Some(&other_actor), draft("lead.created", "110105"), T0).await,
+        Ok(Created::New(_))
+    ), "keys are per caller");
+    assert_eq!(store.audit_after(0, 10).await.unwrap().len(), 2, "replays and conflicts write nothing");
+}
+
+async fn concurrent_retries_create_one_lead(store: Arc<dyn Store>) {
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let key = IdempotencyKey { actor: "hotline".into(), key: "same".into(), request_hash: "h".into() };
+            s.create_lead(&lead_row(&format!("c{i}"), "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0).await
+        }));
+    }
+    let mut new = 0;
+    let mut ids = std::collections::HashSet::new();
+    for t in tasks {
+        match t.await.unwrap().unwrap() {
+            Created::New(r) => {
+                new += 1;
+                ids.insert(r.id);
+            }
+            Created::Replayed(r) => {
+                ids.insert(r.id);
+            }
+        }
+    }
+    assert_eq!((new, ids.len()), (1, 1), "one lead, and every retry got its reply");
+    let all = store.list_leads(&scope("11"), &LeadFilter { limit: 100, ..Default::default() }).await.unwrap();
+    assert_eq!(all.len(), 1);
+}
+
+async fn lead_queue_sorts_filters_and_searches(store: Arc<dyn Store>) {
+    let rows = [
+        lead_row("n1", "赵敏", None, ("normal", 2), T0 + 300),
+        lead_row("c1", "钱程", Some("11010519491231002X"), ("critical", 0), T0 + 200),
+        lead_row("u1", "孙悦", None, ("urgent", 1), T0 + 100),
+        lead_row("u2", "李雷", None, ("urgent", 1), T0 + 50),
+    ];
+    for r in &rows {
+        store.create_lead(r, None, draft("lead.created", "110105"), T0).await.unwrap();
+    }
+    let mut elsewhere = lead_row("h1", "周星", None, ("critical", 0), T0);
+    elsewhere.division = "110108001001".into();
+    elsewhere.street = "110108001".into();
+    store.create_lead(&elsewhere, None, draft("lead.created", "110108"), T0).await.unwrap();
+
+    let ids = |v: Vec<LeadRecord>| v.into_iter().map(|l| l.id).collect::<Vec<_>>();
+    let all = LeadFilter { limit: 50, ..Default::default() };
+    assert_eq!(ids(store.list_leads(&scope("110105001"), &all).await.unwrap()), ["c1", "u2", "u1", "n1"], "urgency, then deadline");
+    assert_eq!(store.list_leads(&scope("11"), &all).await.unwrap().len(), 5);
+    assert_eq!(ids(store.list_leads(&scope("110108"), &all).await.unwrap()), ["h1"]);
+    let f = |search: &str| LeadFilter { search: Some(search.into()), limit: 50, ..Default::default() };
+    assert_eq!(ids(store.list_leads(&scope("110105"), &f("孙悦")).await.unwrap()), ["u1"], "two-character names match");
+    assert_eq!(ids(store.list_leads(&scope("110105"), &f("11010519491231002x")).await.unwrap()), ["c1"], "ID number, any case");
+    assert_eq!(ids(store.list_leads(&scope("110105"), &f("L110105001-2026-000004")).await.unwrap()), ["u2"], "lead number");
+    assert_eq!(store.list_leads(&scope("110105"), &f("13800138000")).await.unwrap().len(), 4, "phone");
+    assert!(store.list_leads(&scope("110105"), &f("%")).await.unwrap().is_empty());
+    let urgent = LeadFilter { urgency: Some("urgent".into()), limit: 50, ..Default::default() };
+    assert_eq!(ids(store.list_leads(&scope("110105"), &urgent).await.unwrap()), ["u2", "u1"]);
+    let overdue = LeadFilter { overdue_at_ms: Some(T0 + 150), limit: 50, ..Default::default() };
+    assert_eq!(ids(store.list_leads(&scope("110105"), &overdue).await.unwrap()), ["u2", "u1"]);
+    let page = LeadFilter { limit: 2, offset: 2, ..Default::default() };
+    assert_eq!(ids(store.list_leads(&scope("110105"), &page).await.unwrap()), ["u1", "n1"]);
+    assert_eq!(store.count_leads(&scope("110105")).await.unwrap(), [("new".to_owned(), 4)]);
+}
+
+async fn verification_time_limits_are_rule_data(store: Arc<dyn Store>) {
+    let critical = store.time_limit("verify", "critical", T0).await.unwrap().unwrap();
+    assert_eq!(critical, TimeLimit { hours: 2, placeholder: true });
+    assert_eq!(store.time_limit("verify", "normal", T0).await.unwrap().unwrap().hours, 72);
+    assert!(store.time_limit("approve", "normal", T0).await.unwrap().is_none());
 }
