@@ -35,6 +35,8 @@ pub enum AppError {
     StaleVersion,
     #[error("CSRF check failed")]
     CsrfFailed,
+    #[error("idempotency key reused with another request")]
+    IdempotencyKeyReused,
     #[error("{file}:{line}: {reason}")]
     ImportMalformed { file: String, line: u64, reason: String },
     #[error("database unavailable: {0}")]
@@ -58,6 +60,7 @@ impl AppError {
             Self::RoleUnitMismatch => "ROLE_UNIT_MISMATCH",
             Self::StaleVersion => "STALE_VERSION",
             Self::CsrfFailed => "CSRF_FAILED",
+            Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::ImportMalformed { .. } => "IMPORT_MALFORMED",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
@@ -72,7 +75,7 @@ impl AppError {
             Self::LoginLocked { .. } => 429,
             Self::Forbidden | Self::CsrfFailed => 403,
             Self::NotFound => 404,
-            Self::UsernameTaken | Self::StaleVersion => 409,
+            Self::UsernameTaken | Self::StaleVersion | Self::IdempotencyKeyReused => 409,
             Self::Unavailable(_) => 503,
             Self::Internal(_) => 500,
         }
@@ -136,6 +139,39 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         ),
         "INVALID_DISPLAY_NAME" => ("姓名不能为空且不超过 40 字", "A display name is 1–40 characters"),
         "BAD_REQUEST" => ("请求格式不正确", "Malformed request"),
+        "IDEMPOTENCY_KEY_REUSED" => (
+            "该 Idempotency-Key 已用于另一请求",
+            "This Idempotency-Key was already used for a different request",
+        ),
+        "INVALID_IDEMPOTENCY_KEY" => ("Idempotency-Key 不能超过 200 个字符", "An Idempotency-Key has at most 200 characters"),
+        "UNKNOWN_CHANNEL" => ("未知的求助渠道", "Unknown channel"),
+        "UNKNOWN_URGENCY" => ("紧急程度应为 critical、urgent 或 normal", "Urgency must be critical, urgent or normal"),
+        "UNKNOWN_HARDSHIP_TYPE" => ("未知的困难类型", "Unknown hardship type"),
+        "SUBJECT_NAME_REQUIRED" => (
+            "请填写求助对象姓名（身份不明可填写特征，如“无名男子，约60岁”），不超过 50 字",
+            "Give the person's name (or a description if unknown), at most 50 characters",
+        ),
+        "DESCRIPTION_REQUIRED" => ("请填写求助情况说明（不超过 4000 字）", "Describe the situation (at most 4,000 characters)"),
+        "TEXT_TOO_LONG" => ("内容过长", "Text too long"),
+        "INVALID_PHONE" => ("电话号码应为 5–20 位数字", "A phone number has 5–20 digits"),
+        "AGENT_REQUIRED" => (
+            "代为申请须填写代办人姓名及与求助对象的关系或委托情况",
+            "An application on someone's behalf needs the agent's name and relation or entrustment",
+        ),
+        "UNKNOWN_LOCATION" => ("所在地代码不存在，应为街道（乡镇）或社区（村）代码", "Unknown location: give a street or community code"),
+        "LOCATION_TOO_COARSE" => (
+            "所在地须具体到街道（乡镇）或社区（村）",
+            "The location must be a street/township or community/village",
+        ),
+        "ID_NUMBER_FORMAT" => (
+            "身份证号码应为 18 位（末位可为 X）或 15 位数字",
+            "An ID number has 18 characters (the last may be X) or 15 digits",
+        ),
+        "ID_NUMBER_BIRTH_DATE" => ("身份证号码中的出生日期不存在或晚于今天", "The birth date in the ID number is impossible or in the future"),
+        "ID_NUMBER_CHECK_DIGIT" => (
+            "身份证号码校验位错误（GB 11643 MOD 11-2）",
+            "The ID number's check character is wrong (GB 11643 MOD 11-2)",
+        ),
         _ => ("操作失败", "The operation failed"),
     };
     match lang {

@@ -6,11 +6,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod leads;
 pub mod org;
 pub mod tokens;
 pub mod users;
@@ -31,11 +33,17 @@ pub struct AppSettings {
     pub session_ttl_ms: i64,
     /// When repeated login failures lock a name.
     pub lockout: LockoutPolicy,
+    /// An open lead about the same person within this many days is flagged as a duplicate.
+    pub duplicate_window_days: i64,
 }
 
 impl Default for AppSettings {
     fn default() -> Self {
-        Self { session_ttl_ms: 12 * 3600 * 1000, lockout: LockoutPolicy { max_failures: 5, lock_ms: 5 * 60 * 1000 } }
+        Self {
+            session_ttl_ms: 12 * 3600 * 1000,
+            lockout: LockoutPolicy { max_failures: 5, lock_ms: 5 * 60 * 1000 },
+            duplicate_window_days: 30,
+        }
     }
 }
 

@@ -1,0 +1,183 @@
+//! Intake use cases on SQLite and PostgreSQL: validation, routing, first-inquiry
+//! responsibility, duplicates, idempotency and jurisdiction.
+
+use std::sync::Arc;
+
+use jiujinan_app::auth::Actor;
+use jiujinan_app::clock::ManualClock;
+use jiujinan_app::leads::{LeadInput, ReporterInput, SubjectInput};
+use jiujinan_app::org::OrgFiles;
+use jiujinan_app::users::{CreateUser, cli_actor};
+use jiujinan_app::{App, AppError, AppSettings};
+use jiujinan_store::testing::{fresh_postgres, fresh_sqlite};
+use jiujinan_store::{LeadFilter, Store};
+
+/// 2026-11-29 10:00 Beijing time.
+const T0: i64 = 1_795_917_600_000;
+
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let (store, _dir) = super::fresh_sqlite().await;
+                super::$name(super::setup(store).await).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(store) = super::fresh_postgres().await {
+                    super::$name(super::setup(store).await).await;
+                }
+            })*
+        }
+    };
+}
+
+both!(
+    a_walk_in_is_routed_to_its_street_with_first_inquiry_kept,
+    bad_input_names_the_field_and_writes_nothing,
+    retries_with_the_same_key_create_one_lead,
+    duplicates_are_flagged,
+    leads_are_visible_in_jurisdiction_or_to_the_first_receiver,
+    agents_must_be_named_for_applications_on_behalf,
+);
+
+struct T {
+    app: App,
+    clerk: Actor,
+    hotline: Actor,
+    haidian: Actor,
+}
+
+const DIVISIONS: &str = "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110108,海淀区,district,11\n\
+110105001,建外街道,street,110105\n110108001,八里庄街道,street,110108\n";
+const COMMUNITIES: &str = "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n110108001001,时村,110108001\n";
+
+async fn setup(store: Arc<dyn Store>) -> T {
+    let app = App::new(store, Arc::new(ManualClock::new(T0)), AppSettings::default());
+    let files = OrgFiles { divisions_name: "d".into(), divisions: DIVISIONS.into(), communities_name: "c".into(), communities: COMMUNITIES.into() };
+    app.import_org(&cli_actor(), &files).await.unwrap();
+    let mut actors = Vec::new();
+    for (name, unit, role) in [("jw_clerk", "110105001:mz", "window_clerk"), ("hotline", "11:mz", "admin"), ("hd_clerk", "110108001:mz", "window_clerk")] {
+        let req = CreateUser { username: name.into(), display_name: String::new(), unit: unit.into(), role: role.into(), password: "Good-password-1".into() };
+        let u = app.create_user(&cli_actor(), &req).await.unwrap();
+        actors.push(Actor::from_record(&u).unwrap());
+    }
+    let haidian = actors.pop().unwrap();
+    let hotline = actors.pop().unwrap();
+    let clerk = actors.pop().unwrap();
+    T { app, clerk, hotline, haidian }
+}
+
+fn walk_in() -> LeadInput {
+    LeadInput {
+        channel: "window".into(),
+        reporter: ReporterInput::default(),
+        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002x".into(), phone: "13800138000".into() },
+        hukou: "110105".into(),
+        location_code: "110105001024".into(),
+        address: "南郎家园 3 号楼".into(),
+        description: "家中失火，无处居住".into(),
+        urgency: "critical".into(),
+        hardship_types: vec!["FIRE".into()],
+        needs: "临时住所".into(),
+    }
+}
+
+async fn a_walk_in_is_routed_to_its_street_with_first_inquiry_kept(t: T) {
+    let (r, new) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
+    assert!(new);
+    assert_eq!(r.responsible_unit, "110105001:mz");
+    assert_eq!(r.first_inquiry_unit, "110105001:mz");
+    assert_eq!(r.number, "L110105001-2026-000001");
+    assert_eq!(r.verify_due_ms, T0 + 2 * 3_600_000, "critical: the 2-hour placeholder rule");
+
+    let mut call = walk_in();
+    call.channel = "hotline_12345".into();
+    call.subject = SubjectInput { name: "无名男子，约60岁".into(), id_number: String::new(), phone: String::new() };
+    call.urgency = "urgent".into();
+    let (r2, _) = t.app.record_lead(&t.hotline, &call, None).await.unwrap();
+    assert_eq!((r2.responsible_unit.as_str(), r2.first_inquiry_unit.as_str()), ("110105001:mz", "11:mz"));
+    let view = t.app.lead_for(&t.clerk, &r2.id).await.unwrap();
+    assert_eq!(view.lead.subject_id_number, None, "unknown identity is allowed");
+    assert_eq!(view.lead.first_inquiry_user, "hotline");
+    assert_eq!(view.timeline[0].step, "reported");
+    let stored = t.app.lead_for(&t.clerk, &r.id).await.unwrap();
+    assert_eq!(stored.lead.subject_id_number.as_deref(), Some("11010519491231002X"), "normalised");
+}
+
+async fn bad_input_names_the_field_and_writes_nothing(t: T) {
+    let cases: Vec<(Box<dyn Fn(&mut LeadInput)>, &str, &str)> = vec![
+        (Box::new(|l| l.subject.id_number = "110105194912310021".into()), "ID_NUMBER_CHECK_DIGIT", "subject.id_number"),
+        (Box::new(|l| l.subject.id_number = "110105194902300020".into()), "ID_NUMBER_BIRTH_DATE", "subject.id_number"),
+        (Box::new(|l| l.channel = "fax".into()), "UNKNOWN_CHANNEL", "channel"),
+        (Box::new(|l| l.location_code = "110105001999".into()), "UNKNOWN_LOCATION", "location_code"),
+        (Box::new(|l| l.location_code = "110105".into()), "LOCATION_TOO_COARSE", "location_code"),
+        (Box::new(|l| l.hardship_types = vec!["FLOOD".into()]), "UNKNOWN_HARDSHIP_TYPE", "hardship_types"),
+        (Box::new(|l| l.description = "  ".into()), "DESCRIPTION_REQUIRED", "description"),
+        (Box::new(|l| l.description = "字".repeat(4_001)), "DESCRIPTION_REQUIRED", "description"),
+        (Box::new(|l| l.urgency = "asap".into()), "UNKNOWN_URGENCY", "urgency"),
+        (Box::new(|l| l.subject.phone = "call me".into()), "INVALID_PHONE", "subject.phone"),
+    ];
+    for (mutate, code, field) in cases {
+        let mut input = walk_in();
+        mutate(&mut input);
+        match t.app.record_lead(&t.clerk, &input, None).await {
+            Err(e @ AppError::Validation(_)) => {
+                assert_eq!((e.code(), e.field()), (code, Some(field)));
+                assert!(!e.message(jiujinan_app::i18n::Lang::Zh).is_empty());
+            }
+            other => panic!("{code}: {other:?}"),
+        }
+    }
+    let all = t.app.lead_queue(&t.hotline, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap();
+    assert!(all.is_empty(), "nothing half-written");
+}
+
+async fn retries_with_the_same_key_create_one_lead(t: T) {
+    let (a, new_a) = t.app.record_lead(&t.hotline, &walk_in(), Some("call-42")).await.unwrap();
+    let (b, new_b) = t.app.record_lead(&t.hotline, &walk_in(), Some("call-42")).await.unwrap();
+    assert!(new_a && !new_b);
+    assert_eq!(a, b);
+    let mut other = walk_in();
+    other.description = "另一件事".into();
+    assert!(matches!(t.app.record_lead(&t.hotline, &other, Some("call-42")).await, Err(AppError::IdempotencyKeyReused)));
+    let all = t.app.lead_queue(&t.hotline, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap();
+    assert_eq!(all.len(), 1);
+}
+
+async fn duplicates_are_flagged(t: T) {
+    let (a, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
+    let mut again = walk_in();
+    again.channel = "discovery".into();
+    again.subject.id_number = "110105491231002".into(); // the same person's 15-digit number
+    let (b, _) = t.app.record_lead(&t.clerk, &again, None).await.unwrap();
+    assert_eq!(b.duplicate_of.as_deref(), Some(a.id.as_str()));
+}
+
+async fn leads_are_visible_in_jurisdiction_or_to_the_first_receiver(t: T) {
+    let (mine, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
+    assert!(matches!(t.app.lead_for(&t.haidian, &mine.id).await, Err(AppError::NotFound)), "outside Haidian's jurisdiction");
+    let mut in_chaoyang = walk_in();
+    in_chaoyang.subject.id_number = String::new();
+    let (received, _) = t.app.record_lead(&t.haidian, &in_chaoyang, None).await.unwrap();
+    assert_eq!(received.responsible_unit, "110105001:mz", "received by the wrong street: routed, not dropped");
+    assert!(t.app.lead_for(&t.haidian, &received.id).await.is_ok(), "the first receiver still sees it");
+    assert!(t.app.lead_queue(&t.haidian, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().is_empty());
+    assert_eq!(t.app.lead_queue(&t.clerk, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len(), 2);
+    let reads = t.app.store.audit_after(0, 1000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
+    assert_eq!(reads, 1, "each successful read of a lead file is audited");
+}
+
+async fn agents_must_be_named_for_applications_on_behalf(t: T) {
+    let mut l = walk_in();
+    l.channel = "on_behalf".into();
+    let e = t.app.record_lead(&t.clerk, &l, None).await.unwrap_err();
+    assert_eq!(e.code(), "AGENT_REQUIRED");
+    l.reporter = ReporterInput { name: "南郎家园社区居委会".into(), phone: String::new(), relation: "居委会受本人委托代为申请".into() };
+    let (r, _) = t.app.record_lead(&t.clerk, &l, None).await.unwrap();
+    let v = t.app.lead_for(&t.clerk, &r.id).await.unwrap();
+    assert_eq!(v.lead.reporter_relation, "居委会受本人委托代为申请");
+}
