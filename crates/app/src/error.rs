@@ -139,6 +139,7 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         ),
         "INVALID_DISPLAY_NAME" => ("姓名不能为空且不超过 40 字", "A display name is 1–40 characters"),
         "BAD_REQUEST" => ("请求格式不正确", "Malformed request"),
+        "BODY_TOO_LARGE" => ("请求内容过大", "Request body too large"),
         "IDEMPOTENCY_KEY_REUSED" => (
             "该 Idempotency-Key 已用于另一请求",
             "This Idempotency-Key was already used for a different request",

@@ -18,6 +18,7 @@ struct FileConfig {
     login_lock_minutes: Option<i64>,
     request_timeout_seconds: Option<u64>,
     log_format: Option<String>,
+    duplicate_window_days: Option<i64>,
 }
 
 /// The settings the binary runs with.
@@ -33,6 +34,8 @@ pub struct Settings {
     pub request_timeout_seconds: u64,
     /// `text` or `json`.
     pub log_format: String,
+    /// An open lead about the same person within this many days is flagged as a duplicate.
+    pub duplicate_window_days: i64,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             login_lock_minutes: 5,
             request_timeout_seconds: 30,
             log_format: "text".into(),
+            duplicate_window_days: 30,
         }
     }
 }
@@ -83,6 +87,7 @@ impl Settings {
             if let Some(v) = f.login_lock_minutes { s.login_lock_minutes = v; }
             if let Some(v) = f.request_timeout_seconds { s.request_timeout_seconds = v; }
             if let Some(v) = f.log_format { s.log_format = v; }
+            if let Some(v) = f.duplicate_window_days { s.duplicate_window_days = v; }
         }
         if let Some(v) = env("JIUJINAN_DATABASE_URL") { s.database_url = v; }
         if let Some(v) = env("JIUJINAN_LISTEN") { s.listen = v; }
@@ -92,6 +97,7 @@ impl Settings {
         if let Some(v) = parse_env("JIUJINAN_LOGIN_LOCK_MINUTES")? { s.login_lock_minutes = v; }
         if let Some(v) = parse_env("JIUJINAN_REQUEST_TIMEOUT_SECONDS")? { s.request_timeout_seconds = v; }
         if let Some(v) = env("JIUJINAN_LOG_FORMAT") { s.log_format = v; }
+        if let Some(v) = parse_env("JIUJINAN_DUPLICATE_WINDOW_DAYS")? { s.duplicate_window_days = v; }
         s.validate()?;
         Ok(s)
     }
@@ -100,6 +106,7 @@ impl Settings {
         anyhow::ensure!(self.session_ttl_minutes > 0, "session_ttl_minutes must be positive");
         anyhow::ensure!(self.login_max_failures > 0, "login_max_failures must be positive");
         anyhow::ensure!(self.login_lock_minutes > 0, "login_lock_minutes must be positive");
+        anyhow::ensure!(self.duplicate_window_days >= 0, "duplicate_window_days must not be negative");
         anyhow::ensure!(self.request_timeout_seconds > 0, "request_timeout_seconds must be positive");
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
         Ok(())
@@ -121,6 +128,7 @@ impl Settings {
         out.push_str(&format!("login_lock_minutes = {}\n", self.login_lock_minutes));
         out.push_str(&format!("request_timeout_seconds = {}\n", self.request_timeout_seconds));
         out.push_str(&format!("log_format = {:?}\n", self.log_format));
+        out.push_str(&format!("duplicate_window_days = {}\n", self.duplicate_window_days));
         out
     }
 
@@ -132,6 +140,7 @@ impl Settings {
                 max_failures: self.login_max_failures,
                 lock_ms: self.login_lock_minutes * 60_000,
             },
+            duplicate_window_days: self.duplicate_window_days,
         }
     }
 }

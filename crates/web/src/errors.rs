@@ -38,11 +38,18 @@ pub struct ErrorDetail {
 pub struct ApiError {
     err: AppError,
     lang: Lang,
+    detail: Option<String>,
 }
 
 impl ApiError {
     pub fn new(err: AppError, lang: Lang) -> Self {
-        Self { err, lang }
+        Self { err, lang, detail: None }
+    }
+
+    /// Adds a technical explanation (e.g. the JSON parser's) to the offending field.
+    pub fn with_detail(mut self, detail: String) -> Self {
+        self.detail = Some(detail);
+        self
     }
 }
 
@@ -62,7 +69,11 @@ impl IntoResponse for ApiError {
         let message = self.err.message(self.lang);
         let mut fields = BTreeMap::new();
         if let Some(f) = self.err.field() {
-            fields.insert(f.to_owned(), message.clone());
+            let text = match &self.detail {
+                Some(d) => format!("{message}: {d}"),
+                None => message.clone(),
+            };
+            fields.insert(f.to_owned(), text);
         }
         let body = ErrorBody { error: ErrorDetail { code: self.err.code().to_owned(), message, fields } };
         (status_of(&self.err), Json(body)).into_response()

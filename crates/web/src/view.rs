@@ -19,6 +19,7 @@ pub struct UserChrome {
     pub unit_name: String,
     pub can_manage_users: bool,
     pub can_read_audit: bool,
+    pub can_record_leads: bool,
 }
 
 /// The layout's data: messages, language, nonce, CSRF token and user.
@@ -42,6 +43,7 @@ impl Chrome {
             unit_name: s.actor.unit_name.clone(),
             can_manage_users: s.actor.role.can_manage_users(),
             can_read_audit: s.actor.role.can_read_audit(),
+            can_record_leads: !matches!(s.actor.role, jiujinan_domain::user::Role::Auditor),
         });
         Self {
             m: msgs(ctx.lang),

@@ -4,6 +4,7 @@
 //! Callers authenticate with `Authorization: Bearer <token>` (`jiujinan token issue`) or,
 //! from the browser, with the session cookie plus the CSRF header on unsafe requests.
 
+mod leads;
 mod me;
 mod units;
 
@@ -13,6 +14,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::routing::get;
+
 use jiujinan_app::AppError;
 use jiujinan_app::auth::Actor;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -25,8 +27,10 @@ use crate::errors::ApiError;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jiujinan API", description = "救急难综合服务平台接口 / Jiujinan emergency-assistance platform API", version = "1"),
-    paths(me::me, units::get_unit, units::unit_children, units::search_units),
-    components(schemas(crate::errors::ErrorBody, crate::errors::ErrorDetail, me::MeResponse, units::UnitDto, units::UnitNodeDto)),
+    paths(me::me, units::get_unit, units::unit_children, units::search_units, leads::create_lead, leads::get_lead, leads::list_leads),
+    components(schemas(crate::errors::ErrorBody, crate::errors::ErrorDetail, me::MeResponse, units::UnitDto, units::UnitNodeDto,
+        leads::NewLeadDto, leads::ReporterDto, leads::SubjectDto, leads::LeadReceiptDto, leads::LeadSummaryDto, leads::LeadDto,
+        leads::TimelineDto)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -54,10 +58,36 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units", get(units::search_units))
         .route("/api/v1/units/{code}", get(units::get_unit))
         .route("/api/v1/units/{code}/children", get(units::unit_children))
+        .route("/api/v1/leads", get(leads::list_leads).post(leads::create_lead))
+        .route("/api/v1/leads/{id}", get(leads::get_lead))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+/// Largest API request body: a lead is a few kilobytes.
+const MAX_BODY: usize = 64 * 1024;
+
+/// A JSON body whose parse errors answer in the API's JSON error shape (`BAD_REQUEST`, or
+/// `BODY_TOO_LARGE`), with the parser's explanation in `fields.body`.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = req.extensions().get::<Ctx>().map(|c| c.lang).unwrap_or_default();
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(rejection) => {
+                let code = if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { "BODY_TOO_LARGE" } else { "BAD_REQUEST" };
+                Err(ApiError::new(AppError::Validation(jiujinan_domain::ValidationError::new(code, "body")), lang)
+                    .with_detail(rejection.body_text()))
+            }
+        }
+    }
 }
 
 /// Query parameters whose parse errors answer in the API's JSON error shape.

@@ -39,6 +39,7 @@ struct HomePage {
     sub_units: Vec<(String, String, i64)>,
     shortcuts: Vec<Shortcut>,
     chart_json: Option<String>,
+    to_verify: Option<i64>,
 }
 
 /// Shows the signed-in user's home page.
@@ -60,7 +61,16 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
             (n.unit.code.clone(), n.unit.name.clone(), (n.children - departments).max(0))
         })
         .collect();
-    let mut shortcuts = vec![Shortcut { href: "/org", label: m.nav_org }];
+    let records_leads = !matches!(actor.role, jiujinan_domain::user::Role::Auditor);
+    let mut shortcuts = Vec::new();
+    let mut to_verify = None;
+    if records_leads {
+        shortcuts.push(Shortcut { href: "/leads/new", label: m.new_lead });
+        shortcuts.push(Shortcut { href: "/leads", label: m.lead_queue });
+        let counts = state.app.lead_counts(actor).await.ctx(&ctx)?;
+        to_verify = Some(counts.iter().find(|(s, _)| s == "new").map(|(_, n)| *n).unwrap_or(0));
+    }
+    shortcuts.push(Shortcut { href: "/org", label: m.nav_org });
     if actor.role.can_manage_users() {
         shortcuts.push(Shortcut { href: "/admin/users", label: m.nav_users });
     }
@@ -86,6 +96,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
         sub_units,
         shortcuts,
         chart_json,
+        to_verify,
     };
     render(&page, &ctx)
 }

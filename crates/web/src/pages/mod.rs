@@ -3,6 +3,7 @@
 mod audit;
 mod home;
 mod lang;
+mod leads;
 mod login;
 mod org;
 mod users;
@@ -25,4 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/disable", post(users::disable))
         .route("/admin/users/{id}/enable", post(users::enable))
         .route("/audit", get(audit::list))
+        .route("/leads", get(leads::queue).post(leads::create))
+        .route("/leads/new", get(leads::new_form))
+        .route("/leads/{id}", get(leads::show))
 }

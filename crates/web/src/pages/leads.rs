@@ -1,0 +1,335 @@
+//! Intake pages: record a request (any channel), the unit's lead queue, and the lead file.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiujinan_app::AppError;
+use jiujinan_app::auth::Actor;
+use jiujinan_app::leads::{LeadInput, ReporterInput, SubjectInput};
+use jiujinan_app::store::LeadFilter;
+use jiujinan_domain::id_number::mask;
+use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
+use jiujinan_domain::org::DivisionLevel;
+use jiujinan_domain::user::Role;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::errors::{PageError, WithCtx};
+use crate::labels;
+use crate::view::{Chrome, beijing_time, render};
+
+/// A code with its label, and whether it is selected in the form.
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The form's values, echoed back after an error.
+#[derive(Default, Clone)]
+pub struct LeadForm {
+    pub channel: String,
+    pub reporter_name: String,
+    pub reporter_phone: String,
+    pub reporter_relation: String,
+    pub subject_name: String,
+    pub subject_id_number: String,
+    pub subject_phone: String,
+    pub hukou: String,
+    pub location_code: String,
+    pub address: String,
+    pub description: String,
+    pub urgency: String,
+    pub hardship_types: Vec<String>,
+    pub needs: String,
+}
+
+impl LeadForm {
+    fn parse(body: &[u8]) -> Self {
+        let mut f = Self::default();
+        for (k, v) in form_urlencoded::parse(body) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                "channel" => f.channel = v,
+                "reporter_name" => f.reporter_name = v,
+                "reporter_phone" => f.reporter_phone = v,
+                "reporter_relation" => f.reporter_relation = v,
+                "subject_name" => f.subject_name = v,
+                "subject_id_number" => f.subject_id_number = v,
+                "subject_phone" => f.subject_phone = v,
+                "hukou" => f.hukou = v,
+                "location_code" => f.location_code = v,
+                "address" => f.address = v,
+                "description" => f.description = v,
+                "urgency" => f.urgency = v,
+                "hardship_types" => f.hardship_types.push(v),
+                "needs" => f.needs = v,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn input(&self) -> LeadInput {
+        LeadInput {
+            channel: self.channel.clone(),
+            reporter: ReporterInput { name: self.reporter_name.clone(), phone: self.reporter_phone.clone(), relation: self.reporter_relation.clone() },
+            subject: SubjectInput { name: self.subject_name.clone(), id_number: self.subject_id_number.clone(), phone: self.subject_phone.clone() },
+            hukou: self.hukou.clone(),
+            location_code: self.location_code.clone(),
+            address: self.address.clone(),
+            description: self.description.clone(),
+            urgency: self.urgency.clone(),
+            hardship_types: self.hardship_types.clone(),
+            needs: self.needs.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "lead_new.html")]
+struct NewLeadPage {
+    c: Chrome,
+    f: LeadForm,
+    channels: Vec<Choice>,
+    urgencies: Vec<Choice>,
+    hardships: Vec<Choice>,
+    /// Communities (and the street itself) a street-level user picks from; empty: free input.
+    places: Vec<(String, String, bool)>,
+    error: Option<String>,
+    error_field: &'static str,
+}
+
+struct Row {
+    id: String,
+    number: String,
+    urgency: &'static str,
+    urgency_code: String,
+    subject_name: String,
+    id_masked: String,
+    channel: &'static str,
+    status: &'static str,
+    responsible_unit: String,
+    first_inquiry_unit: String,
+    deadline: String,
+    overdue: bool,
+    duplicate: bool,
+}
+
+#[derive(Template)]
+#[template(path = "leads.html")]
+struct QueuePage {
+    c: Chrome,
+    rows: Vec<Row>,
+    counts: Vec<(&'static str, String, i64, bool)>,
+    q: String,
+    urgencies: Vec<Choice>,
+    status: String,
+    overdue_only: bool,
+    can_record: bool,
+}
+
+struct StepRow {
+    time: String,
+    actor: String,
+    unit: String,
+    step: &'static str,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "lead.html")]
+struct LeadPage {
+    c: Chrome,
+    created: bool,
+    l: jiujinan_app::store::LeadRecord,
+    channel: &'static str,
+    urgency: &'static str,
+    status: &'static str,
+    hardships: Vec<&'static str>,
+    responsible_name: String,
+    first_inquiry_name: String,
+    deadline: String,
+    overdue: bool,
+    placeholder: bool,
+    steps: Vec<StepRow>,
+}
+
+fn may_record(actor: &Actor) -> bool {
+    !matches!(actor.role, Role::Auditor)
+}
+
+fn default_channel(actor: &Actor) -> &'static str {
+    match actor.role {
+        Role::CommunityWorker => "discovery",
+        Role::DepartmentHandler => "department_transfer",
+        Role::ReliefStationStaff | Role::CitySupervisor => "discovery",
+        _ => "window",
+    }
+}
+
+async fn new_page(state: &AppState, ctx: &Ctx, actor: &Actor, f: LeadForm, error: Option<AppError>) -> Result<Response, PageError> {
+    let lang = ctx.lang;
+    let level = actor.jurisdiction.division.level();
+    let mut places = Vec::new();
+    if matches!(level, DivisionLevel::Street | DivisionLevel::Community) {
+        let street = &actor.jurisdiction.division.as_str()[..9];
+        let unit = state.app.unit(street).await.ctx(ctx)?;
+        places.push((unit.code.clone(), unit.name.clone(), f.location_code == unit.code));
+        for n in state.app.child_units(street).await.ctx(ctx)? {
+            if n.unit.kind == "government" {
+                let sel = f.location_code == n.unit.code || (f.location_code.is_empty() && n.unit.code == actor.jurisdiction.division.as_str());
+                places.push((n.unit.code.clone(), n.unit.name.clone(), sel));
+            }
+        }
+    }
+    let channel = if f.channel.is_empty() { default_channel(actor).to_owned() } else { f.channel.clone() };
+    let urgency = if f.urgency.is_empty() { "urgent".to_owned() } else { f.urgency.clone() };
+    let page = NewLeadPage {
+        c: Chrome::new(ctx),
+        channels: Channel::ALL.iter().map(|c| Choice { code: c.code(), label: labels::channel(c.code(), lang), selected: c.code() == channel }).collect(),
+        urgencies: Urgency::ALL.iter().map(|u| Choice { code: u.code(), label: labels::urgency(u.code(), lang), selected: u.code() == urgency }).collect(),
+        hardships: HardshipType::ALL
+            .iter()
+            .map(|h| Choice { code: h.code(), label: labels::hardship(h.code(), lang), selected: f.hardship_types.iter().any(|x| x == h.code()) })
+            .collect(),
+        places,
+        error_field: error.as_ref().and_then(|e| e.field()).unwrap_or(""),
+        error: error.map(|e| e.message(lang)),
+        f,
+    };
+    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&page, ctx)?).into_response())
+}
+
+fn recorder(ctx: &Ctx) -> Result<&Actor, PageError> {
+    let actor = ctx.user()?;
+    if !may_record(actor) {
+        return Err(PageError::from_app(AppError::Forbidden, ctx.lang).with_ctx(ctx));
+    }
+    Ok(actor)
+}
+
+/// The intake form.
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let actor = recorder(&ctx)?;
+    new_page(&state, &ctx, actor, LeadForm::default(), None).await
+}
+
+/// Records the lead; field errors re-show the form with the message.
+pub async fn create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = recorder(&ctx)?;
+    let form = LeadForm::parse(&body);
+    match state.app.record_lead(actor, &form.input(), None).await {
+        Ok((receipt, _)) => Ok(Redirect::to(&format!("/leads/{}?created=1", receipt.id)).into_response()),
+        Err(e @ AppError::Validation(_)) => new_page(&state, &ctx, actor, form, Some(e)).await,
+        Err(e) => Err(e).ctx(&ctx),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    status: Option<String>,
+    urgency: Option<String>,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    overdue: Option<String>,
+}
+
+/// The unit's queue, most urgent and earliest deadline first.
+pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let lang = ctx.lang;
+    let now = state.app.now_ms();
+    let status = q.status.clone().unwrap_or_else(|| "new".to_owned());
+    let overdue_only = q.overdue.is_some();
+    let filter = LeadFilter {
+        status: Some(status.clone()).filter(|s| !s.is_empty() && s != "all"),
+        urgency: q.urgency.clone().filter(|s| !s.is_empty()),
+        overdue_at_ms: overdue_only.then_some(now),
+        search: Some(q.q.clone()),
+        limit: 200,
+        offset: 0,
+    };
+    let leads = state.app.lead_queue(actor, &filter).await.ctx(&ctx)?;
+    let counts_raw = state.app.lead_counts(actor).await.ctx(&ctx)?;
+    let mut counts: Vec<(&'static str, String, i64, bool)> = LeadStatus::ALL
+        .iter()
+        .map(|s| {
+            let n = counts_raw.iter().find(|(c, _)| c == s.code()).map(|(_, n)| *n).unwrap_or(0);
+            (labels::status(s.code(), lang), s.code().to_owned(), n, status == s.code())
+        })
+        .collect();
+    let total = counts_raw.iter().map(|(_, n)| n).sum();
+    counts.push((crate::i18n::msgs(lang).all, "all".to_owned(), total, status == "all"));
+    let rows = leads
+        .into_iter()
+        .map(|l| Row {
+            urgency: labels::urgency(&l.urgency, lang),
+            channel: labels::channel(&l.channel, lang),
+            status: labels::status(&l.status, lang),
+            id_masked: l.subject_id_number.as_deref().map(mask).unwrap_or_default(),
+            deadline: beijing_time(l.verify_due_ms),
+            overdue: l.status == "new" && l.verify_due_ms < now,
+            duplicate: l.duplicate_of.is_some(),
+            id: l.id,
+            number: l.number,
+            urgency_code: l.urgency,
+            subject_name: l.subject_name,
+            responsible_unit: l.responsible_unit,
+            first_inquiry_unit: l.first_inquiry_unit,
+        })
+        .collect();
+    let urgency = q.urgency.unwrap_or_default();
+    let page = QueuePage {
+        c: Chrome::new(&ctx),
+        rows,
+        counts,
+        q: q.q,
+        urgencies: Urgency::ALL.iter().map(|u| Choice { code: u.code(), label: labels::urgency(u.code(), lang), selected: u.code() == urgency }).collect(),
+        status,
+        overdue_only,
+        can_record: may_record(actor),
+    };
+    render(&page, &ctx)
+}
+
+/// The lead file with its timeline; opening it is audited.
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, uri: axum::http::Uri) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let lang = ctx.lang;
+    let view = state.app.lead_for(actor, &id).await.ctx(&ctx)?;
+    let l = view.lead;
+    let unit_name = |code: &str| {
+        let app = state.app.clone();
+        let code = code.to_owned();
+        async move { app.unit(&code).await.map(|u| u.name).unwrap_or(code) }
+    };
+    let responsible_name = unit_name(&l.responsible_unit).await;
+    let first_inquiry_name = unit_name(&l.first_inquiry_unit).await;
+    let placeholder = state.app.store.time_limit("verify", &l.urgency, l.created_ms).await.ok().flatten().is_some_and(|t| t.placeholder);
+    let page = LeadPage {
+        c: Chrome::new(&ctx),
+        created: uri.query().is_some_and(|q| q.contains("created=1")),
+        channel: labels::channel(&l.channel, lang),
+        urgency: labels::urgency(&l.urgency, lang),
+        status: labels::status(&l.status, lang),
+        hardships: l.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect(),
+        responsible_name,
+        first_inquiry_name,
+        deadline: beijing_time(l.verify_due_ms),
+        overdue: l.status == "new" && l.verify_due_ms < state.app.now_ms(),
+        placeholder,
+        steps: view
+            .timeline
+            .into_iter()
+            .map(|t| StepRow { time: beijing_time(t.at_ms), step: labels::step(&t.step, lang), actor: t.actor, unit: t.unit, note: t.note })
+            .collect(),
+        l,
+    };
+    render(&page, &ctx)
+}
