@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ValidationError;
 
+/// Declares an enum of stable string codes with `code`, `parse`, `ALL` and serde.
+#[macro_export]
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $err:literal, $field:literal { $($variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -45,7 +47,7 @@ macro_rules! code_enum {
     };
 }
 
-code_enum!(
+crate::code_enum!(
     /// How a lead reached the platform (DOMAIN §4.4).
     Channel, "UNKNOWN_CHANNEL", "channel" {
         Window = "window",
@@ -61,7 +63,7 @@ code_enum!(
     }
 );
 
-code_enum!(
+crate::code_enum!(
     /// How fast a lead must be verified; the time limit per level is rule data.
     Urgency, "UNKNOWN_URGENCY", "urgency" {
         Critical = "critical",
@@ -70,7 +72,7 @@ code_enum!(
     }
 );
 
-code_enum!(
+crate::code_enum!(
     /// Hardship types (遭遇困难类型, DOMAIN §6.1): emergency (急难型) then expenditure (支出型).
     HardshipType, "UNKNOWN_HARDSHIP_TYPE", "hardship_types" {
         Fire = "FIRE",
@@ -91,7 +93,7 @@ code_enum!(
     }
 );
 
-code_enum!(
+crate::code_enum!(
     /// Where a lead stands.
     LeadStatus, "UNKNOWN_LEAD_STATUS", "status" {
         New = "new",

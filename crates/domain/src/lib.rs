@@ -4,6 +4,7 @@
 //! so that the layers above cannot hold an invalid division code, role or audit entry.
 
 pub mod audit;
+pub mod case;
 pub mod id_number;
 pub mod jurisdiction;
 pub mod lead;

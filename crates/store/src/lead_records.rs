@@ -63,6 +63,8 @@ pub struct LeadRecord {
     pub verify_due_ms: i64,
     pub created_ms: i64,
     pub version: i64,
+    /// Reasons when not accepted; the transfer or merge target otherwise.
+    pub outcome_note: String,
 }
 
 /// What the intake API answers; stored with the idempotency key so a retry gets the same.

@@ -38,6 +38,7 @@ macro_rules! impl_lead_store {
                     verify_due_ms: r.try_get("verify_due_ms")?,
                     created_ms: r.try_get("created_ms")?,
                     version: r.try_get("version")?,
+                    outcome_note: r.try_get("outcome_note")?,
                 })
             }
         }
@@ -203,7 +204,7 @@ macro_rules! impl_lead_store {
             }
 
             async fn lead(&self, id: &str) -> Result<Option<LeadRecord>, StoreError> {
-                let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1")))
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {LEAD_COLUMNS}, outcome_note FROM leads WHERE id = $1")))
                     .bind(id)
                     .fetch_optional(self.reader())
                     .await?;
@@ -213,7 +214,7 @@ macro_rules! impl_lead_store {
             async fn list_leads(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<LeadRecord>, StoreError> {
                 let search = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {LEAD_COLUMNS} FROM leads WHERE division LIKE $1 \
+                    "SELECT {LEAD_COLUMNS}, outcome_note FROM leads WHERE division LIKE $1 \
                      AND ($2 = '' OR status = $2) AND ($3 = '' OR urgency = $3) AND ($4 = 0 OR verify_due_ms < $4) \
                      AND ($5 = '' OR subject_name LIKE $6 ESCAPE '\\' OR subject_id_number = $7 OR subject_phone = $5 OR number = $7) \
                      ORDER BY urgency_rank, verify_due_ms, id LIMIT $8 OFFSET $9"

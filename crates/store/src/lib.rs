@@ -5,6 +5,8 @@
 //! the same transaction. Methods that list personal data take a `Jurisdiction`, so a query
 //! cannot forget the scope. The conformance suite in `tests/` runs on both backends.
 
+mod case_records;
+mod case_sql;
 mod lead_records;
 mod lead_sql;
 mod migrations;
@@ -24,6 +26,7 @@ use jiujinan_domain::org::{NewUnit, UnitCode};
 
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
 pub use postgres::PgStore;
+pub use case_records::*;
 pub use lead_records::*;
 pub use records::*;
 pub use sqlite::SqliteStore;
@@ -81,9 +84,68 @@ pub trait LeadStore: Send + Sync {
     async fn time_limit(&self, step: &str, urgency: &str, at_ms: i64) -> Result<Option<TimeLimit>, StoreError>;
 }
 
+/// Verification outcomes and the case file.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Accepts an open lead at `expected_version` and opens its case (numbered per street and
+    /// year), with timeline and audit, in one transaction.
+    async fn accept_lead(
+        &self,
+        lead_id: &str,
+        expected_version: i64,
+        case: &NewCaseRow,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<CaseRecord, StoreError>;
+    /// Closes or re-routes an open lead at `expected_version`.
+    async fn close_lead(
+        &self,
+        lead_id: &str,
+        expected_version: i64,
+        outcome: &LeadOutcome,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// One case by id (callers check the jurisdiction).
+    async fn case_by_id(&self, id: &str) -> Result<Option<CaseRecord>, StoreError>;
+    /// The case opened from a lead, if any.
+    async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError>;
+    /// Cases located within `scope`, most urgent and earliest deadline first.
+    async fn list_cases(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError>;
+    /// How many cases within `scope` have each status.
+    async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Replaces the household part of the file if `expected_version` still matches; returns
+    /// the new version.
+    async fn update_case_file(
+        &self,
+        id: &str,
+        expected_version: i64,
+        edit: &CaseFileEdit,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
+    /// Adds an investigation record (and its timeline step).
+    async fn add_investigation(&self, record: &Investigation, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// The investigation records of a case, in the order they were done.
+    async fn investigations(&self, case_id: &str) -> Result<Vec<Investigation>, StoreError>;
+    /// Moves a case between statuses if it is still at `expected_version` and `from`.
+    async fn transition_case(
+        &self,
+        id: &str,
+        expected_version: i64,
+        t: &CaseTransition,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
+}
+
 /// The one storage interface. See the crate documentation.
 #[async_trait]
-pub trait Store: LeadStore + Send + Sync {
+pub trait Store: LeadStore + CaseStore + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; returns the versions applied now.

@@ -12,12 +12,14 @@ use jiujinan_domain::org::{NewUnit, UnitCode};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
+use crate::case_records::*;
+use crate::case_sql::*;
 use crate::lead_records::*;
 use crate::records::*;
 use crate::lead_sql::*;
 use crate::sql::*;
 use crate::sqlite::now_ms;
-use crate::{Backend, LeadStore, Store, StoreError};
+use crate::{Backend, CaseStore, LeadStore, Store, StoreError};
 
 /// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
@@ -98,3 +100,4 @@ impl PgStore {
 
 impl_store!(PgStore, PgRow);
 impl_lead_store!(PgStore, PgRow);
+impl_case_store!(PgStore, PgRow);

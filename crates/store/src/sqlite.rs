@@ -13,11 +13,13 @@ use jiujinan_domain::org::{NewUnit, UnitCode};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, sqlite_migrations};
+use crate::case_records::*;
+use crate::case_sql::*;
 use crate::lead_records::*;
 use crate::records::*;
 use crate::lead_sql::*;
 use crate::sql::*;
-use crate::{Backend, LeadStore, Store, StoreError};
+use crate::{Backend, CaseStore, LeadStore, Store, StoreError};
 
 /// SQLite store: a writer pool of one connection and a reader pool.
 #[derive(Debug, Clone)]
@@ -117,3 +119,4 @@ pub(crate) fn now_ms() -> i64 {
 
 impl_store!(SqliteStore, SqliteRow);
 impl_lead_store!(SqliteStore, SqliteRow);
+impl_case_store!(SqliteStore, SqliteRow);

@@ -52,6 +52,10 @@ both!(
     concurrent_retries_create_one_lead,
     lead_queue_sorts_filters_and_searches,
     verification_time_limits_are_rule_data,
+    accepting_a_lead_opens_a_numbered_case_once,
+    leads_close_as_not_accepted_transferred_or_merged,
+    the_case_file_guards_against_lost_updates,
+    investigations_and_review_move_the_case,
 );
 
 const T0: i64 = 1_790_000_000_000;
@@ -459,4 +463,100 @@ async fn verification_time_limits_are_rule_data(store: Arc<dyn Store>) {
     assert_eq!(critical, TimeLimit { hours: 2, placeholder: true });
     assert_eq!(store.time_limit("verify", "normal", T0).await.unwrap().unwrap().hours, 72);
     assert!(store.time_limit("approve", "normal", T0).await.unwrap().is_none());
+}
+
+fn who() -> Who {
+    Who { user: "jw_reviewer".into(), unit: "110105001:mz".into() }
+}
+
+fn new_case(id: &str) -> NewCaseRow {
+    NewCaseRow { id: id.into(), street: "110105001".into(), year: 2026, responsible_user: "jw_reviewer".into(), documents_pending: true, step_due_ms: T0 + 99 }
+}
+
+async fn two_leads(store: &Arc<dyn Store>) {
+    store.create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap();
+    store.create_lead(&lead_row("l2", "王芳", None, ("critical", 0), T0), None, draft("lead.created", "110105"), T0).await.unwrap();
+}
+
+async fn accepting_a_lead_opens_a_numbered_case_once(store: Arc<dyn Store>) {
+    two_leads(&store).await;
+    let c = store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0 + 5).await.unwrap();
+    assert_eq!((c.number.as_str(), c.status.as_str(), c.lead_id.as_str()), ("110105001-2026-00001", "investigating", "l1"));
+    assert_eq!((c.subject_name.as_str(), c.first_inquiry_unit.as_str(), c.documents_pending), ("张伟", "110105001:mz", true));
+    assert_eq!(store.lead("l1").await.unwrap().unwrap().status, "accepted");
+    let again = store.accept_lead("l1", 2, &new_case("c1b"), &who(), draft("lead.accepted", "110105"), T0).await;
+    assert!(matches!(again, Err(StoreError::Conflict("LEAD_CLOSED"))), "{again:?}");
+    let stale = store.accept_lead("l2", 7, &new_case("c2"), &who(), draft("lead.accepted", "110105"), T0).await;
+    assert!(matches!(stale, Err(StoreError::Conflict("STALE_VERSION"))), "{stale:?}");
+    assert!(matches!(store.accept_lead("zz", 1, &new_case("c3"), &who(), draft("x", "11"), T0).await, Err(StoreError::NotFound)));
+    let c2 = store.accept_lead("l2", 1, &new_case("c2"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
+    assert_eq!(c2.number, "110105001-2026-00002");
+    assert_eq!(store.case_of_lead("l2").await.unwrap().unwrap().id, "c2");
+    let ids: Vec<String> = store.list_cases(&scope("110105"), &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().into_iter().map(|c| c.id).collect();
+    assert_eq!(ids, ["c2", "c1"], "critical first");
+    assert_eq!(store.count_cases(&scope("110105")).await.unwrap(), [("investigating".to_owned(), 2)]);
+    assert!(store.list_cases(&scope("110108"), &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().is_empty());
+    assert_eq!(store.timeline("c1").await.unwrap()[0].step, "case_opened");
+}
+
+async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>) {
+    two_leads(&store).await;
+    store.create_lead(&lead_row("l3", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap();
+    let reason = LeadOutcome::NotAccepted { reason: "经核实不属于救助范围".into() };
+    store.close_lead("l1", 1, &reason, &who(), draft("lead.not_accepted", "110105"), T0).await.unwrap();
+    let l1 = store.lead("l1").await.unwrap().unwrap();
+    assert_eq!((l1.status.as_str(), l1.outcome_note.as_str(), l1.version), ("not_accepted", "经核实不属于救助范围", 2));
+
+    let to_haidian = LeadOutcome::Transferred { division: "110108001".into(), office: "110108001:mz".into() };
+    store.close_lead("l2", 1, &to_haidian, &who(), draft("lead.transferred", "110105"), T0).await.unwrap();
+    let l2 = store.lead("l2").await.unwrap().unwrap();
+    assert_eq!((l2.status.as_str(), l2.responsible_unit.as_str(), l2.division.as_str()), ("new", "110108001:mz", "110108001"));
+    assert_eq!(store.list_leads(&scope("110108"), &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len(), 1, "now in Haidian's queue");
+
+    let c = store.accept_lead("l3", 1, &new_case("c3"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
+    store.create_lead(&lead_row("l4", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap();
+    let merge = LeadOutcome::Merged { into_id: c.id.clone(), into_number: c.number.clone(), into_type: "case", report: "L4: 家中失火".into() };
+    store.close_lead("l4", 1, &merge, &who(), draft("lead.merged", "110105"), T0).await.unwrap();
+    let l4 = store.lead("l4").await.unwrap().unwrap();
+    assert_eq!((l4.status.as_str(), l4.duplicate_of.as_deref()), ("merged", Some("c3")));
+    let steps: Vec<String> = store.timeline("c3").await.unwrap().into_iter().map(|t| format!("{}:{}", t.step, t.note)).collect();
+    assert!(steps.contains(&"merged_report:L4: 家中失火".to_owned()), "{steps:?}");
+    assert!(matches!(store.close_lead("l4", 2, &reason, &who(), draft("x", "110105"), T0).await, Err(StoreError::Conflict("LEAD_CLOSED"))));
+}
+
+async fn the_case_file_guards_against_lost_updates(store: Arc<dyn Store>) {
+    two_leads(&store).await;
+    store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
+    let edit = CaseFileEdit { household: "[{\"name\":\"张伟\"}]".into(), economy: "{}".into(), population: "户籍人口".into(), documents_pending: false };
+    assert_eq!(store.update_case_file("c1", 1, &edit, &who(), draft("case.file_updated", "110105"), T0).await.unwrap(), 2);
+    let other = CaseFileEdit { population: "流动人口".into(), ..edit.clone() };
+    let lost = store.update_case_file("c1", 1, &other, &who(), draft("case.file_updated", "110105"), T0).await;
+    assert!(matches!(lost, Err(StoreError::Conflict("STALE_VERSION"))), "a second editor with the old version is refused");
+    let c = store.case_by_id("c1").await.unwrap().unwrap();
+    assert_eq!((c.population.as_str(), c.documents_pending, c.version), ("户籍人口", false, 2));
+    assert!(matches!(store.update_case_file("zz", 1, &edit, &who(), draft("x", "11"), T0).await, Err(StoreError::NotFound)));
+}
+
+async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
+    two_leads(&store).await;
+    store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
+    let inv = Investigation {
+        id: "i1".into(), case_id: "c1".into(), method: "home_visit".into(), investigator: "jw_reviewer".into(),
+        unit: "110105001:mz".into(), done_ms: T0 + 10, findings: "房屋烧毁，暂住亲戚家".into(), created_ms: 0,
+    };
+    store.add_investigation(&inv, draft("case.investigated", "110105"), T0 + 20).await.unwrap();
+    let list = store.investigations("c1").await.unwrap();
+    assert_eq!((list.len(), list[0].findings.as_str(), list[0].created_ms), (1, "房屋烧毁，暂住亲戚家", T0 + 20));
+    let submit = CaseTransition { from: "investigating".into(), to: "reviewing".into(), opinion: None, step_due_ms: T0 + 100, step: "submitted_for_review".into(), note: String::new() };
+    assert_eq!(store.transition_case("c1", 1, &submit, &who(), draft("case.submitted", "110105"), T0 + 30).await.unwrap(), 2);
+    assert!(matches!(store.transition_case("c1", 2, &submit, &who(), draft("x", "110105"), T0).await, Err(StoreError::Conflict(_))), "not from the wrong status");
+    let review = CaseTransition {
+        from: "reviewing".into(), to: "reviewed".into(), opinion: Some(("建议临时救助并转介住建部门".into(), "refer,aid_first".into())),
+        step_due_ms: T0 + 200, step: "reviewed".into(), note: String::new(),
+    };
+    store.transition_case("c1", 2, &review, &who(), draft("case.reviewed", "110105"), T0 + 40).await.unwrap();
+    let c = store.case_by_id("c1").await.unwrap().unwrap();
+    assert_eq!((c.status.as_str(), c.review_opinion.as_str(), c.recommended_routes.as_str(), c.step_due_ms), ("reviewed", "建议临时救助并转介住建部门", "refer,aid_first", T0 + 200));
+    let steps: Vec<String> = store.timeline("c1").await.unwrap().into_iter().map(|t| t.step).collect();
+    assert_eq!(steps, ["case_opened", "investigated", "submitted_for_review", "reviewed"]);
 }
