@@ -37,6 +37,10 @@ pub enum AppError {
     CsrfFailed,
     #[error("idempotency key reused with another request")]
     IdempotencyKeyReused,
+    #[error("the lead was already verified")]
+    LeadClosed,
+    #[error("that step is not possible now")]
+    InvalidTransition,
     #[error("{file}:{line}: {reason}")]
     ImportMalformed { file: String, line: u64, reason: String },
     #[error("database unavailable: {0}")]
@@ -61,6 +65,8 @@ impl AppError {
             Self::StaleVersion => "STALE_VERSION",
             Self::CsrfFailed => "CSRF_FAILED",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            Self::LeadClosed => "LEAD_CLOSED",
+            Self::InvalidTransition => "INVALID_TRANSITION",
             Self::ImportMalformed { .. } => "IMPORT_MALFORMED",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
@@ -75,7 +81,7 @@ impl AppError {
             Self::LoginLocked { .. } => 429,
             Self::Forbidden | Self::CsrfFailed => 403,
             Self::NotFound => 404,
-            Self::UsernameTaken | Self::StaleVersion | Self::IdempotencyKeyReused => 409,
+            Self::UsernameTaken | Self::StaleVersion | Self::IdempotencyKeyReused | Self::LeadClosed | Self::InvalidTransition => 409,
             Self::Unavailable(_) => 503,
             Self::Internal(_) => 500,
         }
@@ -140,6 +146,25 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "INVALID_DISPLAY_NAME" => ("姓名不能为空且不超过 40 字", "A display name is 1–40 characters"),
         "BAD_REQUEST" => ("请求格式不正确", "Malformed request"),
         "BODY_TOO_LARGE" => ("请求内容过大", "Request body too large"),
+        "LEAD_CLOSED" => ("该线索已核查处理，请刷新查看结果", "This lead was already verified; reload to see the outcome"),
+        "INVALID_TRANSITION" => ("当前状态下不能进行此操作", "That step is not possible in the current state"),
+        "REASON_REQUIRED" => ("请填写理由（不超过 2000 字）", "Give the reasons (at most 2,000 characters)"),
+        "SAME_OFFICE" => ("已由该街道负责，无需移交", "That street is already responsible"),
+        "MERGE_TARGET" => (
+            "合并对象应为本辖区内同一对象的待核查线索或案件",
+            "Merge into an open lead or a case about the same person in your jurisdiction",
+        ),
+        "UNKNOWN_METHOD" => ("未知的调查方式", "Unknown investigation method"),
+        "UNKNOWN_RELATIONSHIP" => ("未知的家庭关系", "Unknown relationship"),
+        "UNKNOWN_ROUTE" => ("未知的处置途径", "Unknown disposition route"),
+        "INVALID_MEMBER" => ("家庭成员姓名不超过 50 字", "A member's name has at most 50 characters"),
+        "NEGATIVE_AMOUNT" => ("金额不能为负数", "Amounts cannot be negative"),
+        "INVALID_AMOUNT" => ("金额格式不正确（元，最多两位小数）", "Malformed amount (yuan, at most two decimals)"),
+        "INVALID_ITEM" => ("收入或财产项目名称不超过 40 字", "An income or asset label has at most 40 characters"),
+        "FINDINGS_REQUIRED" => ("请填写调查情况（不超过 4000 字）", "Describe the findings (at most 4,000 characters)"),
+        "OPINION_REQUIRED" => ("请填写初审意见（不超过 4000 字）", "Write the review opinion (at most 4,000 characters)"),
+        "INVESTIGATION_REQUIRED" => ("提交初审前至少需要一条调查记录", "Record at least one investigation before review"),
+        "INVALID_DATE" => ("日期不合理（不能晚于今天）", "Implausible date (not after today)"),
         "IDEMPOTENCY_KEY_REUSED" => (
             "该 Idempotency-Key 已用于另一请求",
             "This Idempotency-Key was already used for a different request",

@@ -1,39 +1,13 @@
 //! Intake use cases on SQLite and PostgreSQL: validation, routing, first-inquiry
 //! responsibility, duplicates, idempotency and jurisdiction.
 
-use std::sync::Arc;
+#[macro_use]
+mod common;
 
-use jiujinan_app::auth::Actor;
-use jiujinan_app::clock::ManualClock;
+use common::*;
+use jiujinan_app::AppError;
 use jiujinan_app::leads::{LeadInput, ReporterInput, SubjectInput};
-use jiujinan_app::org::OrgFiles;
-use jiujinan_app::users::{CreateUser, cli_actor};
-use jiujinan_app::{App, AppError, AppSettings};
-use jiujinan_store::testing::{fresh_postgres, fresh_sqlite};
-use jiujinan_store::{LeadFilter, Store};
-
-/// 2026-11-29 10:00 Beijing time.
-const T0: i64 = 1_795_917_600_000;
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let (store, _dir) = super::fresh_sqlite().await;
-                super::$name(super::setup(store).await).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                if let Some(store) = super::fresh_postgres().await {
-                    super::$name(super::setup(store).await).await;
-                }
-            })*
-        }
-    };
-}
+use jiujinan_store::LeadFilter;
 
 both!(
     a_walk_in_is_routed_to_its_street_with_first_inquiry_kept,
@@ -43,48 +17,6 @@ both!(
     leads_are_visible_in_jurisdiction_or_to_the_first_receiver,
     agents_must_be_named_for_applications_on_behalf,
 );
-
-struct T {
-    app: App,
-    clerk: Actor,
-    hotline: Actor,
-    haidian: Actor,
-}
-
-const DIVISIONS: &str = "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110108,海淀区,district,11\n\
-110105001,建外街道,street,110105\n110108001,八里庄街道,street,110108\n";
-const COMMUNITIES: &str = "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n110108001001,时村,110108001\n";
-
-async fn setup(store: Arc<dyn Store>) -> T {
-    let app = App::new(store, Arc::new(ManualClock::new(T0)), AppSettings::default());
-    let files = OrgFiles { divisions_name: "d".into(), divisions: DIVISIONS.into(), communities_name: "c".into(), communities: COMMUNITIES.into() };
-    app.import_org(&cli_actor(), &files).await.unwrap();
-    let mut actors = Vec::new();
-    for (name, unit, role) in [("jw_clerk", "110105001:mz", "window_clerk"), ("hotline", "11:mz", "admin"), ("hd_clerk", "110108001:mz", "window_clerk")] {
-        let req = CreateUser { username: name.into(), display_name: String::new(), unit: unit.into(), role: role.into(), password: "Good-password-1".into() };
-        let u = app.create_user(&cli_actor(), &req).await.unwrap();
-        actors.push(Actor::from_record(&u).unwrap());
-    }
-    let haidian = actors.pop().unwrap();
-    let hotline = actors.pop().unwrap();
-    let clerk = actors.pop().unwrap();
-    T { app, clerk, hotline, haidian }
-}
-
-fn walk_in() -> LeadInput {
-    LeadInput {
-        channel: "window".into(),
-        reporter: ReporterInput::default(),
-        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002x".into(), phone: "13800138000".into() },
-        hukou: "110105".into(),
-        location_code: "110105001024".into(),
-        address: "南郎家园 3 号楼".into(),
-        description: "家中失火，无处居住".into(),
-        urgency: "critical".into(),
-        hardship_types: vec!["FIRE".into()],
-        needs: "临时住所".into(),
-    }
-}
 
 async fn a_walk_in_is_routed_to_its_street_with_first_inquiry_kept(t: T) {
     let (r, new) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
