@@ -118,6 +118,62 @@ test('intake: walk-in, discovery, hotline API with retries, street queue', { tim
     assert.equal(pathOf(page), `/leads/${a.id}`);
     await shot(page, step);
 
+    // The reviewer merges the community worker's duplicate report into the walk-in lead.
+    step = '16-reviewer-merge';
+    await page.goto(`${server.base}/leads?status=new&q=${encodeURIComponent('张伟')}`);
+    const dupRow = page.locator('#leads-table tbody tr', { hasText: '疑似重复' });
+    await dupRow.locator('a').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/leads/'));
+    assert.notEqual(await page.inputValue('#merge-into'), '', 'the duplicate target is proposed');
+    await page.click('#merge-lead');
+    await page.locator('#lead-outcome').waitFor({ state: 'visible' });
+    await shot(page, step);
+
+    // ... accepts the walk-in (documents later), which opens the case.
+    step = '17-reviewer-accept';
+    await page.goto(`${server.base}/leads?status=new&q=${encodeURIComponent('张伟')}`);
+    await page.locator('#leads-table tbody tr').first().locator('a').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/leads/'));
+    await page.check('#verify-accept input[name="documents_pending"]');
+    await page.click('#accept-lead');
+    await page.waitForURL((u) => u.pathname.startsWith('/cases/'));
+    assert.match(await visibleText(page, '#case-number'), /110105001-\d{4}-00001/);
+    assert.match(await visibleText(page, '#case-responsible'), /jw_reviewer/);
+    await shot(page, step);
+
+    // ... fills in the household, records a home visit and submits for review.
+    step = '18-case-file';
+    await page.fill('input[name="member_name_1"]', '李娜');
+    await page.selectOption('select[name="member_rel_1"]', 'spouse');
+    await page.fill('input[name="income_kind_0"]', '养老金');
+    await page.fill('input[name="income_yuan_0"]', '1800');
+    await page.fill('#cf-population', '户籍人口');
+    await page.click('#save-file');
+    await page.locator('#case-saved').waitFor({ state: 'visible' });
+    assert.equal(await visibleText(page, '#case-monthly-income'), '1800.00');
+    await page.selectOption('#inv-method', 'home_visit');
+    await page.fill('#inv-findings', '入户查看：房屋烧毁，暂住亲戚家，无收入来源。');
+    await page.click('#add-investigation');
+    await page.locator('#investigations tbody tr').first().waitFor({ state: 'visible' });
+    await page.click('#submit-review');
+    await page.locator('#review-panel').waitFor({ state: 'visible' });
+    await shot(page, step);
+
+    // ... and records the preliminary review opinion; the timeline shows every step.
+    step = '19-case-review';
+    await page.fill('#rv-opinion', '情况属实，建议先行救助并转介住建部门协助安置。');
+    await page.check('#review-form input[value="aid_first"]');
+    await page.check('#review-form input[value="refer"]');
+    await page.click('#record-review');
+    await page.locator('#case-opinion').waitFor({ state: 'visible' });
+    const timeline = await visibleText(page, '#case-timeline');
+    for (const s of ['登记求助', '合并重复报告', '核查受理', '建立案件', '更新家庭情况', '调查核实', '提交初审', '出具初审意见']) {
+      assert.ok(timeline.includes(s), `timeline shows ${s}: ${timeline}`);
+    }
+    assert.match(timeline, /jw_clerk/);
+    assert.match(timeline, /jw_reviewer/);
+    await shot(page, step);
+
     step = 'browser-errors';
     assertNoBrowserErrors();
   } catch (e) {

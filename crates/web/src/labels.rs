@@ -1,6 +1,7 @@
 //! Names of the intake code lists in both languages.
 
 use jiujinan_app::i18n::Lang;
+use jiujinan_domain::case::{CaseStatus, InvestigationMethod, Relationship, Route};
 use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -76,7 +77,77 @@ pub fn step(code: &str, lang: Lang) -> &'static str {
     match code {
         "reported" => pick(lang, "登记求助", "Reported"),
         "duplicate_flagged" => pick(lang, "疑似重复", "Flagged as possible duplicate"),
+        "accepted" => pick(lang, "核查受理", "Verified and accepted"),
+        "not_accepted" => pick(lang, "不予受理", "Not accepted"),
+        "transferred" => pick(lang, "移交街道", "Transferred to another street"),
+        "merged" => pick(lang, "合并至", "Merged into"),
+        "merged_report" => pick(lang, "合并重复报告", "Duplicate report merged in"),
+        "case_opened" => pick(lang, "建立案件", "Case opened"),
+        "file_updated" => pick(lang, "更新家庭情况", "Household file updated"),
+        "investigated" => pick(lang, "调查核实", "Investigated"),
+        "submitted_for_review" => pick(lang, "提交初审", "Submitted for review"),
+        "sent_back" => pick(lang, "退回补充调查", "Sent back for more investigation"),
+        "reviewed" => pick(lang, "出具初审意见", "Preliminary review recorded"),
         _ => pick(lang, "其他", "Other"),
+    }
+}
+
+/// A timeline note in words: codes that steps record are shown by name.
+pub fn step_note(step: &str, note: &str, lang: Lang) -> String {
+    match step {
+        "reported" => channel(note, lang).to_owned(),
+        "investigated" => method(note, lang).to_owned(),
+        _ => note.to_owned(),
+    }
+}
+
+/// A case status's name.
+pub fn case_status(code: &str, lang: Lang) -> &'static str {
+    match CaseStatus::parse(code) {
+        Ok(CaseStatus::Investigating) => pick(lang, "调查中", "Investigating"),
+        Ok(CaseStatus::Reviewing) => pick(lang, "待初审", "Awaiting review"),
+        Ok(CaseStatus::Reviewed) => pick(lang, "已初审", "Reviewed"),
+        Err(_) => pick(lang, "未知", "Unknown"),
+    }
+}
+
+/// An investigation method's name (Order 649 Art. 11(2)).
+pub fn method(code: &str, lang: Lang) -> &'static str {
+    match InvestigationMethod::parse(code) {
+        Ok(InvestigationMethod::HomeVisit) => pick(lang, "入户调查", "Home visit"),
+        Ok(InvestigationMethod::Neighbours) => pick(lang, "邻里访问", "Neighbours interviewed"),
+        Ok(InvestigationMethod::Letters) => pick(lang, "信函索证", "Letters for evidence"),
+        Ok(InvestigationMethod::CommunityAppraisal) => pick(lang, "群众评议", "Community appraisal"),
+        Ok(InvestigationMethod::DataCheck) => pick(lang, "信息核查", "Data check"),
+        Err(_) => pick(lang, "其他", "Other"),
+    }
+}
+
+/// A household relationship's name.
+pub fn relationship(code: &str, lang: Lang) -> &'static str {
+    match Relationship::parse(code) {
+        Ok(Relationship::Applicant) => pick(lang, "本人", "Applicant"),
+        Ok(Relationship::Spouse) => pick(lang, "配偶", "Spouse"),
+        Ok(Relationship::Child) => pick(lang, "子女", "Child"),
+        Ok(Relationship::Parent) => pick(lang, "父母", "Parent"),
+        Ok(Relationship::Sibling) => pick(lang, "兄弟姐妹", "Sibling"),
+        Ok(Relationship::Grandparent) => pick(lang, "祖父母/外祖父母", "Grandparent"),
+        Ok(Relationship::Grandchild) => pick(lang, "孙子女/外孙子女", "Grandchild"),
+        Ok(Relationship::Other) => pick(lang, "其他", "Other relative"),
+        Err(_) => pick(lang, "其他", "Other"),
+    }
+}
+
+/// A disposition route's name (257号 §三(二)).
+pub fn route(code: &str, lang: Lang) -> &'static str {
+    match Route::parse(code) {
+        Ok(Route::Refer) => pick(lang, "转介相关部门", "Refer to the responsible department"),
+        Ok(Route::Shelter) => pick(lang, "临时食宿、护送返乡", "Temporary food, shelter, help home"),
+        Ok(Route::Charity) => pick(lang, "慈善救助", "Charity"),
+        Ok(Route::JointMeeting) => pick(lang, "提交区联席会议", "District joint meeting"),
+        Ok(Route::AidFirst) => pick(lang, "先行救助", "Aid first, paperwork later"),
+        Ok(Route::DiseaseEmergency) => pick(lang, "疾病应急救助", "Disease emergency aid"),
+        Err(_) => pick(lang, "其他", "Other"),
     }
 }
 

@@ -4,6 +4,7 @@
 //! Callers authenticate with `Authorization: Bearer <token>` (`jiujinan token issue`) or,
 //! from the browser, with the session cookie plus the CSRF header on unsafe requests.
 
+mod cases;
 mod leads;
 mod me;
 mod units;
@@ -27,10 +28,11 @@ use crate::errors::ApiError;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jiujinan API", description = "救急难综合服务平台接口 / Jiujinan emergency-assistance platform API", version = "1"),
-    paths(me::me, units::get_unit, units::unit_children, units::search_units, leads::create_lead, leads::get_lead, leads::list_leads),
+    paths(me::me, units::get_unit, units::unit_children, units::search_units, leads::create_lead, leads::get_lead, leads::list_leads,
+        cases::list_cases, cases::get_case),
     components(schemas(crate::errors::ErrorBody, crate::errors::ErrorDetail, me::MeResponse, units::UnitDto, units::UnitNodeDto,
         leads::NewLeadDto, leads::ReporterDto, leads::SubjectDto, leads::LeadReceiptDto, leads::LeadSummaryDto, leads::LeadDto,
-        leads::TimelineDto)),
+        leads::TimelineDto, cases::CaseSummaryDto, cases::CaseDto, cases::InvestigationDto)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -60,6 +62,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units/{code}/children", get(units::unit_children))
         .route("/api/v1/leads", get(leads::list_leads).post(leads::create_lead))
         .route("/api/v1/leads/{id}", get(leads::get_lead))
+        .route("/api/v1/cases", get(cases::list_cases))
+        .route("/api/v1/cases/{id}", get(cases::get_case))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
 }
 

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiujinan_app::AppError;
+use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::auth::Actor;
 use jiujinan_app::leads::{LeadInput, ReporterInput, SubjectInput};
 use jiujinan_app::store::LeadFilter;
@@ -156,6 +157,33 @@ struct LeadPage {
     overdue: bool,
     placeholder: bool,
     steps: Vec<StepRow>,
+    can_verify: bool,
+    case: Option<(String, String)>,
+    merge_target: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "lead_notice.html")]
+struct NoticePage {
+    c: Chrome,
+    l: jiujinan_app::store::LeadRecord,
+    office: String,
+    date: String,
+}
+
+#[derive(Deserialize)]
+pub struct VerifyForm {
+    version: i64,
+    action: String,
+    #[serde(default)]
+    documents_pending: Option<String>,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    location_code: String,
+    #[serde(default)]
+    into: String,
 }
 
 fn may_record(actor: &Actor) -> bool {
@@ -300,10 +328,53 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
 
 /// The lead file with its timeline; opening it is audited.
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, uri: axum::http::Uri) -> Result<Response, PageError> {
+    lead_page(&state, &ctx, &id, uri.query().is_some_and(|q| q.contains("created=1")), None).await
+}
+
+/// Records the verification decision; accepting opens the case page.
+pub async fn verify(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, axum::Form(f): axum::Form<VerifyForm>) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let v = match f.action.as_str() {
+        "accept" => Verification::Accept { documents_pending: f.documents_pending.is_some() },
+        "not_accept" => Verification::NotAccept { reason: f.reason },
+        "transfer" => Verification::Transfer { location_code: f.location_code.trim().to_owned() },
+        "merge" => Verification::Merge { into_id: f.into.trim().to_owned() },
+        _ => return Err(PageError::from_app(AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "action")), ctx.lang).with_ctx(&ctx)),
+    };
+    match state.app.verify_lead(actor, &id, f.version, v).await {
+        Ok(Verified::CaseOpened { case_id, .. }) => Ok(Redirect::to(&format!("/cases/{case_id}")).into_response()),
+        Ok(Verified::Closed) => Ok(Redirect::to(&format!("/leads/{id}")).into_response()),
+        Err(e) if e.status() == 422 || e.status() == 409 => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::CONFLICT);
+            Ok((status, lead_page(&state, &ctx, &id, false, Some(e.message(ctx.lang))).await?).into_response())
+        }
+        Err(e) => Err(e).ctx(&ctx),
+    }
+}
+
+/// The printable notice of non-acceptance, stating the right to reconsideration or litigation.
+pub async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let view = state.app.lead_for(actor, &id).await.ctx(&ctx)?;
+    if view.lead.status != "not_accepted" {
+        return Err(PageError::from_app(AppError::NotFound, ctx.lang).with_ctx(&ctx));
+    }
+    let office = state.app.unit(&view.lead.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| view.lead.responsible_unit.clone());
+    let decided = view.timeline.iter().rev().find(|t| t.step == "not_accepted").map(|t| t.at_ms).unwrap_or(view.lead.created_ms);
+    let date = beijing_time(decided).chars().take(10).collect();
+    render(&NoticePage { c: Chrome::new(&ctx), l: view.lead, office, date }, &ctx)
+}
+
+async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: Option<String>) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
-    let view = state.app.lead_for(actor, &id).await.ctx(&ctx)?;
+    let view = state.app.lead_for(actor, id).await.ctx(ctx)?;
     let l = view.lead;
+    let case = state.app.case_of_lead(actor, &l).await.ctx(ctx)?.map(|c| (c.id, c.number));
+    let in_scope = jiujinan_domain::org::DivisionCode::parse(&l.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
+    let can_verify = l.status == "new"
+        && in_scope
+        && matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
     let unit_name = |code: &str| {
         let app = state.app.clone();
         let code = code.to_owned();
@@ -313,8 +384,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     let first_inquiry_name = unit_name(&l.first_inquiry_unit).await;
     let placeholder = state.app.store.time_limit("verify", &l.urgency, l.created_ms).await.ok().flatten().is_some_and(|t| t.placeholder);
     let page = LeadPage {
-        c: Chrome::new(&ctx),
-        created: uri.query().is_some_and(|q| q.contains("created=1")),
+        c: Chrome::new(ctx),
+        created,
+        can_verify,
+        case,
+        merge_target: l.duplicate_of.clone().unwrap_or_default(),
+        error,
         channel: labels::channel(&l.channel, lang),
         urgency: labels::urgency(&l.urgency, lang),
         status: labels::status(&l.status, lang),
@@ -327,9 +402,15 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         steps: view
             .timeline
             .into_iter()
-            .map(|t| StepRow { time: beijing_time(t.at_ms), step: labels::step(&t.step, lang), actor: t.actor, unit: t.unit, note: t.note })
+            .map(|t| StepRow {
+                time: beijing_time(t.at_ms),
+                step: labels::step(&t.step, lang),
+                note: labels::step_note(&t.step, &t.note, lang),
+                actor: t.actor,
+                unit: t.unit,
+            })
             .collect(),
         l,
     };
-    render(&page, &ctx)
+    render(&page, ctx)
 }

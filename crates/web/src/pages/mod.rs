@@ -1,6 +1,7 @@
 //! Server-rendered pages.
 
 mod audit;
+mod cases;
 mod home;
 mod lang;
 mod leads;
@@ -29,4 +30,13 @@ pub fn routes() -> Router<AppState> {
         .route("/leads", get(leads::queue).post(leads::create))
         .route("/leads/new", get(leads::new_form))
         .route("/leads/{id}", get(leads::show))
+        .route("/leads/{id}/verify", post(leads::verify))
+        .route("/leads/{id}/notice", get(leads::notice))
+        .route("/cases", get(cases::queue))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/file", post(cases::save_file))
+        .route("/cases/{id}/investigations", post(cases::add_investigation))
+        .route("/cases/{id}/submit", post(cases::submit))
+        .route("/cases/{id}/review", post(cases::review))
+        .route("/cases/{id}/send-back", post(cases::send_back))
 }

@@ -1,0 +1,139 @@
+//! Cases over the API: the caller's queue and one case file with its timeline.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use jiujinan_app::cases::CaseView;
+use jiujinan_app::store::{CaseRecord, LeadFilter};
+use jiujinan_domain::id_number::mask;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::leads::{LeadQuery, TimelineDto};
+use super::{ApiActor, ApiQuery};
+use crate::AppState;
+use crate::errors::{ApiError, ErrorBody};
+
+/// A case in a list: the ID number is masked.
+#[derive(Serialize, ToSchema)]
+pub struct CaseSummaryDto {
+    pub id: String,
+    /// Street code, year and sequence, e.g. `110105001-2026-00001`.
+    pub number: String,
+    pub lead_id: String,
+    pub subject_name: String,
+    pub subject_id_number: Option<String>,
+    pub division: String,
+    pub responsible_unit: String,
+    /// The named person responsible for the current step.
+    pub responsible_user: String,
+    pub first_inquiry_unit: String,
+    /// `investigating`, `reviewing` or `reviewed`.
+    pub status: String,
+    pub urgency: String,
+    pub hardship_types: Vec<String>,
+    pub documents_pending: bool,
+    /// Deadline of the current step, milliseconds since the epoch (UTC).
+    pub step_due_ms: i64,
+    pub version: i64,
+}
+
+fn codes(list: &str) -> Vec<String> {
+    list.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+impl From<&CaseRecord> for CaseSummaryDto {
+    fn from(k: &CaseRecord) -> Self {
+        Self {
+            id: k.id.clone(),
+            number: k.number.clone(),
+            lead_id: k.lead_id.clone(),
+            subject_name: k.subject_name.clone(),
+            subject_id_number: k.subject_id_number.as_deref().map(mask),
+            division: k.division.clone(),
+            responsible_unit: k.responsible_unit.clone(),
+            responsible_user: k.responsible_user.clone(),
+            first_inquiry_unit: k.first_inquiry_unit.clone(),
+            status: k.status.clone(),
+            urgency: k.urgency.clone(),
+            hardship_types: codes(&k.hardship_types),
+            documents_pending: k.documents_pending,
+            step_due_ms: k.step_due_ms,
+            version: k.version,
+        }
+    }
+}
+
+/// One investigation record.
+#[derive(Serialize, ToSchema)]
+pub struct InvestigationDto {
+    /// `home_visit`, `neighbours`, `letters`, `community_appraisal` or `data_check`.
+    pub method: String,
+    pub investigator: String,
+    pub unit: String,
+    pub done_ms: i64,
+    pub findings: String,
+}
+
+/// The full case file (reading it is audited).
+#[derive(Serialize, ToSchema)]
+pub struct CaseDto {
+    #[serde(flatten)]
+    pub summary: CaseSummaryDto,
+    pub subject_id_number_full: Option<String>,
+    /// Household members as recorded.
+    #[schema(value_type = Object)]
+    pub household: serde_json::Value,
+    /// Declared income and assets in integer fen.
+    #[schema(value_type = Object)]
+    pub economy: serde_json::Value,
+    pub population: String,
+    pub review_opinion: String,
+    pub recommended_routes: Vec<String>,
+    pub investigations: Vec<InvestigationDto>,
+    pub timeline: Vec<TimelineDto>,
+}
+
+impl From<CaseView> for CaseDto {
+    fn from(v: CaseView) -> Self {
+        Self {
+            summary: (&v.case).into(),
+            subject_id_number_full: v.case.subject_id_number.clone(),
+            household: serde_json::to_value(&v.members).unwrap_or_default(),
+            economy: serde_json::to_value(&v.economy).unwrap_or_default(),
+            population: v.case.population.clone(),
+            review_opinion: v.case.review_opinion.clone(),
+            recommended_routes: codes(&v.case.recommended_routes),
+            investigations: v
+                .investigations
+                .into_iter()
+                .map(|i| InvestigationDto { method: i.method, investigator: i.investigator, unit: i.unit, done_ms: i.done_ms, findings: i.findings })
+                .collect(),
+            timeline: v.timeline.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// The caller's cases, most urgent and earliest deadline first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(LeadQuery),
+    responses((status = 200, body = [CaseSummaryDto]), (status = 401, body = ErrorBody)))]
+pub async fn list_cases(caller: ApiActor, State(state): State<AppState>, ApiQuery(q): ApiQuery<LeadQuery>) -> Result<Json<Vec<CaseSummaryDto>>, ApiError> {
+    let filter = LeadFilter {
+        status: q.status.filter(|s| !s.is_empty()),
+        urgency: q.urgency.filter(|s| !s.is_empty()),
+        overdue_at_ms: q.overdue.then(|| state.app.now_ms()),
+        search: q.q,
+        limit: q.limit.unwrap_or(50),
+        offset: q.offset.unwrap_or(0),
+    };
+    let cases = state.app.case_queue(&caller.actor, &filter).await.map_err(|e| caller.err(e))?;
+    Ok(Json(cases.iter().map(Into::into).collect()))
+}
+
+/// One case with its household file, investigations and timeline; `404` outside the
+/// caller's jurisdiction.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)),
+    responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody)))]
+pub async fn get_case(caller: ApiActor, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CaseDto>, ApiError> {
+    let v = state.app.case_for(&caller.actor, &id).await.map_err(|e| caller.err(e))?;
+    Ok(Json(v.into()))
+}
