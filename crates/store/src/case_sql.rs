@@ -57,7 +57,7 @@ macro_rules! impl_case_store {
         impl $ty {
             /// Claims an open lead at a version: `Conflict` when it moved on, `NotFound` when absent.
             async fn claim_open_lead(
-                tx: &mut sqlx::Transaction<'static, <$row as sqlx::Row>::Database>,
+                tx: &mut WriteTx,
                 lead_id: &str,
                 expected_version: i64,
                 status: &str,

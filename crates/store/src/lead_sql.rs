@@ -45,7 +45,7 @@ macro_rules! impl_lead_store {
 
         impl $ty {
             async fn insert_timeline(
-                tx: &mut sqlx::Transaction<'static, <$row as sqlx::Row>::Database>,
+                tx: &mut WriteTx,
                 id: String,
                 subject: (&str, &str),
                 at: (i64, &str, &str),

@@ -14,6 +14,7 @@ mod postgres;
 mod records;
 mod sql;
 mod sqlite;
+mod sqlite_writer;
 #[cfg(feature = "testing")]
 pub mod testing;
 

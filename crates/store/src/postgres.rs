@@ -24,6 +24,9 @@ use crate::{Backend, CaseStore, LeadStore, Store, StoreError};
 /// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
 
+/// A write transaction.
+pub(crate) type WriteTx = sqlx::Transaction<'static, sqlx::Postgres>;
+
 /// PostgreSQL store.
 #[derive(Debug, Clone)]
 pub struct PgStore {
@@ -45,7 +48,7 @@ impl PgStore {
         Ok(Self { pool })
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+    async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         Ok(self.pool.begin().await?)
     }
 

@@ -86,7 +86,7 @@ macro_rules! impl_store {
         impl $ty {
             /// Appends an audit entry inside the caller's transaction, extending the chain.
             async fn append_audit_in(
-                tx: &mut sqlx::Transaction<'static, <$row as sqlx::Row>::Database>,
+                tx: &mut WriteTx,
                 draft: AuditDraft,
                 now_ms: i64,
             ) -> Result<AuditEntry, StoreError> {

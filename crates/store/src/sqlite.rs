@@ -21,10 +21,13 @@ use crate::lead_sql::*;
 use crate::sql::*;
 use crate::{Backend, CaseStore, LeadStore, Store, StoreError};
 
-/// SQLite store: a writer pool of one connection and a reader pool.
+/// A write transaction: a savepoint inside the writer's group commit.
+pub(crate) type WriteTx = crate::sqlite_writer::WriteTx;
+
+/// SQLite store: one writer task with group commit and a reader pool.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    writer: SqlitePool,
+    writer: crate::sqlite_writer::Writer,
     readers: SqlitePool,
 }
 
@@ -48,12 +51,7 @@ impl SqliteStore {
                     .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
             }
         }
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(opts.clone())
-            .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let writer = crate::sqlite_writer::Writer::start(opts.clone()).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
@@ -62,8 +60,8 @@ impl SqliteStore {
         Ok(Self { writer, readers })
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        self.writer.begin().await
     }
 
     fn reader(&self) -> &SqlitePool {
@@ -77,12 +75,13 @@ impl SqliteStore {
 
     async fn close_pools(&self) {
         self.readers.close().await;
-        self.writer.close().await;
     }
 
     async fn run_migrations(&self) -> Result<Vec<i64>, StoreError> {
         use sqlx::Row;
-        sqlx::query(CREATE_SCHEMA_MIGRATIONS).execute(&self.writer).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(CREATE_SCHEMA_MIGRATIONS).execute(&mut *tx).await?;
+        tx.commit().await?;
         let mut applied = Vec::new();
         for m in sqlite_migrations() {
             let mut tx = self.begin_write().await?;

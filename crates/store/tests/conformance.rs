@@ -56,6 +56,7 @@ both!(
     leads_close_as_not_accepted_transferred_or_merged,
     the_case_file_guards_against_lost_updates,
     investigations_and_review_move_the_case,
+    concurrent_writes_with_failures_commit_only_the_successes,
 );
 
 const T0: i64 = 1_790_000_000_000;
@@ -559,4 +560,29 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
     assert_eq!((c.status.as_str(), c.review_opinion.as_str(), c.recommended_routes.as_str(), c.step_due_ms), ("reviewed", "建议临时救助并转介住建部门", "refer,aid_first", T0 + 200));
     let steps: Vec<String> = store.timeline("c1").await.unwrap().into_iter().map(|t| t.step).collect();
     assert_eq!(steps, ["case_opened", "investigated", "submitted_for_review", "reviewed"]);
+}
+
+async fn concurrent_writes_with_failures_commit_only_the_successes(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            // Every third writer names a unit that does not exist, every fifth reuses a name.
+            let unit = if i % 3 == 0 { "999999:mz" } else { "110105:mz" };
+            let name = if i % 5 == 0 { "shared_name".to_owned() } else { format!("user_{i}") };
+            s.insert_user(&user_row(&format!("u{i}"), &name, unit, "110105"), draft(action::USER_CREATED, "110105"), T0 + i).await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap().is_ok() {
+            ok += 1;
+        }
+    }
+    let users = store.list_users(&scope("11")).await.unwrap();
+    assert_eq!(users.len(), ok, "every acknowledged write is there, no failed one is");
+    assert!(users.iter().all(|u| u.unit_code == "110105:mz"));
+    assert_eq!(users.iter().filter(|u| u.username == "shared_name").count(), 1);
+    assert_eq!(verify(&store).await, Ok(1 + ok as i64), "one audit entry per success, chain intact");
 }
