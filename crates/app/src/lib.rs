@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod ids;
 pub mod leads;
 pub mod org;
+pub mod seed;
 pub mod tokens;
 pub mod users;
 

@@ -18,7 +18,7 @@ use jiujinan_app::{App, AppError};
 use jiujinan_web::{AppState, WebSettings};
 
 use crate::config::Settings;
-use crate::{AuditCommand, Cli, Command, ConfigCommand, OrgCommand, TokenCommand, UserCommand};
+use crate::{AuditCommand, BenchCommand, Cli, Command, ConfigCommand, OrgCommand, TokenCommand, UserCommand};
 
 /// A use-case error as the CLI prints it.
 fn app_err(e: AppError) -> anyhow::Error {
@@ -88,6 +88,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(2))
                 }
             }
+        }
+        Command::Bench { command: BenchCommand::Seed { cases, open_leads, seed, sample_out } } => {
+            let app = open(&settings).await?;
+            let started = std::time::Instant::now();
+            let plan = jiujinan_app::seed::SeedPlan { cases, open_leads, seed };
+            let report = app
+                .seed_benchmark(plan, |done| {
+                    if done % 100_000 == 0 {
+                        eprintln!("  {done} rows generated ({:.0} s)", started.elapsed().as_secs_f64());
+                    }
+                })
+                .await
+                .map_err(app_err)?;
+            if let Some(path) = sample_out {
+                std::fs::write(&path, report.sample_case_ids.join("\n") + "\n").with_context(|| format!("writing {}", path.display()))?;
+            }
+            println!(
+                "seeded {} leads, {} cases, {} timeline steps in {:.1} s; busiest street {}",
+                report.leads,
+                report.cases,
+                report.timeline_steps,
+                started.elapsed().as_secs_f64(),
+                report.busiest_street
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Config { command: ConfigCommand::Show } => {
             print!("{}", settings.redacted_toml());

@@ -59,6 +59,30 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Benchmark support.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Fill the database with synthetic leads and cases over Beijing's real communities.
+    Seed {
+        /// Cases to generate (each with its lead).
+        #[arg(long, default_value_t = 100_000)]
+        cases: u64,
+        /// Extra leads still waiting for verification.
+        #[arg(long, default_value_t = 10_000)]
+        open_leads: u64,
+        /// Random seed (same seed, same data).
+        #[arg(long, default_value_t = 2014)]
+        seed: u64,
+        /// Write sample case ids (one per line) here, for load tests.
+        #[arg(long)]
+        sample_out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -12,6 +12,7 @@ mod lead_sql;
 mod migrations;
 mod postgres;
 mod records;
+mod seed_sql;
 mod sql;
 mod sqlite;
 mod sqlite_writer;
@@ -144,9 +145,34 @@ pub trait CaseStore: Send + Sync {
     ) -> Result<i64, StoreError>;
 }
 
+/// A synthetic lead for benchmarks, with its sort rank.
+#[derive(Debug, Clone)]
+pub struct SeedLead {
+    pub lead: LeadRecord,
+    pub urgency_rank: i64,
+}
+
+/// A synthetic timeline step for benchmarks.
+#[derive(Debug, Clone)]
+pub struct SeedStep {
+    pub id: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub entry: TimelineEntry,
+}
+
+/// Bulk loading for the benchmark generator (`jiujinan bench seed`).
+#[async_trait]
+pub trait SeedStore: Send + Sync {
+    /// Inserts synthetic rows in one transaction, without audit entries.
+    async fn bulk_seed(&self, leads: &[SeedLead], cases: &[CaseRecord], steps: &[SeedStep]) -> Result<(), StoreError>;
+    /// Raises the lead and case number counters to at least the given values.
+    async fn seed_counters(&self, leads: &[(String, i64, i64)], cases: &[(String, i64, i64)]) -> Result<(), StoreError>;
+}
+
 /// The one storage interface. See the crate documentation.
 #[async_trait]
-pub trait Store: LeadStore + CaseStore + Send + Sync {
+pub trait Store: LeadStore + CaseStore + SeedStore + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; returns the versions applied now.

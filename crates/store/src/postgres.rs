@@ -19,7 +19,8 @@ use crate::records::*;
 use crate::lead_sql::*;
 use crate::sql::*;
 use crate::sqlite::now_ms;
-use crate::{Backend, CaseStore, LeadStore, Store, StoreError};
+use crate::seed_sql::*;
+use crate::{Backend, CaseStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
 
 /// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
@@ -104,3 +105,4 @@ impl PgStore {
 impl_store!(PgStore, PgRow);
 impl_lead_store!(PgStore, PgRow);
 impl_case_store!(PgStore, PgRow);
+impl_seed_store!(PgStore);

@@ -19,7 +19,8 @@ use crate::lead_records::*;
 use crate::records::*;
 use crate::lead_sql::*;
 use crate::sql::*;
-use crate::{Backend, CaseStore, LeadStore, Store, StoreError};
+use crate::seed_sql::*;
+use crate::{Backend, CaseStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
 
 /// A write transaction: a savepoint inside the writer's group commit.
 pub(crate) type WriteTx = crate::sqlite_writer::WriteTx;
@@ -119,3 +120,4 @@ pub(crate) fn now_ms() -> i64 {
 impl_store!(SqliteStore, SqliteRow);
 impl_lead_store!(SqliteStore, SqliteRow);
 impl_case_store!(SqliteStore, SqliteRow);
+impl_seed_store!(SqliteStore);

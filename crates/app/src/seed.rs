@@ -1,0 +1,230 @@
+//! The benchmark data generator: realistic leads and cases spread over Beijing's real
+//! communities, with valid ID numbers, Chinese names, phones, statuses and timelines.
+//! Deterministic for a given seed, so runs can be repeated.
+
+use std::collections::HashMap;
+
+use jiujinan_domain::id_number::IdNumber;
+use jiujinan_domain::lead::{Channel, HardshipType, Urgency};
+use jiujinan_domain::org::DivisionLevel;
+use jiujinan_store::{CaseRecord, LeadRecord, SeedLead, SeedStep, TimelineEntry};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+
+use crate::org::OrgFiles;
+use crate::users::cli_actor;
+use crate::{App, AppError};
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁",
+    "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程",
+    "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金", "石", "廖", "贾", "夏", "韦", "付",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英",
+    "建华", "文", "华", "金凤", "玉兰", "志强", "国庆", "淑珍", "红梅", "海燕", "建国", "丹", "鹏", "雪", "晨", "浩然", "子涵", "欣怡",
+];
+const STORIES: &[&str] = &[
+    "家中失火，房屋受损，暂无住处。",
+    "家庭主要劳动力突发重病住院，医疗费用负担沉重。",
+    "交通事故致残，失去收入来源。",
+    "独居老人摔伤，无人照料。",
+    "外省来京务工人员钱物被盗，滞留街头。",
+    "子女就读高中学费无力承担。",
+    "遭受家庭暴力，带两名子女离家。",
+];
+
+/// How much to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedPlan {
+    /// Cases (each with the lead it came from).
+    pub cases: u64,
+    /// Extra leads still waiting for verification.
+    pub open_leads: u64,
+    /// Random seed.
+    pub seed: u64,
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeedReport {
+    pub leads: u64,
+    pub cases: u64,
+    pub timeline_steps: u64,
+    /// A sample of case ids and one street with cases, for load tests.
+    pub sample_case_ids: Vec<String>,
+    pub busiest_street: String,
+}
+
+struct Gen {
+    rng: StdRng,
+    communities: Vec<String>,
+}
+
+impl Gen {
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.rng.random_range(0..v.len())]
+    }
+
+    fn name(&mut self) -> String {
+        format!("{}{}", self.pick(SURNAMES), self.pick(GIVEN))
+    }
+
+    fn id_number(&mut self, district: &str) -> String {
+        let y = self.rng.random_range(1935..2012);
+        let m = self.rng.random_range(1..=12);
+        let d = self.rng.random_range(1..=28);
+        let seq = self.rng.random_range(0..1000);
+        IdNumber::with_check(&format!("{district}{y:04}{m:02}{d:02}{seq:03}")).unwrap_or_default()
+    }
+
+    fn phone(&mut self) -> String {
+        format!("1{}{:09}", self.rng.random_range(3..=9), self.rng.random_range(0..1_000_000_000u64))
+    }
+}
+
+impl App {
+    /// Generates synthetic leads and cases (loading the organisation first if needed). The
+    /// rows carry no audit entries: nobody acted on them.
+    pub async fn seed_benchmark(&self, plan: SeedPlan, mut progress: impl FnMut(u64)) -> Result<SeedReport, AppError> {
+        let city = jiujinan_domain::org::UnitCode::parse("11")?;
+        if self.store.unit(&city).await?.is_none() {
+            self.import_org(&cli_actor(), &OrgFiles::embedded()).await?;
+        }
+        // The communities this database knows (the full city, or whatever was imported).
+        let mut communities = Vec::new();
+        let mut frontier = vec!["11".to_owned()];
+        while let Some(code) = frontier.pop() {
+            for n in self.child_units(&code).await? {
+                if n.unit.kind != "government" {
+                    continue;
+                }
+                match DivisionLevel::parse(&n.unit.level)? {
+                    DivisionLevel::Community => communities.push(n.unit.code),
+                    _ => frontier.push(n.unit.code),
+                }
+            }
+        }
+        communities.sort();
+        if communities.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let mut g = Gen { rng: StdRng::seed_from_u64(plan.seed), communities };
+        let now = self.now_ms();
+        let year = crate::calendar::beijing_date(now).0;
+        let mut lead_seq: HashMap<String, i64> = HashMap::new();
+        let mut case_seq: HashMap<String, i64> = HashMap::new();
+        let mut report = SeedReport { leads: 0, cases: 0, timeline_steps: 0, sample_case_ids: Vec::new(), busiest_street: String::new() };
+        let total = plan.cases + plan.open_leads;
+        let batch = 5_000u64;
+        let mut done = 0u64;
+        while done < total {
+            let n = batch.min(total - done);
+            let (mut leads, mut cases, mut steps) = (Vec::new(), Vec::new(), Vec::new());
+            for i in 0..n {
+                let is_case = done + i < plan.cases;
+                let community = g.communities[g.rng.random_range(0..g.communities.len())].clone();
+                let street = community[..9].to_owned();
+                let district = community[..6].to_owned();
+                let urgency = *g.pick(Urgency::ALL);
+                let channel = *g.pick(Channel::ALL);
+                let hardship = *g.pick(HardshipType::ALL);
+                let created = now - g.rng.random_range(0..180 * 86_400_000i64);
+                let name = g.name();
+                let id_number = (g.rng.random_range(0..10) > 0).then(|| g.id_number(&district));
+                let phone = (g.rng.random_range(0..4) > 0).then(|| g.phone());
+                let lead_id = crate::ids::new_id(created);
+                let seq = lead_seq.entry(street.clone()).or_insert(0);
+                *seq += 1;
+                let office = format!("{street}:mz");
+                let lead = LeadRecord {
+                    id: lead_id.clone(),
+                    number: format!("L{street}-{year}-{:06}", seq),
+                    channel: channel.code().into(),
+                    reporter_name: g.name(),
+                    reporter_phone: None,
+                    reporter_relation: String::new(),
+                    subject_name: name.clone(),
+                    subject_id_number: id_number.clone(),
+                    subject_phone: phone.clone(),
+                    hukou: district.clone(),
+                    location_code: community.clone(),
+                    address: String::new(),
+                    division: community.clone(),
+                    responsible_unit: office.clone(),
+                    first_inquiry_unit: office.clone(),
+                    first_inquiry_user: "seed".into(),
+                    description: (*g.pick(STORIES)).into(),
+                    hardship_types: hardship.code().into(),
+                    urgency: urgency.code().into(),
+                    needs: String::new(),
+                    status: if is_case { "accepted".into() } else { "new".into() },
+                    duplicate_of: None,
+                    verify_due_ms: created + 72 * 3_600_000,
+                    created_ms: created,
+                    version: if is_case { 2 } else { 1 },
+                    outcome_note: String::new(),
+                };
+                steps.push(SeedStep {
+                    id: format!("{lead_id}-1"),
+                    subject_type: "lead".into(),
+                    subject_id: lead_id.clone(),
+                    entry: TimelineEntry { at_ms: created, actor: "seed".into(), unit: office.clone(), step: "reported".into(), note: channel.code().into() },
+                });
+                if is_case {
+                    let case_id = crate::ids::new_id(created + 1);
+                    let cseq = case_seq.entry(street.clone()).or_insert(0);
+                    *cseq += 1;
+                    let status = *g.pick(&["investigating", "investigating", "reviewing", "reviewed"]);
+                    let household = serde_json::json!([{"name": name, "relationship": "self", "id_number": id_number, "living_together": true}]);
+                    cases.push(CaseRecord {
+                        id: case_id.clone(),
+                        number: format!("{street}-{year}-{:05}", cseq),
+                        lead_id: lead_id.clone(),
+                        subject_name: name.clone(),
+                        subject_id_number: id_number.clone(),
+                        subject_phone: phone.clone(),
+                        division: community.clone(),
+                        responsible_unit: office.clone(),
+                        responsible_user: "seed".into(),
+                        first_inquiry_unit: office.clone(),
+                        status: status.into(),
+                        urgency: urgency.code().into(),
+                        hardship_types: hardship.code().into(),
+                        documents_pending: false,
+                        household: household.to_string(),
+                        economy: "{\"income\":[],\"assets\":[],\"note\":\"\"}".into(),
+                        population: "户籍人口".into(),
+                        review_opinion: String::new(),
+                        recommended_routes: String::new(),
+                        step_due_ms: created + g.rng.random_range(1..400) * 3_600_000,
+                        created_ms: created + 1,
+                        updated_ms: created + 1,
+                        version: 1,
+                    });
+                    steps.push(SeedStep {
+                        id: format!("{case_id}-acc"),
+                        subject_type: "case".into(),
+                        subject_id: case_id.clone(),
+                        entry: TimelineEntry { at_ms: created + 1, actor: "seed".into(), unit: office.clone(), step: "case_opened".into(), note: String::new() },
+                    });
+                    if report.sample_case_ids.len() < 1_000 && g.rng.random_range(0..100) == 0 {
+                        report.sample_case_ids.push(case_id);
+                    }
+                }
+                leads.push(SeedLead { lead, urgency_rank: urgency.rank() });
+            }
+            report.leads += leads.len() as u64;
+            report.cases += cases.len() as u64;
+            report.timeline_steps += steps.len() as u64;
+            self.store.bulk_seed(&leads, &cases, &steps).await?;
+            done += n;
+            progress(done);
+        }
+        let counters = |m: &HashMap<String, i64>| m.iter().map(|(s, n)| (s.clone(), year, *n)).collect::<Vec<_>>();
+        self.store.seed_counters(&counters(&lead_seq), &counters(&case_seq)).await?;
+        report.busiest_street = case_seq.iter().max_by_key(|(_, n)| **n).map(|(s, _)| s.clone()).unwrap_or_default();
+        Ok(report)
+    }
+}
