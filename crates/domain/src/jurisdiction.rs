@@ -33,12 +33,6 @@ impl Jurisdiction {
     pub fn covers(&self, division: &DivisionCode) -> bool {
         self.division.contains(division)
     }
-
-    /// The SQL `LIKE` pattern matching every division code in scope (codes are digits only,
-    /// so no escaping is needed).
-    pub fn like_pattern(&self) -> String {
-        format!("{}%", self.division)
-    }
 }
 
 #[cfg(test)]

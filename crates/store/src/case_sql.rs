@@ -201,12 +201,13 @@ macro_rules! impl_case_store {
             async fn list_cases(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError> {
                 let search = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {CASE_COLUMNS} FROM cases WHERE division LIKE $1 \
+                    "SELECT {CASE_COLUMNS} FROM cases WHERE {} \
                      AND ($2 = '' OR status = $2) AND ($3 = '' OR urgency = $3) AND ($4 = 0 OR step_due_ms < $4) \
                      AND ($5 = '' OR subject_name LIKE $6 ESCAPE '\\' OR subject_id_number = $7 OR subject_phone = $5 OR number = $5) \
-                     ORDER BY urgency_rank, step_due_ms, id LIMIT $8 OFFSET $9"
+                     ORDER BY urgency_rank, step_due_ms, id LIMIT $8 OFFSET $9",
+                    Self::in_scope("division")
                 )))
-                .bind(scope.like_pattern())
+                .bind(scope.division.as_str())
                 .bind(f.status.clone().unwrap_or_default())
                 .bind(f.urgency.clone().unwrap_or_default())
                 .bind(f.overdue_at_ms.unwrap_or(0))
@@ -222,8 +223,11 @@ macro_rules! impl_case_store {
 
             async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {
                 use sqlx::Row;
-                let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM cases WHERE division LIKE $1 GROUP BY status ORDER BY status")
-                    .bind(scope.like_pattern())
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT status, COUNT(*) AS n FROM cases WHERE {} GROUP BY status ORDER BY status",
+                    Self::in_scope("division")
+                )))
+                .bind(scope.division.as_str())
                     .fetch_all(self.reader())
                     .await?;
                 rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()

@@ -214,12 +214,13 @@ macro_rules! impl_lead_store {
             async fn list_leads(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<LeadRecord>, StoreError> {
                 let search = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {LEAD_COLUMNS}, outcome_note FROM leads WHERE division LIKE $1 \
+                    "SELECT {LEAD_COLUMNS}, outcome_note FROM leads WHERE {} \
                      AND ($2 = '' OR status = $2) AND ($3 = '' OR urgency = $3) AND ($4 = 0 OR verify_due_ms < $4) \
                      AND ($5 = '' OR subject_name LIKE $6 ESCAPE '\\' OR subject_id_number = $7 OR subject_phone = $5 OR number = $7) \
-                     ORDER BY urgency_rank, verify_due_ms, id LIMIT $8 OFFSET $9"
+                     ORDER BY urgency_rank, verify_due_ms, id LIMIT $8 OFFSET $9",
+                    Self::in_scope("division")
                 )))
-                .bind(scope.like_pattern())
+                .bind(scope.division.as_str())
                 .bind(f.status.clone().unwrap_or_default())
                 .bind(f.urgency.clone().unwrap_or_default())
                 .bind(f.overdue_at_ms.unwrap_or(0))
@@ -235,8 +236,11 @@ macro_rules! impl_lead_store {
 
             async fn count_leads(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {
                 use sqlx::Row;
-                let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM leads WHERE division LIKE $1 GROUP BY status ORDER BY status")
-                    .bind(scope.like_pattern())
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT status, COUNT(*) AS n FROM leads WHERE {} GROUP BY status ORDER BY status",
+                    Self::in_scope("division")
+                )))
+                .bind(scope.division.as_str())
                     .fetch_all(self.reader())
                     .await?;
                 rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()

@@ -320,9 +320,10 @@ macro_rules! impl_store {
             async fn list_users(&self, scope: &Jurisdiction) -> Result<Vec<UserRecord>, StoreError> {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT {USER_COLUMNS} FROM users u JOIN units n ON n.code = u.unit_code \
-                     WHERE u.division LIKE $1 ORDER BY u.division, u.username"
+                     WHERE {} ORDER BY u.division, u.username",
+                    Self::in_scope("u.division")
                 )))
-                .bind(scope.like_pattern())
+                .bind(scope.division.as_str())
                 .fetch_all(self.reader())
                 .await?;
                 Ok(rows.iter().map(row_map::user).collect::<Result<_, _>>()?)
@@ -539,9 +540,10 @@ macro_rules! impl_store {
 
             async fn audit_page(&self, scope: &Jurisdiction, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE division LIKE $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+                    "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {} AND seq < $2 ORDER BY seq DESC LIMIT $3",
+                    Self::in_scope("division")
                 )))
-                .bind(scope.like_pattern())
+                .bind(scope.division.as_str())
                 .bind(before_seq.unwrap_or(i64::MAX))
                 .bind(limit)
                 .fetch_all(self.reader())
