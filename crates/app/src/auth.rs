@@ -186,8 +186,17 @@ impl App {
 
     /// The user behind an `Authorization: Bearer` token, if the token is live.
     pub async fn bearer(&self, token: &str) -> Result<Option<Actor>, AppError> {
-        match self.store.api_token(&secret_hash(token)).await? {
-            Some(t) => Ok(Some(Actor::from_record(&t.user)?)),
+        let hash = secret_hash(token);
+        let now = self.now_ms();
+        if let Some(actor) = self.caches.token(&hash, now) {
+            return Ok(Some(actor));
+        }
+        match self.store.api_token(&hash).await? {
+            Some(t) => {
+                let actor = Actor::from_record(&t.user)?;
+                self.caches.put_token(&hash, &actor, now);
+                Ok(Some(actor))
+            }
             None => Ok(None),
         }
     }

@@ -71,12 +71,7 @@ fn who(actor: &Actor) -> Who {
 
 impl App {
     async fn step_limit_ms(&self, step: &str, urgency: &str, now: i64) -> Result<i64, AppError> {
-        let limit = self
-            .store
-            .time_limit(step, urgency, now)
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("no time limit for {step}/{urgency}")))?;
-        Ok(now + limit.hours * 3_600_000)
+        Ok(now + self.time_limit(step, urgency).await?.hours * 3_600_000)
     }
 
     /// Decides about an open lead. Only handling-office staff and those above, within the
@@ -128,7 +123,7 @@ impl App {
                 }
                 let street = DivisionCode::parse(&loc.as_str()[..9]).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
                 let office = UnitCode::of(&street, UnitKind::AssistanceOffice);
-                if self.store.unit(&UnitCode::of(&loc, UnitKind::Government)).await?.is_none() || self.store.unit(&office).await?.is_none() {
+                if self.cached_unit(&UnitCode::of(&loc, UnitKind::Government)).await?.is_none() || self.cached_unit(&office).await?.is_none() {
                     return Err(field("UNKNOWN_LOCATION", "location_code"));
                 }
                 if office.as_str() == lead.responsible_unit {

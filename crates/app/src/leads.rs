@@ -122,19 +122,15 @@ impl App {
         if !matches!(location.level(), DivisionLevel::Street | DivisionLevel::Community) {
             return Err(field("LOCATION_TOO_COARSE", "location_code"));
         }
-        if self.store.unit(&UnitCode::of(&location, UnitKind::Government)).await?.is_none() {
+        if self.cached_unit(&UnitCode::of(&location, UnitKind::Government)).await?.is_none() {
             return Err(field("UNKNOWN_LOCATION", "location_code"));
         }
         let street = DivisionCode::parse(&location.as_str()[..9]).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
         let office = UnitCode::of(&street, UnitKind::AssistanceOffice);
-        if self.store.unit(&office).await?.is_none() {
+        if self.cached_unit(&office).await?.is_none() {
             return Err(field("UNKNOWN_LOCATION", "location_code"));
         }
-        let limit = self
-            .store
-            .time_limit("verify", urgency.code(), now)
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("no verification time limit for {}", urgency.code())))?;
+        let limit = self.time_limit("verify", urgency.code()).await?;
 
         let hardship_codes: Vec<&str> = hardship.iter().map(|h| h.code()).collect();
         let row = NewLeadRow {

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod calendar;
 pub mod cases;
 pub mod clock;
@@ -55,12 +56,40 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: AppSettings,
+    caches: Arc<cache::Caches>,
 }
 
 impl App {
     /// Builds the application around a connected store.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: AppSettings) -> Self {
-        Self { store, clock, settings }
+        Self { store, clock, settings, caches: Arc::new(cache::Caches::default()) }
+    }
+
+    /// A unit by code, from the cache when possible.
+    pub(crate) async fn cached_unit(&self, code: &jiujinan_domain::org::UnitCode) -> Result<Option<jiujinan_store::Unit>, AppError> {
+        if let Some(u) = self.caches.unit(code.as_str()) {
+            return Ok(Some(u));
+        }
+        let unit = self.store.unit(code).await?;
+        if let Some(u) = &unit {
+            self.caches.put_unit(u);
+        }
+        Ok(unit)
+    }
+
+    /// The time limit in force now for a step and urgency, from the cache when fresh.
+    pub(crate) async fn time_limit(&self, step: &str, urgency: &str) -> Result<jiujinan_store::TimeLimit, AppError> {
+        let now = self.now_ms();
+        if let Some(l) = self.caches.limit(step, urgency, now) {
+            return Ok(l);
+        }
+        let limit = self
+            .store
+            .time_limit(step, urgency, now)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("no time limit for {step}/{urgency}")))?;
+        self.caches.put_limit(step, urgency, limit, now);
+        Ok(limit)
     }
 
     /// Current time in milliseconds since the epoch, from the injected clock.

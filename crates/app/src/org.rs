@@ -153,13 +153,15 @@ impl App {
             &json!({"divisions_file": files.divisions_name, "communities_file": files.communities_name,
                     "sha256": files.digest(), "divisions": rows.len(), "units": units.len()}),
         );
-        Ok(self.store.import_units(&units, self.now_ms(), audit).await?)
+        let counts = self.store.import_units(&units, self.now_ms(), audit).await?;
+        self.caches.clear_units();
+        Ok(counts)
     }
 
     /// One unit by code (the organisation is public within the platform).
     pub async fn unit(&self, code: &str) -> Result<Unit, AppError> {
         let code = UnitCode::parse(code)?;
-        self.store.unit(&code).await?.ok_or(AppError::NotFound)
+        self.cached_unit(&code).await?.ok_or(AppError::NotFound)
     }
 
     /// The units directly below a unit.

@@ -80,35 +80,6 @@ macro_rules! impl_lead_store {
             ) -> Result<Created, StoreError> {
                 use sqlx::Row;
                 let mut tx = self.begin_write().await?;
-                if let Some(k) = idempotency {
-                    // Claim the key first: a concurrent twin waits on this row and then sees it.
-                    let claimed = sqlx::query(
-                        "INSERT INTO idempotency_keys (actor, key, request_hash, response, created_ms) VALUES ($1, $2, $3, '', $4) \
-                         ON CONFLICT (actor, key) DO NOTHING",
-                    )
-                    .bind(&k.actor)
-                    .bind(&k.key)
-                    .bind(&k.request_hash)
-                    .bind(now_ms)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if claimed == 0 {
-                        let row = sqlx::query("SELECT request_hash, response FROM idempotency_keys WHERE actor = $1 AND key = $2")
-                            .bind(&k.actor)
-                            .bind(&k.key)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        let hash: String = row.try_get("request_hash")?;
-                        if hash != k.request_hash {
-                            return Err(StoreError::Conflict("IDEMPOTENCY_KEY_REUSED"));
-                        }
-                        let response: String = row.try_get("response")?;
-                        let receipt: LeadReceipt =
-                            serde_json::from_str(&response).map_err(|e| StoreError::Corrupt(format!("stored reply: {e}")))?;
-                        return Ok(Created::Replayed(receipt));
-                    }
-                }
                 let dup = match (&l.subject_id_number, &l.subject_phone) {
                     (Some(id_number), _) => {
                         sqlx::query(
@@ -143,6 +114,48 @@ macro_rules! impl_lead_store {
                 .await?
                 .try_get("last")?;
                 let number = format!("L{}-{}-{:06}", l.street, l.year, seq);
+                let receipt = LeadReceipt {
+                    id: l.id.clone(),
+                    number: number.clone(),
+                    status: "new".into(),
+                    responsible_unit: l.responsible_unit.clone(),
+                    first_inquiry_unit: l.first_inquiry_unit.clone(),
+                    duplicate_of: duplicate_of.clone(),
+                    verify_due_ms: l.verify_due_ms,
+                };
+                if let Some(k) = idempotency {
+                    // Claim the key with the reply. A concurrent twin waits on this row, then
+                    // finds it taken and answers with the stored reply; dropping its
+                    // transaction gives back the number it drew.
+                    let response = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let claimed = sqlx::query(
+                        "INSERT INTO idempotency_keys (actor, key, request_hash, response, created_ms) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (actor, key) DO NOTHING",
+                    )
+                    .bind(&k.actor)
+                    .bind(&k.key)
+                    .bind(&k.request_hash)
+                    .bind(&response)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if claimed == 0 {
+                        let row = sqlx::query("SELECT request_hash, response FROM idempotency_keys WHERE actor = $1 AND key = $2")
+                            .bind(&k.actor)
+                            .bind(&k.key)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        let hash: String = row.try_get("request_hash")?;
+                        if hash != k.request_hash {
+                            return Err(StoreError::Conflict("IDEMPOTENCY_KEY_REUSED"));
+                        }
+                        let response: String = row.try_get("response")?;
+                        let stored: LeadReceipt =
+                            serde_json::from_str(&response).map_err(|e| StoreError::Corrupt(format!("stored reply: {e}")))?;
+                        return Ok(Created::Replayed(stored));
+                    }
+                }
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank) VALUES \
                      ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'new', $21, $22, $23, 1, $24)"
@@ -178,27 +191,9 @@ macro_rules! impl_lead_store {
                 if let Some(d) = &duplicate_of {
                     Self::insert_timeline(&mut tx, format!("{}-2", l.id), ("lead", &l.id), who, "duplicate_flagged", d).await?;
                 }
-                let receipt = LeadReceipt {
-                    id: l.id.clone(),
-                    number,
-                    status: "new".into(),
-                    responsible_unit: l.responsible_unit.clone(),
-                    first_inquiry_unit: l.first_inquiry_unit.clone(),
-                    duplicate_of,
-                    verify_due_ms: l.verify_due_ms,
-                };
                 let mut audit = audit;
                 audit.entity_id = l.id.clone();
                 Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                if let Some(k) = idempotency {
-                    let response = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE actor = $2 AND key = $3")
-                        .bind(response)
-                        .bind(&k.actor)
-                        .bind(&k.key)
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 tx.commit().await?;
                 Ok(Created::New(receipt))
             }

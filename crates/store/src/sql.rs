@@ -113,11 +113,7 @@ macro_rules! impl_store {
                 .bind(&e.hash)
                 .execute(&mut **tx)
                 .await?;
-                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                    .bind(e.seq)
-                    .bind(&e.hash)
-                    .execute(&mut **tx)
-                    .await?;
+                // The audit_log_head trigger moves the head along (migration 4).
                 Ok(e)
             }
 
