@@ -207,25 +207,15 @@ macro_rules! impl_lead_store {
             }
 
             async fn list_leads(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<LeadRecord>, StoreError> {
-                let search = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {LEAD_COLUMNS}, outcome_note FROM leads WHERE {} \
-                     AND ($2 = '' OR status = $2) AND ($3 = '' OR urgency = $3) AND ($4 = 0 OR verify_due_ms < $4) \
-                     AND ($5 = '' OR subject_name LIKE $6 ESCAPE '\\' OR subject_id_number = $7 OR subject_phone = $5 OR number = $7) \
-                     ORDER BY urgency_rank, verify_due_ms, id LIMIT $8 OFFSET $9",
-                    Self::in_scope("division")
-                )))
-                .bind(scope.division.as_str())
-                .bind(f.status.clone().unwrap_or_default())
-                .bind(f.urgency.clone().unwrap_or_default())
-                .bind(f.overdue_at_ms.unwrap_or(0))
-                .bind(search.unwrap_or_default())
-                .bind(format!("%{}%", like_escape(search.unwrap_or_default())))
-                .bind(search.unwrap_or_default().to_ascii_uppercase())
-                .bind(f.limit.clamp(1, 500))
-                .bind(f.offset.max(0))
-                .fetch_all(self.reader())
-                .await?;
+                let (sql, binds) = queue_query(&format!("{LEAD_COLUMNS}, outcome_note"), "leads", "verify_due_ms", scope, f);
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for b in binds {
+                    q = match b {
+                        Bind::Text(s) => q.bind(s),
+                        Bind::Int(i) => q.bind(i),
+                    };
+                }
+                let rows = q.fetch_all(self.reader()).await?;
                 Ok(rows.iter().map(lead_row_map::lead).collect::<Result<_, _>>()?)
             }
 
@@ -233,7 +223,7 @@ macro_rules! impl_lead_store {
                 use sqlx::Row;
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT status, COUNT(*) AS n FROM leads WHERE {} GROUP BY status ORDER BY status",
-                    Self::in_scope("division")
+                    in_scope("division", scope)
                 )))
                 .bind(scope.division.as_str())
                     .fetch_all(self.reader())

@@ -36,12 +36,6 @@ pub struct PgStore {
 
 impl PgStore {
     const BACKEND: Backend = Backend::Postgres;
-    /// Rows whose `col` (a division code) lies within the division bound to `$1`, with the
-    /// byte-wise operators the `text_pattern_ops` indexes serve whatever the database collation.
-    fn in_scope(col: &str) -> String {
-        format!("{col} ~>=~ $1 AND {col} ~<~ ($1 || ':')")
-    }
-
     const HEAD_FOR_UPDATE: &'static str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
 
     /// Connects to `url`, failing fast when the server is unreachable.

@@ -26,6 +26,61 @@ pub(crate) fn like_escape(q: &str) -> String {
     s
 }
 
+/// The condition "`col` (a division code) lies within the division bound to `$1`", written so
+/// that the queue indexes of migration 5 serve it on both databases: an equality on the code's
+/// prefix of the scope's length.
+pub(crate) fn in_scope(col: &str, scope: &jiujinan_domain::jurisdiction::Jurisdiction) -> String {
+    let len = scope.division.level().code_len();
+    if len == 12 { format!("{col} = $1") } else { format!("substr({col}, 1, {len}) = $1") }
+}
+
+/// A value bound to a query built at run time.
+pub(crate) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// The SELECT of a lead or case queue with only the filters asked for, so that the queue
+/// indexes serve both the scope and the order (an `x = '' OR …` filter would defeat them).
+pub(crate) fn queue_query(
+    columns: &str,
+    table: &str,
+    due_col: &str,
+    scope: &jiujinan_domain::jurisdiction::Jurisdiction,
+    f: &crate::LeadFilter,
+) -> (String, Vec<Bind>) {
+    let mut binds = vec![Bind::Text(scope.division.to_string())];
+    let mut cond = vec![in_scope("division", scope)];
+    let next = |b: Bind, binds: &mut Vec<Bind>| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
+        cond.push(format!("status = {}", next(Bind::Text(s.to_owned()), &mut binds)));
+    }
+    if let Some(u) = f.urgency.as_deref().filter(|s| !s.is_empty()) {
+        cond.push(format!("urgency = {}", next(Bind::Text(u.to_owned()), &mut binds)));
+    }
+    if let Some(at) = f.overdue_at_ms {
+        cond.push(format!("{due_col} < {}", next(Bind::Int(at), &mut binds)));
+    }
+    if let Some(q) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let like = next(Bind::Text(format!("%{}%", like_escape(q))), &mut binds);
+        let upper = next(Bind::Text(q.to_ascii_uppercase()), &mut binds);
+        let raw = next(Bind::Text(q.to_owned()), &mut binds);
+        cond.push(format!(
+            "(subject_name LIKE {like} ESCAPE '\\' OR subject_id_number = {upper} OR subject_phone = {raw} OR number IN ({upper}, {raw}))"
+        ));
+    }
+    let limit = next(Bind::Int(f.limit.clamp(1, 500)), &mut binds);
+    let offset = next(Bind::Int(f.offset.max(0)), &mut binds);
+    let sql = format!(
+        "SELECT {columns} FROM {table} WHERE {} ORDER BY urgency_rank, {due_col}, id LIMIT {limit} OFFSET {offset}",
+        cond.join(" AND ")
+    );
+    (sql, binds)
+}
+
 /// Rows per multi-row INSERT in the organisation import.
 pub(crate) const IMPORT_CHUNK: usize = 400;
 
@@ -317,7 +372,7 @@ macro_rules! impl_store {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT {USER_COLUMNS} FROM users u JOIN units n ON n.code = u.unit_code \
                      WHERE {} ORDER BY u.division, u.username",
-                    Self::in_scope("u.division")
+                    in_scope("u.division", scope)
                 )))
                 .bind(scope.division.as_str())
                 .fetch_all(self.reader())
@@ -537,7 +592,7 @@ macro_rules! impl_store {
             async fn audit_page(&self, scope: &Jurisdiction, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {} AND seq < $2 ORDER BY seq DESC LIMIT $3",
-                    Self::in_scope("division")
+                    in_scope("division", scope)
                 )))
                 .bind(scope.division.as_str())
                 .bind(before_seq.unwrap_or(i64::MAX))

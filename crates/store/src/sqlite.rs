@@ -34,12 +34,6 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     const BACKEND: Backend = Backend::Sqlite;
-    /// Rows whose `col` (a division code) lies within the division bound to `$1`: a range
-    /// the B-tree index serves (codes are digits, and `:` sorts right after `9`).
-    fn in_scope(col: &str) -> String {
-        format!("{col} >= $1 AND {col} < ($1 || ':')")
-    }
-
     /// The single writer already serialises appends.
     const HEAD_FOR_UPDATE: &'static str = "SELECT seq, hash FROM audit_head WHERE id = 1";
 
