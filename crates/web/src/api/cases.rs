@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use jiujinan_app::cases::CaseView;
-use jiujinan_app::store::{CaseRecord, LeadFilter};
+use jiujinan_app::store::CaseRecord;
 use jiujinan_domain::id_number::mask;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -117,14 +117,7 @@ impl From<CaseView> for CaseDto {
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(LeadQuery),
     responses((status = 200, body = [CaseSummaryDto]), (status = 401, body = ErrorBody)))]
 pub async fn list_cases(caller: ApiActor, State(state): State<AppState>, ApiQuery(q): ApiQuery<LeadQuery>) -> Result<Json<Vec<CaseSummaryDto>>, ApiError> {
-    let filter = LeadFilter {
-        status: q.status.filter(|s| !s.is_empty()),
-        urgency: q.urgency.filter(|s| !s.is_empty()),
-        overdue_at_ms: q.overdue.then(|| state.app.now_ms()),
-        search: q.q,
-        limit: q.limit.unwrap_or(50),
-        offset: q.offset.unwrap_or(0),
-    };
+    let filter = q.filter(state.app.now_ms());
     let cases = state.app.case_queue(&caller.actor, &filter).await.map_err(|e| caller.err(e))?;
     Ok(Json(cases.iter().map(Into::into).collect()))
 }

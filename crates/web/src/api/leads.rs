@@ -234,6 +234,20 @@ pub struct LeadQuery {
     pub offset: Option<i64>,
 }
 
+impl LeadQuery {
+    /// The store filter for these parameters at `now_ms`.
+    pub fn filter(self, now_ms: i64) -> LeadFilter {
+        LeadFilter {
+            status: self.status.filter(|s| !s.is_empty()),
+            urgency: self.urgency.filter(|s| !s.is_empty()),
+            overdue_at_ms: self.overdue.then_some(now_ms),
+            search: self.q,
+            limit: self.limit.unwrap_or(50),
+            offset: self.offset.unwrap_or(0),
+        }
+    }
+}
+
 /// Records a lead. Send `Idempotency-Key` so that a retry never creates a second lead.
 #[utoipa::path(post, path = "/api/v1/leads", tag = "intake", request_body = NewLeadDto,
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key and body: the first reply again; same key, other body: 409")),
@@ -262,14 +276,7 @@ pub async fn get_lead(caller: ApiActor, State(state): State<AppState>, Path(id):
 #[utoipa::path(get, path = "/api/v1/leads", tag = "intake", params(LeadQuery),
     responses((status = 200, body = [LeadSummaryDto]), (status = 401, body = ErrorBody)))]
 pub async fn list_leads(caller: ApiActor, State(state): State<AppState>, ApiQuery(q): ApiQuery<LeadQuery>) -> Result<Json<Vec<LeadSummaryDto>>, ApiError> {
-    let filter = LeadFilter {
-        status: q.status.filter(|s| !s.is_empty()),
-        urgency: q.urgency.filter(|s| !s.is_empty()),
-        overdue_at_ms: q.overdue.then(|| state.app.now_ms()),
-        search: q.q,
-        limit: q.limit.unwrap_or(50),
-        offset: q.offset.unwrap_or(0),
-    };
+    let filter = q.filter(state.app.now_ms());
     let leads = state.app.lead_queue(&caller.actor, &filter).await.map_err(|e| caller.err(e))?;
     Ok(Json(leads.into_iter().map(Into::into).collect()))
 }

@@ -19,6 +19,7 @@ use super::leads::Choice;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
+use super::timeline::{self, StepRow};
 use crate::labels;
 use crate::view::{Chrome, beijing_time, render};
 
@@ -67,14 +68,6 @@ struct InvRow {
     investigator: String,
     unit: String,
     findings: String,
-}
-
-struct StepRow {
-    time: String,
-    actor: String,
-    unit: String,
-    step: &'static str,
-    note: String,
 }
 
 #[derive(Template)]
@@ -227,16 +220,7 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: &str, error: Option<AppError
             .map(|r| Choice { code: r.code(), label: labels::route(r.code(), lang), selected: k.recommended_routes.split(',').any(|x| x == r.code()) })
             .collect(),
         route_names: k.recommended_routes.split(',').filter(|s| !s.is_empty()).map(|r| labels::route(r, lang)).collect(),
-        steps: timeline
-            .into_iter()
-            .map(|t| StepRow {
-                time: beijing_time(t.at_ms),
-                step: labels::step(&t.step, lang),
-                note: labels::step_note(&t.step, &t.note, lang),
-                actor: t.actor,
-                unit: t.unit,
-            })
-            .collect(),
+        steps: timeline::rows(timeline, lang),
         can_edit: editable,
         can_review: reviewer,
         today: beijing_time(now).chars().take(10).collect(),

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
+use super::timeline::{self, StepRow};
 use crate::labels;
 use crate::view::{Chrome, beijing_time, render};
 
@@ -131,14 +132,6 @@ struct QueuePage {
     status: String,
     overdue_only: bool,
     can_record: bool,
-}
-
-struct StepRow {
-    time: String,
-    actor: String,
-    unit: String,
-    step: &'static str,
-    note: String,
 }
 
 #[derive(Template)]
@@ -399,17 +392,7 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
         deadline: beijing_time(l.verify_due_ms),
         overdue: l.status == "new" && l.verify_due_ms < state.app.now_ms(),
         placeholder,
-        steps: view
-            .timeline
-            .into_iter()
-            .map(|t| StepRow {
-                time: beijing_time(t.at_ms),
-                step: labels::step(&t.step, lang),
-                note: labels::step_note(&t.step, &t.note, lang),
-                actor: t.actor,
-                unit: t.unit,
-            })
-            .collect(),
+        steps: timeline::rows(view.timeline, lang),
         l,
     };
     render(&page, ctx)

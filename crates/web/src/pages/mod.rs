@@ -7,6 +7,7 @@ mod lang;
 mod leads;
 mod login;
 mod org;
+mod timeline;
 mod users;
 
 use axum::Router;

@@ -51,7 +51,8 @@ struct OrgPage {
     q: String,
     results: Option<Vec<NodeView>>,
     root: NodeView,
-    top: Vec<NodeView>,
+    /// The city's departments and districts (rendered by the included children fragment).
+    nodes: Vec<NodeView>,
 }
 
 #[derive(Template)]
@@ -96,7 +97,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(query): Query<S
         q,
         results,
         root,
-        top: top.iter().map(|n| NodeView::from_node(n, ctx.lang)).collect(),
+        nodes: top.iter().map(|n| NodeView::from_node(n, ctx.lang)).collect(),
     };
     render(&page, &ctx)
 }
