@@ -170,13 +170,16 @@ impl App {
         }
         let mut audit = actor.audit("case.read", ("case", &case.id), &json!({}));
         audit.division = case.division.clone();
-        self.store.append_audit(audit, self.now_ms()).await?;
-        let mut timeline = self.store.timeline(&case.lead_id).await?;
-        timeline.extend(self.store.timeline(&case.id).await?);
-        timeline.sort_by_key(|t| t.at_ms);
+        // The read is recorded durably before anything is shown; the file is read meanwhile.
+        let (recorded, timeline, investigations) = tokio::join!(
+            self.store.append_audit(audit, self.now_ms()),
+            self.store.case_timeline(&case.lead_id, &case.id),
+            self.store.investigations(&case.id),
+        );
+        recorded?;
+        let (timeline, investigations) = (timeline?, investigations?);
         let members: Vec<Member> = serde_json::from_str(&case.household).unwrap_or_default();
         let economy: Economy = serde_json::from_str(&case.economy).unwrap_or_default();
-        let investigations = self.store.investigations(&case.id).await?;
         Ok(CaseView { case, members, economy, investigations, timeline })
     }
 

@@ -185,6 +185,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             "An application on someone's behalf needs the agent's name and relation or entrustment",
         ),
         "UNKNOWN_LOCATION" => ("所在地代码不存在，应为街道（乡镇）或社区（村）代码", "Unknown location: give a street or community code"),
+        "LOCATION_REQUIRED" => (
+            "请填写求助对象现所在地（街道或社区代码）；仅在所在地不明且户籍在本市某街道（社区）时可按户籍地分派",
+            "Give where the person is (street or community code); only when that is unknown is a Beijing street or community of hukou used",
+        ),
         "LOCATION_TOO_COARSE" => (
             "所在地须具体到街道（乡镇）或社区（村）",
             "The location must be a street/township or community/village",

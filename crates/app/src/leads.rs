@@ -50,7 +50,9 @@ pub struct LeadInput {
     /// Beijing division code of the hukou, or the name of another province.
     #[serde(default)]
     pub hukou: String,
-    /// Where the person is now: a community (12 digits) or street (9 digits) code.
+    /// Where the person is now: a community (12 digits) or street (9 digits) code; empty when
+    /// unknown (then a Beijing street or community of hukou routes the lead).
+    #[serde(default)]
     pub location_code: String,
     #[serde(default)]
     pub address: String,
@@ -117,8 +119,16 @@ impl App {
             reporter_name = actor.display_name.clone();
         }
 
-        // Routing: the handling office of the street where the person is (DOMAIN §3.3).
-        let location = DivisionCode::parse(&input.location_code).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
+        // Routing: the handling office of the street where the person is; when that is unknown,
+        // of the street where a Beijing hukou is registered (DOMAIN §3.3).
+        let place = match input.location_code.trim() {
+            "" => match DivisionCode::parse(&hukou) {
+                Ok(h) if matches!(h.level(), DivisionLevel::Street | DivisionLevel::Community) => h.to_string(),
+                _ => return Err(field("LOCATION_REQUIRED", "location_code")),
+            },
+            code => code.to_owned(),
+        };
+        let location = DivisionCode::parse(&place).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
         if !matches!(location.level(), DivisionLevel::Street | DivisionLevel::Community) {
             return Err(field("LOCATION_TOO_COARSE", "location_code"));
         }
@@ -195,8 +205,10 @@ impl App {
         }
         let mut audit = actor.audit("lead.read", ("lead", &lead.id), &json!({}));
         audit.division = lead.division.clone();
-        self.store.append_audit(audit, self.now_ms()).await?;
-        let timeline = self.store.timeline(&lead.id).await?;
+        // The read is recorded durably before anything is shown; the history is read meanwhile.
+        let (recorded, timeline) = tokio::join!(self.store.append_audit(audit, self.now_ms()), self.store.timeline(&lead.id));
+        recorded?;
+        let timeline = timeline?;
         Ok(LeadView { lead, timeline })
     }
 

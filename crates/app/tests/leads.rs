@@ -16,6 +16,7 @@ both!(
     duplicates_are_flagged,
     leads_are_visible_in_jurisdiction_or_to_the_first_receiver,
     agents_must_be_named_for_applications_on_behalf,
+    unknown_whereabouts_route_by_beijing_hukou,
 );
 
 async fn a_walk_in_is_routed_to_its_street_with_first_inquiry_kept(t: T) {
@@ -101,6 +102,18 @@ async fn leads_are_visible_in_jurisdiction_or_to_the_first_receiver(t: T) {
     assert_eq!(t.app.lead_queue(&t.clerk, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len(), 2);
     let reads = t.app.store.audit_after(0, 1000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
     assert_eq!(reads, 1, "each successful read of a lead file is audited");
+}
+
+async fn unknown_whereabouts_route_by_beijing_hukou(t: T) {
+    let mut l = walk_in();
+    l.location_code = String::new();
+    l.hukou = "110108001001".into();
+    let (r, _) = t.app.record_lead(&t.hotline, &l, None).await.unwrap();
+    assert_eq!(r.responsible_unit, "110108001:mz", "registered in 八里庄街道");
+    l.hukou = "河北省".into();
+    assert_eq!(t.app.record_lead(&t.hotline, &l, None).await.unwrap_err().code(), "LOCATION_REQUIRED");
+    l.hukou = "110105".into();
+    assert_eq!(t.app.record_lead(&t.hotline, &l, None).await.unwrap_err().code(), "LOCATION_REQUIRED", "a district is too coarse");
 }
 
 async fn agents_must_be_named_for_applications_on_behalf(t: T) {

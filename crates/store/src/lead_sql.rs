@@ -250,6 +250,26 @@ macro_rules! impl_lead_store {
                     .collect()
             }
 
+            async fn case_timeline(&self, lead_id: &str, case_id: &str) -> Result<Vec<TimelineEntry>, StoreError> {
+                use sqlx::Row;
+                let rows = sqlx::query("SELECT at_ms, actor, unit, step, note FROM timeline WHERE subject_id = $1 OR subject_id = $2 ORDER BY at_ms, id")
+                    .bind(lead_id)
+                    .bind(case_id)
+                    .fetch_all(self.reader())
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(TimelineEntry {
+                            at_ms: r.try_get("at_ms")?,
+                            actor: r.try_get("actor")?,
+                            unit: r.try_get("unit")?,
+                            step: r.try_get("step")?,
+                            note: r.try_get("note")?,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn time_limit(&self, step: &str, urgency: &str, at_ms: i64) -> Result<Option<TimeLimit>, StoreError> {
                 use sqlx::Row;
                 let row = sqlx::query(

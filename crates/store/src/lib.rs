@@ -82,6 +82,8 @@ pub trait LeadStore: Send + Sync {
     async fn count_leads(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
     /// The history of a lead or case, oldest first.
     async fn timeline(&self, subject_id: &str) -> Result<Vec<TimelineEntry>, StoreError>;
+    /// The histories of a case and the lead it came from, merged, oldest first.
+    async fn case_timeline(&self, lead_id: &str, case_id: &str) -> Result<Vec<TimelineEntry>, StoreError>;
     /// The time limit in force at `at_ms` for a step and urgency.
     async fn time_limit(&self, step: &str, urgency: &str, at_ms: i64) -> Result<Option<TimeLimit>, StoreError>;
 }

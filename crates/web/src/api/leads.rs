@@ -52,7 +52,9 @@ pub struct NewLeadDto {
     /// Beijing division code of the hukou, or another province's name.
     #[serde(default)]
     pub hukou: String,
-    /// Where the person is now: community (12 digits) or street (9 digits) code.
+    /// Where the person is now: community (12 digits) or street (9 digits) code. When unknown,
+    /// leave it empty and give a Beijing street or community code as `hukou`.
+    #[serde(default)]
     pub location_code: String,
     #[serde(default)]
     pub address: String,
