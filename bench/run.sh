@@ -54,7 +54,7 @@ echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep
 
 echo "## seed"
 /usr/bin/time -f "seed wall %e s, peak RSS %M KiB" \
-  "$BIN" bench seed --cases "$CASES" --open-leads $((CASES / 10)) --database-url "$DB" --sample-out "$WORK/ids.txt" | tee "$WORK/seed.txt"
+  "$BIN" bench seed --cases "$CASES" --open-leads $((CASES / 10)) --database-url "$DB" --sample-out "$WORK/ids.txt" 2>/dev/null | tee "$WORK/seed.txt"
 STREET="$(sed -n 's/.*busiest street \([0-9]*\).*/\1/p' "$WORK/seed.txt")"
 printf '%s' 'Bench-password-1' | "$BIN" user add --username bench_hotline --unit 11:mz --role admin --password-stdin --database-url "$DB" >/dev/null
 printf '%s' 'Bench-password-1' | "$BIN" user add --username bench_reviewer --unit "$STREET:mz" --role street_reviewer --password-stdin --database-url "$DB" >/dev/null
