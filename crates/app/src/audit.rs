@@ -41,7 +41,12 @@ impl App {
     }
 
     /// A page of the audit log within the actor's jurisdiction, newest first.
-    pub async fn audit_page(&self, actor: &Actor, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, AppError> {
+    pub async fn audit_page(
+        &self,
+        actor: &Actor,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, AppError> {
         if !actor.role.can_read_audit() {
             return Err(AppError::Forbidden);
         }

@@ -6,9 +6,9 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use jiujinan_domain::audit::{action, AuditDraft};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use jiujinan_domain::audit::{AuditDraft, action};
 use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{UnitCode, UnitKind};
 use jiujinan_domain::user::{NewPassword, Role};
@@ -37,8 +37,10 @@ impl Actor {
     /// Builds the actor from a stored user; corrupt rows are an internal error.
     pub fn from_record(u: &UserRecord) -> Result<Self, AppError> {
         let role = Role::parse(&u.role).map_err(|_| AppError::Internal(format!("bad role on user {}", u.id)))?;
-        let unit = UnitCode::parse(&u.unit_code).map_err(|_| AppError::Internal(format!("bad unit on user {}", u.id)))?;
-        let unit_kind = UnitKind::parse(&u.unit_kind).map_err(|_| AppError::Internal(format!("bad unit kind {}", u.unit_code)))?;
+        let unit =
+            UnitCode::parse(&u.unit_code).map_err(|_| AppError::Internal(format!("bad unit on user {}", u.id)))?;
+        let unit_kind =
+            UnitKind::parse(&u.unit_kind).map_err(|_| AppError::Internal(format!("bad unit kind {}", u.unit_code)))?;
         let jurisdiction = Jurisdiction::for_unit(&unit, unit_kind);
         Ok(Self {
             user_id: u.id.clone(),
@@ -89,10 +91,7 @@ pub fn hash_password(password: &NewPassword) -> Result<String, AppError> {
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
-        NewPassword::parse("Dummy-password-never-used-1")
-            .ok()
-            .and_then(|p| hash_password(&p).ok())
-            .unwrap_or_default()
+        NewPassword::parse("Dummy-password-never-used-1").ok().and_then(|p| hash_password(&p).ok()).unwrap_or_default()
     })
 }
 
@@ -118,7 +117,14 @@ impl App {
         };
         if let Some(t) = self.store.login_throttle(&name).await? {
             if t.locked_until_ms > now {
-                let audit = AuditDraft::new(&name, &unit, &division, action::LOGIN_FAILED, ("login", &name), &json!({"reason": "locked"}));
+                let audit = AuditDraft::new(
+                    &name,
+                    &unit,
+                    &division,
+                    action::LOGIN_FAILED,
+                    ("login", &name),
+                    &json!({"reason": "locked"}),
+                );
                 self.store.append_audit(audit, now).await?;
                 return Err(AppError::LoginLocked { retry_after_s: (t.locked_until_ms - now + 999) / 1000 });
             }

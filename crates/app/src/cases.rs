@@ -8,7 +8,8 @@ use jiujinan_domain::lead::text;
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode, UnitKind};
 use jiujinan_domain::user::Role;
 use jiujinan_store::{
-    CaseFileEdit, CaseRecord, CaseTransition, Investigation, LeadFilter, LeadOutcome, LeadRecord, NewCaseRow, TimelineEntry, Who,
+    CaseFileEdit, CaseRecord, CaseTransition, Investigation, LeadFilter, LeadOutcome, LeadRecord, NewCaseRow,
+    TimelineEntry, Who,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -76,7 +77,13 @@ impl App {
 
     /// Decides about an open lead. Only handling-office staff and those above, within the
     /// lead's jurisdiction; `expected_version` guards against two verifiers at once.
-    pub async fn verify_lead(&self, actor: &Actor, lead_id: &str, expected_version: i64, v: Verification) -> Result<Verified, AppError> {
+    pub async fn verify_lead(
+        &self,
+        actor: &Actor,
+        lead_id: &str,
+        expected_version: i64,
+        v: Verification,
+    ) -> Result<Verified, AppError> {
         if !matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin) {
             return Err(AppError::Forbidden);
         }
@@ -102,7 +109,14 @@ impl App {
                 };
                 let case = self
                     .store
-                    .accept_lead(&lead.id, expected_version, &row, &who(actor), audit("lead.accepted", json!({"documents_pending": documents_pending})), now)
+                    .accept_lead(
+                        &lead.id,
+                        expected_version,
+                        &row,
+                        &who(actor),
+                        audit("lead.accepted", json!({"documents_pending": documents_pending})),
+                        now,
+                    )
                     .await
                     .map_err(lead_conflict)?;
                 Ok(Verified::CaseOpened { case_id: case.id, number: case.number })
@@ -111,19 +125,30 @@ impl App {
                 let reason = text(&reason, 2_000, "REASON_REQUIRED", "reason")?;
                 let outcome = jiujinan_store::LeadOutcome::NotAccepted { reason };
                 self.store
-                    .close_lead(&lead.id, expected_version, &outcome, &who(actor), audit("lead.not_accepted", json!({})), now)
+                    .close_lead(
+                        &lead.id,
+                        expected_version,
+                        &outcome,
+                        &who(actor),
+                        audit("lead.not_accepted", json!({})),
+                        now,
+                    )
                     .await
                     .map_err(lead_conflict)?;
                 Ok(Verified::Closed)
             }
             Verification::Transfer { location_code } => {
-                let loc = DivisionCode::parse(&location_code).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
+                let loc =
+                    DivisionCode::parse(&location_code).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
                 if !matches!(loc.level(), DivisionLevel::Street | DivisionLevel::Community) {
                     return Err(field("LOCATION_TOO_COARSE", "location_code"));
                 }
-                let street = DivisionCode::parse(&loc.as_str()[..9]).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
+                let street =
+                    DivisionCode::parse(&loc.as_str()[..9]).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
                 let office = UnitCode::of(&street, UnitKind::AssistanceOffice);
-                if self.cached_unit(&UnitCode::of(&loc, UnitKind::Government)).await?.is_none() || self.cached_unit(&office).await?.is_none() {
+                if self.cached_unit(&UnitCode::of(&loc, UnitKind::Government)).await?.is_none()
+                    || self.cached_unit(&office).await?.is_none()
+                {
                     return Err(field("UNKNOWN_LOCATION", "location_code"));
                 }
                 if office.as_str() == lead.responsible_unit {
@@ -131,7 +156,14 @@ impl App {
                 }
                 let outcome = LeadOutcome::Transferred { division: loc.to_string(), office: office.to_string() };
                 self.store
-                    .close_lead(&lead.id, expected_version, &outcome, &who(actor), audit("lead.transferred", json!({"to": office.as_str()})), now)
+                    .close_lead(
+                        &lead.id,
+                        expected_version,
+                        &outcome,
+                        &who(actor),
+                        audit("lead.transferred", json!({"to": office.as_str()})),
+                        now,
+                    )
                     .await
                     .map_err(lead_conflict)?;
                 Ok(Verified::Closed)
@@ -140,7 +172,12 @@ impl App {
                 if into_id == lead.id {
                     return Err(field("MERGE_TARGET", "into"));
                 }
-                let report = format!("{} · {}: {}", lead.number, lead.channel, lead.description.chars().take(200).collect::<String>());
+                let report = format!(
+                    "{} · {}: {}",
+                    lead.number,
+                    lead.channel,
+                    lead.description.chars().take(200).collect::<String>()
+                );
                 let (into_number, into_type) = match self.store.lead(&into_id).await? {
                     Some(t) if t.status == "new" && covers(actor, &t.division) => (t.number, "lead"),
                     Some(_) => return Err(field("MERGE_TARGET", "into")),
@@ -151,7 +188,14 @@ impl App {
                 };
                 let outcome = LeadOutcome::Merged { into_id: into_id.clone(), into_number, into_type, report };
                 self.store
-                    .close_lead(&lead.id, expected_version, &outcome, &who(actor), audit("lead.merged", json!({"into": into_id})), now)
+                    .close_lead(
+                        &lead.id,
+                        expected_version,
+                        &outcome,
+                        &who(actor),
+                        audit("lead.merged", json!({"into": into_id})),
+                        now,
+                    )
                     .await
                     .map_err(lead_conflict)?;
                 Ok(Verified::Closed)
@@ -203,7 +247,10 @@ impl App {
     }
 
     async fn editable_case(&self, actor: &Actor, id: &str) -> Result<CaseRecord, AppError> {
-        if !matches!(actor.role, Role::WindowClerk | Role::CommunityWorker | Role::StreetReviewer | Role::DistrictApprover | Role::Admin) {
+        if !matches!(
+            actor.role,
+            Role::WindowClerk | Role::CommunityWorker | Role::StreetReviewer | Role::DistrictApprover | Role::Admin
+        ) {
             return Err(AppError::Forbidden);
         }
         let case = self.store.case_by_id(id).await?.ok_or(AppError::NotFound)?;
@@ -213,7 +260,12 @@ impl App {
         Ok(case)
     }
 
-    fn case_audit(actor: &Actor, case: &CaseRecord, act: &str, detail: serde_json::Value) -> jiujinan_domain::audit::AuditDraft {
+    fn case_audit(
+        actor: &Actor,
+        case: &CaseRecord,
+        act: &str,
+        detail: serde_json::Value,
+    ) -> jiujinan_domain::audit::AuditDraft {
         let mut a = actor.audit(act, ("case", &case.id), &detail);
         a.division = case.division.clone();
         a
@@ -237,7 +289,11 @@ impl App {
         for m in members.iter().filter(|m| !m.name.trim().is_empty()) {
             let id_number = match m.id_number.trim() {
                 "" => None,
-                s => Some(IdNumber::parse(s, today).map_err(|r| AppError::Validation(r.error("members.id_number")))?.to_string()),
+                s => Some(
+                    IdNumber::parse(s, today)
+                        .map_err(|r| AppError::Validation(r.error("members.id_number")))?
+                        .to_string(),
+                ),
             };
             parsed.push(Member {
                 name: text(&m.name, 50, "INVALID_MEMBER", "members.name")?,
@@ -257,12 +313,24 @@ impl App {
             population: population.to_owned(),
             documents_pending,
         };
-        let audit = Self::case_audit(actor, &case, "case.file_updated", json!({"members": parsed.len(), "documents_pending": documents_pending}));
+        let audit = Self::case_audit(
+            actor,
+            &case,
+            "case.file_updated",
+            json!({"members": parsed.len(), "documents_pending": documents_pending}),
+        );
         Ok(self.store.update_case_file(&case.id, expected_version, &edit, &who(actor), audit, self.now_ms()).await?)
     }
 
     /// Records an investigation by one of the five methods; `done_ms` defaults to now.
-    pub async fn record_investigation(&self, actor: &Actor, case_id: &str, method: &str, done_ms: Option<i64>, findings: &str) -> Result<(), AppError> {
+    pub async fn record_investigation(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        method: &str,
+        done_ms: Option<i64>,
+        findings: &str,
+    ) -> Result<(), AppError> {
         let case = self.editable_case(actor, case_id).await?;
         let method = InvestigationMethod::parse(method)?;
         let findings = text(findings, 4_000, "FINDINGS_REQUIRED", "findings")?;
@@ -285,7 +353,15 @@ impl App {
         Ok(self.store.add_investigation(&rec, audit, now).await?)
     }
 
-    async fn move_case(&self, actor: &Actor, case: &CaseRecord, expected_version: i64, to: CaseStatus, opinion: Option<(String, String)>, note: String) -> Result<i64, AppError> {
+    async fn move_case(
+        &self,
+        actor: &Actor,
+        case: &CaseRecord,
+        expected_version: i64,
+        to: CaseStatus,
+        opinion: Option<(String, String)>,
+        note: String,
+    ) -> Result<i64, AppError> {
         let from = CaseStatus::parse(&case.status)?;
         if !from.can_become(to) {
             return Err(AppError::InvalidTransition);
@@ -296,8 +372,16 @@ impl App {
             CaseStatus::Investigating => ("sent_back", self.step_limit_ms("investigate", &case.urgency, now).await?),
             CaseStatus::Reviewed => ("reviewed", case.step_due_ms),
         };
-        let t = CaseTransition { from: from.code().into(), to: to.code().into(), opinion, step_due_ms: due, step: step.into(), note };
-        let audit = Self::case_audit(actor, case, &format!("case.{step}"), json!({"from": from.code(), "to": to.code()}));
+        let t = CaseTransition {
+            from: from.code().into(),
+            to: to.code().into(),
+            opinion,
+            step_due_ms: due,
+            step: step.into(),
+            note,
+        };
+        let audit =
+            Self::case_audit(actor, case, &format!("case.{step}"), json!({"from": from.code(), "to": to.code()}));
         self.store.transition_case(&case.id, expected_version, &t, &who(actor), audit, now).await.map_err(|e| match e {
             jiujinan_store::StoreError::Conflict(_) => AppError::StaleVersion,
             other => other.into(),
@@ -305,7 +389,12 @@ impl App {
     }
 
     /// Investigation done: the case goes to preliminary review (with the review deadline).
-    pub async fn submit_for_review(&self, actor: &Actor, case_id: &str, expected_version: i64) -> Result<i64, AppError> {
+    pub async fn submit_for_review(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        expected_version: i64,
+    ) -> Result<i64, AppError> {
         let case = self.editable_case(actor, case_id).await?;
         if self.store.investigations(&case.id).await?.is_empty() {
             return Err(AppError::Validation(ValidationError::new("INVESTIGATION_REQUIRED", "investigations")));
@@ -314,7 +403,14 @@ impl App {
     }
 
     /// Records the preliminary review opinion (初审意见) with the recommended routes.
-    pub async fn record_review(&self, actor: &Actor, case_id: &str, expected_version: i64, opinion: &str, routes: &[String]) -> Result<i64, AppError> {
+    pub async fn record_review(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        expected_version: i64,
+        opinion: &str,
+        routes: &[String],
+    ) -> Result<i64, AppError> {
         if !matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin) {
             return Err(AppError::Forbidden);
         }
@@ -324,11 +420,25 @@ impl App {
         rs.sort();
         rs.dedup();
         let codes: Vec<&str> = rs.iter().map(|r| r.code()).collect();
-        self.move_case(actor, &case, expected_version, CaseStatus::Reviewed, Some((opinion, codes.join(","))), String::new()).await
+        self.move_case(
+            actor,
+            &case,
+            expected_version,
+            CaseStatus::Reviewed,
+            Some((opinion, codes.join(","))),
+            String::new(),
+        )
+        .await
     }
 
     /// Sends a case under review back for more investigation, with the reason.
-    pub async fn send_back(&self, actor: &Actor, case_id: &str, expected_version: i64, reason: &str) -> Result<i64, AppError> {
+    pub async fn send_back(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        expected_version: i64,
+        reason: &str,
+    ) -> Result<i64, AppError> {
         if !matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin) {
             return Err(AppError::Forbidden);
         }

@@ -22,14 +22,46 @@ pub struct DemoAccount {
 /// One account per role, around 朝阳区建外街道 so that the roles see each other's work.
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { username: "admin", display_name: "系统管理员", role: "admin", unit: "11:mz" },
-    DemoAccount { username: "supervisor", display_name: "市民政局督导员", role: "city_supervisor", unit: "11:mz" },
+    DemoAccount {
+        username: "supervisor", display_name: "市民政局督导员", role: "city_supervisor", unit: "11:mz"
+    },
     DemoAccount { username: "auditor", display_name: "市民政局审计员", role: "auditor", unit: "11:mz" },
-    DemoAccount { username: "cy_approver", display_name: "朝阳区民政局审批员", role: "district_approver", unit: "110105:mz" },
-    DemoAccount { username: "cy_health", display_name: "朝阳区卫健委经办人", role: "department_handler", unit: "110105:wj" },
-    DemoAccount { username: "cy_relief", display_name: "朝阳区救助站工作人员", role: "relief_station_staff", unit: "110105:jzz" },
-    DemoAccount { username: "jw_reviewer", display_name: "建外街道审核员", role: "street_reviewer", unit: "110105001:mz" },
-    DemoAccount { username: "jw_clerk", display_name: "建外街道窗口受理员", role: "window_clerk", unit: "110105001:mz" },
-    DemoAccount { username: "jw_community", display_name: "南郎家园社区工作者", role: "community_worker", unit: "110105001024" },
+    DemoAccount {
+        username: "cy_approver",
+        display_name: "朝阳区民政局审批员",
+        role: "district_approver",
+        unit: "110105:mz",
+    },
+    DemoAccount {
+        username: "cy_health",
+        display_name: "朝阳区卫健委经办人",
+        role: "department_handler",
+        unit: "110105:wj",
+    },
+    DemoAccount {
+        username: "cy_relief",
+        display_name: "朝阳区救助站工作人员",
+        role: "relief_station_staff",
+        unit: "110105:jzz",
+    },
+    DemoAccount {
+        username: "jw_reviewer",
+        display_name: "建外街道审核员",
+        role: "street_reviewer",
+        unit: "110105001:mz",
+    },
+    DemoAccount {
+        username: "jw_clerk",
+        display_name: "建外街道窗口受理员",
+        role: "window_clerk",
+        unit: "110105001:mz",
+    },
+    DemoAccount {
+        username: "jw_community",
+        display_name: "南郎家园社区工作者",
+        role: "community_worker",
+        unit: "110105001024",
+    },
 ];
 
 impl App {

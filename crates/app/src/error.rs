@@ -81,7 +81,11 @@ impl AppError {
             Self::LoginLocked { .. } => 429,
             Self::Forbidden | Self::CsrfFailed => 403,
             Self::NotFound => 404,
-            Self::UsernameTaken | Self::StaleVersion | Self::IdempotencyKeyReused | Self::LeadClosed | Self::InvalidTransition => 409,
+            Self::UsernameTaken
+            | Self::StaleVersion
+            | Self::IdempotencyKeyReused
+            | Self::LeadClosed
+            | Self::InvalidTransition => 409,
             Self::Unavailable(_) => 503,
             Self::Internal(_) => 500,
         }
@@ -128,12 +132,18 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "UNKNOWN_UNIT" => ("单位代码不存在，或不在您的管辖范围内", "Unknown unit code, or outside your jurisdiction"),
         "ROLE_UNIT_MISMATCH" => ("该角色不能设在此单位", "That role does not belong in that unit"),
         "STALE_VERSION" => ("数据已被他人修改，请刷新后重试", "Someone else changed this; reload and try again"),
-        "CSRF_FAILED" => ("请求来源校验失败，请刷新页面后重试", "Request verification failed; reload the page and try again"),
+        "CSRF_FAILED" => {
+            ("请求来源校验失败，请刷新页面后重试", "Request verification failed; reload the page and try again")
+        }
         "UNAVAILABLE" => ("数据库暂不可用，请稍后再试", "The database is unavailable; try again shortly"),
         "INTERNAL" => ("系统内部错误，已记录", "Internal error; it has been logged"),
         "INVALID_DIVISION_CODE" => ("区划代码应为 2、6、9 或 12 位数字", "A division code has 2, 6, 9 or 12 digits"),
-        "INVALID_UNIT_CODE" => ("单位代码格式不正确（例如 110105 或 110105:mz）", "Malformed unit code (e.g. 110105 or 110105:mz)"),
-        "INVALID_LEVEL" => ("层级应为 city、district、street 或 community", "Level must be city, district, street or community"),
+        "INVALID_UNIT_CODE" => {
+            ("单位代码格式不正确（例如 110105 或 110105:mz）", "Malformed unit code (e.g. 110105 or 110105:mz)")
+        }
+        "INVALID_LEVEL" => {
+            ("层级应为 city、district、street 或 community", "Level must be city, district, street or community")
+        }
         "UNKNOWN_ROLE" => ("未知角色", "Unknown role"),
         "INVALID_USERNAME" => (
             "用户名应为 3–32 位小写字母、数字或 _ . -，以字母或数字开头",
@@ -146,7 +156,9 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "INVALID_DISPLAY_NAME" => ("姓名不能为空且不超过 40 字", "A display name is 1–40 characters"),
         "BAD_REQUEST" => ("请求格式不正确", "Malformed request"),
         "BODY_TOO_LARGE" => ("请求内容过大", "Request body too large"),
-        "LEAD_CLOSED" => ("该线索已核查处理，请刷新查看结果", "This lead was already verified; reload to see the outcome"),
+        "LEAD_CLOSED" => {
+            ("该线索已核查处理，请刷新查看结果", "This lead was already verified; reload to see the outcome")
+        }
         "INVALID_TRANSITION" => ("当前状态下不能进行此操作", "That step is not possible in the current state"),
         "REASON_REQUIRED" => ("请填写理由（不超过 2000 字）", "Give the reasons (at most 2,000 characters)"),
         "SAME_OFFICE" => ("已由该街道负责，无需移交", "That street is already responsible"),
@@ -162,14 +174,19 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "INVALID_AMOUNT" => ("金额格式不正确（元，最多两位小数）", "Malformed amount (yuan, at most two decimals)"),
         "INVALID_ITEM" => ("收入或财产项目名称不超过 40 字", "An income or asset label has at most 40 characters"),
         "FINDINGS_REQUIRED" => ("请填写调查情况（不超过 4000 字）", "Describe the findings (at most 4,000 characters)"),
-        "OPINION_REQUIRED" => ("请填写初审意见（不超过 4000 字）", "Write the review opinion (at most 4,000 characters)"),
-        "INVESTIGATION_REQUIRED" => ("提交初审前至少需要一条调查记录", "Record at least one investigation before review"),
+        "OPINION_REQUIRED" => {
+            ("请填写初审意见（不超过 4000 字）", "Write the review opinion (at most 4,000 characters)")
+        }
+        "INVESTIGATION_REQUIRED" => {
+            ("提交初审前至少需要一条调查记录", "Record at least one investigation before review")
+        }
         "INVALID_DATE" => ("日期不合理（不能晚于今天）", "Implausible date (not after today)"),
-        "IDEMPOTENCY_KEY_REUSED" => (
-            "该 Idempotency-Key 已用于另一请求",
-            "This Idempotency-Key was already used for a different request",
-        ),
-        "INVALID_IDEMPOTENCY_KEY" => ("Idempotency-Key 不能超过 200 个字符", "An Idempotency-Key has at most 200 characters"),
+        "IDEMPOTENCY_KEY_REUSED" => {
+            ("该 Idempotency-Key 已用于另一请求", "This Idempotency-Key was already used for a different request")
+        }
+        "INVALID_IDEMPOTENCY_KEY" => {
+            ("Idempotency-Key 不能超过 200 个字符", "An Idempotency-Key has at most 200 characters")
+        }
         "UNKNOWN_CHANNEL" => ("未知的求助渠道", "Unknown channel"),
         "UNKNOWN_URGENCY" => ("紧急程度应为 critical、urgent 或 normal", "Urgency must be critical, urgent or normal"),
         "UNKNOWN_HARDSHIP_TYPE" => ("未知的困难类型", "Unknown hardship type"),
@@ -177,27 +194,32 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             "请填写求助对象姓名（身份不明可填写特征，如“无名男子，约60岁”），不超过 50 字",
             "Give the person's name (or a description if unknown), at most 50 characters",
         ),
-        "DESCRIPTION_REQUIRED" => ("请填写求助情况说明（不超过 4000 字）", "Describe the situation (at most 4,000 characters)"),
+        "DESCRIPTION_REQUIRED" => {
+            ("请填写求助情况说明（不超过 4000 字）", "Describe the situation (at most 4,000 characters)")
+        }
         "TEXT_TOO_LONG" => ("内容过长", "Text too long"),
         "INVALID_PHONE" => ("电话号码应为 5–20 位数字", "A phone number has 5–20 digits"),
         "AGENT_REQUIRED" => (
             "代为申请须填写代办人姓名及与求助对象的关系或委托情况",
             "An application on someone's behalf needs the agent's name and relation or entrustment",
         ),
-        "UNKNOWN_LOCATION" => ("所在地代码不存在，应为街道（乡镇）或社区（村）代码", "Unknown location: give a street or community code"),
+        "UNKNOWN_LOCATION" => {
+            ("所在地代码不存在，应为街道（乡镇）或社区（村）代码", "Unknown location: give a street or community code")
+        }
         "LOCATION_REQUIRED" => (
             "请填写求助对象现所在地（街道或社区代码）；仅在所在地不明且户籍在本市某街道（社区）时可按户籍地分派",
             "Give where the person is (street or community code); only when that is unknown is a Beijing street or community of hukou used",
         ),
-        "LOCATION_TOO_COARSE" => (
-            "所在地须具体到街道（乡镇）或社区（村）",
-            "The location must be a street/township or community/village",
-        ),
+        "LOCATION_TOO_COARSE" => {
+            ("所在地须具体到街道（乡镇）或社区（村）", "The location must be a street/township or community/village")
+        }
         "ID_NUMBER_FORMAT" => (
             "身份证号码应为 18 位（末位可为 X）或 15 位数字",
             "An ID number has 18 characters (the last may be X) or 15 digits",
         ),
-        "ID_NUMBER_BIRTH_DATE" => ("身份证号码中的出生日期不存在或晚于今天", "The birth date in the ID number is impossible or in the future"),
+        "ID_NUMBER_BIRTH_DATE" => {
+            ("身份证号码中的出生日期不存在或晚于今天", "The birth date in the ID number is impossible or in the future")
+        }
         "ID_NUMBER_CHECK_DIGIT" => (
             "身份证号码校验位错误（GB 11643 MOD 11-2）",
             "The ID number's check character is wrong (GB 11643 MOD 11-2)",

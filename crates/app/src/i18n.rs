@@ -17,10 +17,8 @@ impl Lang {
         for (i, part) in v.split(',').enumerate() {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = pieces
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+            let q =
+                pieces.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
             let lang = if tag.starts_with("zh") {
                 Self::Zh
             } else if tag.starts_with("en") {

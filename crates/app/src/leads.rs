@@ -82,7 +82,12 @@ impl App {
 
     /// Validates, routes and stores a lead. With an idempotency key, a retry of the same
     /// request returns the first reply and a different request under the key is refused.
-    pub async fn record_lead(&self, actor: &Actor, input: &LeadInput, idempotency_key: Option<&str>) -> Result<(LeadReceipt, bool), AppError> {
+    pub async fn record_lead(
+        &self,
+        actor: &Actor,
+        input: &LeadInput,
+        idempotency_key: Option<&str>,
+    ) -> Result<(LeadReceipt, bool), AppError> {
         if !Self::may_record_leads(actor) {
             return Err(AppError::Forbidden);
         }
@@ -92,12 +97,17 @@ impl App {
         let subject_name = lead::text(&input.subject.name, 50, "SUBJECT_NAME_REQUIRED", "subject.name")?;
         let id_number = match input.subject.id_number.trim() {
             "" => None,
-            s => Some(IdNumber::parse(s, beijing_yyyymmdd(now)).map_err(|r| AppError::Validation(r.error("subject.id_number")))?),
+            s => Some(
+                IdNumber::parse(s, beijing_yyyymmdd(now))
+                    .map_err(|r| AppError::Validation(r.error("subject.id_number")))?,
+            ),
         };
         let subject_phone = lead::phone(&input.subject.phone).map_err(|_| field("INVALID_PHONE", "subject.phone"))?;
-        let reporter_phone = lead::phone(&input.reporter.phone).map_err(|_| field("INVALID_PHONE", "reporter.phone"))?;
+        let reporter_phone =
+            lead::phone(&input.reporter.phone).map_err(|_| field("INVALID_PHONE", "reporter.phone"))?;
         let description = lead::text(&input.description, MAX_DESCRIPTION, "DESCRIPTION_REQUIRED", "description")?;
-        let mut hardship: Vec<HardshipType> = input.hardship_types.iter().map(|h| HardshipType::parse(h)).collect::<Result<_, _>>()?;
+        let mut hardship: Vec<HardshipType> =
+            input.hardship_types.iter().map(|h| HardshipType::parse(h)).collect::<Result<_, _>>()?;
         hardship.sort();
         hardship.dedup();
         let optional = |v: &str, max: usize, code: &'static str, f: &'static str| -> Result<String, AppError> {
@@ -135,7 +145,8 @@ impl App {
         if self.cached_unit(&UnitCode::of(&location, UnitKind::Government)).await?.is_none() {
             return Err(field("UNKNOWN_LOCATION", "location_code"));
         }
-        let street = DivisionCode::parse(&location.as_str()[..9]).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
+        let street =
+            DivisionCode::parse(&location.as_str()[..9]).map_err(|_| field("UNKNOWN_LOCATION", "location_code"))?;
         let office = UnitCode::of(&street, UnitKind::AssistanceOffice);
         if self.cached_unit(&office).await?.is_none() {
             return Err(field("UNKNOWN_LOCATION", "location_code"));
@@ -175,7 +186,11 @@ impl App {
                     return Err(field("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key"));
                 }
                 let body = serde_json::to_vec(input).map_err(|e| AppError::Internal(e.to_string()))?;
-                Some(IdempotencyKey { actor: actor.user_id.clone(), key: k.to_owned(), request_hash: hex::encode(Sha256::digest(&body)) })
+                Some(IdempotencyKey {
+                    actor: actor.user_id.clone(),
+                    key: k.to_owned(),
+                    request_hash: hex::encode(Sha256::digest(&body)),
+                })
             }
             _ => None,
         };
@@ -206,7 +221,8 @@ impl App {
         let mut audit = actor.audit("lead.read", ("lead", &lead.id), &json!({}));
         audit.division = lead.division.clone();
         // The read is recorded durably before anything is shown; the history is read meanwhile.
-        let (recorded, timeline) = tokio::join!(self.store.append_audit(audit, self.now_ms()), self.store.timeline(&lead.id));
+        let (recorded, timeline) =
+            tokio::join!(self.store.append_audit(audit, self.now_ms()), self.store.timeline(&lead.id));
         recorded?;
         let timeline = timeline?;
         Ok(LeadView { lead, timeline })

@@ -66,7 +66,10 @@ impl App {
     }
 
     /// A unit by code, from the cache when possible.
-    pub(crate) async fn cached_unit(&self, code: &jiujinan_domain::org::UnitCode) -> Result<Option<jiujinan_store::Unit>, AppError> {
+    pub(crate) async fn cached_unit(
+        &self,
+        code: &jiujinan_domain::org::UnitCode,
+    ) -> Result<Option<jiujinan_store::Unit>, AppError> {
         if let Some(u) = self.caches.unit(code.as_str()) {
             return Ok(Some(u));
         }

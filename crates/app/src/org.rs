@@ -59,18 +59,23 @@ impl OrgFiles {
 
 /// Parses both files completely, or returns the first error with file and line.
 pub fn parse_org_files(files: &OrgFiles) -> Result<Vec<DivisionRow>, AppError> {
-    let mut rows = parse_csv(&files.divisions_name, &files.divisions, &["code", "name", "level", "parent_code"], |rec| {
-        let code = DivisionCode::parse(rec[0]).map_err(|_| format!("invalid division code {:?}", rec[0]))?;
-        let level = DivisionLevel::parse(rec[2]).map_err(|_| format!("invalid level {:?}", rec[2]))?;
-        if level == DivisionLevel::Community || level != code.level() {
-            return Err(format!("level {:?} does not match code {code}", rec[2]));
-        }
-        let parent = if rec[3].is_empty() { None } else { Some(DivisionCode::parse(rec[3]).map_err(|_| format!("invalid parent {:?}", rec[3]))?) };
-        if parent != code.parent() {
-            return Err(format!("parent {:?} is not the division above {code}", rec[3]));
-        }
-        Ok(DivisionRow { code, name: rec[1].to_owned(), parent })
-    })?;
+    let mut rows =
+        parse_csv(&files.divisions_name, &files.divisions, &["code", "name", "level", "parent_code"], |rec| {
+            let code = DivisionCode::parse(rec[0]).map_err(|_| format!("invalid division code {:?}", rec[0]))?;
+            let level = DivisionLevel::parse(rec[2]).map_err(|_| format!("invalid level {:?}", rec[2]))?;
+            if level == DivisionLevel::Community || level != code.level() {
+                return Err(format!("level {:?} does not match code {code}", rec[2]));
+            }
+            let parent = if rec[3].is_empty() {
+                None
+            } else {
+                Some(DivisionCode::parse(rec[3]).map_err(|_| format!("invalid parent {:?}", rec[3]))?)
+            };
+            if parent != code.parent() {
+                return Err(format!("parent {:?} is not the division above {code}", rec[3]));
+            }
+            Ok(DivisionRow { code, name: rec[1].to_owned(), parent })
+        })?;
     let known: HashSet<DivisionCode> = rows.iter().map(|r| r.code.clone()).collect();
     for (i, r) in rows.iter().enumerate() {
         if let Some(p) = &r.parent {
@@ -79,20 +84,21 @@ pub fn parse_org_files(files: &OrgFiles) -> Result<Vec<DivisionRow>, AppError> {
             }
         }
     }
-    let communities = parse_csv(&files.communities_name, &files.communities, &["code", "name", "street_code"], |rec| {
-        let code = DivisionCode::parse(rec[0]).map_err(|_| format!("invalid community code {:?}", rec[0]))?;
-        if code.level() != DivisionLevel::Community {
-            return Err(format!("{code} is not a 12-digit community code"));
-        }
-        let street = DivisionCode::parse(rec[2]).map_err(|_| format!("invalid street code {:?}", rec[2]))?;
-        if code.parent().as_ref() != Some(&street) {
-            return Err(format!("street {street} is not the division above {code}"));
-        }
-        if !known.contains(&street) {
-            return Err(format!("street {street} is not in the divisions file"));
-        }
-        Ok(DivisionRow { code, name: rec[1].to_owned(), parent: Some(street) })
-    })?;
+    let communities =
+        parse_csv(&files.communities_name, &files.communities, &["code", "name", "street_code"], |rec| {
+            let code = DivisionCode::parse(rec[0]).map_err(|_| format!("invalid community code {:?}", rec[0]))?;
+            if code.level() != DivisionLevel::Community {
+                return Err(format!("{code} is not a 12-digit community code"));
+            }
+            let street = DivisionCode::parse(rec[2]).map_err(|_| format!("invalid street code {:?}", rec[2]))?;
+            if code.parent().as_ref() != Some(&street) {
+                return Err(format!("street {street} is not the division above {code}"));
+            }
+            if !known.contains(&street) {
+                return Err(format!("street {street} is not in the divisions file"));
+            }
+            Ok(DivisionRow { code, name: rec[1].to_owned(), parent: Some(street) })
+        })?;
     rows.extend(communities);
     Ok(rows)
 }
@@ -200,10 +206,16 @@ mod tests {
     use super::*;
 
     fn files(div: &str, com: &str) -> OrgFiles {
-        OrgFiles { divisions_name: "d.csv".into(), divisions: div.into(), communities_name: "c.csv".into(), communities: com.into() }
+        OrgFiles {
+            divisions_name: "d.csv".into(),
+            divisions: div.into(),
+            communities_name: "c.csv".into(),
+            communities: com.into(),
+        }
     }
 
-    const DIV: &str = "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110105001,建外街道,street,110105\n";
+    const DIV: &str =
+        "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110105001,建外街道,street,110105\n";
     const COM: &str = "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n";
 
     #[test]

@@ -17,13 +17,15 @@ use crate::users::cli_actor;
 use crate::{App, AppError};
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁",
-    "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程",
-    "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金", "石", "廖", "贾", "夏", "韦", "付",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于",
+    "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆",
+    "汪", "范", "金", "石", "廖", "贾", "夏", "韦", "付",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英",
-    "建华", "文", "华", "金凤", "玉兰", "志强", "国庆", "淑珍", "红梅", "海燕", "建国", "丹", "鹏", "雪", "晨", "浩然", "子涵", "欣怡",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞",
+    "平", "刚", "桂英", "建华", "文", "华", "金凤", "玉兰", "志强", "国庆", "淑珍", "红梅", "海燕", "建国", "丹", "鹏",
+    "雪", "晨", "浩然", "子涵", "欣怡",
 ];
 const STORIES: &[&str] = &[
     "家中失火，房屋受损，暂无住处。",
@@ -115,7 +117,13 @@ impl App {
         let year = crate::calendar::beijing_date(now).0;
         let mut lead_seq: HashMap<String, i64> = HashMap::new();
         let mut case_seq: HashMap<String, i64> = HashMap::new();
-        let mut report = SeedReport { leads: 0, cases: 0, timeline_steps: 0, sample_case_ids: Vec::new(), busiest_street: String::new() };
+        let mut report = SeedReport {
+            leads: 0,
+            cases: 0,
+            timeline_steps: 0,
+            sample_case_ids: Vec::new(),
+            busiest_street: String::new(),
+        };
         let total = plan.cases + plan.open_leads;
         let batch = 5_000u64;
         let mut done = 0u64;
@@ -170,7 +178,13 @@ impl App {
                     id: format!("{lead_id}-1"),
                     subject_type: "lead".into(),
                     subject_id: lead_id.clone(),
-                    entry: TimelineEntry { at_ms: created, actor: "seed".into(), unit: office.clone(), step: "reported".into(), note: channel.code().into() },
+                    entry: TimelineEntry {
+                        at_ms: created,
+                        actor: "seed".into(),
+                        unit: office.clone(),
+                        step: "reported".into(),
+                        note: channel.code().into(),
+                    },
                 });
                 if is_case {
                     let case_id = crate::ids::new_id(created + 1);
@@ -207,7 +221,13 @@ impl App {
                         id: format!("{case_id}-acc"),
                         subject_type: "case".into(),
                         subject_id: case_id.clone(),
-                        entry: TimelineEntry { at_ms: created + 1, actor: "seed".into(), unit: office.clone(), step: "case_opened".into(), note: String::new() },
+                        entry: TimelineEntry {
+                            at_ms: created + 1,
+                            actor: "seed".into(),
+                            unit: office.clone(),
+                            step: "case_opened".into(),
+                            note: String::new(),
+                        },
                     });
                     if report.sample_case_ids.len() < 1_000 && g.rng.random_range(0..100) == 0 {
                         report.sample_case_ids.push(case_id);

@@ -31,7 +31,8 @@ impl App {
             name: if name.trim().is_empty() { "integration".to_owned() } else { name.trim().to_owned() },
             token_hash: secret_hash(&secret),
         };
-        let audit = actor.audit(action::TOKEN_ISSUED, ("api_token", &id), &json!({"user": user.username, "name": token.name}));
+        let audit =
+            actor.audit(action::TOKEN_ISSUED, ("api_token", &id), &json!({"user": user.username, "name": token.name}));
         self.store.insert_api_token(&token, audit, now).await?;
         Ok(IssuedToken { id, secret })
     }

@@ -57,13 +57,16 @@ impl App {
         }
         let unit = self.store.unit(&unit_code).await?.ok_or(AppError::UnknownUnit)?;
         let kind = UnitKind::parse(&unit.kind).map_err(|_| AppError::Internal(format!("bad kind on {}", unit.code)))?;
-        let level = DivisionLevel::parse(&unit.level).map_err(|_| AppError::Internal(format!("bad level on {}", unit.code)))?;
+        let level =
+            DivisionLevel::parse(&unit.level).map_err(|_| AppError::Internal(format!("bad level on {}", unit.code)))?;
         if !role.fits_unit(kind, level) {
             return Err(AppError::RoleUnitMismatch);
         }
         let hash = {
             let p = password.clone();
-            tokio::task::spawn_blocking(move || hash_password(&p)).await.map_err(|e| AppError::Internal(e.to_string()))??
+            tokio::task::spawn_blocking(move || hash_password(&p))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))??
         };
         let now = self.now_ms();
         let row = NewUserRow {
@@ -93,7 +96,13 @@ impl App {
     }
 
     /// Disables or re-enables a user; `expected_version` guards against concurrent edits.
-    pub async fn set_user_disabled(&self, actor: &Actor, user_id: &str, disabled: bool, expected_version: i64) -> Result<(), AppError> {
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        disabled: bool,
+        expected_version: i64,
+    ) -> Result<(), AppError> {
         if !actor.role.can_manage_users() {
             return Err(AppError::Forbidden);
         }

@@ -21,7 +21,8 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
     assert_eq!(dup.duplicate_of.as_deref(), Some(first.id.as_str()));
 
     t.clock.advance(60_000);
-    let merged = t.app.verify_lead(&t.reviewer, &dup.id, 1, Verification::Merge { into_id: first.id.clone() }).await.unwrap();
+    let merged =
+        t.app.verify_lead(&t.reviewer, &dup.id, 1, Verification::Merge { into_id: first.id.clone() }).await.unwrap();
     assert_eq!(merged, Verified::Closed);
     t.clock.advance(60_000);
     let Verified::CaseOpened { case_id, number } =
@@ -36,26 +37,62 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
     ));
 
     let members = vec![
-        MemberInput { name: "张伟".into(), relationship: "self".into(), id_number: "11010519491231002X".into(), living_together: true },
-        MemberInput { name: "李娜".into(), relationship: "spouse".into(), id_number: String::new(), living_together: true },
+        MemberInput {
+            name: "张伟".into(),
+            relationship: "self".into(),
+            id_number: "11010519491231002X".into(),
+            living_together: true,
+        },
+        MemberInput {
+            name: "李娜".into(),
+            relationship: "spouse".into(),
+            id_number: String::new(),
+            living_together: true,
+        },
     ];
-    let economy = Economy { income: vec![MoneyItem { kind: "养老金".into(), amount_fen: 180_000 }], assets: vec![], note: String::new() };
+    let economy = Economy {
+        income: vec![MoneyItem { kind: "养老金".into(), amount_fen: 180_000 }],
+        assets: vec![],
+        note: String::new(),
+    };
     let v2 = t.app.update_case_file(&t.clerk, &case_id, 1, &members, &economy, "户籍人口", false).await.unwrap();
     assert_eq!(v2, 2);
     let stale = t.app.update_case_file(&t.reviewer, &case_id, 1, &members[..1], &economy, "户籍人口", false).await;
     assert!(matches!(stale, Err(AppError::StaleVersion)), "the second editor does not overwrite the first");
     let bad = MemberInput { name: "王五".into(), relationship: "cousin".into(), ..Default::default() };
-    assert_eq!(t.app.update_case_file(&t.clerk, &case_id, 2, &[bad], &economy, "", false).await.unwrap_err().code(), "UNKNOWN_RELATIONSHIP");
+    assert_eq!(
+        t.app.update_case_file(&t.clerk, &case_id, 2, &[bad], &economy, "", false).await.unwrap_err().code(),
+        "UNKNOWN_RELATIONSHIP"
+    );
 
     assert_eq!(t.app.submit_for_review(&t.clerk, &case_id, 2).await.unwrap_err().code(), "INVESTIGATION_REQUIRED");
     t.clock.advance(60_000);
-    t.app.record_investigation(&t.reviewer, &case_id, "home_visit", None, "房屋烧毁，暂住亲戚家，无收入来源").await.unwrap();
-    assert_eq!(t.app.record_investigation(&t.reviewer, &case_id, "telepathy", None, "x").await.unwrap_err().code(), "UNKNOWN_METHOD");
+    t.app
+        .record_investigation(&t.reviewer, &case_id, "home_visit", None, "房屋烧毁，暂住亲戚家，无收入来源")
+        .await
+        .unwrap();
+    assert_eq!(
+        t.app.record_investigation(&t.reviewer, &case_id, "telepathy", None, "x").await.unwrap_err().code(),
+        "UNKNOWN_METHOD"
+    );
     t.clock.advance(60_000);
     let v3 = t.app.submit_for_review(&t.clerk, &case_id, 2).await.unwrap();
-    assert_eq!(t.app.record_review(&t.clerk, &case_id, v3, "同意", &[]).await.unwrap_err().code(), "FORBIDDEN", "clerks do not review");
+    assert_eq!(
+        t.app.record_review(&t.clerk, &case_id, v3, "同意", &[]).await.unwrap_err().code(),
+        "FORBIDDEN",
+        "clerks do not review"
+    );
     t.clock.advance(60_000);
-    t.app.record_review(&t.reviewer, &case_id, v3, "情况属实，建议临时救助并转介住建部门", &["refer".into(), "aid_first".into()]).await.unwrap();
+    t.app
+        .record_review(
+            &t.reviewer,
+            &case_id,
+            v3,
+            "情况属实，建议临时救助并转介住建部门",
+            &["refer".into(), "aid_first".into()],
+        )
+        .await
+        .unwrap();
 
     let view = t.app.case_for(&t.reviewer, &case_id).await.unwrap();
     assert_eq!(view.case.status, "reviewed");
@@ -76,7 +113,11 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
     ];
     let got: Vec<(&str, &str)> = steps.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     assert_eq!(got, expect);
-    let queue = t.app.case_queue(&t.clerk, &LeadFilter { status: Some("reviewed".into()), limit: 10, ..Default::default() }).await.unwrap();
+    let queue = t
+        .app
+        .case_queue(&t.clerk, &LeadFilter { status: Some("reviewed".into()), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(queue.len(), 1);
     assert!(t.app.case_for(&t.haidian, &case_id).await.is_err(), "outside Haidian's jurisdiction");
 }
@@ -84,17 +125,36 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
 async fn not_accepted_and_transferred_leads(t: T) {
     let (a, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
     assert_eq!(
-        t.app.verify_lead(&t.reviewer, &a.id, 1, Verification::NotAccept { reason: " ".into() }).await.unwrap_err().code(),
+        t.app
+            .verify_lead(&t.reviewer, &a.id, 1, Verification::NotAccept { reason: " ".into() })
+            .await
+            .unwrap_err()
+            .code(),
         "REASON_REQUIRED"
     );
-    t.app.verify_lead(&t.reviewer, &a.id, 1, Verification::NotAccept { reason: "经核实，已纳入低保，不属于临时救助对象".into() }).await.unwrap();
+    t.app
+        .verify_lead(
+            &t.reviewer,
+            &a.id,
+            1,
+            Verification::NotAccept { reason: "经核实，已纳入低保，不属于临时救助对象".into() },
+        )
+        .await
+        .unwrap();
     let l = t.app.lead_for(&t.reviewer, &a.id).await.unwrap().lead;
-    assert_eq!((l.status.as_str(), l.outcome_note.as_str()), ("not_accepted", "经核实，已纳入低保，不属于临时救助对象"));
+    assert_eq!(
+        (l.status.as_str(), l.outcome_note.as_str()),
+        ("not_accepted", "经核实，已纳入低保，不属于临时救助对象")
+    );
 
     let mut other = walk_in();
     other.subject.id_number = String::new();
     let (b, _) = t.app.record_lead(&t.clerk, &other, None).await.unwrap();
-    let moved = t.app.verify_lead(&t.reviewer, &b.id, 1, Verification::Transfer { location_code: "110108001001".into() }).await.unwrap();
+    let moved = t
+        .app
+        .verify_lead(&t.reviewer, &b.id, 1, Verification::Transfer { location_code: "110108001001".into() })
+        .await
+        .unwrap();
     assert_eq!(moved, Verified::Closed);
     let in_haidian = t.app.lead_queue(&t.haidian, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(in_haidian.len(), 1);
@@ -103,8 +163,14 @@ async fn not_accepted_and_transferred_leads(t: T) {
 
 async fn verification_is_scoped_and_single(t: T) {
     let (a, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
-    assert!(matches!(t.app.verify_lead(&t.haidian, &a.id, 1, Verification::Accept { documents_pending: false }).await, Err(AppError::NotFound)));
-    assert!(matches!(t.app.verify_lead(&t.reviewer, &a.id, 9, Verification::Accept { documents_pending: false }).await, Err(AppError::StaleVersion)));
+    assert!(matches!(
+        t.app.verify_lead(&t.haidian, &a.id, 1, Verification::Accept { documents_pending: false }).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        t.app.verify_lead(&t.reviewer, &a.id, 9, Verification::Accept { documents_pending: false }).await,
+        Err(AppError::StaleVersion)
+    ));
     let (first, second) = tokio::join!(
         t.app.verify_lead(&t.reviewer, &a.id, 1, Verification::Accept { documents_pending: false }),
         t.app.verify_lead(&t.clerk, &a.id, 1, Verification::NotAccept { reason: "重复".into() }),

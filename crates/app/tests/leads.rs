@@ -29,7 +29,8 @@ async fn a_walk_in_is_routed_to_its_street_with_first_inquiry_kept(t: T) {
 
     let mut call = walk_in();
     call.channel = "hotline_12345".into();
-    call.subject = SubjectInput { name: "无名男子，约60岁".into(), id_number: String::new(), phone: String::new() };
+    call.subject =
+        SubjectInput { name: "无名男子，约60岁".into(), id_number: String::new(), phone: String::new() };
     call.urgency = "urgent".into();
     let (r2, _) = t.app.record_lead(&t.hotline, &call, None).await.unwrap();
     assert_eq!((r2.responsible_unit.as_str(), r2.first_inquiry_unit.as_str()), ("110105001:mz", "11:mz"));
@@ -76,7 +77,10 @@ async fn retries_with_the_same_key_create_one_lead(t: T) {
     assert_eq!(a, b);
     let mut other = walk_in();
     other.description = "另一件事".into();
-    assert!(matches!(t.app.record_lead(&t.hotline, &other, Some("call-42")).await, Err(AppError::IdempotencyKeyReused)));
+    assert!(matches!(
+        t.app.record_lead(&t.hotline, &other, Some("call-42")).await,
+        Err(AppError::IdempotencyKeyReused)
+    ));
     let all = t.app.lead_queue(&t.hotline, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(all.len(), 1);
 }
@@ -92,7 +96,10 @@ async fn duplicates_are_flagged(t: T) {
 
 async fn leads_are_visible_in_jurisdiction_or_to_the_first_receiver(t: T) {
     let (mine, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
-    assert!(matches!(t.app.lead_for(&t.haidian, &mine.id).await, Err(AppError::NotFound)), "outside Haidian's jurisdiction");
+    assert!(
+        matches!(t.app.lead_for(&t.haidian, &mine.id).await, Err(AppError::NotFound)),
+        "outside Haidian's jurisdiction"
+    );
     let mut in_chaoyang = walk_in();
     in_chaoyang.subject.id_number = String::new();
     let (received, _) = t.app.record_lead(&t.haidian, &in_chaoyang, None).await.unwrap();
@@ -113,7 +120,11 @@ async fn unknown_whereabouts_route_by_beijing_hukou(t: T) {
     l.hukou = "河北省".into();
     assert_eq!(t.app.record_lead(&t.hotline, &l, None).await.unwrap_err().code(), "LOCATION_REQUIRED");
     l.hukou = "110105".into();
-    assert_eq!(t.app.record_lead(&t.hotline, &l, None).await.unwrap_err().code(), "LOCATION_REQUIRED", "a district is too coarse");
+    assert_eq!(
+        t.app.record_lead(&t.hotline, &l, None).await.unwrap_err().code(),
+        "LOCATION_REQUIRED",
+        "a district is too coarse"
+    );
 }
 
 async fn agents_must_be_named_for_applications_on_behalf(t: T) {
@@ -121,7 +132,11 @@ async fn agents_must_be_named_for_applications_on_behalf(t: T) {
     l.channel = "on_behalf".into();
     let e = t.app.record_lead(&t.clerk, &l, None).await.unwrap_err();
     assert_eq!(e.code(), "AGENT_REQUIRED");
-    l.reporter = ReporterInput { name: "南郎家园社区居委会".into(), phone: String::new(), relation: "居委会受本人委托代为申请".into() };
+    l.reporter = ReporterInput {
+        name: "南郎家园社区居委会".into(),
+        phone: String::new(),
+        relation: "居委会受本人委托代为申请".into(),
+    };
     let (r, _) = t.app.record_lead(&t.clerk, &l, None).await.unwrap();
     let v = t.app.lead_for(&t.clerk, &r.id).await.unwrap();
     assert_eq!(v.lead.reporter_relation, "居委会受本人委托代为申请");

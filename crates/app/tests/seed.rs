@@ -19,9 +19,17 @@ async fn seeded_data_is_valid_and_numbering_continues(t: T) {
             assert!(jiujinan_domain::id_number::IdNumber::parse(id, 99_991_231).is_ok(), "{id}");
         }
     }
-    let open = t.app.lead_queue(&t.hotline, &LeadFilter { status: Some("new".into()), limit: 500, ..Default::default() }).await.unwrap();
+    let open = t
+        .app
+        .lead_queue(&t.hotline, &LeadFilter { status: Some("new".into()), limit: 500, ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(open.len(), 50);
-    let view = t.app.case_for(&t.hotline, &report.sample_case_ids.first().cloned().unwrap_or_else(|| all[0].id.clone())).await.unwrap();
+    let view = t
+        .app
+        .case_for(&t.hotline, &report.sample_case_ids.first().cloned().unwrap_or_else(|| all[0].id.clone()))
+        .await
+        .unwrap();
     assert_eq!(view.timeline.len(), 2);
     let street = report.busiest_street;
     let mut input = walk_in();

@@ -29,7 +29,8 @@ fn app_err(e: AppError) -> anyhow::Error {
 /// (with their causes) for the other commands.
 fn init_logging(settings: &Settings, serving: bool) {
     let default = if serving { "info,sqlx=warn,tower_http=info" } else { "warn,sqlx=error" };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
     if settings.log_format == "json" {
@@ -62,7 +63,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(settings, demo).await
         }
         Command::Migrate => {
-            let store = jiujinan_store::connect(&settings.database_url).await.map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+            let store = jiujinan_store::connect(&settings.database_url)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
             let applied = store.migrate().await?;
             println!("migrations applied now: {applied:?}");
             Ok(ExitCode::SUCCESS)
@@ -102,7 +105,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await
                 .map_err(app_err)?;
             if let Some(path) = sample_out {
-                std::fs::write(&path, report.sample_case_ids.join("\n") + "\n").with_context(|| format!("writing {}", path.display()))?;
+                std::fs::write(&path, report.sample_case_ids.join("\n") + "\n")
+                    .with_context(|| format!("writing {}", path.display()))?;
             }
             println!(
                 "seeded {} leads, {} cases, {} timeline steps in {:.1} s; busiest street {}",
@@ -192,7 +196,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     println!("jiujinan listening on http://{addr}");
     tracing::info!(%addr, database = %jiujinan_store::redact_url(&settings.database_url), "serving");
     let store = app.store.clone();
-    let web = WebSettings { secure_cookies: settings.secure_cookies, request_timeout: Duration::from_secs(settings.request_timeout_seconds) };
+    let web = WebSettings {
+        secure_cookies: settings.secure_cookies,
+        request_timeout: Duration::from_secs(settings.request_timeout_seconds),
+    };
     jiujinan_web::serve(AppState::new(app, web), listener, shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");

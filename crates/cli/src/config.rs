@@ -76,28 +76,66 @@ impl Settings {
             None => Some(PathBuf::from("jiujinan.toml")).filter(|p| p.exists()),
         };
         if let Some(path) = &file {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
-            let f: FileConfig = toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+            let f: FileConfig =
+                toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))?;
             s.config_file = Some(path.clone());
-            if let Some(v) = f.database_url { s.database_url = v; }
-            if let Some(v) = f.listen { s.listen = v; }
-            if let Some(v) = f.secure_cookies { s.secure_cookies = v; }
-            if let Some(v) = f.session_ttl_minutes { s.session_ttl_minutes = v; }
-            if let Some(v) = f.login_max_failures { s.login_max_failures = v; }
-            if let Some(v) = f.login_lock_minutes { s.login_lock_minutes = v; }
-            if let Some(v) = f.request_timeout_seconds { s.request_timeout_seconds = v; }
-            if let Some(v) = f.log_format { s.log_format = v; }
-            if let Some(v) = f.duplicate_window_days { s.duplicate_window_days = v; }
+            if let Some(v) = f.database_url {
+                s.database_url = v;
+            }
+            if let Some(v) = f.listen {
+                s.listen = v;
+            }
+            if let Some(v) = f.secure_cookies {
+                s.secure_cookies = v;
+            }
+            if let Some(v) = f.session_ttl_minutes {
+                s.session_ttl_minutes = v;
+            }
+            if let Some(v) = f.login_max_failures {
+                s.login_max_failures = v;
+            }
+            if let Some(v) = f.login_lock_minutes {
+                s.login_lock_minutes = v;
+            }
+            if let Some(v) = f.request_timeout_seconds {
+                s.request_timeout_seconds = v;
+            }
+            if let Some(v) = f.log_format {
+                s.log_format = v;
+            }
+            if let Some(v) = f.duplicate_window_days {
+                s.duplicate_window_days = v;
+            }
         }
-        if let Some(v) = env("JIUJINAN_DATABASE_URL") { s.database_url = v; }
-        if let Some(v) = env("JIUJINAN_LISTEN") { s.listen = v; }
-        if let Some(v) = parse_env("JIUJINAN_SECURE_COOKIES")? { s.secure_cookies = v; }
-        if let Some(v) = parse_env("JIUJINAN_SESSION_TTL_MINUTES")? { s.session_ttl_minutes = v; }
-        if let Some(v) = parse_env("JIUJINAN_LOGIN_MAX_FAILURES")? { s.login_max_failures = v; }
-        if let Some(v) = parse_env("JIUJINAN_LOGIN_LOCK_MINUTES")? { s.login_lock_minutes = v; }
-        if let Some(v) = parse_env("JIUJINAN_REQUEST_TIMEOUT_SECONDS")? { s.request_timeout_seconds = v; }
-        if let Some(v) = env("JIUJINAN_LOG_FORMAT") { s.log_format = v; }
-        if let Some(v) = parse_env("JIUJINAN_DUPLICATE_WINDOW_DAYS")? { s.duplicate_window_days = v; }
+        if let Some(v) = env("JIUJINAN_DATABASE_URL") {
+            s.database_url = v;
+        }
+        if let Some(v) = env("JIUJINAN_LISTEN") {
+            s.listen = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_SECURE_COOKIES")? {
+            s.secure_cookies = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_SESSION_TTL_MINUTES")? {
+            s.session_ttl_minutes = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_MAX_FAILURES")? {
+            s.login_max_failures = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_LOCK_MINUTES")? {
+            s.login_lock_minutes = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_REQUEST_TIMEOUT_SECONDS")? {
+            s.request_timeout_seconds = v;
+        }
+        if let Some(v) = env("JIUJINAN_LOG_FORMAT") {
+            s.log_format = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_DUPLICATE_WINDOW_DAYS")? {
+            s.duplicate_window_days = v;
+        }
         s.validate()?;
         Ok(s)
     }

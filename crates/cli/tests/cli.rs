@@ -8,7 +8,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_jiujinan");
-const DIVISIONS: &str = "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110105001,建外街道,street,110105\n";
+const DIVISIONS: &str =
+    "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110105001,建外街道,street,110105\n";
 const COMMUNITIES: &str = "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n";
 
 struct Env {
@@ -67,15 +68,22 @@ fn stderr(o: &Output) -> String {
 fn org_import_is_idempotent_and_a_malformed_file_imports_nothing() {
     let e = Env::sqlite();
     let d = e.file("d.csv", DIVISIONS);
-    let bad = e.file("bad.csv", "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n1101050010XX,坏行,110105001\n");
-    let out = e.run(&["org", "import", "--divisions", d.to_str().unwrap(), "--communities", bad.to_str().unwrap()], None);
+    let bad = e.file(
+        "bad.csv",
+        "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n1101050010XX,坏行,110105001\n",
+    );
+    let out =
+        e.run(&["org", "import", "--divisions", d.to_str().unwrap(), "--communities", bad.to_str().unwrap()], None);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("IMPORT_MALFORMED") && err.contains("bad.csv, line 3"), "{err}");
     assert!(e.ok(&["user", "list"], None).is_empty());
     let c = e.file("c.csv", COMMUNITIES);
     let args = ["org", "import", "--divisions", d.to_str().unwrap(), "--communities", c.to_str().unwrap()];
-    assert!(e.ok(&args, None).contains("16 new, 0 updated, 0 unchanged"), "1+5 city, 1+6 district, 1+1 street, 1 community");
+    assert!(
+        e.ok(&args, None).contains("16 new, 0 updated, 0 unchanged"),
+        "1+5 city, 1+6 district, 1+1 street, 1 community"
+    );
     assert!(e.ok(&args, None).contains("0 new, 0 updated, 16 unchanged"));
 }
 
@@ -84,18 +92,73 @@ fn user_add_rejects_unknown_units_and_roles_and_writes_nothing() {
     let e = Env::sqlite();
     e.import_small_org();
     let pw = Some("Good-password-1\n");
-    let out = e.run(&["user", "add", "--username", "x_clerk", "--unit", "110105999:mz", "--role", "window_clerk", "--password-stdin"], pw);
+    let out = e.run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x_clerk",
+            "--unit",
+            "110105999:mz",
+            "--role",
+            "window_clerk",
+            "--password-stdin",
+        ],
+        pw,
+    );
     assert!(!out.status.success());
     assert!(stderr(&out).contains("UNKNOWN_UNIT"), "{}", stderr(&out));
-    let out = e.run(&["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "superuser", "--password-stdin"], pw);
+    let out = e.run(
+        &["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "superuser", "--password-stdin"],
+        pw,
+    );
     assert!(stderr(&out).contains("UNKNOWN_ROLE"));
-    let out = e.run(&["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "window_clerk", "--password-stdin"], Some("weak\n"));
+    let out = e.run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x_clerk",
+            "--unit",
+            "110105001:mz",
+            "--role",
+            "window_clerk",
+            "--password-stdin",
+        ],
+        Some("weak\n"),
+    );
     assert!(stderr(&out).contains("WEAK_PASSWORD"));
     assert!(e.ok(&["user", "list"], None).is_empty(), "nothing was written");
 
-    let created = e.ok(&["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "window_clerk", "--password-stdin"], pw);
+    let created = e.ok(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x_clerk",
+            "--unit",
+            "110105001:mz",
+            "--role",
+            "window_clerk",
+            "--password-stdin",
+        ],
+        pw,
+    );
     assert!(created.contains("created user x_clerk"));
-    let dup = e.run(&["user", "add", "--username", "x_clerk", "--unit", "110105001:mz", "--role", "window_clerk", "--password-stdin"], pw);
+    let dup = e.run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x_clerk",
+            "--unit",
+            "110105001:mz",
+            "--role",
+            "window_clerk",
+            "--password-stdin",
+        ],
+        pw,
+    );
     assert!(stderr(&dup).contains("USERNAME_TAKEN"));
     e.ok(&["user", "disable", "x_clerk"], None);
     assert!(e.ok(&["user", "list"], None).contains("disabled"));
@@ -107,7 +170,10 @@ fn user_add_rejects_unknown_units_and_roles_and_writes_nothing() {
 fn tokens_are_printed_once_and_listed_without_the_secret() {
     let e = Env::sqlite();
     e.import_small_org();
-    e.ok(&["user", "add", "--username", "hotline", "--unit", "110105:mz", "--role", "admin", "--password-stdin"], Some("Good-password-1"));
+    e.ok(
+        &["user", "add", "--username", "hotline", "--unit", "110105:mz", "--role", "admin", "--password-stdin"],
+        Some("Good-password-1"),
+    );
     let token = e.ok(&["token", "issue", "--username", "hotline", "--name", "12345"], None);
     let token = token.trim();
     assert!(token.starts_with("jjn_") && token.len() == 68, "{token}");
@@ -125,11 +191,19 @@ fn audit_verify_catches_a_row_edited_with_the_sqlite3_shell() {
     let e = Env::sqlite();
     e.import_small_org();
     for name in ["a_admin", "b_admin"] {
-        e.ok(&["user", "add", "--username", name, "--unit", "110105:mz", "--role", "admin", "--password-stdin"], Some("Good-password-1"));
+        e.ok(
+            &["user", "add", "--username", name, "--unit", "110105:mz", "--role", "admin", "--password-stdin"],
+            Some("Good-password-1"),
+        );
     }
     assert!(e.ok(&["audit", "verify"], None).contains("intact: 3 entries"));
-    let sqlite3 = which("sqlite3").expect("the sqlite3 shell is needed: apt-get install sqlite3 (scripts/test.sh does)");
-    let blocked = Command::new(&sqlite3).arg(e.db_path()).arg("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2;").output().unwrap();
+    let sqlite3 =
+        which("sqlite3").expect("the sqlite3 shell is needed: apt-get install sqlite3 (scripts/test.sh does)");
+    let blocked = Command::new(&sqlite3)
+        .arg(e.db_path())
+        .arg("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2;")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&blocked.stderr).contains("append-only"), "the trigger refuses edits");
     let tamper = Command::new(&sqlite3)
         .arg(e.db_path())
@@ -147,9 +221,16 @@ fn audit_verify_catches_a_row_edited_with_the_sqlite3_shell() {
 fn audit_verify_catches_a_deleted_tail() {
     let e = Env::sqlite();
     e.import_small_org();
-    e.ok(&["user", "add", "--username", "a_admin", "--unit", "110105:mz", "--role", "admin", "--password-stdin"], Some("Good-password-1"));
+    e.ok(
+        &["user", "add", "--username", "a_admin", "--unit", "110105:mz", "--role", "admin", "--password-stdin"],
+        Some("Good-password-1"),
+    );
     let sqlite3 = which("sqlite3").expect("the sqlite3 shell is needed: apt-get install sqlite3");
-    let del = Command::new(&sqlite3).arg(e.db_path()).arg("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;").output().unwrap();
+    let del = Command::new(&sqlite3)
+        .arg(e.db_path())
+        .arg("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;")
+        .output()
+        .unwrap();
     assert!(del.status.success());
     let out = e.run(&["audit", "verify"], None);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
@@ -199,7 +280,9 @@ fn a_user_created_just_before_kill_9_survives_the_restart() {
     http.cookies = format!("jjn_session={session}");
     let home = http.request("GET", "/", None);
     let csrf = home.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("csrf").to_owned();
-    let form = format!("csrf={csrf}&username=durable_clerk&display_name=&unit=110105001%3Amz&role=window_clerk&password=Good-password-1");
+    let form = format!(
+        "csrf={csrf}&username=durable_clerk&display_name=&unit=110105001%3Amz&role=window_clerk&password=Good-password-1"
+    );
     let created = http.request("POST", "/admin/users", Some(&form));
     assert!(created.starts_with("HTTP/1.1 303"), "{created}");
     server.kill().unwrap(); // SIGKILL, right after the 2xx/3xx reply
@@ -222,7 +305,10 @@ fn the_binary_works_on_postgresql() {
     let all: Vec<i64> = jiujinan_store::postgres_migrations().iter().map(|m| m.version).collect();
     assert!(e.ok(&["migrate"], None).contains(&format!("{all:?}")), "a fresh database gets every migration");
     e.import_small_org();
-    e.ok(&["user", "add", "--username", "pg_admin", "--unit", "110105:mz", "--role", "admin", "--password-stdin"], Some("Good-password-1"));
+    e.ok(
+        &["user", "add", "--username", "pg_admin", "--unit", "110105:mz", "--role", "admin", "--password-stdin"],
+        Some("Good-password-1"),
+    );
     assert!(e.ok(&["user", "list"], None).contains("pg_admin"));
     assert!(e.ok(&["audit", "verify"], None).contains("intact: 2 entries"));
 }
@@ -274,7 +360,10 @@ impl Http {
             req.push_str(&format!("Cookie: {}\r\n", self.cookies));
         }
         if form.is_some() {
-            req.push_str(&format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n", body.len()));
+            req.push_str(&format!(
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
         }
         req.push_str("\r\n");
         req.push_str(body);

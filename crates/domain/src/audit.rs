@@ -90,18 +90,8 @@ pub fn entry_hash(prev_hash: &str, seq: i64, at_ms: i64, d: &AuditDraft, digest:
     let mut h = Sha256::new();
     let seq_s = seq.to_string();
     let at_s = at_ms.to_string();
-    let fields: [&str; 10] = [
-        prev_hash,
-        &seq_s,
-        &at_s,
-        &d.actor,
-        &d.unit,
-        &d.division,
-        &d.action,
-        &d.entity_type,
-        &d.entity_id,
-        digest,
-    ];
+    let fields: [&str; 10] =
+        [prev_hash, &seq_s, &at_s, &d.actor, &d.unit, &d.division, &d.action, &d.entity_type, &d.entity_id, digest];
     for f in fields {
         h.update((f.len() as u64).to_be_bytes());
         h.update(f.as_bytes());
@@ -225,7 +215,14 @@ mod tests {
         let mut prev = GENESIS_HASH.to_owned();
         (1..=n)
             .map(|i| {
-                let d = AuditDraft::new("admin", "11:mz", "11", action::USER_CREATED, ("user", "u1"), &serde_json::json!({"i": i}));
+                let d = AuditDraft::new(
+                    "admin",
+                    "11:mz",
+                    "11",
+                    action::USER_CREATED,
+                    ("user", "u1"),
+                    &serde_json::json!({"i": i}),
+                );
                 let e = seal(d, i, 1_700_000_000_000 + i, &prev);
                 prev = e.hash.clone();
                 e

@@ -57,7 +57,9 @@ impl CaseStatus {
     pub fn can_become(self, next: CaseStatus) -> bool {
         matches!(
             (self, next),
-            (Self::Investigating, Self::Reviewing) | (Self::Reviewing, Self::Investigating) | (Self::Reviewing, Self::Reviewed)
+            (Self::Investigating, Self::Reviewing)
+                | (Self::Reviewing, Self::Investigating)
+                | (Self::Reviewing, Self::Reviewed)
         )
     }
 }
@@ -113,7 +115,11 @@ pub fn yuan_to_fen(s: &str) -> Result<i64, ValidationError> {
     let err = ValidationError::new("INVALID_AMOUNT", "amount");
     let s = s.trim();
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(err);
     }
     let w: i64 = whole.parse().map_err(|_| err.clone())?;
@@ -147,7 +153,8 @@ mod tests {
     fn economy_refuses_negative_amounts() {
         let e = Economy { income: vec![MoneyItem { kind: "工资".into(), amount_fen: -1 }], ..Default::default() };
         assert_eq!(e.validate().unwrap_err().code, "NEGATIVE_AMOUNT");
-        let ok = Economy { income: vec![MoneyItem { kind: "工资".into(), amount_fen: 250_000 }], ..Default::default() };
+        let ok =
+            Economy { income: vec![MoneyItem { kind: "工资".into(), amount_fen: 250_000 }], ..Default::default() };
         assert_eq!(ok.monthly_income_fen(), 250_000);
     }
 }

@@ -21,9 +21,11 @@ impl Jurisdiction {
     /// The scope of a user belonging to `unit` of `kind`.
     pub fn for_unit(unit: &UnitCode, kind: UnitKind) -> Self {
         let department = match kind {
-            UnitKind::Health | UnitKind::Education | UnitKind::Housing | UnitKind::HumanResources | UnitKind::ReliefStation => {
-                Some(kind)
-            }
+            UnitKind::Health
+            | UnitKind::Education
+            | UnitKind::Housing
+            | UnitKind::HumanResources
+            | UnitKind::ReliefStation => Some(kind),
             _ => None,
         };
         Self { division: unit.division(), department }

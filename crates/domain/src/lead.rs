@@ -107,7 +107,10 @@ crate::code_enum!(
 impl HardshipType {
     /// True for the 支出型 (expenditure) types; the rest are 急难型 (emergency).
     pub fn is_expenditure(self) -> bool {
-        matches!(self, Self::MedicalExpense | Self::EducationExpense | Self::PriceRise | Self::HousingRebuild | Self::CareCost)
+        matches!(
+            self,
+            Self::MedicalExpense | Self::EducationExpense | Self::PriceRise | Self::HousingRebuild | Self::CareCost
+        )
     }
 }
 
@@ -154,7 +157,11 @@ pub fn phone(value: &str) -> Result<Option<String>, ValidationError> {
     }
     let digits = v.chars().filter(char::is_ascii_digit).count();
     let ok = v.chars().all(|c| c.is_ascii_digit() || "+- ".contains(c)) && (5..=20).contains(&digits);
-    if ok { Ok(Some(v.chars().filter(|c| !c.is_whitespace()).collect())) } else { Err(ValidationError::new("INVALID_PHONE", "phone")) }
+    if ok {
+        Ok(Some(v.chars().filter(|c| !c.is_whitespace()).collect()))
+    } else {
+        Err(ValidationError::new("INVALID_PHONE", "phone"))
+    }
 }
 
 #[cfg(test)]

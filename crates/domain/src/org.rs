@@ -177,10 +177,7 @@ impl UnitKind {
 
     /// Parses the stable code.
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == s)
-            .ok_or(ValidationError::new("INVALID_UNIT_KIND", "kind"))
+        Self::ALL.into_iter().find(|k| k.code() == s).ok_or(ValidationError::new("INVALID_UNIT_KIND", "kind"))
     }
 
     /// The unit-code suffix; `None` for a division's government.
@@ -207,13 +204,9 @@ impl UnitKind {
     /// The functional units a division of `level` has, besides its government.
     pub fn departments_at(level: DivisionLevel) -> &'static [UnitKind] {
         match level {
-            DivisionLevel::City => &[
-                Self::CivilAffairs,
-                Self::Health,
-                Self::Education,
-                Self::Housing,
-                Self::HumanResources,
-            ],
+            DivisionLevel::City => {
+                &[Self::CivilAffairs, Self::Health, Self::Education, Self::Housing, Self::HumanResources]
+            }
             DivisionLevel::District => &[
                 Self::CivilAffairs,
                 Self::Health,
@@ -259,9 +252,7 @@ impl UnitCode {
         };
         let division = DivisionCode::parse(div).map_err(|_| err.clone())?;
         if let Some(x) = suffix {
-            let allowed = UnitKind::departments_at(division.level())
-                .iter()
-                .any(|k| k.suffix() == Some(x));
+            let allowed = UnitKind::departments_at(division.level()).iter().any(|k| k.suffix() == Some(x));
             if !allowed {
                 return Err(err);
             }

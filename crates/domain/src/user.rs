@@ -52,10 +52,7 @@ impl Role {
 
     /// Parses the stable code.
     pub fn parse(s: &str) -> Result<Self, ValidationError> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.code() == s.trim())
-            .ok_or(ValidationError::new("UNKNOWN_ROLE", "role"))
+        Self::ALL.into_iter().find(|r| r.code() == s.trim()).ok_or(ValidationError::new("UNKNOWN_ROLE", "role"))
     }
 
     /// Whether a user with this role may belong to a unit of `kind` at `level`.

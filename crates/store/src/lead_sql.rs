@@ -252,7 +252,8 @@ macro_rules! impl_lead_store {
 
             async fn case_timeline(&self, lead_id: &str, case_id: &str) -> Result<Vec<TimelineEntry>, StoreError> {
                 use sqlx::Row;
-                let rows = sqlx::query("SELECT at_ms, actor, unit, step, note FROM timeline WHERE subject_id = $1 OR subject_id = $2 ORDER BY at_ms, id")
+                let rows = sqlx::query("SELECT at_ms, actor, unit, step, note FROM timeline WHERE subject_id = $1 OR subject_id = $2 \
+                     ORDER BY at_ms, CASE WHEN subject_type = 'lead' THEN 0 ELSE 1 END, id")
                     .bind(lead_id)
                     .bind(case_id)
                     .fetch_all(self.reader())

@@ -26,10 +26,10 @@ use jiujinan_domain::audit::{AuditDraft, AuditEntry};
 use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{NewUnit, UnitCode};
 
-pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
-pub use postgres::PgStore;
 pub use case_records::*;
 pub use lead_records::*;
+pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
+pub use postgres::PgStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
 
@@ -132,7 +132,8 @@ pub trait CaseStore: Send + Sync {
         now_ms: i64,
     ) -> Result<i64, StoreError>;
     /// Adds an investigation record (and its timeline step).
-    async fn add_investigation(&self, record: &Investigation, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    async fn add_investigation(&self, record: &Investigation, audit: AuditDraft, now_ms: i64)
+    -> Result<(), StoreError>;
     /// The investigation records of a case, in the order they were done.
     async fn investigations(&self, case_id: &str) -> Result<Vec<Investigation>, StoreError>;
     /// Moves a case between statuses if it is still at `expected_version` and `from`.
@@ -169,7 +170,8 @@ pub trait SeedStore: Send + Sync {
     /// Inserts synthetic rows in one transaction, without audit entries.
     async fn bulk_seed(&self, leads: &[SeedLead], cases: &[CaseRecord], steps: &[SeedStep]) -> Result<(), StoreError>;
     /// Raises the lead and case number counters to at least the given values.
-    async fn seed_counters(&self, leads: &[(String, i64, i64)], cases: &[(String, i64, i64)]) -> Result<(), StoreError>;
+    async fn seed_counters(&self, leads: &[(String, i64, i64)], cases: &[(String, i64, i64)])
+    -> Result<(), StoreError>;
 }
 
 /// The one storage interface. See the crate documentation.
@@ -186,7 +188,8 @@ pub trait Store: LeadStore + CaseStore + SeedStore + Send + Sync {
 
     // --- organisation ---
     /// Inserts new units and updates changed ones, in one transaction with its audit entry.
-    async fn import_units(&self, units: &[NewUnit], now_ms: i64, audit: AuditDraft) -> Result<ImportCounts, StoreError>;
+    async fn import_units(&self, units: &[NewUnit], now_ms: i64, audit: AuditDraft)
+    -> Result<ImportCounts, StoreError>;
     /// One unit by code.
     async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, StoreError>;
     /// The units directly below `parent`, each with its number of sub-units.
@@ -229,7 +232,12 @@ pub trait Store: LeadStore + CaseStore + SeedStore + Send + Sync {
         now_ms: i64,
     ) -> Result<LoginThrottle, StoreError>;
     /// Clears failures, stores the new session; audited.
-    async fn record_login_success(&self, session: &NewSession, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    async fn record_login_success(
+        &self,
+        session: &NewSession,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
     /// A live session with its user.
     async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<SessionRecord>, StoreError>;
     /// Ends a session; audited when `audit` is given.
@@ -251,7 +259,12 @@ pub trait Store: LeadStore + CaseStore + SeedStore + Send + Sync {
     /// Appends an entry on its own (e.g. a failed login that changes nothing else).
     async fn append_audit(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError>;
     /// Newest entries first within `scope`, older than `before_seq`.
-    async fn audit_page(&self, scope: &Jurisdiction, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    async fn audit_page(
+        &self,
+        scope: &Jurisdiction,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
     /// Entries with `seq > after_seq` in order, for verification (not scoped: CLI and auditors).
     async fn audit_after(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
     /// The recorded head of the chain.

@@ -18,8 +18,16 @@ pub fn sqlite_migrations() -> &'static [Migration] {
         Migration { version: 1, name: "foundation", sql: include_str!("../migrations/sqlite/0001_foundation.sql") },
         Migration { version: 2, name: "leads", sql: include_str!("../migrations/sqlite/0002_leads.sql") },
         Migration { version: 3, name: "cases", sql: include_str!("../migrations/sqlite/0003_cases.sql") },
-        Migration { version: 4, name: "audit_head_trigger", sql: include_str!("../migrations/sqlite/0004_audit_head_trigger.sql") },
-        Migration { version: 5, name: "queue_indexes", sql: include_str!("../migrations/sqlite/0005_queue_indexes.sql") },
+        Migration {
+            version: 4,
+            name: "audit_head_trigger",
+            sql: include_str!("../migrations/sqlite/0004_audit_head_trigger.sql"),
+        },
+        Migration {
+            version: 5,
+            name: "queue_indexes",
+            sql: include_str!("../migrations/sqlite/0005_queue_indexes.sql"),
+        },
     ]
 }
 
@@ -29,8 +37,16 @@ pub fn postgres_migrations() -> &'static [Migration] {
         Migration { version: 1, name: "foundation", sql: include_str!("../migrations/postgres/0001_foundation.sql") },
         Migration { version: 2, name: "leads", sql: include_str!("../migrations/postgres/0002_leads.sql") },
         Migration { version: 3, name: "cases", sql: include_str!("../migrations/postgres/0003_cases.sql") },
-        Migration { version: 4, name: "audit_head_trigger", sql: include_str!("../migrations/postgres/0004_audit_head_trigger.sql") },
-        Migration { version: 5, name: "queue_indexes", sql: include_str!("../migrations/postgres/0005_queue_indexes.sql") },
+        Migration {
+            version: 4,
+            name: "audit_head_trigger",
+            sql: include_str!("../migrations/postgres/0004_audit_head_trigger.sql"),
+        },
+        Migration {
+            version: 5,
+            name: "queue_indexes",
+            sql: include_str!("../migrations/postgres/0005_queue_indexes.sql"),
+        },
     ]
 }
 

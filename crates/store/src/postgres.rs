@@ -11,15 +11,15 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{NewUnit, UnitCode};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 
-use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
 use crate::case_records::*;
 use crate::case_sql::*;
 use crate::lead_records::*;
-use crate::records::*;
 use crate::lead_sql::*;
+use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
+use crate::records::*;
+use crate::seed_sql::*;
 use crate::sql::*;
 use crate::sqlite::now_ms;
-use crate::seed_sql::*;
 use crate::{Backend, CaseStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
 
 /// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).

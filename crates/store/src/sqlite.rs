@@ -10,16 +10,18 @@ use std::time::Duration;
 use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
 use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{NewUnit, UnitCode};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 
-use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, sqlite_migrations};
 use crate::case_records::*;
 use crate::case_sql::*;
 use crate::lead_records::*;
-use crate::records::*;
 use crate::lead_sql::*;
-use crate::sql::*;
+use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, sqlite_migrations};
+use crate::records::*;
 use crate::seed_sql::*;
+use crate::sql::*;
 use crate::{Backend, CaseStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
 
 /// A write transaction: a savepoint inside the writer's group commit.
@@ -117,10 +119,7 @@ impl SqliteStore {
 
 /// Wall-clock time for migration bookkeeping only; use cases pass their own clock.
 pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 impl_store!(SqliteStore, SqliteRow);

@@ -51,7 +51,8 @@ impl WriteTx {
         let (Some(conn), Some(back)) = (self.conn.take(), self.back.take()) else {
             return Err(StoreError::Unavailable("write connection already returned".into()));
         };
-        back.send(Returned { conn, commit: Some(done) }).map_err(|_| StoreError::Unavailable("writer stopped".into()))?;
+        back.send(Returned { conn, commit: Some(done) })
+            .map_err(|_| StoreError::Unavailable("writer stopped".into()))?;
         match wait.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(StoreError::Unavailable(format!("commit failed: {e}"))),

@@ -160,14 +160,24 @@ async fn users_are_unique_and_scoped(store: Arc<dyn Store>) {
     seed_org(&store).await;
     let a = user_row("u1", "cy_admin", "110105:mz", "110105");
     store.insert_user(&a, draft(action::USER_CREATED, "110105"), T0).await.unwrap();
-    store.insert_user(&user_row("u2", "hd_admin", "110108:mz", "110108"), draft(action::USER_CREATED, "110108"), T0).await.unwrap();
     store
-        .insert_user(&user_row("u3", "jw_clerk", "110105001:mz", "110105001"), draft(action::USER_CREATED, "110105001"), T0)
+        .insert_user(&user_row("u2", "hd_admin", "110108:mz", "110108"), draft(action::USER_CREATED, "110108"), T0)
         .await
         .unwrap();
-    let dup = store.insert_user(&user_row("u4", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await;
+    store
+        .insert_user(
+            &user_row("u3", "jw_clerk", "110105001:mz", "110105001"),
+            draft(action::USER_CREATED, "110105001"),
+            T0,
+        )
+        .await
+        .unwrap();
+    let dup = store
+        .insert_user(&user_row("u4", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0)
+        .await;
     assert!(matches!(dup, Err(StoreError::Conflict("USERNAME_TAKEN"))), "{dup:?}");
-    let bad_unit = store.insert_user(&user_row("u5", "ghost", "999999:mz", "999999"), draft(action::USER_CREATED, "11"), T0).await;
+    let bad_unit =
+        store.insert_user(&user_row("u5", "ghost", "999999:mz", "999999"), draft(action::USER_CREATED, "11"), T0).await;
     assert!(matches!(bad_unit, Err(StoreError::NotFound)));
     assert_eq!(store.audit_after(0, 100).await.unwrap().len(), 4, "failed inserts leave no audit entry");
 
@@ -184,7 +194,10 @@ async fn users_are_unique_and_scoped(store: Arc<dyn Store>) {
 
 async fn optimistic_concurrency_on_users(store: Arc<dyn Store>) {
     seed_org(&store).await;
-    store.insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    store
+        .insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0)
+        .await
+        .unwrap();
     store.set_user_disabled("u1", true, 1, draft(action::USER_DISABLED, "110105"), T0).await.unwrap();
     let stale = store.set_user_disabled("u1", false, 1, draft(action::USER_ENABLED, "110105"), T0).await;
     assert!(matches!(stale, Err(StoreError::Conflict("STALE_VERSION"))), "{stale:?}");
@@ -197,7 +210,10 @@ async fn optimistic_concurrency_on_users(store: Arc<dyn Store>) {
 
 async fn sessions_expire_and_end(store: Arc<dyn Store>) {
     seed_org(&store).await;
-    store.insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    store
+        .insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0)
+        .await
+        .unwrap();
     let s = NewSession {
         token_hash: "h1".into(),
         user_id: "u1".into(),
@@ -221,7 +237,10 @@ async fn sessions_expire_and_end(store: Arc<dyn Store>) {
 
 async fn login_throttle_counts_and_clears(store: Arc<dyn Store>) {
     seed_org(&store).await;
-    store.insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    store
+        .insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0)
+        .await
+        .unwrap();
     let policy = LockoutPolicy { max_failures: 3, lock_ms: 60_000 };
     for i in 1..=2 {
         let t = store.record_login_failure("nobody", policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
@@ -245,16 +264,25 @@ async fn login_throttle_counts_and_clears(store: Arc<dyn Store>) {
 
 async fn api_tokens_are_revocable(store: Arc<dyn Store>) {
     seed_org(&store).await;
-    store.insert_user(&user_row("u1", "hotline", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0).await.unwrap();
+    store
+        .insert_user(&user_row("u1", "hotline", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0)
+        .await
+        .unwrap();
     let t = NewApiToken { id: "t1".into(), user_id: "u1".into(), name: "12345".into(), token_hash: "th".into() };
     store.insert_api_token(&t, draft(action::TOKEN_ISSUED, "110105"), T0).await.unwrap();
     assert_eq!(store.api_token("th").await.unwrap().unwrap().user.username, "hotline");
     assert!(store.api_token("other").await.unwrap().is_none());
     store.revoke_api_token("t1", draft(action::TOKEN_REVOKED, "110105"), T0 + 5).await.unwrap();
     assert!(store.api_token("th").await.unwrap().is_none());
-    assert!(matches!(store.revoke_api_token("t1", draft(action::TOKEN_REVOKED, "110105"), T0).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.revoke_api_token("t1", draft(action::TOKEN_REVOKED, "110105"), T0).await,
+        Err(StoreError::NotFound)
+    ));
     let infos = store.api_tokens_of("u1").await.unwrap();
-    assert_eq!(infos, [ApiTokenInfo { id: "t1".into(), name: "12345".into(), created_ms: T0, revoked_ms: Some(T0 + 5) }]);
+    assert_eq!(
+        infos,
+        [ApiTokenInfo { id: "t1".into(), name: "12345".into(), created_ms: T0, revoked_ms: Some(T0 + 5) }]
+    );
 }
 
 async fn audit_chain_links_and_verifies(store: Arc<dyn Store>) {
@@ -344,13 +372,36 @@ fn created(c: Created) -> LeadReceipt {
 }
 
 async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
-    let a = created(store.create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0 + 10), None, draft("lead.created", "110105001024"), T0).await.unwrap());
-    let b = created(store.create_lead(&lead_row("l2", "王芳", None, ("urgent", 1), T0 + 10), None, draft("lead.created", "110105001024"), T0).await.unwrap());
+    let a = created(
+        store
+            .create_lead(
+                &lead_row("l1", "张伟", None, ("urgent", 1), T0 + 10),
+                None,
+                draft("lead.created", "110105001024"),
+                T0,
+            )
+            .await
+            .unwrap(),
+    );
+    let b = created(
+        store
+            .create_lead(
+                &lead_row("l2", "王芳", None, ("urgent", 1), T0 + 10),
+                None,
+                draft("lead.created", "110105001024"),
+                T0,
+            )
+            .await
+            .unwrap(),
+    );
     assert_eq!(a.number, "L110105001-2026-000001");
     assert_eq!(b.number, "L110105001-2026-000002");
     assert_eq!(a.status, "new");
     let stored = store.lead("l1").await.unwrap().unwrap();
-    assert_eq!((stored.subject_name.as_str(), stored.responsible_unit.as_str(), stored.version), ("张伟", "110105001:mz", 1));
+    assert_eq!(
+        (stored.subject_name.as_str(), stored.responsible_unit.as_str(), stored.version),
+        ("张伟", "110105001:mz", 1)
+    );
     let tl = store.timeline("l1").await.unwrap();
     assert_eq!(tl.len(), 1);
     assert_eq!((tl[0].step.as_str(), tl[0].actor.as_str()), ("reported", "jw_clerk"));
@@ -361,13 +412,33 @@ async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
 
 async fn duplicates_link_to_the_first_open_lead(store: Arc<dyn Store>) {
     let id = Some("11010519491231002X");
-    let first = created(store.create_lead(&lead_row("l1", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap());
+    let first = created(
+        store
+            .create_lead(&lead_row("l1", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .await
+            .unwrap(),
+    );
     assert_eq!(first.duplicate_of, None);
-    let second = created(store.create_lead(&lead_row("l2", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap());
+    let second = created(
+        store
+            .create_lead(&lead_row("l2", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .await
+            .unwrap(),
+    );
     assert_eq!(second.duplicate_of.as_deref(), Some("l1"));
-    let by_phone = created(store.create_lead(&lead_row("l3", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap());
+    let by_phone = created(
+        store
+            .create_lead(&lead_row("l3", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .await
+            .unwrap(),
+    );
     assert_eq!(by_phone.duplicate_of, None, "another name with the same phone is another person");
-    let same_name_phone = created(store.create_lead(&lead_row("l4", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap());
+    let same_name_phone = created(
+        store
+            .create_lead(&lead_row("l4", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .await
+            .unwrap(),
+    );
     assert_eq!(same_name_phone.duplicate_of.as_deref(), Some("l3"));
     let mut old = lead_row("l5", "李娜", Some("440524188001010014"), ("urgent", 1), T0);
     old.duplicate_window_start_ms = T0 + 1;
@@ -382,18 +453,48 @@ async fn duplicates_link_to_the_first_open_lead(store: Arc<dyn Store>) {
 
 async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
     let key = IdempotencyKey { actor: "hotline".into(), key: "k-1".into(), request_hash: "h1".into() };
-    let first = created(store.create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0).await.unwrap());
-    let again = store.create_lead(&lead_row("l2", "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0).await.unwrap();
+    let first = created(
+        store
+            .create_lead(
+                &lead_row("l1", "张伟", None, ("urgent", 1), T0),
+                Some(&key),
+                draft("lead.created", "110105"),
+                T0,
+            )
+            .await
+            .unwrap(),
+    );
+    let again = store
+        .create_lead(&lead_row("l2", "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0)
+        .await
+        .unwrap();
     assert_eq!(again, Created::Replayed(first.clone()), "the same key and body answer the first reply");
     assert!(store.lead("l2").await.unwrap().is_none(), "and create nothing");
     let other_body = IdempotencyKey { request_hash: "h2".into(), ..key.clone() };
-    let conflict = store.create_lead(&lead_row("l3", "张伟", None, ("urgent", 1), T0), Some(&other_body), draft("lead.created", "110105"), T0).await;
+    let conflict = store
+        .create_lead(
+            &lead_row("l3", "张伟", None, ("urgent", 1), T0),
+            Some(&other_body),
+            draft("lead.created", "110105"),
+            T0,
+        )
+        .await;
     assert!(matches!(conflict, Err(StoreError::Conflict("IDEMPOTENCY_KEY_REUSED"))), "{conflict:?}");
     let other_actor = IdempotencyKey { actor: "12349".into(), ..key };
-    assert!(matches!(
-        store.create_lead(&lead_row("l4", "张伟", None, ("urgent", 1), T0), Some(&other_actor), draft("lead.created", "110105"), T0).await,
-        Ok(Created::New(_))
-    ), "keys are per caller");
+    assert!(
+        matches!(
+            store
+                .create_lead(
+                    &lead_row("l4", "张伟", None, ("urgent", 1), T0),
+                    Some(&other_actor),
+                    draft("lead.created", "110105"),
+                    T0
+                )
+                .await,
+            Ok(Created::New(_))
+        ),
+        "keys are per caller"
+    );
     assert_eq!(store.audit_after(0, 10).await.unwrap().len(), 2, "replays and conflicts write nothing");
 }
 
@@ -403,7 +504,13 @@ async fn concurrent_retries_create_one_lead(store: Arc<dyn Store>) {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
             let key = IdempotencyKey { actor: "hotline".into(), key: "same".into(), request_hash: "h".into() };
-            s.create_lead(&lead_row(&format!("c{i}"), "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0).await
+            s.create_lead(
+                &lead_row(&format!("c{i}"), "张伟", None, ("urgent", 1), T0),
+                Some(&key),
+                draft("lead.created", "110105"),
+                T0,
+            )
+            .await
         }));
     }
     let mut new = 0;
@@ -441,13 +548,25 @@ async fn lead_queue_sorts_filters_and_searches(store: Arc<dyn Store>) {
 
     let ids = |v: Vec<LeadRecord>| v.into_iter().map(|l| l.id).collect::<Vec<_>>();
     let all = LeadFilter { limit: 50, ..Default::default() };
-    assert_eq!(ids(store.list_leads(&scope("110105001"), &all).await.unwrap()), ["c1", "u2", "u1", "n1"], "urgency, then deadline");
+    assert_eq!(
+        ids(store.list_leads(&scope("110105001"), &all).await.unwrap()),
+        ["c1", "u2", "u1", "n1"],
+        "urgency, then deadline"
+    );
     assert_eq!(store.list_leads(&scope("11"), &all).await.unwrap().len(), 5);
     assert_eq!(ids(store.list_leads(&scope("110108"), &all).await.unwrap()), ["h1"]);
     let f = |search: &str| LeadFilter { search: Some(search.into()), limit: 50, ..Default::default() };
     assert_eq!(ids(store.list_leads(&scope("110105"), &f("孙悦")).await.unwrap()), ["u1"], "two-character names match");
-    assert_eq!(ids(store.list_leads(&scope("110105"), &f("11010519491231002x")).await.unwrap()), ["c1"], "ID number, any case");
-    assert_eq!(ids(store.list_leads(&scope("110105"), &f("L110105001-2026-000004")).await.unwrap()), ["u2"], "lead number");
+    assert_eq!(
+        ids(store.list_leads(&scope("110105"), &f("11010519491231002x")).await.unwrap()),
+        ["c1"],
+        "ID number, any case"
+    );
+    assert_eq!(
+        ids(store.list_leads(&scope("110105"), &f("L110105001-2026-000004")).await.unwrap()),
+        ["u2"],
+        "lead number"
+    );
     assert_eq!(store.list_leads(&scope("110105"), &f("13800138000")).await.unwrap().len(), 4, "phone");
     assert!(store.list_leads(&scope("110105"), &f("%")).await.unwrap().is_empty());
     let urgent = LeadFilter { urgency: Some("urgent".into()), limit: 50, ..Default::default() };
@@ -471,38 +590,74 @@ fn who() -> Who {
 }
 
 fn new_case(id: &str) -> NewCaseRow {
-    NewCaseRow { id: id.into(), street: "110105001".into(), year: 2026, responsible_user: "jw_reviewer".into(), documents_pending: true, step_due_ms: T0 + 99 }
+    NewCaseRow {
+        id: id.into(),
+        street: "110105001".into(),
+        year: 2026,
+        responsible_user: "jw_reviewer".into(),
+        documents_pending: true,
+        step_due_ms: T0 + 99,
+    }
 }
 
 async fn two_leads(store: &Arc<dyn Store>) {
-    store.create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap();
-    store.create_lead(&lead_row("l2", "王芳", None, ("critical", 0), T0), None, draft("lead.created", "110105"), T0).await.unwrap();
+    store
+        .create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .await
+        .unwrap();
+    store
+        .create_lead(&lead_row("l2", "王芳", None, ("critical", 0), T0), None, draft("lead.created", "110105"), T0)
+        .await
+        .unwrap();
 }
 
 async fn accepting_a_lead_opens_a_numbered_case_once(store: Arc<dyn Store>) {
     two_leads(&store).await;
-    let c = store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0 + 5).await.unwrap();
-    assert_eq!((c.number.as_str(), c.status.as_str(), c.lead_id.as_str()), ("110105001-2026-00001", "investigating", "l1"));
-    assert_eq!((c.subject_name.as_str(), c.first_inquiry_unit.as_str(), c.documents_pending), ("张伟", "110105001:mz", true));
+    let c =
+        store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0 + 5).await.unwrap();
+    assert_eq!(
+        (c.number.as_str(), c.status.as_str(), c.lead_id.as_str()),
+        ("110105001-2026-00001", "investigating", "l1")
+    );
+    assert_eq!(
+        (c.subject_name.as_str(), c.first_inquiry_unit.as_str(), c.documents_pending),
+        ("张伟", "110105001:mz", true)
+    );
     assert_eq!(store.lead("l1").await.unwrap().unwrap().status, "accepted");
     let again = store.accept_lead("l1", 2, &new_case("c1b"), &who(), draft("lead.accepted", "110105"), T0).await;
     assert!(matches!(again, Err(StoreError::Conflict("LEAD_CLOSED"))), "{again:?}");
     let stale = store.accept_lead("l2", 7, &new_case("c2"), &who(), draft("lead.accepted", "110105"), T0).await;
     assert!(matches!(stale, Err(StoreError::Conflict("STALE_VERSION"))), "{stale:?}");
-    assert!(matches!(store.accept_lead("zz", 1, &new_case("c3"), &who(), draft("x", "11"), T0).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.accept_lead("zz", 1, &new_case("c3"), &who(), draft("x", "11"), T0).await,
+        Err(StoreError::NotFound)
+    ));
     let c2 = store.accept_lead("l2", 1, &new_case("c2"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
     assert_eq!(c2.number, "110105001-2026-00002");
     assert_eq!(store.case_of_lead("l2").await.unwrap().unwrap().id, "c2");
-    let ids: Vec<String> = store.list_cases(&scope("110105"), &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().into_iter().map(|c| c.id).collect();
+    let ids: Vec<String> = store
+        .list_cases(&scope("110105"), &LeadFilter { limit: 10, ..Default::default() })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     assert_eq!(ids, ["c2", "c1"], "critical first");
     assert_eq!(store.count_cases(&scope("110105")).await.unwrap(), [("investigating".to_owned(), 2)]);
-    assert!(store.list_cases(&scope("110108"), &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().is_empty());
+    assert!(
+        store.list_cases(&scope("110108"), &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().is_empty()
+    );
     assert_eq!(store.timeline("c1").await.unwrap()[0].step, "case_opened");
+    let merged: Vec<String> = store.case_timeline("l1", "c1").await.unwrap().into_iter().map(|t| t.step).collect();
+    assert_eq!(merged, ["reported", "accepted", "case_opened"], "the lead's steps come first at the same instant");
 }
 
 async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>) {
     two_leads(&store).await;
-    store.create_lead(&lead_row("l3", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap();
+    store
+        .create_lead(&lead_row("l3", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .await
+        .unwrap();
     let reason = LeadOutcome::NotAccepted { reason: "经核实不属于救助范围".into() };
     store.close_lead("l1", 1, &reason, &who(), draft("lead.not_accepted", "110105"), T0).await.unwrap();
     let l1 = store.lead("l1").await.unwrap().unwrap();
@@ -511,53 +666,115 @@ async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>
     let to_haidian = LeadOutcome::Transferred { division: "110108001".into(), office: "110108001:mz".into() };
     store.close_lead("l2", 1, &to_haidian, &who(), draft("lead.transferred", "110105"), T0).await.unwrap();
     let l2 = store.lead("l2").await.unwrap().unwrap();
-    assert_eq!((l2.status.as_str(), l2.responsible_unit.as_str(), l2.division.as_str()), ("new", "110108001:mz", "110108001"));
-    assert_eq!(store.list_leads(&scope("110108"), &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len(), 1, "now in Haidian's queue");
+    assert_eq!(
+        (l2.status.as_str(), l2.responsible_unit.as_str(), l2.division.as_str()),
+        ("new", "110108001:mz", "110108001")
+    );
+    assert_eq!(
+        store.list_leads(&scope("110108"), &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len(),
+        1,
+        "now in Haidian's queue"
+    );
 
     let c = store.accept_lead("l3", 1, &new_case("c3"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
-    store.create_lead(&lead_row("l4", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0).await.unwrap();
-    let merge = LeadOutcome::Merged { into_id: c.id.clone(), into_number: c.number.clone(), into_type: "case", report: "L4: 家中失火".into() };
+    store
+        .create_lead(&lead_row("l4", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .await
+        .unwrap();
+    let merge = LeadOutcome::Merged {
+        into_id: c.id.clone(),
+        into_number: c.number.clone(),
+        into_type: "case",
+        report: "L4: 家中失火".into(),
+    };
     store.close_lead("l4", 1, &merge, &who(), draft("lead.merged", "110105"), T0).await.unwrap();
     let l4 = store.lead("l4").await.unwrap().unwrap();
     assert_eq!((l4.status.as_str(), l4.duplicate_of.as_deref()), ("merged", Some("c3")));
-    let steps: Vec<String> = store.timeline("c3").await.unwrap().into_iter().map(|t| format!("{}:{}", t.step, t.note)).collect();
+    let steps: Vec<String> =
+        store.timeline("c3").await.unwrap().into_iter().map(|t| format!("{}:{}", t.step, t.note)).collect();
     assert!(steps.contains(&"merged_report:L4: 家中失火".to_owned()), "{steps:?}");
-    assert!(matches!(store.close_lead("l4", 2, &reason, &who(), draft("x", "110105"), T0).await, Err(StoreError::Conflict("LEAD_CLOSED"))));
+    assert!(matches!(
+        store.close_lead("l4", 2, &reason, &who(), draft("x", "110105"), T0).await,
+        Err(StoreError::Conflict("LEAD_CLOSED"))
+    ));
 }
 
 async fn the_case_file_guards_against_lost_updates(store: Arc<dyn Store>) {
     two_leads(&store).await;
     store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
-    let edit = CaseFileEdit { household: "[{\"name\":\"张伟\"}]".into(), economy: "{}".into(), population: "户籍人口".into(), documents_pending: false };
-    assert_eq!(store.update_case_file("c1", 1, &edit, &who(), draft("case.file_updated", "110105"), T0).await.unwrap(), 2);
+    let edit = CaseFileEdit {
+        household: "[{\"name\":\"张伟\"}]".into(),
+        economy: "{}".into(),
+        population: "户籍人口".into(),
+        documents_pending: false,
+    };
+    assert_eq!(
+        store.update_case_file("c1", 1, &edit, &who(), draft("case.file_updated", "110105"), T0).await.unwrap(),
+        2
+    );
     let other = CaseFileEdit { population: "流动人口".into(), ..edit.clone() };
     let lost = store.update_case_file("c1", 1, &other, &who(), draft("case.file_updated", "110105"), T0).await;
-    assert!(matches!(lost, Err(StoreError::Conflict("STALE_VERSION"))), "a second editor with the old version is refused");
+    assert!(
+        matches!(lost, Err(StoreError::Conflict("STALE_VERSION"))),
+        "a second editor with the old version is refused"
+    );
     let c = store.case_by_id("c1").await.unwrap().unwrap();
     assert_eq!((c.population.as_str(), c.documents_pending, c.version), ("户籍人口", false, 2));
-    assert!(matches!(store.update_case_file("zz", 1, &edit, &who(), draft("x", "11"), T0).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.update_case_file("zz", 1, &edit, &who(), draft("x", "11"), T0).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
     two_leads(&store).await;
     store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
     let inv = Investigation {
-        id: "i1".into(), case_id: "c1".into(), method: "home_visit".into(), investigator: "jw_reviewer".into(),
-        unit: "110105001:mz".into(), done_ms: T0 + 10, findings: "房屋烧毁，暂住亲戚家".into(), created_ms: 0,
+        id: "i1".into(),
+        case_id: "c1".into(),
+        method: "home_visit".into(),
+        investigator: "jw_reviewer".into(),
+        unit: "110105001:mz".into(),
+        done_ms: T0 + 10,
+        findings: "房屋烧毁，暂住亲戚家".into(),
+        created_ms: 0,
     };
     store.add_investigation(&inv, draft("case.investigated", "110105"), T0 + 20).await.unwrap();
     let list = store.investigations("c1").await.unwrap();
     assert_eq!((list.len(), list[0].findings.as_str(), list[0].created_ms), (1, "房屋烧毁，暂住亲戚家", T0 + 20));
-    let submit = CaseTransition { from: "investigating".into(), to: "reviewing".into(), opinion: None, step_due_ms: T0 + 100, step: "submitted_for_review".into(), note: String::new() };
-    assert_eq!(store.transition_case("c1", 1, &submit, &who(), draft("case.submitted", "110105"), T0 + 30).await.unwrap(), 2);
-    assert!(matches!(store.transition_case("c1", 2, &submit, &who(), draft("x", "110105"), T0).await, Err(StoreError::Conflict(_))), "not from the wrong status");
+    let submit = CaseTransition {
+        from: "investigating".into(),
+        to: "reviewing".into(),
+        opinion: None,
+        step_due_ms: T0 + 100,
+        step: "submitted_for_review".into(),
+        note: String::new(),
+    };
+    assert_eq!(
+        store.transition_case("c1", 1, &submit, &who(), draft("case.submitted", "110105"), T0 + 30).await.unwrap(),
+        2
+    );
+    assert!(
+        matches!(
+            store.transition_case("c1", 2, &submit, &who(), draft("x", "110105"), T0).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "not from the wrong status"
+    );
     let review = CaseTransition {
-        from: "reviewing".into(), to: "reviewed".into(), opinion: Some(("建议临时救助并转介住建部门".into(), "refer,aid_first".into())),
-        step_due_ms: T0 + 200, step: "reviewed".into(), note: String::new(),
+        from: "reviewing".into(),
+        to: "reviewed".into(),
+        opinion: Some(("建议临时救助并转介住建部门".into(), "refer,aid_first".into())),
+        step_due_ms: T0 + 200,
+        step: "reviewed".into(),
+        note: String::new(),
     };
     store.transition_case("c1", 2, &review, &who(), draft("case.reviewed", "110105"), T0 + 40).await.unwrap();
     let c = store.case_by_id("c1").await.unwrap().unwrap();
-    assert_eq!((c.status.as_str(), c.review_opinion.as_str(), c.recommended_routes.as_str(), c.step_due_ms), ("reviewed", "建议临时救助并转介住建部门", "refer,aid_first", T0 + 200));
+    assert_eq!(
+        (c.status.as_str(), c.review_opinion.as_str(), c.recommended_routes.as_str(), c.step_due_ms),
+        ("reviewed", "建议临时救助并转介住建部门", "refer,aid_first", T0 + 200)
+    );
     let steps: Vec<String> = store.timeline("c1").await.unwrap().into_iter().map(|t| t.step).collect();
     assert_eq!(steps, ["case_opened", "investigated", "submitted_for_review", "reviewed"]);
 }
@@ -571,7 +788,12 @@ async fn concurrent_writes_with_failures_commit_only_the_successes(store: Arc<dy
             // Every third writer names a unit that does not exist, every fifth reuses a name.
             let unit = if i % 3 == 0 { "999999:mz" } else { "110105:mz" };
             let name = if i % 5 == 0 { "shared_name".to_owned() } else { format!("user_{i}") };
-            s.insert_user(&user_row(&format!("u{i}"), &name, unit, "110105"), draft(action::USER_CREATED, "110105"), T0 + i).await
+            s.insert_user(
+                &user_row(&format!("u{i}"), &name, unit, "110105"),
+                draft(action::USER_CREATED, "110105"),
+                T0 + i,
+            )
+            .await
         }));
     }
     let mut ok = 0;

@@ -15,13 +15,25 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../static/app.js")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
     ("vendor/htmx/htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/htmx/htmx.min.js")),
-    ("vendor/alpine-csp/alpine-csp.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/alpine-csp/alpine-csp.min.js")),
-    ("vendor/echarts/echarts.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/vendor/echarts/echarts.min.js")),
+    (
+        "vendor/alpine-csp/alpine-csp.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/alpine-csp/alpine-csp.min.js"),
+    ),
+    (
+        "vendor/echarts/echarts.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/echarts/echarts.min.js"),
+    ),
     // Licence texts travel with the binary that ships the libraries.
     ("vendor/README.md", TEXT, include_bytes!("../static/vendor/README.md")),
     ("vendor/htmx/LICENSE", TEXT, include_bytes!("../static/vendor/htmx/LICENSE")),
     ("vendor/alpine-csp/LICENSE", TEXT, include_bytes!("../static/vendor/alpine-csp/LICENSE")),
-    ("vendor/alpine-csp/LICENSE.vue-reactivity", TEXT, include_bytes!("../static/vendor/alpine-csp/LICENSE.vue-reactivity")),
+    (
+        "vendor/alpine-csp/LICENSE.vue-reactivity",
+        TEXT,
+        include_bytes!("../static/vendor/alpine-csp/LICENSE.vue-reactivity"),
+    ),
     ("vendor/echarts/LICENSE", TEXT, include_bytes!("../static/vendor/echarts/LICENSE")),
     ("vendor/echarts/NOTICE", TEXT, include_bytes!("../static/vendor/echarts/NOTICE")),
     ("vendor/echarts/LICENSE-d3", TEXT, include_bytes!("../static/vendor/echarts/LICENSE-d3")),

@@ -82,10 +82,7 @@ fn form_field(body: &[u8], name: &str) -> Option<String> {
 /// Minimal `application/x-www-form-urlencoded` splitting: tokens are hex, so no decoding.
 fn url_decoded_pairs(body: &[u8]) -> Vec<(String, String)> {
     let text = String::from_utf8_lossy(body);
-    text.split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.replace('+', " ")))
-        .collect()
+    text.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_owned(), v.replace('+', " "))).collect()
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {

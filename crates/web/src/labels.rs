@@ -48,7 +48,9 @@ pub fn hardship(code: &str, lang: Lang) -> &'static str {
         Ok(HardshipType::NaturalDisaster) => pick(lang, "自然灾害", "Natural disaster"),
         Ok(HardshipType::PublicEvent) => pick(lang, "突发公共事件", "Public emergency"),
         Ok(HardshipType::DomesticViolence) => pick(lang, "家庭暴力或监护侵害", "Domestic violence or abuse"),
-        Ok(HardshipType::BreadwinnerDeath) => pick(lang, "家庭主要劳动力死亡或丧失劳动能力", "Breadwinner's death or incapacity"),
+        Ok(HardshipType::BreadwinnerDeath) => {
+            pick(lang, "家庭主要劳动力死亡或丧失劳动能力", "Breadwinner's death or incapacity")
+        }
         Ok(HardshipType::Stranded) => pick(lang, "临时遇困、生活无着", "Stranded or destitute"),
         Ok(HardshipType::OtherUrgent) => pick(lang, "其他特殊困难", "Other special hardship"),
         Ok(HardshipType::MedicalExpense) => pick(lang, "医疗支出", "Medical expenses"),

@@ -48,7 +48,10 @@ impl Metrics {
         out.push_str("# TYPE jiujinan_http_requests_total counter\n");
         let Ok(map) = self.series.lock() else { return out };
         for ((m, r, st), s) in map.iter() {
-            out.push_str(&format!("jiujinan_http_requests_total{{method=\"{m}\",route=\"{r}\",status=\"{st}\"}} {}\n", s.count));
+            out.push_str(&format!(
+                "jiujinan_http_requests_total{{method=\"{m}\",route=\"{r}\",status=\"{st}\"}} {}\n",
+                s.count
+            ));
         }
         out.push_str("# HELP jiujinan_http_request_duration_seconds Request latency.\n");
         out.push_str("# TYPE jiujinan_http_request_duration_seconds histogram\n");
@@ -68,9 +71,18 @@ impl Metrics {
                     s.buckets[i]
                 ));
             }
-            out.push_str(&format!("jiujinan_http_request_duration_seconds_bucket{{method=\"{m}\",route=\"{r}\",le=\"+Inf\"}} {}\n", s.count));
-            out.push_str(&format!("jiujinan_http_request_duration_seconds_sum{{method=\"{m}\",route=\"{r}\"}} {}\n", s.sum));
-            out.push_str(&format!("jiujinan_http_request_duration_seconds_count{{method=\"{m}\",route=\"{r}\"}} {}\n", s.count));
+            out.push_str(&format!(
+                "jiujinan_http_request_duration_seconds_bucket{{method=\"{m}\",route=\"{r}\",le=\"+Inf\"}} {}\n",
+                s.count
+            ));
+            out.push_str(&format!(
+                "jiujinan_http_request_duration_seconds_sum{{method=\"{m}\",route=\"{r}\"}} {}\n",
+                s.sum
+            ));
+            out.push_str(&format!(
+                "jiujinan_http_request_duration_seconds_count{{method=\"{m}\",route=\"{r}\"}} {}\n",
+                s.count
+            ));
         }
         out.push_str("# HELP jiujinan_database_up Whether the database answered the last check.\n");
         out.push_str("# TYPE jiujinan_database_up gauge\n");
@@ -83,7 +95,8 @@ impl Metrics {
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
     let res = next.run(req).await;
     state.metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
     res

@@ -110,5 +110,8 @@ async fn openapi_document_matches_the_snapshot() {
         std::fs::write(&path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(committed, generated, "API changed: review it, then run UPDATE_SNAPSHOTS=1 cargo test -p jiujinan-web --test api");
+    assert_eq!(
+        committed, generated,
+        "API changed: review it, then run UPDATE_SNAPSHOTS=1 cargo test -p jiujinan-web --test api"
+    );
 }

@@ -9,7 +9,9 @@ use jiujinan_app::leads::{LeadInput, SubjectInput};
 use jiujinan_app::users::cli_actor;
 
 async fn lead(t: &TestApp) -> (String, String) {
-    let actor = jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap()).unwrap();
+    let actor =
+        jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())
+            .unwrap();
     let input = LeadInput {
         channel: "window".into(),
         subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002X".into(), phone: String::new() },
@@ -29,15 +31,25 @@ async fn verify_accept_then_edit_with_a_stale_form_is_refused() {
     let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let page = t.get(&format!("/leads/{lead_id}"), Some(&cookie)).await;
     assert!(page.body.contains("id=\"verify-panel\""));
-    let r = t.post_form(&format!("/leads/{lead_id}/verify"), Some(&cookie), &format!("csrf={csrf}&version=1&action=accept&documents_pending=1")).await;
+    let r = t
+        .post_form(
+            &format!("/leads/{lead_id}/verify"),
+            Some(&cookie),
+            &format!("csrf={csrf}&version=1&action=accept&documents_pending=1"),
+        )
+        .await;
     assert_eq!(r.status, 303);
     let case_url = r.location().to_owned();
     assert!(case_url.starts_with("/cases/"));
-    let again = t.post_form(&format!("/leads/{lead_id}/verify"), Some(&cookie), &format!("csrf={csrf}&version=1&action=accept")).await;
+    let again = t
+        .post_form(&format!("/leads/{lead_id}/verify"), Some(&cookie), &format!("csrf={csrf}&version=1&action=accept"))
+        .await;
     assert_eq!(again.status, 409, "a second verification of the same lead is refused");
     assert!(again.body.contains("id=\"verify-error\""));
 
-    let file = |v: i64, pop: &str| format!("csrf={csrf}&version={v}&member_name_0={}&member_rel_0=self&population={}", urlenc("张伟"), urlenc(pop));
+    let file = |v: i64, pop: &str| {
+        format!("csrf={csrf}&version={v}&member_name_0={}&member_rel_0=self&population={}", urlenc("张伟"), urlenc(pop))
+    };
     let ok = t.post_form(&format!("{case_url}/file"), Some(&cookie), &file(1, "户籍人口")).await;
     assert_eq!(ok.status, 303);
     let stale = t.post_form(&format!("{case_url}/file"), Some(&cookie), &file(1, "流动人口")).await;
@@ -55,14 +67,30 @@ async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal() {
     let t = spawn_app().await;
     let (lead_id, number) = lead(&t).await;
     let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
-    let empty = t.post_form(&format!("/leads/{lead_id}/verify"), Some(&cookie), &format!("csrf={csrf}&version=1&action=not_accept&reason=")).await;
+    let empty = t
+        .post_form(
+            &format!("/leads/{lead_id}/verify"),
+            Some(&cookie),
+            &format!("csrf={csrf}&version=1&action=not_accept&reason="),
+        )
+        .await;
     assert_eq!(empty.status, 422);
     let reason = urlenc("经核实已纳入低保");
-    let r = t.post_form(&format!("/leads/{lead_id}/verify"), Some(&cookie), &format!("csrf={csrf}&version=1&action=not_accept&reason={reason}")).await;
+    let r = t
+        .post_form(
+            &format!("/leads/{lead_id}/verify"),
+            Some(&cookie),
+            &format!("csrf={csrf}&version=1&action=not_accept&reason={reason}"),
+        )
+        .await;
     assert_eq!(r.status, 303);
     let notice = t.get(&format!("/leads/{lead_id}/notice"), Some(&cookie)).await;
     assert_eq!(notice.status, 200);
-    assert!(notice.body.contains("不予受理告知书") && notice.body.contains("经核实已纳入低保") && notice.body.contains(&number));
+    assert!(
+        notice.body.contains("不予受理告知书")
+            && notice.body.contains("经核实已纳入低保")
+            && notice.body.contains(&number)
+    );
     assert!(notice.body.contains("行政复议") && notice.body.contains("行政诉讼") && notice.body.contains("第六十五条"));
 }
 
@@ -70,13 +98,21 @@ async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal() {
 async fn cases_over_the_api_are_scoped_and_masked_in_lists() {
     let t = spawn_app().await;
     let (lead_id, _) = lead(&t).await;
-    let reviewer = jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap()).unwrap();
-    t.app.verify_lead(&reviewer, &lead_id, 1, jiujinan_app::cases::Verification::Accept { documents_pending: false }).await.unwrap();
+    let reviewer =
+        jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())
+            .unwrap();
+    t.app
+        .verify_lead(&reviewer, &lead_id, 1, jiujinan_app::cases::Verification::Accept { documents_pending: false })
+        .await
+        .unwrap();
     let token = t.app.issue_token(&cli_actor(), "cy_admin", "").await.unwrap().secret;
     let get = |path: String| {
         let token = token.clone();
         let t = &t;
-        async move { t.send(Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap()).await }
+        async move {
+            t.send(Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap())
+                .await
+        }
     };
     let list = get("/api/v1/cases".into()).await.json();
     assert_eq!(list[0]["subject_id_number"], "110105********002X");
@@ -87,8 +123,16 @@ async fn cases_over_the_api_are_scoped_and_masked_in_lists() {
     assert_eq!(file["timeline"][0]["step"], "reported");
     assert!(file["timeline"].as_array().unwrap().iter().any(|s| s["step"] == "case_opened"));
     let hd = t.app.issue_token(&cli_actor(), "admin", "").await.unwrap().secret;
-    let other = t.send(Request::get(format!("/api/v1/cases/{id}")).header("authorization", format!("Bearer {hd}")).body(Body::empty()).unwrap()).await;
+    let other = t
+        .send(
+            Request::get(format!("/api/v1/cases/{id}"))
+                .header("authorization", format!("Bearer {hd}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(other.status, 200, "the city sees everything");
-    let reads = t.app.store.audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "case.read").count();
+    let reads =
+        t.app.store.audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "case.read").count();
     assert_eq!(reads, 2);
 }

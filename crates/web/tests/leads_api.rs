@@ -22,7 +22,9 @@ fn lead_body() -> Value {
 }
 
 async fn post(t: &TestApp, token: &str, key: Option<&str>, body: String, lang: Option<&str>) -> Reply {
-    let mut b = Request::post("/api/v1/leads").header("authorization", format!("Bearer {token}")).header("content-type", "application/json");
+    let mut b = Request::post("/api/v1/leads")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json");
     if let Some(k) = key {
         b = b.header("idempotency-key", k);
     }
@@ -75,7 +77,10 @@ async fn bad_input_is_a_field_error_in_the_callers_language() {
 
     let mut unknown = lead_body();
     unknown["hardship_types"] = json!(["FLOOD"]);
-    assert_eq!(post(&t, &token, None, unknown.to_string(), None).await.json()["error"]["code"], "UNKNOWN_HARDSHIP_TYPE");
+    assert_eq!(
+        post(&t, &token, None, unknown.to_string(), None).await.json()["error"]["code"],
+        "UNKNOWN_HARDSHIP_TYPE"
+    );
     let malformed = post(&t, &token, None, "{\"channel\": ".into(), None).await;
     assert_eq!((malformed.status, malformed.json()["error"]["code"].as_str()), (422, Some("BAD_REQUEST")));
     let missing = post(&t, &token, None, json!({"channel": "window"}).to_string(), None).await;
@@ -105,10 +110,19 @@ async fn leads_are_scoped_and_reading_one_is_audited() {
     haidian["location_code"] = json!("110108001001");
     let hd = post(&t, &hotline, None, haidian.to_string(), None).await.json()["id"].as_str().unwrap().to_owned();
     let hidden = get(&t, &clerk, &format!("/api/v1/leads/{hd}")).await;
-    assert_eq!((hidden.status, hidden.json()["error"]["code"].as_str()), (404, Some("NOT_FOUND")), "existence does not leak");
+    assert_eq!(
+        (hidden.status, hidden.json()["error"]["code"].as_str()),
+        (404, Some("NOT_FOUND")),
+        "existence does not leak"
+    );
     assert_eq!(get(&t, &clerk, "/api/v1/leads").await.json().as_array().unwrap().len(), 1);
-    assert_eq!(get(&t, &hotline, "/api/v1/leads?q=%E7%8E%8B%E8%8A%B3").await.json().as_array().unwrap().len(), 2, "name search");
-    let reads = t.app.store.audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
+    assert_eq!(
+        get(&t, &hotline, "/api/v1/leads?q=%E7%8E%8B%E8%8A%B3").await.json().as_array().unwrap().len(),
+        2,
+        "name search"
+    );
+    let reads =
+        t.app.store.audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
     assert_eq!(reads, 2);
 }
 
@@ -126,8 +140,18 @@ async fn the_intake_form_records_and_shows_the_lead() {
     let r = t.post_form("/leads", Some(&cookie), &body).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = t.get(r.location(), Some(&cookie)).await;
-    assert!(page.body.contains("id=\"lead-created\"") && page.body.contains("火灾") && page.body.contains("突发重大疾病"));
-    let bad = t.post_form("/leads", Some(&cookie), &format!("csrf={csrf}&channel=window&urgency=critical&subject_name=&location_code=110105001024&description=x")).await;
+    assert!(
+        page.body.contains("id=\"lead-created\"") && page.body.contains("火灾") && page.body.contains("突发重大疾病")
+    );
+    let bad = t
+        .post_form(
+            "/leads",
+            Some(&cookie),
+            &format!(
+                "csrf={csrf}&channel=window&urgency=critical&subject_name=&location_code=110105001024&description=x"
+            ),
+        )
+        .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("data-field=\"subject.name\""));
     let (auditor, _) = t.login("auditor", PASSWORD).await.unwrap();

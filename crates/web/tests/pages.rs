@@ -71,7 +71,9 @@ async fn login_logout_and_session_expiry() {
 async fn unsafe_requests_need_the_csrf_token_and_same_origin() {
     let t = spawn_app().await;
     let pre = t.get("/login", None).await.cookie("jjn_pre").unwrap();
-    let no_token = t.post_form("/login", Some(&format!("jjn_pre={pre}")), &format!("username=admin&password={}", urlenc(PASSWORD))).await;
+    let no_token = t
+        .post_form("/login", Some(&format!("jjn_pre={pre}")), &format!("username=admin&password={}", urlenc(PASSWORD)))
+        .await;
     assert_eq!(no_token.status, 403, "login without the double-submit token");
 
     let (cookie, csrf) = t.login("admin", PASSWORD).await.unwrap();
@@ -112,11 +114,13 @@ async fn user_management_is_for_admins_within_their_jurisdiction() {
     assert!(list.body.contains("jw_clerk") && list.body.contains("cy_admin"));
     assert!(!list.body.contains("data-username=\"auditor\""), "city users are outside a district's jurisdiction");
 
-    let other_district = format!("csrf={csrf}&username=hd_clerk&unit=110108001%3Amz&role=window_clerk&password={}", urlenc(PASSWORD));
+    let other_district =
+        format!("csrf={csrf}&username=hd_clerk&unit=110108001%3Amz&role=window_clerk&password={}", urlenc(PASSWORD));
     let r = t.post_form("/admin/users", Some(&cy), &other_district).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("data-field=\"unit\""));
-    let bad_role = format!("csrf={csrf}&username=cy_x&unit=110105001024&role=relief_station_staff&password={}", urlenc(PASSWORD));
+    let bad_role =
+        format!("csrf={csrf}&username=cy_x&unit=110105001024&role=relief_station_staff&password={}", urlenc(PASSWORD));
     assert_eq!(t.post_form("/admin/users", Some(&cy), &bad_role).await.status, 422);
     let weak = format!("csrf={csrf}&username=cy_y&unit=110105001%3Amz&role=window_clerk&password=short");
     let r = t.post_form("/admin/users", Some(&cy), &weak).await;
@@ -140,7 +144,8 @@ async fn disabling_a_user_ends_their_session_and_checks_the_version() {
     assert_eq!(r.status, 303);
     assert_eq!(t.get("/", Some(&clerk)).await.status, 303, "the disabled user's session ended");
     assert!(t.login("jw_clerk", PASSWORD).await.is_err());
-    let stale = t.post_form(&format!("/admin/users/{id}/enable"), Some(&admin), &format!("csrf={csrf}&version=1")).await;
+    let stale =
+        t.post_form(&format!("/admin/users/{id}/enable"), Some(&admin), &format!("csrf={csrf}&version=1")).await;
     assert_eq!(stale.status, 409, "a stale form does not overwrite a newer change");
     let r = t.post_form(&format!("/admin/users/{id}/enable"), Some(&admin), &format!("csrf={csrf}&version=2")).await;
     assert_eq!(r.status, 303);

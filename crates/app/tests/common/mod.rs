@@ -47,12 +47,18 @@ pub struct T {
 
 pub const DIVISIONS: &str = "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110108,海淀区,district,11\n\
 110105001,建外街道,street,110105\n110108001,八里庄街道,street,110108\n";
-pub const COMMUNITIES: &str = "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n110108001001,时村,110108001\n";
+pub const COMMUNITIES: &str =
+    "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n110108001001,时村,110108001\n";
 
 pub async fn setup(store: Arc<dyn Store>) -> T {
     let clock = Arc::new(ManualClock::new(T0));
     let app = App::new(store, clock.clone(), AppSettings::default());
-    let files = OrgFiles { divisions_name: "d".into(), divisions: DIVISIONS.into(), communities_name: "c".into(), communities: COMMUNITIES.into() };
+    let files = OrgFiles {
+        divisions_name: "d".into(),
+        divisions: DIVISIONS.into(),
+        communities_name: "c".into(),
+        communities: COMMUNITIES.into(),
+    };
     app.import_org(&cli_actor(), &files).await.unwrap();
     let mut actors = Vec::new();
     for (name, unit, role) in [
@@ -61,7 +67,13 @@ pub async fn setup(store: Arc<dyn Store>) -> T {
         ("hd_clerk", "110108001:mz", "window_clerk"),
         ("jw_reviewer", "110105001:mz", "street_reviewer"),
     ] {
-        let req = CreateUser { username: name.into(), display_name: String::new(), unit: unit.into(), role: role.into(), password: "Good-password-1".into() };
+        let req = CreateUser {
+            username: name.into(),
+            display_name: String::new(),
+            unit: unit.into(),
+            role: role.into(),
+            password: "Good-password-1".into(),
+        };
         let u = app.create_user(&cli_actor(), &req).await.unwrap();
         actors.push(Actor::from_record(&u).unwrap());
     }
@@ -76,7 +88,11 @@ pub fn walk_in() -> LeadInput {
     LeadInput {
         channel: "window".into(),
         reporter: ReporterInput::default(),
-        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002x".into(), phone: "13800138000".into() },
+        subject: SubjectInput {
+            name: "张伟".into(),
+            id_number: "11010519491231002x".into(),
+            phone: "13800138000".into(),
+        },
         hukou: "110105".into(),
         location_code: "110105001024".into(),
         address: "南郎家园 3 号楼".into(),
@@ -86,4 +102,3 @@ pub fn walk_in() -> LeadInput {
         needs: "临时住所".into(),
     }
 }
-

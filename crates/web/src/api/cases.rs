@@ -106,7 +106,13 @@ impl From<CaseView> for CaseDto {
             investigations: v
                 .investigations
                 .into_iter()
-                .map(|i| InvestigationDto { method: i.method, investigator: i.investigator, unit: i.unit, done_ms: i.done_ms, findings: i.findings })
+                .map(|i| InvestigationDto {
+                    method: i.method,
+                    investigator: i.investigator,
+                    unit: i.unit,
+                    done_ms: i.done_ms,
+                    findings: i.findings,
+                })
                 .collect(),
             timeline: v.timeline.into_iter().map(Into::into).collect(),
         }
@@ -116,7 +122,11 @@ impl From<CaseView> for CaseDto {
 /// The caller's cases, most urgent and earliest deadline first.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(LeadQuery),
     responses((status = 200, body = [CaseSummaryDto]), (status = 401, body = ErrorBody)))]
-pub async fn list_cases(caller: ApiActor, State(state): State<AppState>, ApiQuery(q): ApiQuery<LeadQuery>) -> Result<Json<Vec<CaseSummaryDto>>, ApiError> {
+pub async fn list_cases(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<LeadQuery>,
+) -> Result<Json<Vec<CaseSummaryDto>>, ApiError> {
     let filter = q.filter(state.app.now_ms());
     let cases = state.app.case_queue(&caller.actor, &filter).await.map_err(|e| caller.err(e))?;
     Ok(Json(cases.iter().map(Into::into).collect()))
@@ -126,7 +136,11 @@ pub async fn list_cases(caller: ApiActor, State(state): State<AppState>, ApiQuer
 /// caller's jurisdiction.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)),
     responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody)))]
-pub async fn get_case(caller: ApiActor, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CaseDto>, ApiError> {
+pub async fn get_case(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CaseDto>, ApiError> {
     let v = state.app.case_for(&caller.actor, &id).await.map_err(|e| caller.err(e))?;
     Ok(Json(v.into()))
 }

@@ -71,11 +71,16 @@ pub struct NewLeadDto {
 
 impl From<NewLeadDto> for LeadInput {
     fn from(d: NewLeadDto) -> Self {
-        let r = d.reporter.unwrap_or(ReporterDto { name: String::new(), phone: String::new(), relation: String::new() });
+        let r =
+            d.reporter.unwrap_or(ReporterDto { name: String::new(), phone: String::new(), relation: String::new() });
         LeadInput {
             channel: d.channel,
             reporter: jiujinan_app::leads::ReporterInput { name: r.name, phone: r.phone, relation: r.relation },
-            subject: jiujinan_app::leads::SubjectInput { name: d.subject.name, id_number: d.subject.id_number, phone: d.subject.phone },
+            subject: jiujinan_app::leads::SubjectInput {
+                name: d.subject.name,
+                id_number: d.subject.id_number,
+                phone: d.subject.phone,
+            },
             hukou: d.hukou,
             location_code: d.location_code,
             address: d.address,
@@ -255,7 +260,12 @@ impl LeadQuery {
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key and body: the first reply again; same key, other body: 409")),
     responses((status = 201, body = LeadReceiptDto), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
-pub async fn create_lead(caller: ApiActor, State(state): State<AppState>, headers: HeaderMap, ApiJson(body): ApiJson<NewLeadDto>) -> Result<Response, ApiError> {
+pub async fn create_lead(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewLeadDto>,
+) -> Result<Response, ApiError> {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let input: LeadInput = body.into();
     let (receipt, new) = state.app.record_lead(&caller.actor, &input, key).await.map_err(|e| caller.err(e))?;
@@ -269,7 +279,11 @@ pub async fn create_lead(caller: ApiActor, State(state): State<AppState>, header
 /// One lead with its timeline; `404` outside the caller's jurisdiction.
 #[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "intake", params(("id" = String, Path)),
     responses((status = 200, body = LeadDto), (status = 404, body = ErrorBody)))]
-pub async fn get_lead(caller: ApiActor, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<LeadDto>, ApiError> {
+pub async fn get_lead(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<LeadDto>, ApiError> {
     let v = state.app.lead_for(&caller.actor, &id).await.map_err(|e| caller.err(e))?;
     Ok(Json(v.into()))
 }
@@ -277,7 +291,11 @@ pub async fn get_lead(caller: ApiActor, State(state): State<AppState>, Path(id):
 /// The caller's queue: leads located in its jurisdiction, most urgent first.
 #[utoipa::path(get, path = "/api/v1/leads", tag = "intake", params(LeadQuery),
     responses((status = 200, body = [LeadSummaryDto]), (status = 401, body = ErrorBody)))]
-pub async fn list_leads(caller: ApiActor, State(state): State<AppState>, ApiQuery(q): ApiQuery<LeadQuery>) -> Result<Json<Vec<LeadSummaryDto>>, ApiError> {
+pub async fn list_leads(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<LeadQuery>,
+) -> Result<Json<Vec<LeadSummaryDto>>, ApiError> {
     let filter = q.filter(state.app.now_ms());
     let leads = state.app.lead_queue(&caller.actor, &filter).await.map_err(|e| caller.err(e))?;
     Ok(Json(leads.into_iter().map(Into::into).collect()))

@@ -43,7 +43,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(c) = openapi.components.as_mut() {
-            c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
         }
     }
 }
@@ -86,7 +89,11 @@ impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequest<AppState>
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
             Err(rejection) => {
-                let code = if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { "BODY_TOO_LARGE" } else { "BAD_REQUEST" };
+                let code = if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    "BODY_TOO_LARGE"
+                } else {
+                    "BAD_REQUEST"
+                };
                 Err(ApiError::new(AppError::Validation(jiujinan_domain::ValidationError::new(code, "body")), lang)
                     .with_detail(rejection.body_text()))
             }
@@ -104,7 +111,10 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQu
         let lang = parts.extensions.get::<Ctx>().map(|c| c.lang).unwrap_or_default();
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Self(v)),
-            Err(_) => Err(ApiError::new(AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "query")), lang)),
+            Err(_) => Err(ApiError::new(
+                AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "query")),
+                lang,
+            )),
         }
     }
 }
@@ -126,7 +136,11 @@ impl FromRequestParts<AppState> for ApiActor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let ctx = parts.extensions.get::<Ctx>().cloned().ok_or(ApiError::new(AppError::Internal("no context".into()), Default::default()))?;
+        let ctx = parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(ApiError::new(AppError::Internal("no context".into()), Default::default()))?;
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -146,4 +160,3 @@ impl FromRequestParts<AppState> for ApiActor {
         }
     }
 }
-

@@ -59,7 +59,11 @@ pub struct SearchParams {
 #[utoipa::path(get, path = "/api/v1/units/{code}", tag = "organisation",
     params(("code" = String, Path, description = "Unit code, e.g. 110105:mz")),
     responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn get_unit(caller: ApiActor, State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<UnitDto>, ApiError> {
+pub async fn get_unit(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<UnitDto>, ApiError> {
     let u = state.app.unit(&code).await.map_err(|e| caller.err(e))?;
     Ok(Json(u.into()))
 }
@@ -68,7 +72,11 @@ pub async fn get_unit(caller: ApiActor, State(state): State<AppState>, Path(code
 #[utoipa::path(get, path = "/api/v1/units/{code}/children", tag = "organisation",
     params(("code" = String, Path, description = "Unit code, e.g. 110105")),
     responses((status = 200, body = [UnitNodeDto]), (status = 422, body = ErrorBody)))]
-pub async fn unit_children(caller: ApiActor, State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Vec<UnitNodeDto>>, ApiError> {
+pub async fn unit_children(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<UnitNodeDto>>, ApiError> {
     let nodes = state.app.child_units(&code).await.map_err(|e| caller.err(e))?;
     Ok(Json(nodes.into_iter().map(Into::into).collect()))
 }
@@ -76,7 +84,11 @@ pub async fn unit_children(caller: ApiActor, State(state): State<AppState>, Path
 /// Units by name or code.
 #[utoipa::path(get, path = "/api/v1/units", tag = "organisation", params(SearchParams),
     responses((status = 200, body = [UnitDto]), (status = 401, body = ErrorBody)))]
-pub async fn search_units(caller: ApiActor, State(state): State<AppState>, ApiQuery(p): ApiQuery<SearchParams>) -> Result<Json<Vec<UnitDto>>, ApiError> {
+pub async fn search_units(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<SearchParams>,
+) -> Result<Json<Vec<UnitDto>>, ApiError> {
     let hits = state.app.search_units(&p.q, p.limit.unwrap_or(50)).await.map_err(|e| caller.err(e))?;
     Ok(Json(hits.into_iter().map(Into::into).collect()))
 }

@@ -61,7 +61,9 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Audit
     let m = crate::i18n::msgs(ctx.lang);
     let chain = if can_verify && q.verify {
         Some(match state.app.verify_audit_chain().await.ctx(&ctx)? {
-            ChainStatus::Intact { entries } => ChainView { ok: true, text: m.audit_chain_ok.replace("{}", &entries.to_string()) },
+            ChainStatus::Intact { entries } => {
+                ChainView { ok: true, text: m.audit_chain_ok.replace("{}", &entries.to_string()) }
+            }
             ChainStatus::Broken(b) => {
                 ChainView { ok: false, text: format!("{}{}", m.audit_chain_broken, chain_break_text(&b, ctx.lang)) }
             }

@@ -16,10 +16,10 @@ use jiujinan_domain::user::Role;
 use serde::Deserialize;
 
 use super::leads::Choice;
+use super::timeline::{self, StepRow};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
-use super::timeline::{self, StepRow};
 use crate::labels;
 use crate::view::{Chrome, beijing_time, render};
 
@@ -110,7 +110,11 @@ fn yuan(fen: i64) -> String {
 }
 
 /// Cases in the user's jurisdiction, most urgent and earliest deadline first.
-pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let now = state.app.now_ms();
@@ -149,10 +153,17 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
     render(&QueuePage { c: Chrome::new(&ctx), rows, tabs, q: q.q, status }, &ctx)
 }
 
-async fn case_page(state: &AppState, ctx: &Ctx, id: &str, error: Option<AppError>, saved: bool) -> Result<Response, PageError> {
+async fn case_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    error: Option<AppError>,
+    saved: bool,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
-    let CaseView { case: k, members, economy, investigations, timeline } = state.app.case_for(actor, id).await.ctx(ctx)?;
+    let CaseView { case: k, members, economy, investigations, timeline } =
+        state.app.case_for(actor, id).await.ctx(ctx)?;
     let now = state.app.now_ms();
     let mut member_rows: Vec<MemberRow> = members
         .iter()
@@ -160,7 +171,11 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: &str, error: Option<AppError
             name: m.name.clone(),
             relationships: Relationship::ALL
                 .iter()
-                .map(|r| Choice { code: r.code(), label: labels::relationship(r.code(), lang), selected: *r == m.relationship })
+                .map(|r| Choice {
+                    code: r.code(),
+                    label: labels::relationship(r.code(), lang),
+                    selected: *r == m.relationship,
+                })
                 .collect(),
             id_number: m.id_number.clone().unwrap_or_default(),
             living_together: m.living_together,
@@ -182,16 +197,21 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: &str, error: Option<AppError
         });
     }
     let money = |items: &[MoneyItem]| {
-        let mut v: Vec<MoneyRow> = items.iter().map(|i| MoneyRow { kind: i.kind.clone(), yuan: yuan(i.amount_fen) }).collect();
+        let mut v: Vec<MoneyRow> =
+            items.iter().map(|i| MoneyRow { kind: i.kind.clone(), yuan: yuan(i.amount_fen) }).collect();
         while v.len() < MONEY_ROWS.max(items.len() + 1) {
             v.push(MoneyRow { kind: String::new(), yuan: String::new() });
         }
         v
     };
-    let editable = matches!(actor.role, Role::WindowClerk | Role::CommunityWorker | Role::StreetReviewer | Role::DistrictApprover | Role::Admin)
-        && jiujinan_domain::org::DivisionCode::parse(&k.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
+    let editable = matches!(
+        actor.role,
+        Role::WindowClerk | Role::CommunityWorker | Role::StreetReviewer | Role::DistrictApprover | Role::Admin
+    ) && jiujinan_domain::org::DivisionCode::parse(&k.division)
+        .is_ok_and(|d| actor.jurisdiction.covers(&d));
     let reviewer = editable && matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
-    let responsible_name = state.app.unit(&k.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| k.responsible_unit.clone());
+    let responsible_name =
+        state.app.unit(&k.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| k.responsible_unit.clone());
     let page = CasePage {
         c: Chrome::new(ctx),
         status: labels::case_status(&k.status, lang),
@@ -214,12 +234,24 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: &str, error: Option<AppError
                 findings: i.findings,
             })
             .collect(),
-        methods: InvestigationMethod::ALL.iter().map(|m| Choice { code: m.code(), label: labels::method(m.code(), lang), selected: false }).collect(),
+        methods: InvestigationMethod::ALL
+            .iter()
+            .map(|m| Choice { code: m.code(), label: labels::method(m.code(), lang), selected: false })
+            .collect(),
         routes: Route::ALL
             .iter()
-            .map(|r| Choice { code: r.code(), label: labels::route(r.code(), lang), selected: k.recommended_routes.split(',').any(|x| x == r.code()) })
+            .map(|r| Choice {
+                code: r.code(),
+                label: labels::route(r.code(), lang),
+                selected: k.recommended_routes.split(',').any(|x| x == r.code()),
+            })
             .collect(),
-        route_names: k.recommended_routes.split(',').filter(|s| !s.is_empty()).map(|r| labels::route(r, lang)).collect(),
+        route_names: k
+            .recommended_routes
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|r| labels::route(r, lang))
+            .collect(),
         steps: timeline::rows(timeline, lang),
         can_edit: editable,
         can_review: reviewer,
@@ -234,7 +266,12 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: &str, error: Option<AppError
 }
 
 /// The case file; opening it is audited.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, uri: axum::http::Uri) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    uri: axum::http::Uri,
+) -> Result<Response, PageError> {
     case_page(&state, &ctx, &id, None, uri.query().is_some_and(|q| q.contains("saved=1"))).await
 }
 
@@ -260,7 +297,9 @@ fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
 }
 
 fn version(p: &[(String, String)]) -> Result<i64, AppError> {
-    get(p, "version").parse().map_err(|_| AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version")))
+    get(p, "version")
+        .parse()
+        .map_err(|_| AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version")))
 }
 
 fn money_items(p: &[(String, String)], prefix: &str) -> Result<Vec<MoneyItem>, AppError> {
@@ -277,7 +316,12 @@ fn money_items(p: &[(String, String)], prefix: &str) -> Result<Vec<MoneyItem>, A
 }
 
 /// Saves the household part of the file (members, economy, population).
-pub async fn save_file(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn save_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let p = pairs(&body);
     let r = async {
@@ -290,10 +334,22 @@ pub async fn save_file(State(state): State<AppState>, ctx: Ctx, Path(id): Path<S
             })
             .filter(|m| !m.name.trim().is_empty())
             .collect();
-        let economy = Economy { income: money_items(&p, "income")?, assets: money_items(&p, "asset")?, note: get(&p, "economy_note").to_owned() };
+        let economy = Economy {
+            income: money_items(&p, "income")?,
+            assets: money_items(&p, "asset")?,
+            note: get(&p, "economy_note").to_owned(),
+        };
         state
             .app
-            .update_case_file(actor, &id, version(&p)?, &members, &economy, get(&p, "population"), !get(&p, "documents_pending").is_empty())
+            .update_case_file(
+                actor,
+                &id,
+                version(&p)?,
+                &members,
+                &economy,
+                get(&p, "population"),
+                !get(&p, "documents_pending").is_empty(),
+            )
             .await
             .map(|_| ())
     }
@@ -302,7 +358,12 @@ pub async fn save_file(State(state): State<AppState>, ctx: Ctx, Path(id): Path<S
 }
 
 /// Adds an investigation record.
-pub async fn add_investigation(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn add_investigation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let p = pairs(&body);
     let done = match get(&p, "done_at").trim() {
@@ -320,7 +381,12 @@ pub async fn add_investigation(State(state): State<AppState>, ctx: Ctx, Path(id)
 }
 
 /// Submits the investigated case for preliminary review.
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let p = pairs(&body);
     let r = async { state.app.submit_for_review(actor, &id, version(&p)?).await.map(|_| ()) }.await;
@@ -328,16 +394,27 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 }
 
 /// Records the preliminary review opinion and recommended routes.
-pub async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let p = pairs(&body);
     let routes: Vec<String> = p.iter().filter(|(k, _)| k == "routes").map(|(_, v)| v.clone()).collect();
-    let r = async { state.app.record_review(actor, &id, version(&p)?, get(&p, "opinion"), &routes).await.map(|_| ()) }.await;
+    let r = async { state.app.record_review(actor, &id, version(&p)?, get(&p, "opinion"), &routes).await.map(|_| ()) }
+        .await;
     after(&state, &ctx, &id, r).await
 }
 
 /// Sends the case back for more investigation.
-pub async fn send_back(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn send_back(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let p = pairs(&body);
     let r = async { state.app.send_back(actor, &id, version(&p)?, get(&p, "reason")).await.map(|_| ()) }.await;

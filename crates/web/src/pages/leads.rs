@@ -6,8 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiujinan_app::AppError;
-use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::auth::Actor;
+use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::leads::{LeadInput, ReporterInput, SubjectInput};
 use jiujinan_app::store::LeadFilter;
 use jiujinan_domain::id_number::mask;
@@ -16,10 +16,10 @@ use jiujinan_domain::org::DivisionLevel;
 use jiujinan_domain::user::Role;
 use serde::Deserialize;
 
+use super::timeline::{self, StepRow};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
-use super::timeline::{self, StepRow};
 use crate::labels;
 use crate::view::{Chrome, beijing_time, render};
 
@@ -78,8 +78,16 @@ impl LeadForm {
     fn input(&self) -> LeadInput {
         LeadInput {
             channel: self.channel.clone(),
-            reporter: ReporterInput { name: self.reporter_name.clone(), phone: self.reporter_phone.clone(), relation: self.reporter_relation.clone() },
-            subject: SubjectInput { name: self.subject_name.clone(), id_number: self.subject_id_number.clone(), phone: self.subject_phone.clone() },
+            reporter: ReporterInput {
+                name: self.reporter_name.clone(),
+                phone: self.reporter_phone.clone(),
+                relation: self.reporter_relation.clone(),
+            },
+            subject: SubjectInput {
+                name: self.subject_name.clone(),
+                id_number: self.subject_id_number.clone(),
+                phone: self.subject_phone.clone(),
+            },
             hukou: self.hukou.clone(),
             location_code: self.location_code.clone(),
             address: self.address.clone(),
@@ -192,7 +200,13 @@ fn default_channel(actor: &Actor) -> &'static str {
     }
 }
 
-async fn new_page(state: &AppState, ctx: &Ctx, actor: &Actor, f: LeadForm, error: Option<AppError>) -> Result<Response, PageError> {
+async fn new_page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    f: LeadForm,
+    error: Option<AppError>,
+) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let level = actor.jurisdiction.division.level();
     let mut places = Vec::new();
@@ -202,7 +216,8 @@ async fn new_page(state: &AppState, ctx: &Ctx, actor: &Actor, f: LeadForm, error
         places.push((unit.code.clone(), unit.name.clone(), f.location_code == unit.code));
         for n in state.app.child_units(street).await.ctx(ctx)? {
             if n.unit.kind == "government" {
-                let sel = f.location_code == n.unit.code || (f.location_code.is_empty() && n.unit.code == actor.jurisdiction.division.as_str());
+                let sel = f.location_code == n.unit.code
+                    || (f.location_code.is_empty() && n.unit.code == actor.jurisdiction.division.as_str());
                 places.push((n.unit.code.clone(), n.unit.name.clone(), sel));
             }
         }
@@ -211,11 +226,21 @@ async fn new_page(state: &AppState, ctx: &Ctx, actor: &Actor, f: LeadForm, error
     let urgency = if f.urgency.is_empty() { "urgent".to_owned() } else { f.urgency.clone() };
     let page = NewLeadPage {
         c: Chrome::new(ctx),
-        channels: Channel::ALL.iter().map(|c| Choice { code: c.code(), label: labels::channel(c.code(), lang), selected: c.code() == channel }).collect(),
-        urgencies: Urgency::ALL.iter().map(|u| Choice { code: u.code(), label: labels::urgency(u.code(), lang), selected: u.code() == urgency }).collect(),
+        channels: Channel::ALL
+            .iter()
+            .map(|c| Choice { code: c.code(), label: labels::channel(c.code(), lang), selected: c.code() == channel })
+            .collect(),
+        urgencies: Urgency::ALL
+            .iter()
+            .map(|u| Choice { code: u.code(), label: labels::urgency(u.code(), lang), selected: u.code() == urgency })
+            .collect(),
         hardships: HardshipType::ALL
             .iter()
-            .map(|h| Choice { code: h.code(), label: labels::hardship(h.code(), lang), selected: f.hardship_types.iter().any(|x| x == h.code()) })
+            .map(|h| Choice {
+                code: h.code(),
+                label: labels::hardship(h.code(), lang),
+                selected: f.hardship_types.iter().any(|x| x == h.code()),
+            })
             .collect(),
         places,
         error_field: error.as_ref().and_then(|e| e.field()).unwrap_or(""),
@@ -262,7 +287,11 @@ pub struct QueueQuery {
 }
 
 /// The unit's queue, most urgent and earliest deadline first.
-pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let now = state.app.now_ms();
@@ -311,7 +340,10 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
         rows,
         counts,
         q: q.q,
-        urgencies: Urgency::ALL.iter().map(|u| Choice { code: u.code(), label: labels::urgency(u.code(), lang), selected: u.code() == urgency }).collect(),
+        urgencies: Urgency::ALL
+            .iter()
+            .map(|u| Choice { code: u.code(), label: labels::urgency(u.code(), lang), selected: u.code() == urgency })
+            .collect(),
         status,
         overdue_only,
         can_record: may_record(actor),
@@ -320,19 +352,35 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
 }
 
 /// The lead file with its timeline; opening it is audited.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, uri: axum::http::Uri) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    uri: axum::http::Uri,
+) -> Result<Response, PageError> {
     lead_page(&state, &ctx, &id, uri.query().is_some_and(|q| q.contains("created=1")), None).await
 }
 
 /// Records the verification decision; accepting opens the case page.
-pub async fn verify(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, axum::Form(f): axum::Form<VerifyForm>) -> Result<Response, PageError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<VerifyForm>,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let v = match f.action.as_str() {
         "accept" => Verification::Accept { documents_pending: f.documents_pending.is_some() },
         "not_accept" => Verification::NotAccept { reason: f.reason },
         "transfer" => Verification::Transfer { location_code: f.location_code.trim().to_owned() },
         "merge" => Verification::Merge { into_id: f.into.trim().to_owned() },
-        _ => return Err(PageError::from_app(AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "action")), ctx.lang).with_ctx(&ctx)),
+        _ => {
+            return Err(PageError::from_app(
+                AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "action")),
+                ctx.lang,
+            )
+            .with_ctx(&ctx));
+        }
     };
     match state.app.verify_lead(actor, &id, f.version, v).await {
         Ok(Verified::CaseOpened { case_id, .. }) => Ok(Redirect::to(&format!("/cases/{case_id}")).into_response()),
@@ -352,13 +400,25 @@ pub async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     if view.lead.status != "not_accepted" {
         return Err(PageError::from_app(AppError::NotFound, ctx.lang).with_ctx(&ctx));
     }
-    let office = state.app.unit(&view.lead.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| view.lead.responsible_unit.clone());
-    let decided = view.timeline.iter().rev().find(|t| t.step == "not_accepted").map(|t| t.at_ms).unwrap_or(view.lead.created_ms);
+    let office = state
+        .app
+        .unit(&view.lead.responsible_unit)
+        .await
+        .map(|u| u.name)
+        .unwrap_or_else(|_| view.lead.responsible_unit.clone());
+    let decided =
+        view.timeline.iter().rev().find(|t| t.step == "not_accepted").map(|t| t.at_ms).unwrap_or(view.lead.created_ms);
     let date = beijing_time(decided).chars().take(10).collect();
     render(&NoticePage { c: Chrome::new(&ctx), l: view.lead, office, date }, &ctx)
 }
 
-async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: Option<String>) -> Result<Response, PageError> {
+async fn lead_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    created: bool,
+    error: Option<String>,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let view = state.app.lead_for(actor, id).await.ctx(ctx)?;
@@ -375,7 +435,14 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     };
     let responsible_name = unit_name(&l.responsible_unit).await;
     let first_inquiry_name = unit_name(&l.first_inquiry_unit).await;
-    let placeholder = state.app.store.time_limit("verify", &l.urgency, l.created_ms).await.ok().flatten().is_some_and(|t| t.placeholder);
+    let placeholder = state
+        .app
+        .store
+        .time_limit("verify", &l.urgency, l.created_ms)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.placeholder);
     let page = LeadPage {
         c: Chrome::new(ctx),
         created,

@@ -31,7 +31,8 @@ pub struct LoginForm {
 
 fn cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> Option<HeaderValue> {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}")).ok()
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}"))
+        .ok()
 }
 
 /// The login form; sets the pre-login CSRF cookie the form echoes back.
@@ -54,7 +55,11 @@ pub async fn show(State(state): State<AppState>, mut ctx: Ctx) -> Result<Respons
 }
 
 /// Checks the credentials; on success sets the session cookie and goes home.
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
     match state.app.login(&form.username, &form.password).await {
         Ok(out) => {
             let max_age = (out.expires_ms - state.app.now_ms()) / 1000;

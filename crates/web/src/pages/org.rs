@@ -79,7 +79,11 @@ pub struct SearchQuery {
 }
 
 /// The tree (city and districts open) and, with `?q=`, search results.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(query): Query<SearchQuery>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, PageError> {
     ctx.user()?;
     let q = query.q.trim().to_owned();
     let results = if q.is_empty() {
@@ -103,10 +107,17 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(query): Query<S
 }
 
 /// The units below one unit, as list items for htmx to insert.
-pub async fn children(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Result<Response, PageError> {
+pub async fn children(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
     ctx.user()?;
     let nodes = state.app.child_units(&code).await.ctx(&ctx)?;
-    let page = ChildrenFragment { c: Chrome::new(&ctx), nodes: nodes.iter().map(|n| NodeView::from_node(n, ctx.lang)).collect() };
+    let page = ChildrenFragment {
+        c: Chrome::new(&ctx),
+        nodes: nodes.iter().map(|n| NodeView::from_node(n, ctx.lang)).collect(),
+    };
     render(&page, &ctx)
 }
 
@@ -114,7 +125,9 @@ pub async fn children(State(state): State<AppState>, ctx: Ctx, Path(code): Path<
 pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Result<Response, PageError> {
     ctx.user()?;
     let path = state.app.unit_path(&code).await.ctx(&ctx)?;
-    let Some(u) = path.last() else { return Err(PageError::from_app(jiujinan_app::AppError::NotFound, ctx.lang).with_ctx(&ctx)) };
+    let Some(u) = path.last() else {
+        return Err(PageError::from_app(jiujinan_app::AppError::NotFound, ctx.lang).with_ctx(&ctx));
+    };
     let nodes = state.app.child_units(&code).await.ctx(&ctx)?;
     let page = UnitPage {
         c: Chrome::new(&ctx),

@@ -61,7 +61,14 @@ pub struct VersionForm {
     version: i64,
 }
 
-async fn page(state: &AppState, ctx: &Ctx, actor: &Actor, form: NewUserForm, error: Option<AppError>, created: bool) -> Result<Response, PageError> {
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    form: NewUserForm,
+    error: Option<AppError>,
+    created: bool,
+) -> Result<Response, PageError> {
     let users = state.app.list_users(actor).await.ctx(ctx)?;
     let rows = users
         .into_iter()
@@ -77,7 +84,10 @@ async fn page(state: &AppState, ctx: &Ctx, actor: &Actor, form: NewUserForm, err
             version: u.version,
         })
         .collect();
-    let status = error.as_ref().map(|e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST)).unwrap_or(StatusCode::OK);
+    let status = error
+        .as_ref()
+        .map(|e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST))
+        .unwrap_or(StatusCode::OK);
     let p = UsersPage {
         c: Chrome::new(ctx),
         users: rows,
@@ -106,7 +116,11 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, uri: axum::http::Uri)
 }
 
 /// Creates a user; input errors re-show the form with the message next to the field.
-pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<NewUserForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<NewUserForm>,
+) -> Result<Response, PageError> {
     let actor = admin(&ctx)?;
     let req = CreateUser {
         username: form.username.clone(),
@@ -122,7 +136,13 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Ne
     }
 }
 
-async fn set_disabled(state: AppState, ctx: Ctx, id: String, version: i64, disabled: bool) -> Result<Response, PageError> {
+async fn set_disabled(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    version: i64,
+    disabled: bool,
+) -> Result<Response, PageError> {
     let actor = admin(&ctx)?;
     match state.app.set_user_disabled(actor, &id, disabled, version).await {
         Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
@@ -132,11 +152,21 @@ async fn set_disabled(state: AppState, ctx: Ctx, id: String, version: i64, disab
 }
 
 /// Disables a user (ends their sessions).
-pub async fn disable(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<VersionForm>) -> Result<Response, PageError> {
+pub async fn disable(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, PageError> {
     set_disabled(state, ctx, id, f.version, true).await
 }
 
 /// Re-enables a user.
-pub async fn enable(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<VersionForm>) -> Result<Response, PageError> {
+pub async fn enable(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> Result<Response, PageError> {
     set_disabled(state, ctx, id, f.version, false).await
 }

@@ -26,7 +26,8 @@ pub struct TestApp {
 
 const DIVISIONS: &str = "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110108,海淀区,district,11\n\
 110105001,建外街道,street,110105\n110108001,八里庄街道,street,110108\n";
-const COMMUNITIES: &str = "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n110108001001,时村,110108001\n";
+const COMMUNITIES: &str =
+    "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n110108001001,时村,110108001\n";
 
 /// Users created for every test: (username, unit, role).
 pub const USERS: &[(&str, &str, &str)] = &[
@@ -119,7 +120,11 @@ impl TestApp {
         let page = self.get("/login", None).await;
         let pre = page.cookie("jjn_pre").expect("pre-login cookie");
         let res = self
-            .post_form("/login", Some(&format!("jjn_pre={pre}")), &format!("csrf={pre}&username={username}&password={}", urlenc(password)))
+            .post_form(
+                "/login",
+                Some(&format!("jjn_pre={pre}")),
+                &format!("csrf={pre}&username={username}&password={}", urlenc(password)),
+            )
             .await;
         if res.status != 303 {
             return Err(res);
@@ -138,7 +143,9 @@ impl TestApp {
 
 pub fn urlenc(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect()
 }
 
