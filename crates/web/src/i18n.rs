@@ -139,6 +139,7 @@ pub struct Msgs {
     pub step_deadline: &'static str,
     pub monthly_income: &'static str,
     pub outcome: &'static str,
+    pub non_local_hint: &'static str,
 }
 
 /// Simplified Chinese (the default).
@@ -273,6 +274,7 @@ pub static ZH: Msgs = Msgs {
     step_deadline: "当前环节时限",
     monthly_income: "月收入合计",
     outcome: "处理结果",
+    non_local_hint: "户籍不在本市：急难情形由所在地先行救助；生活无着的，可协助其向区救助管理站申请（DOMAIN §3.3）：",
 };
 
 /// English.
@@ -407,6 +409,7 @@ pub static EN: Msgs = Msgs {
     step_deadline: "Current step due",
     monthly_income: "Monthly income in all",
     outcome: "Outcome",
+    non_local_hint: "Hukou outside Beijing: emergencies are helped where they happen; a destitute person can be helped to apply to the district relief station (DOMAIN §3.3): ",
 };
 
 /// The catalogue for a language.

@@ -63,6 +63,29 @@ async fn verify_accept_then_edit_with_a_stale_form_is_refused() {
 }
 
 #[tokio::test]
+async fn people_from_other_provinces_are_pointed_to_the_relief_station() {
+    let t = spawn_app().await;
+    let actor =
+        jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())
+            .unwrap();
+    let input = LeadInput {
+        channel: "discovery".into(),
+        subject: SubjectInput { name: "无名男子".into(), ..Default::default() },
+        hukou: "河北省".into(),
+        location_code: "110105001024".into(),
+        description: "滞留街头，生活无着".into(),
+        urgency: "urgent".into(),
+        ..Default::default()
+    };
+    let (r, _) = t.app.record_lead(&actor, &input, None).await.unwrap();
+    let (cookie, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
+    let page = t.get(&format!("/leads/{}", r.id), Some(&cookie)).await;
+    assert!(page.body.contains("id=\"lead-non-local\"") && page.body.contains("110105:jzz"));
+    let (local, _) = lead(&t).await;
+    assert!(!t.get(&format!("/leads/{local}"), Some(&cookie)).await.body.contains("lead-non-local"));
+}
+
+#[tokio::test]
 async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal() {
     let t = spawn_app().await;
     let (lead_id, number) = lead(&t).await;

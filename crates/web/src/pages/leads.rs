@@ -162,6 +162,8 @@ struct LeadPage {
     case: Option<(String, String)>,
     merge_target: String,
     error: Option<String>,
+    /// For a person whose hukou is outside Beijing: the district relief station to involve.
+    relief_station: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -435,6 +437,13 @@ async fn lead_page(
     };
     let responsible_name = unit_name(&l.responsible_unit).await;
     let first_inquiry_name = unit_name(&l.first_inquiry_unit).await;
+    let non_local = !l.hukou.trim().is_empty() && !l.hukou.trim().starts_with("11");
+    let relief_station = if non_local && l.division.len() >= 6 {
+        let code = format!("{}:jzz", &l.division[..6]);
+        Some((code.clone(), unit_name(&code).await))
+    } else {
+        None
+    };
     let placeholder = state
         .app
         .store
@@ -449,6 +458,7 @@ async fn lead_page(
         can_verify,
         case,
         merge_target: l.duplicate_of.clone().unwrap_or_default(),
+        relief_station,
         error,
         channel: labels::channel(&l.channel, lang),
         urgency: labels::urgency(&l.urgency, lang),
