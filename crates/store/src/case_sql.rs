@@ -200,27 +200,12 @@ macro_rules! impl_case_store {
 
             async fn list_cases(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError> {
                 let (sql, binds) = queue_query(CASE_COLUMNS, "cases", "step_due_ms", scope, f);
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for b in binds {
-                    q = match b {
-                        Bind::Text(s) => q.bind(s),
-                        Bind::Int(i) => q.bind(i),
-                    };
-                }
-                let rows = q.fetch_all(self.reader()).await?;
+                let rows = self.fetch_built(sql, binds).await?;
                 Ok(rows.iter().map(case_row_map::case).collect::<Result<_, _>>()?)
             }
 
             async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {
-                use sqlx::Row;
-                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT status, COUNT(*) AS n FROM cases WHERE {} GROUP BY status ORDER BY status",
-                    in_scope("division", scope)
-                )))
-                .bind(scope.division.as_str())
-                    .fetch_all(self.reader())
-                    .await?;
-                rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()
+                self.count_by_status("cases", scope).await
             }
 
             async fn update_case_file(

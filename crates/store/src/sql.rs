@@ -172,6 +172,31 @@ macro_rules! impl_store {
                 Ok(e)
             }
 
+            /// Runs a query built at run time (`queue_query`) on a reader.
+            async fn fetch_built(&self, sql: String, binds: Vec<Bind>) -> Result<Vec<$row>, StoreError> {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for b in binds {
+                    q = match b {
+                        Bind::Text(s) => q.bind(s),
+                        Bind::Int(i) => q.bind(i),
+                    };
+                }
+                Ok(q.fetch_all(self.reader()).await?)
+            }
+
+            /// How many rows of `table` within `scope` have each status.
+            async fn count_by_status(&self, table: &'static str, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {
+                use sqlx::Row;
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT status, COUNT(*) AS n FROM {table} WHERE {} GROUP BY status ORDER BY status",
+                    in_scope("division", scope)
+                )))
+                .bind(scope.division.as_str())
+                .fetch_all(self.reader())
+                .await?;
+                rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()
+            }
+
             async fn fetch_user(&self, where_sql: &'static str, arg: &str) -> Result<Option<UserRecord>, StoreError> {
                 let sql = format!("SELECT {USER_COLUMNS} FROM users u JOIN units n ON n.code = u.unit_code WHERE {where_sql}");
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(arg).fetch_optional(self.reader()).await?;
