@@ -7,11 +7,12 @@
 //! is revoked or a user disabled; another instance on the same PostgreSQL notices within the TTL.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use jiujinan_store::{TimeLimit, Unit};
 
 use crate::auth::Actor;
+use crate::calendar::WorkCalendar;
 
 /// How long a time-limit rule is reused before it is read again.
 pub const RULE_TTL_MS: i64 = 60_000;
@@ -24,9 +25,29 @@ pub struct Caches {
     units: RwLock<HashMap<String, Unit>>,
     limits: RwLock<HashMap<(String, String), (TimeLimit, i64)>>,
     tokens: RwLock<HashMap<String, (Actor, i64)>>,
+    calendar: RwLock<Option<(Arc<WorkCalendar>, i64)>>,
 }
 
 impl Caches {
+    /// The working-day calendar, when read less than `RULE_TTL_MS` ago.
+    pub(crate) fn calendar(&self, now_ms: i64) -> Option<Arc<WorkCalendar>> {
+        let g = self.calendar.read().ok()?;
+        g.as_ref().filter(|(_, at)| now_ms - at < RULE_TTL_MS && now_ms >= *at).map(|(c, _)| c.clone())
+    }
+
+    pub(crate) fn put_calendar(&self, cal: Arc<WorkCalendar>, now_ms: i64) {
+        if let Ok(mut g) = self.calendar.write() {
+            *g = Some((cal, now_ms));
+        }
+    }
+
+    /// Forgets the calendar (after an edit in this process).
+    pub(crate) fn clear_calendar(&self) {
+        if let Ok(mut g) = self.calendar.write() {
+            *g = None;
+        }
+    }
+
     pub(crate) fn unit(&self, code: &str) -> Option<Unit> {
         self.units.read().ok()?.get(code).cloned()
     }

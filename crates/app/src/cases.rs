@@ -209,7 +209,13 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let case = self.store.case_by_id(id).await?.ok_or(AppError::NotFound)?;
-        if !covers(actor, &case.division) && case.first_inquiry_unit != actor.unit.as_str() {
+        let visible = if actor.jurisdiction.department.is_some() {
+            // Departments see the cases referred to them, not every case of their district.
+            self.department_sees_case(actor, &case.id).await?
+        } else {
+            covers(actor, &case.division) || case.first_inquiry_unit == actor.unit.as_str()
+        };
+        if !visible {
             return Err(AppError::NotFound);
         }
         let mut audit = actor.audit("case.read", ("case", &case.id), &json!({}));
@@ -371,6 +377,7 @@ impl App {
             CaseStatus::Reviewing => ("submitted_for_review", self.step_limit_ms("review", &case.urgency, now).await?),
             CaseStatus::Investigating => ("sent_back", self.step_limit_ms("investigate", &case.urgency, now).await?),
             CaseStatus::Reviewed => ("reviewed", case.step_due_ms),
+            CaseStatus::Closed => ("closed", case.step_due_ms),
         };
         let t = CaseTransition {
             from: from.code().into(),
@@ -379,6 +386,8 @@ impl App {
             step_due_ms: due,
             step: step.into(),
             note,
+            close_case_deadlines: false,
+            open_deadline: None,
         };
         let audit =
             Self::case_audit(actor, case, &format!("case.{step}"), json!({"from": from.code(), "to": to.code()}));
@@ -445,6 +454,88 @@ impl App {
         let case = self.editable_case(actor, case_id).await?;
         let reason = text(reason, 2_000, "REASON_REQUIRED", "reason")?;
         self.move_case(actor, &case, expected_version, CaseStatus::Investigating, None, reason).await
+    }
+}
+
+impl App {
+    /// Closes a reviewed case once every action has an outcome; the follow-up visit (回访)
+    /// is scheduled from rule data.
+    pub async fn close_case(&self, actor: &Actor, case_id: &str, expected_version: i64, note: &str) -> Result<i64, AppError> {
+        if !matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin) {
+            return Err(AppError::Forbidden);
+        }
+        let case = self.editable_case(actor, case_id).await?;
+        let note = text(note, 2_000, "OPINION_REQUIRED", "note")?;
+        if CaseStatus::parse(&case.status)? != CaseStatus::Reviewed {
+            return Err(AppError::InvalidTransition);
+        }
+        let actions = self.store.actions_of_case(&case.id).await?;
+        if actions.iter().any(|a| !matches!(a.status.as_str(), "completed" | "cancelled" | "returned")) {
+            return Err(AppError::Conflict("ACTIONS_OPEN"));
+        }
+        let owner = crate::deadlines::ClockOwner {
+            subject: ("case", &case.id),
+            case: (&case.id, &case.number, &case.division),
+            responsible: (&case.responsible_unit, &case.responsible_user),
+        };
+        let followup = self.new_deadline("case", "followup", "*", owner).await?;
+        let t = CaseTransition {
+            from: case.status.clone(),
+            to: CaseStatus::Closed.code().into(),
+            opinion: None,
+            step_due_ms: followup.due_ms,
+            step: "closed".into(),
+            note,
+            close_case_deadlines: true,
+            open_deadline: Some(followup),
+        };
+        let audit = Self::case_audit(actor, &case, "case.closed", json!({"actions": actions.len()}));
+        self.store.transition_case(&case.id, expected_version, &t, &who(actor), audit, self.now_ms()).await.map_err(stale)
+    }
+
+    /// Reopens a closed case with the reason; the follow-up clock stops.
+    pub async fn reopen_case(&self, actor: &Actor, case_id: &str, expected_version: i64, why: &str) -> Result<i64, AppError> {
+        if !matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin) {
+            return Err(AppError::Forbidden);
+        }
+        let case = self.editable_case(actor, case_id).await?;
+        let why = text(why, 2_000, "REASON_REQUIRED", "reason")?;
+        if CaseStatus::parse(&case.status)? != CaseStatus::Closed {
+            return Err(AppError::InvalidTransition);
+        }
+        let t = CaseTransition {
+            from: case.status.clone(),
+            to: CaseStatus::Reviewed.code().into(),
+            opinion: None,
+            step_due_ms: self.now_ms(),
+            step: "reopened".into(),
+            note: why,
+            close_case_deadlines: true,
+            open_deadline: None,
+        };
+        let audit = Self::case_audit(actor, &case, "case.reopened", json!({}));
+        self.store.transition_case(&case.id, expected_version, &t, &who(actor), audit, self.now_ms()).await.map_err(stale)
+    }
+
+    /// Records the follow-up visit (回访) of a closed case; its clock stops.
+    pub async fn record_followup(&self, actor: &Actor, case_id: &str, findings: &str) -> Result<(), AppError> {
+        let case = self.editable_case(actor, case_id).await?;
+        let findings = text(findings, 4_000, "FINDINGS_REQUIRED", "findings")?;
+        if CaseStatus::parse(&case.status)? != CaseStatus::Closed {
+            return Err(AppError::InvalidTransition);
+        }
+        let audit = Self::case_audit(actor, &case, "case.followup", json!({}));
+        Ok(self
+            .store
+            .close_subject_deadlines(("case", &case.id), &case.id, ("followup_done", &findings), &who(actor), audit, self.now_ms())
+            .await?)
+    }
+}
+
+fn stale(e: jiujinan_store::StoreError) -> AppError {
+    match e {
+        jiujinan_store::StoreError::Conflict(_) => AppError::StaleVersion,
+        other => other.into(),
     }
 }
 

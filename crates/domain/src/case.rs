@@ -12,6 +12,7 @@ crate::code_enum!(
         Investigating = "investigating",
         Reviewing = "reviewing",
         Reviewed = "reviewed",
+        Closed = "closed",
     }
 );
 
@@ -60,6 +61,8 @@ impl CaseStatus {
             (Self::Investigating, Self::Reviewing)
                 | (Self::Reviewing, Self::Investigating)
                 | (Self::Reviewing, Self::Reviewed)
+                | (Self::Reviewed, Self::Closed)
+                | (Self::Closed, Self::Reviewed)
         )
     }
 }

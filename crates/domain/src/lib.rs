@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod case;
+pub mod disposition;
 pub mod id_number;
 pub mod jurisdiction;
 pub mod lead;

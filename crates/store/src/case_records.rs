@@ -78,6 +78,10 @@ pub struct CaseTransition {
     pub step_due_ms: i64,
     pub step: String,
     pub note: String,
+    /// Closes every open deadline of the case's own steps (e.g. the follow-up on reopening).
+    pub close_case_deadlines: bool,
+    /// Starts a clock on the case (e.g. the follow-up visit after closure).
+    pub open_deadline: Option<crate::NewDeadline>,
 }
 
 /// The editable household part of the case file.

@@ -308,6 +308,12 @@ macro_rules! impl_case_store {
                     let exists = sqlx::query("SELECT 1 AS one FROM cases WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
                     return Err(if exists.is_some() { StoreError::Conflict("STALE_VERSION") } else { StoreError::NotFound });
                 }
+                if t.close_case_deadlines {
+                    Self::close_deadlines_of(&mut tx, "case", id, now_ms).await?;
+                }
+                if let Some(d) = &t.open_deadline {
+                    Self::insert_deadline(&mut tx, d).await?;
+                }
                 let at = (now_ms, who.user.as_str(), who.unit.as_str());
                 Self::insert_timeline(&mut tx, format!("{id}-st-{}", expected_version + 1), ("case", id), at, &t.step, &t.note).await?;
                 Self::append_audit_in(&mut tx, audit, now_ms).await?;

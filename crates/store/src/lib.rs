@@ -7,6 +7,8 @@
 
 mod case_records;
 mod case_sql;
+mod disposition_records;
+mod disposition_sql;
 mod lead_records;
 mod lead_sql;
 mod migrations;
@@ -27,6 +29,7 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{NewUnit, UnitCode};
 
 pub use case_records::*;
+pub use disposition_records::*;
 pub use lead_records::*;
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
 pub use postgres::PgStore;
@@ -148,6 +151,164 @@ pub trait CaseStore: Send + Sync {
     ) -> Result<i64, StoreError>;
 }
 
+/// Disposition: actions on cases, deadlines and supervision, rule data, joint meetings.
+#[async_trait]
+pub trait DispositionStore: Send + Sync {
+    /// Stores an action with its first deadline, timeline step and audit entry. With
+    /// `redirected_from`, the clocks of the returned referral it replaces stop.
+    async fn create_action(
+        &self,
+        action: &NewAction,
+        deadline: Option<&NewDeadline>,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// One action by id (callers check who may see it).
+    async fn action(&self, id: &str) -> Result<Option<ActionRecord>, StoreError>;
+    /// The actions of a case, oldest first.
+    async fn actions_of_case(&self, case_id: &str) -> Result<Vec<ActionRecord>, StoreError>;
+    /// Actions addressed to a unit, newest first.
+    async fn inbox(&self, to_unit: &str, status: Option<&str>, limit: i64, offset: i64)
+    -> Result<Vec<ActionRecord>, StoreError>;
+    /// Moves an action if it is still at the expected version and status:
+    /// `Conflict("ACTION_STATE")` when its status moved on, `Conflict("STALE_VERSION")` otherwise.
+    async fn change_action(
+        &self,
+        change: &ActionChange,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<ActionRecord, StoreError>;
+    /// Records an event on an action (and a step in the case timeline).
+    async fn add_action_event(
+        &self,
+        event: &ActionEvent,
+        case_id: &str,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// The events of an action in the order they happened.
+    async fn action_events(&self, action_id: &str) -> Result<Vec<ActionEvent>, StoreError>;
+    /// Starts a clock on its own.
+    async fn open_deadline(&self, d: &NewDeadline, who: &Who, audit: AuditDraft, now_ms: i64)
+    -> Result<(), StoreError>;
+    /// Stops the clocks of a subject's open steps (e.g. the follow-up visit was made), with a
+    /// timeline step on the case and the audit entry.
+    async fn close_subject_deadlines(
+        &self,
+        subject: (&str, &str),
+        case_id: &str,
+        step: (&str, &str),
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// One deadline by id.
+    async fn deadline(&self, id: &str) -> Result<Option<DeadlineRecord>, StoreError>;
+    /// All deadlines of a case, oldest first.
+    async fn deadlines_of_case(&self, case_id: &str) -> Result<Vec<DeadlineRecord>, StoreError>;
+    /// Open, running deadlines whose `next_ms` has come.
+    async fn due_deadlines(&self, now_ms: i64, limit: i64) -> Result<Vec<DeadlineRecord>, StoreError>;
+    /// Open deadlines computed from a rule.
+    async fn open_deadlines_by_rule(&self, rule: &str) -> Result<Vec<DeadlineRecord>, StoreError>;
+    /// Applies a warning, breach or escalation if the deadline is still at its version;
+    /// `false` when another process did it first (each deadline fires once).
+    async fn fire_deadline(&self, fire: &DeadlineFire, audit: AuditDraft, now_ms: i64) -> Result<bool, StoreError>;
+    /// Pauses (with a reason) or resumes the clock; resuming moves the deadline by the pause.
+    async fn set_deadline_paused(
+        &self,
+        id: &str,
+        expected_version: i64,
+        pause: Option<&str>,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// Moves a running deadline (an administrator applying a changed time limit).
+    async fn reschedule_deadline(
+        &self,
+        id: &str,
+        expected_version: i64,
+        due_ms: i64,
+        warn_ms: i64,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+    /// Supervision items whose case, responsible unit or supervising unit lies within `scope`.
+    async fn supervision_items(
+        &self,
+        scope: &Jurisdiction,
+        open_only: bool,
+        limit: i64,
+    ) -> Result<Vec<SupervisionRecord>, StoreError>;
+    /// The supervision items of one case.
+    async fn supervision_of_case(&self, case_id: &str) -> Result<Vec<SupervisionRecord>, StoreError>;
+
+    /// The programme catalogue in force at `at_ms`.
+    async fn programmes(&self, at_ms: i64) -> Result<Vec<Programme>, StoreError>;
+    /// Every time-limit rule, including superseded ones.
+    async fn deadline_rules(&self) -> Result<Vec<DeadlineRule>, StoreError>;
+    /// Adds a time-limit rule; `Conflict("RULE_EXISTS")` for the same key and date.
+    async fn insert_deadline_rule(&self, rule: &DeadlineRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// The holidays and make-up working days.
+    async fn calendar_days(&self) -> Result<Vec<CalendarDay>, StoreError>;
+    /// Sets (or with `None` removes) the calendar entry of a day.
+    async fn set_calendar_day(
+        &self,
+        day: i64,
+        entry: Option<&CalendarDay>,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Schedules a joint meeting.
+    async fn create_meeting(&self, m: &Meeting, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// Meetings of the districts within `scope`, latest first.
+    async fn meetings(&self, scope: &Jurisdiction, limit: i64) -> Result<Vec<Meeting>, StoreError>;
+    /// One meeting.
+    async fn meeting(&self, id: &str) -> Result<Option<Meeting>, StoreError>;
+    /// Records the minutes and marks the meeting held.
+    async fn record_minutes(
+        &self,
+        id: &str,
+        expected_version: i64,
+        minutes: &str,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
+    /// Puts an escalated case on the agenda, accepting its escalation action in the same
+    /// transaction when `accept` is given.
+    async fn add_agenda_item(
+        &self,
+        item: &AgendaItem,
+        accept: Option<&ActionChange>,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// A meeting's agenda.
+    async fn agenda(&self, meeting_id: &str) -> Result<Vec<AgendaItem>, StoreError>;
+    /// Records a decision with its lead department and deadline.
+    async fn add_decision(
+        &self,
+        d: &Decision,
+        deadline: &NewDeadline,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// A meeting's decisions.
+    async fn decisions_of_meeting(&self, meeting_id: &str) -> Result<Vec<Decision>, StoreError>;
+    /// The decisions taken on an escalation action.
+    async fn decisions_of_action(&self, action_id: &str) -> Result<Vec<Decision>, StoreError>;
+    /// One decision.
+    async fn decision(&self, id: &str) -> Result<Option<Decision>, StoreError>;
+    /// Marks a decision carried out and stops its clock; `Conflict("DECISION_DONE")` twice.
+    async fn complete_decision(&self, id: &str, note: &str, who: &Who, audit: AuditDraft, now_ms: i64)
+    -> Result<(), StoreError>;
+}
+
 /// A synthetic lead for benchmarks, with its sort rank.
 #[derive(Debug, Clone)]
 pub struct SeedLead {
@@ -176,7 +337,7 @@ pub trait SeedStore: Send + Sync {
 
 /// The one storage interface. See the crate documentation.
 #[async_trait]
-pub trait Store: LeadStore + CaseStore + SeedStore + Send + Sync {
+pub trait Store: LeadStore + CaseStore + DispositionStore + SeedStore + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; returns the versions applied now.

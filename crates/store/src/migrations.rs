@@ -28,6 +28,11 @@ pub fn sqlite_migrations() -> &'static [Migration] {
             name: "queue_indexes",
             sql: include_str!("../migrations/sqlite/0005_queue_indexes.sql"),
         },
+        Migration {
+            version: 6,
+            name: "dispositions",
+            sql: include_str!("../migrations/sqlite/0006_dispositions.sql"),
+        },
     ]
 }
 
@@ -46,6 +51,11 @@ pub fn postgres_migrations() -> &'static [Migration] {
             version: 5,
             name: "queue_indexes",
             sql: include_str!("../migrations/postgres/0005_queue_indexes.sql"),
+        },
+        Migration {
+            version: 6,
+            name: "dispositions",
+            sql: include_str!("../migrations/postgres/0006_dispositions.sql"),
         },
     ]
 }

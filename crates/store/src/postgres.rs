@@ -13,6 +13,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 
 use crate::case_records::*;
 use crate::case_sql::*;
+use crate::disposition_records::*;
+use crate::disposition_sql::*;
 use crate::lead_records::*;
 use crate::lead_sql::*;
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
@@ -20,7 +22,7 @@ use crate::records::*;
 use crate::seed_sql::*;
 use crate::sql::*;
 use crate::sqlite::now_ms;
-use crate::{Backend, CaseStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
+use crate::{Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
 
 /// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
@@ -105,4 +107,5 @@ impl PgStore {
 impl_store!(PgStore, PgRow);
 impl_lead_store!(PgStore, PgRow);
 impl_case_store!(PgStore, PgRow);
+impl_disposition_store!(PgStore, PgRow);
 impl_seed_store!(PgStore);

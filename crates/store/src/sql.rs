@@ -34,6 +34,14 @@ pub(crate) fn in_scope(col: &str, scope: &jiujinan_domain::jurisdiction::Jurisdi
     if len == 12 { format!("{col} = $1") } else { format!("substr({col}, 1, {len}) = $1") }
 }
 
+/// A unique-key violation as the given conflict; other errors unchanged.
+pub(crate) fn unique_to_conflict(e: sqlx::Error, code: &'static str) -> crate::StoreError {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => crate::StoreError::Conflict(code),
+        other => crate::StoreError::Database(other),
+    }
+}
+
 /// A value bound to a query built at run time.
 pub(crate) enum Bind {
     Text(String),

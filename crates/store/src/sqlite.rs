@@ -16,13 +16,15 @@ use sqlx::sqlite::{
 
 use crate::case_records::*;
 use crate::case_sql::*;
+use crate::disposition_records::*;
+use crate::disposition_sql::*;
 use crate::lead_records::*;
 use crate::lead_sql::*;
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, sqlite_migrations};
 use crate::records::*;
 use crate::seed_sql::*;
 use crate::sql::*;
-use crate::{Backend, CaseStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
+use crate::{Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
 
 /// A write transaction: a savepoint inside the writer's group commit.
 pub(crate) type WriteTx = crate::sqlite_writer::WriteTx;
@@ -125,4 +127,5 @@ pub(crate) fn now_ms() -> i64 {
 impl_store!(SqliteStore, SqliteRow);
 impl_lead_store!(SqliteStore, SqliteRow);
 impl_case_store!(SqliteStore, SqliteRow);
+impl_disposition_store!(SqliteStore, SqliteRow);
 impl_seed_store!(SqliteStore);

@@ -749,6 +749,8 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
         step_due_ms: T0 + 100,
         step: "submitted_for_review".into(),
         note: String::new(),
+        close_case_deadlines: false,
+        open_deadline: None,
     };
     assert_eq!(
         store.transition_case("c1", 1, &submit, &who(), draft("case.submitted", "110105"), T0 + 30).await.unwrap(),
@@ -768,6 +770,8 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
         step_due_ms: T0 + 200,
         step: "reviewed".into(),
         note: String::new(),
+        close_case_deadlines: false,
+        open_deadline: None,
     };
     store.transition_case("c1", 2, &review, &who(), draft("case.reviewed", "110105"), T0 + 40).await.unwrap();
     let c = store.case_by_id("c1").await.unwrap().unwrap();

@@ -2,6 +2,7 @@
 
 use jiujinan_app::i18n::Lang;
 use jiujinan_domain::case::{CaseStatus, InvestigationMethod, Relationship, Route};
+use jiujinan_domain::disposition::{ActionStatus, EventKind, Outcome};
 use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -90,6 +91,27 @@ pub fn step(code: &str, lang: Lang) -> &'static str {
         "submitted_for_review" => pick(lang, "提交初审", "Submitted for review"),
         "sent_back" => pick(lang, "退回补充调查", "Sent back for more investigation"),
         "reviewed" => pick(lang, "出具初审意见", "Preliminary review recorded"),
+        "action_created" => pick(lang, "发起处置", "Action created"),
+        "action_accepted" => pick(lang, "接收转办", "Referral accepted"),
+        "action_returned" => pick(lang, "退回转办", "Referral returned"),
+        "action_feedback" => pick(lang, "反馈结果", "Result fed back"),
+        "action_cancelled" => pick(lang, "撤回处置", "Action withdrawn"),
+        "paperwork_completed" => pick(lang, "补齐手续", "Paperwork completed"),
+        "deadline_warning" => pick(lang, "临期预警", "Deadline approaching"),
+        "overdue" => pick(lang, "逾期督办", "Overdue: supervision opened"),
+        "escalated" => pick(lang, "逐级上报督办", "Escalated to the next level"),
+        "clock_paused" => pick(lang, "暂停计时", "Clock paused"),
+        "clock_resumed" => pick(lang, "恢复计时", "Clock resumed"),
+        "deadline_opened" => pick(lang, "开始计时", "Clock started"),
+        "on_agenda" => pick(lang, "列入联席会议议程", "Put on the joint meeting's agenda"),
+        "joint_decision" => pick(lang, "联席会议决定", "Joint meeting decision"),
+        "decision_done" => pick(lang, "决定已落实", "Decision carried out"),
+        "decisions_carried_out" => pick(lang, "会议决定全部落实", "All decisions carried out"),
+        "closed" => pick(lang, "结案", "Case closed"),
+        "reopened" => pick(lang, "重新打开", "Case reopened"),
+        "followup_done" => pick(lang, "回访", "Follow-up visit"),
+        "stay_in" | "stay_out" | "items_provided" | "home_contact" | "return_trip" | "arrival_confirmed"
+        | "proactive_check" | "progress" => event_kind(code, lang),
         _ => pick(lang, "其他", "Other"),
     }
 }
@@ -99,6 +121,14 @@ pub fn step_note(step: &str, note: &str, lang: Lang) -> String {
     match step {
         "reported" => channel(note, lang).to_owned(),
         "investigated" => method(note, lang).to_owned(),
+        "deadline_warning" | "overdue" | "escalated" | "deadline_opened" => match note.split_once(' ') {
+            Some((step, rest)) => format!("{} {rest}", deadline_step(step, lang)),
+            None => deadline_step(note, lang).to_owned(),
+        },
+        "action_feedback" => match note.split_once(": ") {
+            Some((o, rest)) => format!("{}：{rest}", outcome(o, lang)),
+            None => note.to_owned(),
+        },
         _ => note.to_owned(),
     }
 }
@@ -109,6 +139,7 @@ pub fn case_status(code: &str, lang: Lang) -> &'static str {
         Ok(CaseStatus::Investigating) => pick(lang, "调查中", "Investigating"),
         Ok(CaseStatus::Reviewing) => pick(lang, "待初审", "Awaiting review"),
         Ok(CaseStatus::Reviewed) => pick(lang, "已初审", "Reviewed"),
+        Ok(CaseStatus::Closed) => pick(lang, "已结案", "Closed"),
         Err(_) => pick(lang, "未知", "Unknown"),
     }
 }
@@ -150,6 +181,60 @@ pub fn route(code: &str, lang: Lang) -> &'static str {
         Ok(Route::AidFirst) => pick(lang, "先行救助", "Aid first, paperwork later"),
         Ok(Route::DiseaseEmergency) => pick(lang, "疾病应急救助", "Disease emergency aid"),
         Err(_) => pick(lang, "其他", "Other"),
+    }
+}
+
+/// An action status's name.
+pub fn action_status(code: &str, lang: Lang) -> &'static str {
+    match ActionStatus::parse(code) {
+        Ok(ActionStatus::Sent) => pick(lang, "待接收", "Awaiting acceptance"),
+        Ok(ActionStatus::Accepted) => pick(lang, "办理中", "In progress"),
+        Ok(ActionStatus::Returned) => pick(lang, "已退回", "Returned"),
+        Ok(ActionStatus::Completed) => pick(lang, "已办结", "Completed"),
+        Ok(ActionStatus::Cancelled) => pick(lang, "已撤回", "Withdrawn"),
+        Err(_) => pick(lang, "未知", "Unknown"),
+    }
+}
+
+/// An outcome's name.
+pub fn outcome(code: &str, lang: Lang) -> &'static str {
+    match Outcome::parse(code) {
+        Ok(Outcome::Granted) => pick(lang, "已给予救助", "Granted"),
+        Ok(Outcome::Refused) => pick(lang, "不予救助", "Refused"),
+        Ok(Outcome::InProgress) => pick(lang, "仍在办理", "Still in progress"),
+        Err(_) => "",
+    }
+}
+
+/// The name of something recorded on an action.
+pub fn event_kind(code: &str, lang: Lang) -> &'static str {
+    match EventKind::parse(code) {
+        Ok(EventKind::StayIn) => pick(lang, "入站安置", "Admitted to shelter"),
+        Ok(EventKind::StayOut) => pick(lang, "离站", "Left the shelter"),
+        Ok(EventKind::ItemsProvided) => pick(lang, "提供物品", "Items provided"),
+        Ok(EventKind::HomeContact) => pick(lang, "联系户籍地", "Contact with the home government"),
+        Ok(EventKind::ReturnTrip) => pick(lang, "返乡（车票、护送）", "Trip home (ticket, escort)"),
+        Ok(EventKind::ArrivalConfirmed) => pick(lang, "确认到达", "Arrival confirmed"),
+        Ok(EventKind::ProactiveCheck) => pick(lang, "主动核查", "Proactive check"),
+        Ok(EventKind::Progress) => pick(lang, "进展", "Progress"),
+        Err(_) => pick(lang, "其他", "Other"),
+    }
+}
+
+/// The name of a timed step (`route.step`).
+pub fn deadline_step(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "refer.accept" | "charity.accept" | "shelter.accept" | "disease_emergency.accept" => {
+            pick(lang, "接收时限", "Acceptance")
+        }
+        "refer.feedback" | "charity.feedback" | "shelter.feedback" | "disease_emergency.feedback" => {
+            pick(lang, "结果反馈时限", "Result feedback")
+        }
+        "joint_meeting.accept" => pick(lang, "提请上会时限", "Meeting agenda"),
+        "joint_meeting.decision" => pick(lang, "决定落实时限", "Decision carried out"),
+        "aid_first.paperwork" => pick(lang, "先行救助补办手续", "Aid-first paperwork"),
+        "case.followup" => pick(lang, "结案回访", "Follow-up visit"),
+        _ => pick(lang, "办理时限", "Time limit"),
     }
 }
 

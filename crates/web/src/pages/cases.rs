@@ -96,6 +96,7 @@ struct CasePage {
     error: Option<String>,
     error_field: &'static str,
     saved: bool,
+    disp: super::dispositions::Panel,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +160,7 @@ async fn case_page(
     id: &str,
     error: Option<AppError>,
     saved: bool,
+    flash: Option<String>,
 ) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
@@ -212,6 +214,7 @@ async fn case_page(
     let reviewer = editable && matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
     let responsible_name =
         state.app.unit(&k.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| k.responsible_unit.clone());
+    let disp = super::dispositions::panel(state, ctx, &k).await?;
     let page = CasePage {
         c: Chrome::new(ctx),
         status: labels::case_status(&k.status, lang),
@@ -220,6 +223,7 @@ async fn case_page(
         responsible_name,
         deadline: beijing_time(k.step_due_ms),
         overdue: k.status != "reviewed" && k.step_due_ms < now,
+        disp,
         members: member_rows,
         income: money(&economy.income),
         assets: money(&economy.assets),
@@ -257,7 +261,7 @@ async fn case_page(
         can_review: reviewer,
         today: beijing_time(now).chars().take(10).collect(),
         error_field: error.as_ref().and_then(|e| e.field()).unwrap_or(""),
-        error: error.map(|e| e.message(lang)),
+        error: error.map(|e| e.message(lang)).or(flash),
         saved,
         k,
     };
@@ -272,7 +276,11 @@ pub async fn show(
     Path(id): Path<String>,
     uri: axum::http::Uri,
 ) -> Result<Response, PageError> {
-    case_page(&state, &ctx, &id, None, uri.query().is_some_and(|q| q.contains("saved=1"))).await
+    let query = uri.query().unwrap_or("");
+    let flash = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "error").map(|(_, v)| v.into_owned());
+    // An error code carried over from a disposition form (a redirect after POST).
+    let flash = flash.and_then(|c| super::dispositions::flash_error(&c, ctx.lang));
+    case_page(&state, &ctx, &id, None, query.contains("saved=1"), flash).await
 }
 
 /// After a write: back to the case, or the case with the error shown.
@@ -281,7 +289,7 @@ async fn after(state: &AppState, ctx: &Ctx, id: &str, r: Result<(), AppError>) -
         Ok(()) => Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
         Err(e) if matches!(e.status(), 409 | 422) => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::CONFLICT);
-            let page = case_page(state, ctx, id, Some(e), false).await?;
+            let page = case_page(state, ctx, id, Some(e), false, None).await?;
             Ok((status, page).into_response())
         }
         Err(e) => Err(e).ctx(ctx),

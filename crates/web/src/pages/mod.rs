@@ -2,6 +2,7 @@
 
 mod audit;
 mod cases;
+mod dispositions;
 mod home;
 mod lang;
 mod leads;
@@ -40,4 +41,12 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/submit", post(cases::submit))
         .route("/cases/{id}/review", post(cases::review))
         .route("/cases/{id}/send-back", post(cases::send_back))
+        .route("/cases/{id}/actions", post(dispositions::create))
+        .route("/cases/{id}/{step}", post(dispositions::case_step))
+        .route("/referrals", get(dispositions::inbox))
+        .route("/referrals/{id}", get(dispositions::show))
+        .route("/referrals/{id}/{verb}", post(dispositions::act))
+        .route("/deadlines/{id}/{verb}", post(dispositions::clock))
+        .route("/supervision", get(dispositions::supervision))
+        .route("/admin/supervision/run", post(dispositions::run_sweep))
 }
