@@ -59,6 +59,18 @@ pub fn parse_yyyymmdd(s: &str) -> Option<i64> {
     day_of_yyyymmdd(v).map(|_| v)
 }
 
+/// Parses `YYYY-MM-DDTHH:MM` (or with a space) as an instant in Beijing time.
+pub fn parse_beijing_datetime(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, time) = s.split_once(['T', ' ']).unwrap_or((s, "00:00"));
+    let (h, m) = time.split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.get(..2).unwrap_or(m).parse().ok()?);
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    Some(beijing_noon_ms(date)? + (h - 12) * 3_600_000 + m * 60_000)
+}
+
 /// Working days: Monday to Friday, except the holidays and plus the make-up working days
 /// of the calendar data.
 #[derive(Debug, Clone, Default)]
@@ -169,5 +181,8 @@ mod tests {
         assert_eq!(cal.add_working_days(at("2026-11-30", 9), 0), at("2026-12-01", 0));
         assert_eq!(parse_yyyymmdd("2026-10-10"), Some(20_261_010));
         assert_eq!(parse_yyyymmdd("2026-02-30"), None);
+        assert_eq!(parse_beijing_datetime("2026-10-11T00:00"), Some(at("2026-10-11", 0)));
+        assert_eq!(parse_beijing_datetime("2026-10-11 09:30"), Some(at("2026-10-11", 9) + 30 * 60_000));
+        assert_eq!(parse_beijing_datetime("2026-10-11T25:00"), None);
     }
 }

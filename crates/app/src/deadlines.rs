@@ -109,6 +109,15 @@ impl App {
         })
     }
 
+    /// Moves a test clock (administrators only; the real clock refuses).
+    pub fn set_test_clock(&self, actor: &crate::auth::Actor, ms: i64) -> Result<(), AppError> {
+        if actor.role != jiujinan_domain::user::Role::Admin || !self.clock.set_now(ms) {
+            return Err(AppError::Forbidden);
+        }
+        tracing::warn!(now_ms = ms, by = %actor.username, "test clock moved");
+        Ok(())
+    }
+
     /// Looks at every deadline whose time has come: warns before a breach, opens a
     /// supervision item on breach, escalates one level further each time the escalation
     /// interval passes. Safe to run from several processes at once.

@@ -39,6 +39,12 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         unit: "110105:wj",
     },
     DemoAccount {
+        username: "city_health",
+        display_name: "市卫健委疾病应急救助经办人",
+        role: "department_handler",
+        unit: "11:wj",
+    },
+    DemoAccount {
         username: "cy_relief",
         display_name: "朝阳区救助站工作人员",
         role: "relief_station_staff",

@@ -41,11 +41,31 @@ fn init_logging(settings: &Settings, serving: bool) {
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<App> {
+    let clock: Arc<dyn jiujinan_app::clock::Clock> =
+        if settings.test_clock { Arc::new(jiujinan_app::clock::OffsetClock::default()) } else { Arc::new(SystemClock) };
+    open_with_clock(settings, clock).await
+}
+
+async fn open_with_clock(settings: &Settings, clock: Arc<dyn jiujinan_app::clock::Clock>) -> anyhow::Result<App> {
     let store = jiujinan_store::connect(&settings.database_url).await.map_err(|e| {
         anyhow::anyhow!("cannot open the database {}: {e}", jiujinan_store::redact_url(&settings.database_url))
     })?;
     store.migrate().await.context("migrating the database")?;
-    Ok(App::new(store, Arc::new(SystemClock), settings.app_settings()))
+    Ok(App::new(store, clock, settings.app_settings()))
+}
+
+/// Runs the supervision sweep every `interval` until the process ends.
+fn spawn_supervisor(app: App, interval: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.run_supervision().await {
+                tracing::error!(error = %e, "supervision sweep failed");
+            }
+        }
+    })
 }
 
 /// Runs a parsed command line.
@@ -61,6 +81,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 settings.listen = l;
             }
             serve(settings, demo).await
+        }
+        Command::Supervise { at } => {
+            let clock: Arc<dyn jiujinan_app::clock::Clock> = match at {
+                Some(t) => {
+                    let ms = jiujinan_app::calendar::parse_beijing_datetime(&t)
+                        .with_context(|| format!("--at {t} is not a Beijing time like 2026-10-12T09:00"))?;
+                    Arc::new(jiujinan_app::clock::ManualClock::new(ms))
+                }
+                None => Arc::new(SystemClock),
+            };
+            let app = open_with_clock(&settings, clock).await?;
+            let r = app.run_supervision().await.map_err(app_err)?;
+            println!("warned {} overdue {} escalated {} (fired elsewhere first: {})", r.warned, r.overdue, r.escalated, r.lost);
+            app.store.close().await;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
             let store = jiujinan_store::connect(&settings.database_url)
@@ -199,8 +234,18 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let web = WebSettings {
         secure_cookies: settings.secure_cookies,
         request_timeout: Duration::from_secs(settings.request_timeout_seconds),
+        test_clock: settings.test_clock,
     };
+    if settings.test_clock {
+        tracing::warn!("test_clock is on: administrators can move this server's clock");
+    }
+    // Deadlines due while the server was down fire on the first tick.
+    let supervisor = (settings.supervision_interval_seconds > 0)
+        .then(|| spawn_supervisor(app.clone(), Duration::from_secs(settings.supervision_interval_seconds)));
     jiujinan_web::serve(AppState::new(app, web), listener, shutdown_signal()).await?;
+    if let Some(s) = supervisor {
+        s.abort();
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -19,6 +19,8 @@ struct FileConfig {
     request_timeout_seconds: Option<u64>,
     log_format: Option<String>,
     duplicate_window_days: Option<i64>,
+    supervision_interval_seconds: Option<u64>,
+    test_clock: Option<bool>,
 }
 
 /// The settings the binary runs with.
@@ -36,6 +38,11 @@ pub struct Settings {
     pub log_format: String,
     /// An open lead about the same person within this many days is flagged as a duplicate.
     pub duplicate_window_days: i64,
+    /// How often `serve` looks for due deadlines, in seconds; 0 turns the supervisor off
+    /// in this process (another process or `jiujinan supervise` from cron does it).
+    pub supervision_interval_seconds: u64,
+    /// A settable clock for demos and browser tests (never in production).
+    pub test_clock: bool,
 }
 
 impl Default for Settings {
@@ -51,6 +58,8 @@ impl Default for Settings {
             request_timeout_seconds: 30,
             log_format: "text".into(),
             duplicate_window_days: 30,
+            supervision_interval_seconds: 60,
+            test_clock: false,
         }
     }
 }
@@ -108,6 +117,12 @@ impl Settings {
             if let Some(v) = f.duplicate_window_days {
                 s.duplicate_window_days = v;
             }
+            if let Some(v) = f.supervision_interval_seconds {
+                s.supervision_interval_seconds = v;
+            }
+            if let Some(v) = f.test_clock {
+                s.test_clock = v;
+            }
         }
         if let Some(v) = env("JIUJINAN_DATABASE_URL") {
             s.database_url = v;
@@ -135,6 +150,12 @@ impl Settings {
         }
         if let Some(v) = parse_env("JIUJINAN_DUPLICATE_WINDOW_DAYS")? {
             s.duplicate_window_days = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_SUPERVISION_INTERVAL_SECONDS")? {
+            s.supervision_interval_seconds = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_TEST_CLOCK")? {
+            s.test_clock = v;
         }
         s.validate()?;
         Ok(s)
@@ -167,6 +188,8 @@ impl Settings {
         out.push_str(&format!("request_timeout_seconds = {}\n", self.request_timeout_seconds));
         out.push_str(&format!("log_format = {:?}\n", self.log_format));
         out.push_str(&format!("duplicate_window_days = {}\n", self.duplicate_window_days));
+        out.push_str(&format!("supervision_interval_seconds = {}\n", self.supervision_interval_seconds));
+        out.push_str(&format!("test_clock = {}\n", self.test_clock));
         out
     }
 

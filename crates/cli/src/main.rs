@@ -59,6 +59,13 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Look once for due deadlines: warn, open supervision items, escalate (for cron, or
+    /// when `serve` runs with supervision_interval_seconds = 0).
+    Supervise {
+        /// Act as if it were this Beijing time (e.g. 2026-10-12T09:00); for drills and tests.
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Benchmark support.
     Bench {
         #[command(subcommand)]

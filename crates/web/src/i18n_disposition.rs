@@ -20,7 +20,6 @@ messages! {
     disposition: "处置", "Disposition";
     suggestions: "建议的处置途径", "Suggested routes";
     no_suggestions: "暂无建议", "No suggestions";
-    use_suggestion: "采用", "Use";
     actions: "处置事项", "Actions";
     no_actions: "尚无处置事项", "No actions yet";
     new_action: "新建处置事项", "New action";
@@ -91,7 +90,6 @@ messages! {
     agenda: "议程", "Agenda";
     waiting: "待上会的提请事项", "Escalations waiting for a meeting";
     add_to_agenda: "列入议程", "Put on the agenda";
-    decisions: "会议决定", "Decisions";
     decision_text: "决定事项", "Decision";
     lead_unit: "牵头落实单位（代码）", "Lead unit (code)";
     add_decision: "记录决定", "Record the decision";
@@ -126,7 +124,6 @@ messages! {
     run_supervision: "立即检查到期事项", "Check due items now";
     hours: "小时", "hours";
     working_days: "工作日", "working days";
-    rescheduled: "已调整的计时期限", "Running deadlines rescheduled";
 }
 
 /// The disposition messages in `lang`.

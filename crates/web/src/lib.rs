@@ -37,11 +37,13 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Requests taking longer are answered 408.
     pub request_timeout: Duration,
+    /// Administrators may move the server's clock (demos and browser tests only).
+    pub test_clock: bool,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { secure_cookies: false, request_timeout: Duration::from_secs(30) }
+        Self { secure_cookies: false, request_timeout: Duration::from_secs(30), test_clock: false }
     }
 }
 

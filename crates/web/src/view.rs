@@ -20,11 +20,13 @@ pub struct UserChrome {
     pub can_manage_users: bool,
     pub can_read_audit: bool,
     pub can_record_leads: bool,
+    pub can_read_referrals: bool,
 }
 
 /// The layout's data: messages, language, nonce, CSRF token and user.
 pub struct Chrome {
     pub m: &'static Msgs,
+    pub d: &'static crate::i18n_disposition::D,
     pub lang: &'static str,
     pub other_lang: &'static str,
     pub nonce: String,
@@ -43,10 +45,20 @@ impl Chrome {
             unit_name: s.actor.unit_name.clone(),
             can_manage_users: s.actor.role.can_manage_users(),
             can_read_audit: s.actor.role.can_read_audit(),
-            can_record_leads: !matches!(s.actor.role, jiujinan_domain::user::Role::Auditor),
+            can_record_leads: !matches!(
+                s.actor.role,
+                jiujinan_domain::user::Role::Auditor
+                    | jiujinan_domain::user::Role::DepartmentHandler
+                    | jiujinan_domain::user::Role::ReliefStationStaff
+            ),
+            can_read_referrals: !matches!(
+                s.actor.role,
+                jiujinan_domain::user::Role::Auditor | jiujinan_domain::user::Role::CommunityWorker
+            ),
         });
         Self {
             m: msgs(ctx.lang),
+            d: crate::i18n_disposition::dmsgs(ctx.lang),
             lang: ctx.lang.tag(),
             other_lang: match ctx.lang {
                 Lang::Zh => "en",

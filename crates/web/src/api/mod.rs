@@ -7,6 +7,7 @@
 mod cases;
 mod leads;
 mod me;
+mod referrals;
 mod units;
 
 use axum::Json;
@@ -14,7 +15,7 @@ use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use jiujinan_app::AppError;
 use jiujinan_app::auth::Actor;
@@ -29,10 +30,12 @@ use crate::errors::ApiError;
 #[openapi(
     info(title = "jiujinan API", description = "救急难综合服务平台接口 / Jiujinan emergency-assistance platform API", version = "1"),
     paths(me::me, units::get_unit, units::unit_children, units::search_units, leads::create_lead, leads::get_lead, leads::list_leads,
-        cases::list_cases, cases::get_case),
+        cases::list_cases, cases::get_case, referrals::list, referrals::get_one, referrals::accept, referrals::give_back,
+        referrals::feedback),
     components(schemas(crate::errors::ErrorBody, crate::errors::ErrorDetail, me::MeResponse, units::UnitDto, units::UnitNodeDto,
         leads::NewLeadDto, leads::ReporterDto, leads::SubjectDto, leads::LeadReceiptDto, leads::LeadSummaryDto, leads::LeadDto,
-        leads::TimelineDto, cases::CaseSummaryDto, cases::CaseDto, cases::InvestigationDto)),
+        leads::TimelineDto, cases::CaseSummaryDto, cases::CaseDto, cases::InvestigationDto, referrals::ReferralDto,
+        referrals::ClockDto, referrals::AcceptDto, referrals::ReturnDto, referrals::FeedbackDto)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -67,6 +70,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/leads/{id}", get(leads::get_lead))
         .route("/api/v1/cases", get(cases::list_cases))
         .route("/api/v1/cases/{id}", get(cases::get_case))
+        .route("/api/v1/referrals", get(referrals::list))
+        .route("/api/v1/referrals/{id}", get(referrals::get_one))
+        .route("/api/v1/referrals/{id}/accept", post(referrals::accept))
+        .route("/api/v1/referrals/{id}/return", post(referrals::give_back))
+        .route("/api/v1/referrals/{id}/feedback", post(referrals::feedback))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
 }
 

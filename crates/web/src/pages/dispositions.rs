@@ -106,8 +106,6 @@ pub struct Panel {
     pub case_clocks: Vec<ClockRow>,
     pub routes: Vec<Choice>,
     pub programmes: Vec<(String, String)>,
-    pub events: Vec<Choice>,
-    pub outcomes: Vec<Choice>,
     pub can_dispose: bool,
     pub can_close: bool,
 }
@@ -252,10 +250,6 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         case_clocks: clock_rows(&case_deadlines, now, lang),
         routes: choices(Route::ALL, Route::code, |c| labels::route(c, lang)),
         programmes: programme_choices,
-        events: choices(EventKind::ALL, EventKind::code, |c| labels::event_kind(c, lang)),
-        outcomes: choices(jiujinan_domain::disposition::Outcome::ALL, jiujinan_domain::disposition::Outcome::code, |c| {
-            labels::outcome(c, lang)
-        }),
         can_close: can_dispose && matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin),
         can_dispose,
     })
@@ -414,7 +408,6 @@ struct InboxPage {
     c: Chrome,
     d: &'static D,
     rows: Vec<(ActionRow, String, String)>,
-    status: String,
     tabs: Vec<(&'static str, &'static str, bool)>,
 }
 
@@ -456,7 +449,7 @@ pub async fn inbox(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Inbo
             (s, label, s == status)
         })
         .collect();
-    render(&InboxPage { c: Chrome::new(&ctx), d: dmsgs(lang), rows, status, tabs }, &ctx)
+    render(&InboxPage { c: Chrome::new(&ctx), d: dmsgs(lang), rows, tabs }, &ctx)
 }
 
 #[derive(Template)]
@@ -483,6 +476,18 @@ pub struct Flash {
     error: String,
     #[serde(default)]
     saved: String,
+}
+
+impl Flash {
+    /// The error code carried over, if any.
+    pub fn error(&self) -> &str {
+        &self.error
+    }
+
+    /// True after a successful write.
+    pub fn saved(&self) -> bool {
+        !self.saved.is_empty()
+    }
 }
 
 /// Shows an error code from a redirect in the user's language.
@@ -539,6 +544,8 @@ struct SupervisionPage {
     open_only: bool,
     can_run: bool,
     report: String,
+    test_clock: bool,
+    now: String,
 }
 
 #[derive(Deserialize)]
@@ -562,8 +569,26 @@ pub async fn supervision(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
         open_only,
         can_run: matches!(actor.role, Role::Admin | Role::CitySupervisor),
         report: q.report.chars().take(100).collect(),
+        test_clock: state.web.test_clock && actor.role == Role::Admin,
+        now: beijing_time(state.app.now_ms()),
     };
     render(&page, &ctx)
+}
+
+/// Moves the test clock (only when the server runs with `test_clock`), then sweeps.
+pub async fn set_clock(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    if !state.web.test_clock {
+        return Err(AppError::NotFound).ctx(&ctx);
+    }
+    let p = pairs(&body);
+    let at = jiujinan_app::calendar::parse_beijing_datetime(get(&p, "at"))
+        .ok_or_else(|| AppError::Validation(jiujinan_domain::ValidationError::new("INVALID_DATE", "at")))
+        .ctx(&ctx)?;
+    state.app.set_test_clock(actor, at).ctx(&ctx)?;
+    let r = state.app.run_supervision().await.ctx(&ctx)?;
+    let report = format!("{}/{}/{}", r.warned, r.overdue, r.escalated);
+    Ok(Redirect::to(&format!("/supervision?report={report}")).into_response())
 }
 
 /// Runs the supervision sweep now (administrators and city supervisors).

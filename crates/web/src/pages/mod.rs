@@ -7,7 +7,9 @@ mod home;
 mod lang;
 mod leads;
 mod login;
+mod meetings;
 mod org;
+mod rules;
 mod timeline;
 mod users;
 
@@ -49,4 +51,11 @@ pub fn routes() -> Router<AppState> {
         .route("/deadlines/{id}/{verb}", post(dispositions::clock))
         .route("/supervision", get(dispositions::supervision))
         .route("/admin/supervision/run", post(dispositions::run_sweep))
+        .route("/admin/test-clock", post(dispositions::set_clock))
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/meetings/{id}", get(meetings::show))
+        .route("/meetings/{id}/{verb}", post(meetings::act))
+        .route("/admin/rules", get(rules::show))
+        .route("/admin/rules/limits", post(rules::add_limit))
+        .route("/admin/rules/calendar", post(rules::set_day))
 }

@@ -1,0 +1,167 @@
+//! Rule data pages for administrators: the programme catalogue, time limits with effective
+//! dates, and the working-day calendar. Others may read them.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiujinan_app::AppError;
+use jiujinan_app::i18n::Lang;
+use jiujinan_app::rules::RuleInput;
+use jiujinan_domain::user::Role;
+
+use super::dispositions::{Flash, flash_error};
+use crate::AppState;
+use crate::context::Ctx;
+use crate::errors::{PageError, WithCtx};
+use crate::i18n_disposition::{D, dmsgs};
+use crate::labels;
+use crate::view::{Chrome, beijing_time, render};
+
+struct LimitRow {
+    route: &'static str,
+    step: &'static str,
+    to_kind: String,
+    limit: String,
+    warn_hours: i64,
+    escalate: i64,
+    from: String,
+    placeholder: bool,
+    source: String,
+}
+
+struct DayRow {
+    day: String,
+    workday: bool,
+    name: String,
+    placeholder: bool,
+}
+
+struct ProgrammeRow {
+    code: String,
+    name: String,
+    department: &'static str,
+    level: String,
+    route: &'static str,
+    placeholder: bool,
+    source: String,
+}
+
+#[derive(Template)]
+#[template(path = "rules.html")]
+struct RulesPage {
+    c: Chrome,
+    d: &'static D,
+    limits: Vec<LimitRow>,
+    days: Vec<DayRow>,
+    programmes: Vec<ProgrammeRow>,
+    is_admin: bool,
+    routes: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    saved: bool,
+}
+
+/// The rule data.
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let lang = ctx.lang;
+    let d = dmsgs(lang);
+    let now = state.app.now_ms();
+    let limits = state.app.deadline_rules().await.ctx(&ctx)?;
+    let days = state.app.calendar_days().await.ctx(&ctx)?;
+    let programmes = state.app.store.programmes(now).await.map_err(AppError::from).ctx(&ctx)?;
+    let step_code = |r: &str, s: &str| format!("{r}.{s}");
+    let page = RulesPage {
+        c: Chrome::new(&ctx),
+        d,
+        limits: limits
+            .into_iter()
+            .map(|r| LimitRow {
+                route: if r.route == "case" { d.followup } else { labels::route(&r.route, lang) },
+                step: labels::deadline_step(&step_code(&r.route, &r.step), lang),
+                to_kind: if r.to_kind == "*" { "*".into() } else { crate::i18n::kind_text(&r.to_kind, lang).to_owned() },
+                limit: format!("{} {}", r.amount, if r.unit == "hours" { d.hours } else { d.working_days }),
+                warn_hours: r.warn_hours,
+                escalate: r.escalate_after_days,
+                from: if r.effective_from == 0 { "—".into() } else { beijing_time(r.effective_from).chars().take(10).collect() },
+                placeholder: r.placeholder,
+                source: r.source,
+            })
+            .collect(),
+        days: days
+            .into_iter()
+            .map(|x| DayRow {
+                day: format!("{}-{:02}-{:02}", x.day / 10_000, x.day / 100 % 100, x.day % 100),
+                workday: x.workday,
+                name: x.name,
+                placeholder: x.placeholder,
+            })
+            .collect(),
+        programmes: programmes
+            .into_iter()
+            .map(|p| ProgrammeRow {
+                name: if lang == Lang::Zh { p.name_zh } else { p.name_en },
+                department: if p.department.is_empty() { "—" } else { crate::i18n::kind_text(&p.department, lang) },
+                level: p.level,
+                route: labels::route(&p.route, lang),
+                placeholder: p.placeholder,
+                source: p.source,
+                code: p.code,
+            })
+            .collect(),
+        is_admin: actor.role == Role::Admin,
+        routes: jiujinan_domain::case::Route::ALL.iter().map(|r| (r.code(), labels::route(r.code(), lang))).chain([("case", d.followup)]).collect(),
+        error: flash_error(f.error(), lang),
+        saved: f.saved(),
+    };
+    render(&page, &ctx)
+}
+
+fn pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
+    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+fn back(r: Result<(), AppError>, ctx: &Ctx) -> Result<Response, PageError> {
+    match r {
+        Ok(()) => Ok(Redirect::to("/admin/rules?saved=1").into_response()),
+        Err(e) if matches!(e.status(), 403 | 409 | 422) => Ok(Redirect::to(&format!("/admin/rules?error={}", e.code())).into_response()),
+        Err(e) => Err(e).ctx(ctx),
+    }
+}
+
+/// Adds a time limit.
+pub async fn add_limit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let p = pairs(&body);
+    let num = |k: &str| get(&p, k).trim().parse::<i64>().unwrap_or(-1);
+    let input = RuleInput {
+        route: get(&p, "route").into(),
+        step: get(&p, "step").into(),
+        to_kind: get(&p, "to_kind").into(),
+        unit: get(&p, "unit").into(),
+        amount: num("amount"),
+        warn_hours: num("warn_hours").max(0),
+        escalate_after_days: num("escalate_after_days").max(0),
+        effective_from: get(&p, "effective_from").into(),
+        source: get(&p, "source").into(),
+        apply_to_running: !get(&p, "apply_to_running").is_empty(),
+    };
+    let r = state.app.add_deadline_rule(actor, input).await.map(|_| ());
+    back(r, &ctx)
+}
+
+/// Sets or removes a calendar day.
+pub async fn set_day(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let p = pairs(&body);
+    let entry = match get(&p, "kind") {
+        "remove" => None,
+        k => Some((k == "workday", get(&p, "name"))),
+    };
+    let r = state.app.set_calendar_day(actor, get(&p, "day"), entry).await;
+    back(r, &ctx)
+}
