@@ -126,8 +126,9 @@ impl App {
         let now = self.now_ms();
         let cal = self.work_calendar().await?;
         loop {
+            // Catching up after downtime, one deadline may need its breach and then its
+            // escalations: look again until a round fires nothing (levels end at the city).
             let due = self.store.due_deadlines(now, 200).await?;
-            let batch = due.len();
             let mut fired = 0;
             for d in due {
                 let (fire, kind) = next_fire(&d, &cal, now);
@@ -144,7 +145,7 @@ impl App {
                     report.lost += 1;
                 }
             }
-            if batch < 200 || fired == 0 {
+            if fired == 0 {
                 break;
             }
         }
