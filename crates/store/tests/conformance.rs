@@ -57,6 +57,9 @@ both!(
     the_case_file_guards_against_lost_updates,
     investigations_and_review_move_the_case,
     concurrent_writes_with_failures_commit_only_the_successes,
+    actions_move_only_from_the_expected_state,
+    a_deadline_fires_once_under_concurrent_supervisors,
+    rule_data_is_dated_and_editable,
 );
 
 const T0: i64 = 1_790_000_000_000;
@@ -812,3 +815,162 @@ async fn concurrent_writes_with_failures_commit_only_the_successes(store: Arc<dy
     assert_eq!(users.iter().filter(|u| u.username == "shared_name").count(), 1);
     assert_eq!(verify(&store).await, Ok(1 + ok as i64), "one audit entry per success, chain intact");
 }
+
+// --- disposition ---
+
+async fn a_case(store: &Arc<dyn Store>) {
+    two_leads(store).await;
+    store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
+}
+
+fn new_action(id: &str, status: &str) -> NewAction {
+    NewAction {
+        id: id.into(),
+        case_id: "c1".into(),
+        case_number: "110105001-2026-00001".into(),
+        route: "refer".into(),
+        programme: "medical".into(),
+        division: "110105001024".into(),
+        from_unit: "110105001:mz".into(),
+        from_user: "jw_reviewer".into(),
+        to_unit: "110105:wj".into(),
+        to_party: String::new(),
+        status: status.into(),
+        request: "医疗救助".into(),
+        amount_fen: 0,
+        redirected_from: String::new(),
+        details: "{}".into(),
+    }
+}
+
+fn clock(id: &str, subject: &str, due: i64) -> NewDeadline {
+    NewDeadline {
+        id: id.into(),
+        subject_type: "action".into(),
+        subject_id: subject.into(),
+        case_id: "c1".into(),
+        case_number: "110105001-2026-00001".into(),
+        division: "110105001024".into(),
+        step: "refer.accept".into(),
+        rule: "refer/accept/*@0".into(),
+        responsible_unit: "110105:wj".into(),
+        responsible_user: String::new(),
+        started_ms: T0,
+        due_ms: due,
+        warn_ms: due - 10,
+        escalate_days: 2,
+    }
+}
+
+async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
+    a_case(&store).await;
+    store.create_action(&new_action("a1", "sent"), Some(&clock("d1", "a1", T0 + 100)), &who(), draft("action.created", "110105"), T0).await.unwrap();
+    let accept = ActionChange {
+        id: "a1".into(),
+        expected_version: 1,
+        from: "sent".into(),
+        to: "accepted".into(),
+        accepted_by: Some("cy_health".into()),
+        close_deadlines: true,
+        open_deadline: Some(NewDeadline { id: "d2".into(), step: "refer.feedback".into(), ..clock("d2", "a1", T0 + 1_000) }),
+        step: "action_accepted".into(),
+        ..ActionChange::default()
+    };
+    let a = store.change_action(&accept, &who(), draft("action.accepted", "110105"), T0 + 1).await.unwrap();
+    assert_eq!((a.status.as_str(), a.version, a.accepted_by.as_str()), ("accepted", 2, "cy_health"));
+    let twice = store.change_action(&ActionChange { expected_version: 2, ..accept.clone() }, &who(), draft("x", "110105"), T0 + 2).await;
+    assert!(matches!(twice, Err(StoreError::Conflict("ACTION_STATE"))), "{twice:?}");
+    let stale = ActionChange { from: "accepted".into(), to: "completed".into(), open_deadline: None, ..accept.clone() };
+    assert!(matches!(store.change_action(&stale, &who(), draft("x", "110105"), T0 + 2).await, Err(StoreError::Conflict("STALE_VERSION"))));
+    let clocks = store.deadlines_of_case("c1").await.unwrap();
+    let states: Vec<(&str, &str)> = clocks.iter().map(|d| (d.id.as_str(), d.state.as_str())).collect();
+    assert_eq!(states, vec![("d1", "met"), ("d2", "open")], "acceptance stops one clock and starts the next");
+    assert_eq!(store.inbox("110105:wj", Some("accepted"), 10, 0).await.unwrap().len(), 1);
+    assert!(store.inbox("110105:wj", Some("sent"), 10, 0).await.unwrap().is_empty());
+    let steps: Vec<String> = store.timeline("c1").await.unwrap().into_iter().map(|t| t.step).collect();
+    assert!(steps.contains(&"action_created".to_owned()), "{steps:?}");
+    assert_eq!(steps.last().map(String::as_str), Some("action_accepted"), "{steps:?}");
+}
+
+async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store>) {
+    a_case(&store).await;
+    store.create_action(&new_action("a1", "sent"), Some(&clock("d1", "a1", T0 + 100)), &who(), draft("action.created", "110105"), T0).await.unwrap();
+    assert!(store.due_deadlines(T0 + 50, 10).await.unwrap().is_empty());
+    let due = store.due_deadlines(T0 + 200, 10).await.unwrap();
+    assert_eq!(due.len(), 1, "due once the warning time has come");
+    let d = &due[0];
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let s = store.clone();
+        let fire = DeadlineFire {
+            id: d.id.clone(),
+            expected_version: d.version,
+            warned: true,
+            level: 1,
+            next_ms: T0 + 10_000,
+            supervision: Some(NewSupervision {
+                id: format!("s{i}"),
+                deadline_id: d.id.clone(),
+                case_id: "c1".into(),
+                case_number: d.case_number.clone(),
+                division: d.division.clone(),
+                step: d.step.clone(),
+                level: 1,
+                responsible_unit: "110105:wj".into(),
+                responsible_user: String::new(),
+                supervising_unit: "110105:mz".into(),
+                due_ms: d.due_ms,
+            }),
+            step: "overdue".into(),
+            note: "refer.accept".into(),
+        };
+        tasks.push(tokio::spawn(async move { s.fire_deadline(&fire, draft("deadline.overdue", "110105"), T0 + 200).await }));
+    }
+    let mut fired = 0;
+    for t in tasks {
+        if t.await.unwrap().unwrap() {
+            fired += 1;
+        }
+    }
+    assert_eq!(fired, 1, "one supervisor fires, the others find the version moved on");
+    let items = store.supervision_items(&scope("110105"), true, 10).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert!(store.supervision_items(&scope("110108"), true, 10).await.unwrap().is_empty(), "scoped");
+    assert!(store.due_deadlines(T0 + 200, 10).await.unwrap().is_empty());
+    // Pausing stops the clock; resuming moves every instant by the pause.
+    let d = store.deadline("d1").await.unwrap().unwrap();
+    store.set_deadline_paused("d1", d.version, Some("等待材料"), &who(), draft("deadline.paused", "110105"), T0 + 300).await.unwrap();
+    let again = store.set_deadline_paused("d1", d.version + 1, Some("x"), &who(), draft("x", "110105"), T0 + 301).await;
+    assert!(matches!(again, Err(StoreError::Conflict("DEADLINE_STATE"))), "{again:?}");
+    assert!(store.due_deadlines(T0 + 50_000, 10).await.unwrap().is_empty(), "a paused clock is never due");
+    store.set_deadline_paused("d1", d.version + 1, None, &who(), draft("deadline.resumed", "110105"), T0 + 1_300).await.unwrap();
+    let r = store.deadline("d1").await.unwrap().unwrap();
+    assert_eq!((r.due_ms, r.next_ms, r.paused_ms), (d.due_ms + 1_000, d.next_ms + 1_000, 0));
+    // Finishing the step resolves its supervision items.
+    store.close_subject_deadlines(("action", "a1"), "c1", ("action_accepted", ""), &who(), draft("x", "110105"), T0 + 2_000).await.unwrap();
+    assert!(store.supervision_items(&scope("110105"), true, 10).await.unwrap().is_empty());
+    assert_eq!(store.supervision_items(&scope("110105"), false, 10).await.unwrap()[0].resolved_ms, T0 + 2_000);
+}
+
+async fn rule_data_is_dated_and_editable(store: Arc<dyn Store>) {
+    let rules = store.deadline_rules().await.unwrap();
+    assert!(rules.iter().any(|r| r.route == "refer" && r.step == "accept" && r.placeholder));
+    let mut r = rules[0].clone();
+    r.effective_from = T0;
+    r.placeholder = false;
+    store.insert_deadline_rule(&r, draft("rule.added", "11"), T0).await.unwrap();
+    assert!(matches!(store.insert_deadline_rule(&r, draft("rule.added", "11"), T0).await, Err(StoreError::Conflict("RULE_EXISTS"))));
+    let days = store.calendar_days().await.unwrap();
+    let oct10 = days.iter().find(|d| d.day == 20_261_010).unwrap();
+    assert!(oct10.workday && !oct10.placeholder, "the 2026 National Day make-up Saturday");
+    assert!(days.iter().any(|d| d.day / 10_000 == 2027 && d.placeholder), "2027 is provisional");
+    let entry = CalendarDay { day: 20_261_201, workday: false, name: "临时休假".into(), placeholder: false, source: "admin".into() };
+    store.set_calendar_day(20_261_201, Some(&entry), draft("calendar.day_set", "11"), T0).await.unwrap();
+    store.set_calendar_day(20_261_201, Some(&entry), draft("calendar.day_set", "11"), T0).await.unwrap();
+    assert_eq!(store.calendar_days().await.unwrap().iter().filter(|d| d.day == 20_261_201).count(), 1);
+    store.set_calendar_day(20_261_201, None, draft("calendar.day_set", "11"), T0).await.unwrap();
+    assert!(!store.calendar_days().await.unwrap().iter().any(|d| d.day == 20_261_201));
+    let programmes = store.programmes(T0).await.unwrap();
+    assert!(programmes.len() >= 13 && programmes.iter().any(|p| p.code == "medical" && p.department == "health"));
+}
+
