@@ -1,0 +1,156 @@
+//! Disposition through the pages and the referral API: a street refers a case, the district
+//! health commission answers through its system, the pages show the loop, supervision and
+//! the rule data.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::*;
+use jiujinan_app::auth::Actor;
+use jiujinan_app::cases::{Verification, Verified};
+use jiujinan_app::dispositions::ActionInput;
+use jiujinan_app::leads::{LeadInput, SubjectInput};
+use jiujinan_app::users::{CreateUser, cli_actor};
+use serde_json::json;
+
+async fn user(t: &TestApp, name: &str, unit: &str, role: &str) -> Actor {
+    let req = CreateUser {
+        username: name.into(),
+        display_name: String::new(),
+        unit: unit.into(),
+        role: role.into(),
+        password: PASSWORD.into(),
+    };
+    Actor::from_record(&t.app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
+}
+
+/// A reviewed case of 建外街道 and its reviewer.
+async fn reviewed_case(t: &TestApp) -> (String, Actor) {
+    let reviewer = user(t, "jw_reviewer", "110105001:mz", "street_reviewer").await;
+    let input = LeadInput {
+        channel: "window".into(),
+        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002X".into(), phone: String::new() },
+        location_code: "110105001024".into(),
+        description: "家中失火，住院治疗".into(),
+        urgency: "urgent".into(),
+        hardship_types: vec!["FIRE".into(), "MEDICAL_EXPENSE".into()],
+        ..Default::default()
+    };
+    let (lead, _) = t.app.record_lead(&reviewer, &input, None).await.unwrap();
+    let Verified::CaseOpened { case_id, .. } =
+        t.app.verify_lead(&reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
+    else {
+        panic!("expected a case")
+    };
+    t.app.record_investigation(&reviewer, &case_id, "home_visit", None, "情况属实").await.unwrap();
+    t.app.submit_for_review(&reviewer, &case_id, 1).await.unwrap();
+    t.app.record_review(&reviewer, &case_id, 2, "建议转介医疗救助", &["refer".into()]).await.unwrap();
+    (case_id, reviewer)
+}
+
+async fn api(t: &TestApp, token: &str, method: &str, path: &str, body: Option<serde_json::Value>, lang: &str) -> Reply {
+    let b = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept-language", lang)
+        .header("content-type", "application/json");
+    let body = body.map(|v| Body::from(v.to_string())).unwrap_or_else(Body::empty);
+    t.send(b.body(body).unwrap()).await
+}
+
+#[tokio::test]
+async fn a_department_system_answers_referrals_through_the_api() {
+    let t = spawn_app().await;
+    let (case_id, reviewer) = reviewed_case(&t).await;
+    user(&t, "cy_health", "110105:wj", "department_handler").await;
+    user(&t, "hd_clerk", "110108001:mz", "window_clerk").await;
+    let refer = |p: &str| ActionInput { route: "refer".into(), programme: p.into(), request: "请办理".into(), ..Default::default() };
+    let r1 = t.app.create_action(&reviewer, &case_id, refer("medical")).await.unwrap();
+    let r2 = t.app.create_action(&reviewer, &case_id, refer("major_illness")).await.unwrap();
+    let health = t.app.issue_token(&cli_actor(), "cy_health", "卫健委系统").await.unwrap().secret;
+    let outsider = t.app.issue_token(&cli_actor(), "hd_clerk", "海淀").await.unwrap().secret;
+
+    let list = api(&t, &health, "GET", "/api/v1/referrals?status=sent", None, "zh-CN").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let ids: Vec<String> = list.json().as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&r1) && ids.contains(&r2));
+    let one = api(&t, &health, "GET", &format!("/api/v1/referrals/{r1}"), None, "zh-CN").await.json();
+    assert_eq!((one["status"].as_str(), one["accountable_unit"].as_str()), (Some("sent"), Some("110105001:mz")));
+    assert_eq!(one["clocks"][0]["step"], "refer.accept");
+    assert_eq!(api(&t, &outsider, "GET", &format!("/api/v1/referrals/{r1}"), None, "zh-CN").await.status, 404);
+    assert_eq!(api(&t, &outsider, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 1})), "en").await.status, 404);
+
+    let ok = api(&t, &health, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 1})), "zh-CN").await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.json()["accountable_unit"], "110105:wj");
+    let twice = api(&t, &health, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 2})), "en").await;
+    assert_eq!((twice.status, twice.json()["error"]["code"].as_str()), (409, Some("ALREADY_ANSWERED")));
+    let fb = json!({"version": 2, "outcome": "granted", "detail": "核定医疗救助 5000 元", "amount_fen": 500000});
+    let done = api(&t, &health, "POST", &format!("/api/v1/referrals/{r1}/feedback"), Some(fb), "zh-CN").await.json();
+    assert_eq!((done["status"].as_str(), done["amount_fen"].as_i64()), (Some("completed"), Some(500_000)));
+
+    let no_reason = api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/return"), Some(json!({"version": 1, "reason": ""})), "en").await;
+    assert_eq!(no_reason.status, 422);
+    let e = no_reason.json();
+    assert_eq!((e["error"]["code"].as_str(), e["error"]["fields"]["reason"].is_string()), (Some("REASON_REQUIRED"), true));
+    assert!(e["error"]["message"].as_str().unwrap().contains("reasons"));
+    let back = api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/return"), Some(json!({"version": 1, "reason": "不属于本部门职责"})), "zh-CN").await;
+    assert_eq!(back.json()["status"], "returned");
+    let late = api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/accept"), Some(json!({"version": 2})), "zh-CN").await;
+    assert_eq!(late.json()["error"]["code"], "ALREADY_ANSWERED");
+    assert!(late.json()["error"]["message"].as_str().unwrap().contains("已被接收或退回"));
+    let bad = api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/accept"), Some(json!({"v": 1})), "en").await;
+    assert_eq!(bad.status, 422, "a body without its version is refused: {}", bad.body);
+}
+
+#[tokio::test]
+async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
+    let t = spawn_app().await;
+    let (case_id, _) = reviewed_case(&t).await;
+    user(&t, "cy_health", "110105:wj", "department_handler").await;
+    let (street, csrf) = t.login("jw_reviewer", PASSWORD).await.unwrap();
+    let page = t.get(&format!("/cases/{case_id}"), Some(&street)).await;
+    assert!(page.body.contains("id=\"disposition\"") && page.body.contains("id=\"action-form\""), "{}", page.body);
+    assert!(page.body.contains("data-programme=\"medical\""), "the catalogue suggests medical assistance");
+    let form = format!("csrf={csrf}&route=refer&programme=medical&request={}", urlenc("住院费用申请医疗救助"));
+    let r = t.post_form(&format!("/cases/{case_id}/actions"), Some(&street), &form).await;
+    assert_eq!((r.status, r.location().ends_with("saved=1")), (303, true), "{}", r.body);
+    let empty = format!("csrf={csrf}&route=refer&programme=medical&request=");
+    let r = t.post_form(&format!("/cases/{case_id}/actions"), Some(&street), &empty).await;
+    assert!(r.location().contains("error=REQUEST_REQUIRED"));
+    let shown = t.get(r.location(), Some(&street)).await;
+    assert!(shown.body.contains("请说明需要对方办理的事项"), "the error is shown in words");
+
+    let (health, hcsrf) = t.login("cy_health", PASSWORD).await.unwrap();
+    let inbox = t.get("/referrals", Some(&health)).await;
+    assert_eq!(inbox.status, 200);
+    let id = inbox.body.split("data-id=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let referral = t.get(&format!("/referrals/{id}"), Some(&health)).await;
+    assert!(referral.body.contains("id=\"accept\"") && referral.body.contains("11010519491231002X"));
+    let r = t.post_form(&format!("/referrals/{id}/accept"), Some(&health), &format!("csrf={hcsrf}&version=1")).await;
+    assert_eq!(r.status, 303);
+    let r = t.post_form(&format!("/referrals/{id}/accept"), Some(&health), &format!("csrf={hcsrf}&version=1")).await;
+    let again = t.get(r.location(), Some(&health)).await;
+    assert!(again.body.contains("id=\"referral-error\""), "accepting twice shows the conflict");
+    let fb = format!("csrf={hcsrf}&version=2&outcome=granted&detail={}&amount=5000", urlenc("核定医疗救助"));
+    t.post_form(&format!("/referrals/{id}/feedback"), Some(&health), &fb).await;
+    let case_page = t.get(&format!("/cases/{case_id}"), Some(&street)).await;
+    assert!(case_page.body.contains("data-status=\"completed\"") && case_page.body.contains("5000.00"));
+    assert!(t.audit_actions().await.iter().any(|a| a == "action.read"), "opening a referral is audited");
+
+    assert_eq!(t.get("/supervision", Some(&street)).await.status, 200);
+    assert_eq!(t.get("/meetings", Some(&street)).await.status, 200);
+    let (admin, acsrf) = t.login("admin", PASSWORD).await.unwrap();
+    let rules = t.get("/admin/rules", Some(&admin)).await;
+    assert!(rules.body.contains("国庆节调休上班") && rules.body.contains("id=\"limit-form\""));
+    let add = format!("csrf={acsrf}&route=refer&step=accept&to_kind=health&unit=working_days&amount=2&source={}", urlenc("区政府通知"));
+    let r = t.post_form("/admin/rules/limits", Some(&admin), &add).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let r = t.post_form("/admin/rules/limits", Some(&street), &add.replace(&acsrf, &csrf)).await;
+    assert!(r.location().contains("error=FORBIDDEN"));
+    let clock = t.post_form("/admin/test-clock", Some(&admin), &format!("csrf={acsrf}&at=2027-01-01T00:00")).await;
+    assert_eq!(clock.status, 404, "the clock cannot be moved unless the server runs with test_clock");
+}
