@@ -1,0 +1,117 @@
+//! `jiujinan supervise` as cron or a second server runs it: two processes sweeping the same
+//! database at the same instant fire each overdue deadline exactly once, on SQLite and on
+//! PostgreSQL, and a later run finds nothing left.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use jiujinan_app::auth::Actor;
+use jiujinan_app::calendar::parse_beijing_datetime;
+use jiujinan_app::cases::{Verification, Verified};
+use jiujinan_app::clock::ManualClock;
+use jiujinan_app::dispositions::ActionInput;
+use jiujinan_app::leads::{LeadInput, SubjectInput};
+use jiujinan_app::org::OrgFiles;
+use jiujinan_app::users::{CreateUser, cli_actor};
+use jiujinan_app::{App, AppSettings};
+
+const BIN: &str = env!("CARGO_BIN_EXE_jiujinan");
+
+/// A reviewed case of 建外街道 with three referrals nobody answers, made on 30 September 2026.
+async fn prepare(url: &str) {
+    let store = jiujinan_store::connect(url).await.unwrap();
+    store.migrate().await.unwrap();
+    let clock = Arc::new(ManualClock::new(parse_beijing_datetime("2026-09-30T10:00").unwrap()));
+    let app = App::new(store.clone(), clock, AppSettings::default());
+    let files = OrgFiles {
+        divisions_name: "d".into(),
+        divisions: "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110105001,建外街道,street,110105\n"
+            .into(),
+        communities_name: "c".into(),
+        communities: "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n".into(),
+    };
+    app.import_org(&cli_actor(), &files).await.unwrap();
+    let req = CreateUser {
+        username: "jw_reviewer".into(),
+        display_name: String::new(),
+        unit: "110105001:mz".into(),
+        role: "street_reviewer".into(),
+        password: "Good-password-1".into(),
+    };
+    let reviewer = Actor::from_record(&app.create_user(&cli_actor(), &req).await.unwrap()).unwrap();
+    let input = LeadInput {
+        channel: "window".into(),
+        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002X".into(), phone: String::new() },
+        location_code: "110105001024".into(),
+        description: "家中失火".into(),
+        urgency: "urgent".into(),
+        hardship_types: vec!["FIRE".into()],
+        ..Default::default()
+    };
+    let (lead, _) = app.record_lead(&reviewer, &input, None).await.unwrap();
+    let Verified::CaseOpened { case_id, .. } =
+        app.verify_lead(&reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
+    else {
+        panic!("expected a case")
+    };
+    app.record_investigation(&reviewer, &case_id, "home_visit", None, "情况属实").await.unwrap();
+    app.submit_for_review(&reviewer, &case_id, 1).await.unwrap();
+    app.record_review(&reviewer, &case_id, 2, "建议转介", &["refer".into()]).await.unwrap();
+    for p in ["medical", "housing", "employment"] {
+        let a = ActionInput { route: "refer".into(), programme: p.into(), request: "请办理".into(), ..Default::default() };
+        app.create_action(&reviewer, &case_id, a).await.unwrap();
+    }
+    store.close().await;
+}
+
+/// (overdue, escalated) printed by one `supervise` run.
+fn counts(out: &str) -> (u32, u32) {
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let after = |w: &str| words.iter().position(|x| *x == w).and_then(|i| words.get(i + 1)).and_then(|n| n.parse().ok());
+    (after("overdue").unwrap_or_else(|| panic!("{out}")), after("escalated").unwrap_or_else(|| panic!("{out}")))
+}
+
+fn two_processes_fire_once(url: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(prepare(url));
+    // Three working days after 30 September end on the make-up Saturday 10 October; two more
+    // (12 and 13 October) bring escalation to the city. On the 20th both are due.
+    let spawn = || {
+        Command::new(BIN)
+            .args(["supervise", "--at", "2026-10-20T09:00", "--database-url", url])
+            .env_remove("JIUJINAN_DATABASE_URL")
+            .env_remove("JIUJINAN_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success(), "{}{}", String::from_utf8_lossy(&a.stderr), String::from_utf8_lossy(&b.stderr));
+    let (ca, cb) = (counts(&String::from_utf8_lossy(&a.stdout)), counts(&String::from_utf8_lossy(&b.stdout)));
+    assert_eq!(ca.0 + cb.0, 3, "each breach fired by exactly one process: {ca:?} {cb:?}");
+    assert_eq!(ca.1 + cb.1, 3, "each escalation fired by exactly one process: {ca:?} {cb:?}");
+    let again = Command::new(BIN)
+        .args(["supervise", "--at", "2026-10-20T09:05", "--database-url", url])
+        .env_remove("JIUJINAN_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(counts(&String::from_utf8_lossy(&again.stdout)), (0, 0), "nothing fires twice");
+    let bad = Command::new(BIN).args(["supervise", "--at", "next week", "--database-url", url]).output().unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("2026-10-12T09:00"));
+}
+
+#[test]
+fn two_supervise_processes_on_one_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    two_processes_fire_once(&format!("sqlite://{}/j.db", dir.path().display()));
+}
+
+#[test]
+fn two_supervise_processes_on_one_postgresql() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let Some(url) = rt.block_on(jiujinan_store::testing::fresh_postgres_url()) else { return };
+    drop(rt);
+    two_processes_fire_once(&url);
+}
