@@ -241,7 +241,8 @@ impl App {
 
     /// The actor's case queue.
     pub async fn case_queue(&self, actor: &Actor, filter: &LeadFilter) -> Result<Vec<CaseRecord>, AppError> {
-        if matches!(actor.role, Role::Auditor) {
+        // Departments see the cases referred to them (through `/referrals`), not the district's.
+        if matches!(actor.role, Role::Auditor) || actor.jurisdiction.department.is_some() {
             return Err(AppError::Forbidden);
         }
         Ok(self.store.list_cases(&actor.jurisdiction, filter).await?)
@@ -460,7 +461,13 @@ impl App {
 impl App {
     /// Closes a reviewed case once every action has an outcome; the follow-up visit (回访)
     /// is scheduled from rule data.
-    pub async fn close_case(&self, actor: &Actor, case_id: &str, expected_version: i64, note: &str) -> Result<i64, AppError> {
+    pub async fn close_case(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        expected_version: i64,
+        note: &str,
+    ) -> Result<i64, AppError> {
         if !matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin) {
             return Err(AppError::Forbidden);
         }
@@ -490,11 +497,20 @@ impl App {
             open_deadline: Some(followup),
         };
         let audit = Self::case_audit(actor, &case, "case.closed", json!({"actions": actions.len()}));
-        self.store.transition_case(&case.id, expected_version, &t, &who(actor), audit, self.now_ms()).await.map_err(stale)
+        self.store
+            .transition_case(&case.id, expected_version, &t, &who(actor), audit, self.now_ms())
+            .await
+            .map_err(stale)
     }
 
     /// Reopens a closed case with the reason; the follow-up clock stops.
-    pub async fn reopen_case(&self, actor: &Actor, case_id: &str, expected_version: i64, why: &str) -> Result<i64, AppError> {
+    pub async fn reopen_case(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        expected_version: i64,
+        why: &str,
+    ) -> Result<i64, AppError> {
         if !matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin) {
             return Err(AppError::Forbidden);
         }
@@ -514,7 +530,10 @@ impl App {
             open_deadline: None,
         };
         let audit = Self::case_audit(actor, &case, "case.reopened", json!({}));
-        self.store.transition_case(&case.id, expected_version, &t, &who(actor), audit, self.now_ms()).await.map_err(stale)
+        self.store
+            .transition_case(&case.id, expected_version, &t, &who(actor), audit, self.now_ms())
+            .await
+            .map_err(stale)
     }
 
     /// Records the follow-up visit (回访) of a closed case; its clock stops.
@@ -527,7 +546,14 @@ impl App {
         let audit = Self::case_audit(actor, &case, "case.followup", json!({}));
         Ok(self
             .store
-            .close_subject_deadlines(("case", &case.id), &case.id, ("followup_done", &findings), &who(actor), audit, self.now_ms())
+            .close_subject_deadlines(
+                ("case", &case.id),
+                &case.id,
+                ("followup_done", &findings),
+                &who(actor),
+                audit,
+                self.now_ms(),
+            )
             .await?)
     }
 }

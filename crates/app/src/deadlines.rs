@@ -133,7 +133,14 @@ impl App {
             for d in due {
                 let (fire, kind) = next_fire(&d, &cal, now);
                 let detail = json!({"step": d.step, "level": fire.level, "due_ms": d.due_ms});
-                let audit = AuditDraft::new("system", "", &d.division, &format!("deadline.{kind}"), ("deadline", &d.id), &detail);
+                let audit = AuditDraft::new(
+                    "system",
+                    "",
+                    &d.division,
+                    &format!("deadline.{kind}"),
+                    ("deadline", &d.id),
+                    &detail,
+                );
                 if self.store.fire_deadline(&fire, audit, now).await? {
                     fired += 1;
                     match kind {

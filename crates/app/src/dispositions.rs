@@ -186,7 +186,8 @@ impl App {
             if a.route == Route::JointMeeting.code() { self.store.decisions_of_action(&a.id).await? } else { vec![] };
         let mut clocks: Vec<DeadlineRecord> = deadlines.iter().filter(|d| d.subject_id == a.id).cloned().collect();
         clocks.extend(deadlines.iter().filter(|d| decisions.iter().any(|x| x.id == d.subject_id)).cloned());
-        let accountable_unit = if a.status == ActionStatus::Sent.code() { a.from_unit.clone() } else { a.to_unit.clone() };
+        let accountable_unit =
+            if a.status == ActionStatus::Sent.code() { a.from_unit.clone() } else { a.to_unit.clone() };
         Ok(ActionView { action: a, events, deadlines: clocks, decisions, accountable_unit })
     }
 
@@ -235,7 +236,8 @@ impl App {
             Route::JointMeeting => (UnitCode::of(&district, UnitKind::CivilAffairs).to_string(), String::new()),
             _ => {
                 let default = programme.map(|p| self.default_receiver(p, &district)).unwrap_or_default();
-                let to = if input.to_unit.trim().is_empty() { default.clone() } else { input.to_unit.trim().to_owned() };
+                let to =
+                    if input.to_unit.trim().is_empty() { default.clone() } else { input.to_unit.trim().to_owned() };
                 let code = UnitCode::parse(&to).map_err(|_| field("UNKNOWN_RECEIVER", "to_unit"))?;
                 let wanted = programme.map(|p| p.department.as_str()).unwrap_or("");
                 if !wanted.is_empty() && kind_code(code.as_str()) != wanted {
@@ -286,8 +288,11 @@ impl App {
         };
         // The receiver must answer within the acceptance limit; for a party outside the
         // platform the sender records its answer and carries the clock.
-        let responsible =
-            if immediate || to_unit.is_empty() { (actor.unit.as_str(), actor.username.as_str()) } else { (to_unit.as_str(), "") };
+        let responsible = if immediate || to_unit.is_empty() {
+            (actor.unit.as_str(), actor.username.as_str())
+        } else {
+            (to_unit.as_str(), "")
+        };
         let step = if immediate { "paperwork" } else { "accept" };
         let owner = ClockOwner {
             subject: ("action", &id),
@@ -295,8 +300,11 @@ impl App {
             responsible: (responsible.0, responsible.1),
         };
         let deadline = self.new_deadline(route.code(), step, kind_code(&to_unit), owner).await?;
-        let mut audit =
-            actor.audit("action.created", ("action", &id), &json!({"route": route.code(), "to": to_unit, "case": case.id}));
+        let mut audit = actor.audit(
+            "action.created",
+            ("action", &id),
+            &json!({"route": route.code(), "to": to_unit, "case": case.id}),
+        );
         audit.division = case.division.clone();
         self.store.create_action(&action, Some(&deadline), &who(actor), audit, now).await?;
         Ok(id)
@@ -322,7 +330,13 @@ impl App {
     }
 
     /// The referrals addressed to the actor's unit.
-    pub async fn inbox(&self, actor: &Actor, status: Option<&str>, limit: i64, offset: i64) -> Result<Vec<ActionRecord>, AppError> {
+    pub async fn inbox(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ActionRecord>, AppError> {
         if let Some(s) = status.filter(|s| !s.is_empty()) {
             ActionStatus::parse(s)?;
         }
@@ -344,14 +358,24 @@ impl App {
         Ok(a)
     }
 
-    fn action_audit(actor: &Actor, a: &ActionRecord, act: &str, detail: serde_json::Value) -> jiujinan_domain::audit::AuditDraft {
+    fn action_audit(
+        actor: &Actor,
+        a: &ActionRecord,
+        act: &str,
+        detail: serde_json::Value,
+    ) -> jiujinan_domain::audit::AuditDraft {
         let mut audit = actor.audit(act, ("action", &a.id), &detail);
         audit.division = a.division.clone();
         audit
     }
 
     /// The receiver accepts the action: the acceptance clock stops and the feedback clock starts.
-    pub async fn accept_action(&self, actor: &Actor, id: &str, expected_version: i64) -> Result<ActionRecord, AppError> {
+    pub async fn accept_action(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<ActionRecord, AppError> {
         let a = self.receivable(actor, id).await?;
         if a.status != ActionStatus::Sent.code() {
             return Err(AppError::Conflict("ALREADY_ANSWERED"));
@@ -359,37 +383,61 @@ impl App {
         let open_deadline = if a.route == Route::JointMeeting.code() {
             None
         } else {
-            let (unit, user) = if a.to_unit.is_empty() { (a.from_unit.as_str(), a.from_user.as_str()) } else { (a.to_unit.as_str(), actor.username.as_str()) };
-            let owner = ClockOwner { subject: ("action", &a.id), case: (&a.case_id, &a.case_number, &a.division), responsible: (unit, user) };
+            let (unit, user) = if a.to_unit.is_empty() {
+                (a.from_unit.as_str(), a.from_user.as_str())
+            } else {
+                (a.to_unit.as_str(), actor.username.as_str())
+            };
+            let owner = ClockOwner {
+                subject: ("action", &a.id),
+                case: (&a.case_id, &a.case_number, &a.division),
+                responsible: (unit, user),
+            };
             Some(self.new_deadline(&a.route, "feedback", kind_code(&a.to_unit), owner).await?)
         };
-        self.apply_change(actor, &a, ChangeSpec {
-            expected_version,
-            to: ActionStatus::Accepted,
-            accepted_by: Some(actor.username.clone()),
-            open_deadline,
-            step: "action_accepted",
-            note: String::new(),
-            ..ChangeSpec::default()
-        }, "ALREADY_ANSWERED")
+        self.apply_change(
+            actor,
+            &a,
+            ChangeSpec {
+                expected_version,
+                to: ActionStatus::Accepted,
+                accepted_by: Some(actor.username.clone()),
+                open_deadline,
+                step: "action_accepted",
+                note: String::new(),
+                ..ChangeSpec::default()
+            },
+            "ALREADY_ANSWERED",
+        )
         .await
     }
 
     /// The receiver returns the action to the sender with its reason.
-    pub async fn return_action(&self, actor: &Actor, id: &str, expected_version: i64, why: &str) -> Result<ActionRecord, AppError> {
+    pub async fn return_action(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        why: &str,
+    ) -> Result<ActionRecord, AppError> {
         let a = self.receivable(actor, id).await?;
         let why = reason(why, 2_000, "REASON_REQUIRED", "reason")?;
         if a.status != ActionStatus::Sent.code() {
             return Err(AppError::Conflict("ALREADY_ANSWERED"));
         }
-        self.apply_change(actor, &a, ChangeSpec {
-            expected_version,
-            to: ActionStatus::Returned,
-            return_reason: Some(why.clone()),
-            step: "action_returned",
-            note: why,
-            ..ChangeSpec::default()
-        }, "ALREADY_ANSWERED")
+        self.apply_change(
+            actor,
+            &a,
+            ChangeSpec {
+                expected_version,
+                to: ActionStatus::Returned,
+                return_reason: Some(why.clone()),
+                step: "action_returned",
+                note: why,
+                ..ChangeSpec::default()
+            },
+            "ALREADY_ANSWERED",
+        )
         .await
     }
 
@@ -429,21 +477,32 @@ impl App {
             self.store.add_action_event(&event, &a.case_id, audit, now).await?;
             return Ok(a);
         }
-        self.apply_change(actor, &a, ChangeSpec {
-            expected_version,
-            to: ActionStatus::Completed,
-            outcome: Some(outcome.code().into()),
-            outcome_detail: Some(detail.clone()),
-            amount_fen: (amount_fen > 0).then_some(amount_fen),
-            step: "action_feedback",
-            note: format!("{}: {detail}", outcome.code()),
-            ..ChangeSpec::default()
-        }, "NOT_ACCEPTED")
+        self.apply_change(
+            actor,
+            &a,
+            ChangeSpec {
+                expected_version,
+                to: ActionStatus::Completed,
+                outcome: Some(outcome.code().into()),
+                outcome_detail: Some(detail.clone()),
+                amount_fen: (amount_fen > 0).then_some(amount_fen),
+                step: "action_feedback",
+                note: format!("{}: {detail}", outcome.code()),
+                ..ChangeSpec::default()
+            },
+            "NOT_ACCEPTED",
+        )
         .await
     }
 
     /// Aid first: the paperwork was completed, which ends the action.
-    pub async fn complete_paperwork(&self, actor: &Actor, id: &str, expected_version: i64, note: &str) -> Result<ActionRecord, AppError> {
+    pub async fn complete_paperwork(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        note: &str,
+    ) -> Result<ActionRecord, AppError> {
         let a = self.receivable(actor, id).await?;
         if a.route != Route::AidFirst.code() {
             return Err(AppError::InvalidTransition);
@@ -452,20 +511,31 @@ impl App {
         if a.status != ActionStatus::Accepted.code() {
             return Err(AppError::Conflict("ACTION_CLOSED"));
         }
-        self.apply_change(actor, &a, ChangeSpec {
-            expected_version,
-            to: ActionStatus::Completed,
-            outcome: Some(Outcome::Granted.code().into()),
-            outcome_detail: Some(note.clone()),
-            step: "paperwork_completed",
-            note,
-            ..ChangeSpec::default()
-        }, "ACTION_CLOSED")
+        self.apply_change(
+            actor,
+            &a,
+            ChangeSpec {
+                expected_version,
+                to: ActionStatus::Completed,
+                outcome: Some(Outcome::Granted.code().into()),
+                outcome_detail: Some(note.clone()),
+                step: "paperwork_completed",
+                note,
+                ..ChangeSpec::default()
+            },
+            "ACTION_CLOSED",
+        )
         .await
     }
 
     /// The sender withdraws an action that is no longer needed, with the reason.
-    pub async fn cancel_action(&self, actor: &Actor, id: &str, expected_version: i64, why: &str) -> Result<ActionRecord, AppError> {
+    pub async fn cancel_action(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        why: &str,
+    ) -> Result<ActionRecord, AppError> {
         let a = self.store.action(id).await?.ok_or(AppError::NotFound)?;
         if a.from_unit != actor.unit.as_str() || !disposes(actor) {
             return Err(AppError::NotFound);
@@ -475,17 +545,28 @@ impl App {
         if !status.can_become(ActionStatus::Cancelled) {
             return Err(AppError::Conflict("ACTION_CLOSED"));
         }
-        self.apply_change(actor, &a, ChangeSpec {
-            expected_version,
-            to: ActionStatus::Cancelled,
-            step: "action_cancelled",
-            note: why,
-            ..ChangeSpec::default()
-        }, "ACTION_CLOSED")
+        self.apply_change(
+            actor,
+            &a,
+            ChangeSpec {
+                expected_version,
+                to: ActionStatus::Cancelled,
+                step: "action_cancelled",
+                note: why,
+                ..ChangeSpec::default()
+            },
+            "ACTION_CLOSED",
+        )
         .await
     }
 
-    async fn apply_change(&self, actor: &Actor, a: &ActionRecord, spec: ChangeSpec, state_code: &'static str) -> Result<ActionRecord, AppError> {
+    async fn apply_change(
+        &self,
+        actor: &Actor,
+        a: &ActionRecord,
+        spec: ChangeSpec,
+        state_code: &'static str,
+    ) -> Result<ActionRecord, AppError> {
         let change = ActionChange {
             id: a.id.clone(),
             expected_version: spec.expected_version,
@@ -502,12 +583,22 @@ impl App {
             note: spec.note,
         };
         let audit = Self::action_audit(actor, a, &format!("action.{}", spec.to.code()), json!({"from": a.status}));
-        self.store.change_action(&change, &who(actor), audit, self.now_ms()).await.map_err(|e| action_conflict(e, state_code))
+        self.store
+            .change_action(&change, &who(actor), audit, self.now_ms())
+            .await
+            .map_err(|e| action_conflict(e, state_code))
     }
 
     /// Records a stay, items provided, a contact with the home government, the trip home,
     /// the arrival, a proactive check or progress on an action.
-    pub async fn record_event(&self, actor: &Actor, id: &str, kind: &str, at_ms: Option<i64>, detail: &str) -> Result<(), AppError> {
+    pub async fn record_event(
+        &self,
+        actor: &Actor,
+        id: &str,
+        kind: &str,
+        at_ms: Option<i64>,
+        detail: &str,
+    ) -> Result<(), AppError> {
         let a = self.store.action(id).await?.ok_or(AppError::NotFound)?;
         let party = a.to_unit == actor.unit.as_str() || a.from_unit == actor.unit.as_str();
         if !party {
@@ -539,14 +630,24 @@ impl App {
 
     /// Stops (with a reason, e.g. waiting for the applicant's documents) or restarts a clock.
     /// The responsible unit or the case's handling office may do it.
-    pub async fn pause_clock(&self, actor: &Actor, deadline_id: &str, expected_version: i64, pause: Option<&str>) -> Result<(), AppError> {
+    pub async fn pause_clock(
+        &self,
+        actor: &Actor,
+        deadline_id: &str,
+        expected_version: i64,
+        pause: Option<&str>,
+    ) -> Result<(), AppError> {
         let d = self.store.deadline(deadline_id).await?.ok_or(AppError::NotFound)?;
         let allowed = d.responsible_unit == actor.unit.as_str() || (disposes(actor) && covers(actor, &d.division));
         if !allowed {
             return Err(AppError::NotFound);
         }
         let why = pause.map(|p| reason(p, 500, "REASON_REQUIRED", "reason")).transpose()?;
-        let mut audit = actor.audit(if why.is_some() { "deadline.paused" } else { "deadline.resumed" }, ("deadline", &d.id), &json!({"reason": why}));
+        let mut audit = actor.audit(
+            if why.is_some() { "deadline.paused" } else { "deadline.resumed" },
+            ("deadline", &d.id),
+            &json!({"reason": why}),
+        );
         audit.division = d.division.clone();
         self.store
             .set_deadline_paused(&d.id, expected_version, why.as_deref(), &who(actor), audit, self.now_ms())

@@ -229,16 +229,12 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             "身份证号码校验位错误（GB 11643 MOD 11-2）",
             "The ID number's check character is wrong (GB 11643 MOD 11-2)",
         ),
-        "ALREADY_ANSWERED" => (
-            "该转办已被接收或退回，不能重复操作",
-            "This referral was already accepted or returned",
-        ),
+        "ALREADY_ANSWERED" => ("该转办已被接收或退回，不能重复操作", "This referral was already accepted or returned"),
         "NOT_ACCEPTED" => ("该事项尚未接收或已办结，不能反馈结果", "Feedback needs an accepted, unfinished action"),
         "ACTION_CLOSED" => ("该处置事项已结束", "This action is already finished"),
-        "ACTIONS_OPEN" => (
-            "仍有处置事项未办结，全部有结果后才能结案",
-            "Every action needs an outcome before the case can close",
-        ),
+        "ACTIONS_OPEN" => {
+            ("仍有处置事项未办结，全部有结果后才能结案", "Every action needs an outcome before the case can close")
+        }
         "REVIEW_REQUIRED" => (
             "转办、慈善对接和提请联席会议须在初审意见之后",
             "Referral, charity and joint meeting come after the review opinion",
@@ -249,20 +245,25 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "CLOCK_STATE" => ("计时状态已变化，请刷新", "The clock's state changed; reload"),
         "RULE_EXISTS" => ("同一规则同一生效日期已存在", "A rule with this key and effective date exists"),
         "UNKNOWN_PROGRAMME" => ("未知的救助项目", "Unknown programme"),
-        "UNKNOWN_RECEIVER" => (
-            "接收单位不存在或不负责该项目",
-            "Unknown receiving unit, or it is not responsible for that programme",
-        ),
+        "UNKNOWN_RECEIVER" => {
+            ("接收单位不存在或不负责该项目", "Unknown receiving unit, or it is not responsible for that programme")
+        }
         "RECEIVER_REQUIRED" => ("请填写接收的慈善组织或项目", "Name the charity organisation or project"),
-        "REQUEST_REQUIRED" => ("请说明需要对方办理的事项（不超过 2000 字）", "Say what is asked (at most 2,000 characters)"),
+        "REQUEST_REQUIRED" => {
+            ("请说明需要对方办理的事项（不超过 2000 字）", "Say what is asked (at most 2,000 characters)")
+        }
         "HOSPITAL_REQUIRED" => ("请填写救治医院", "Name the treating hospital"),
         "AMOUNT_REQUIRED" => ("请填写先行救助的金额或实物", "Give the amount or the goods given"),
-        "UNKNOWN_OUTCOME" => ("结果应为 granted、refused 或 in_progress", "Outcome must be granted, refused or in_progress"),
+        "UNKNOWN_OUTCOME" => {
+            ("结果应为 granted、refused 或 in_progress", "Outcome must be granted, refused or in_progress")
+        }
         "UNKNOWN_EVENT" => ("未知的记录类型", "Unknown record type"),
         "UNKNOWN_LIMIT_UNIT" => ("时限单位应为 hours 或 working_days", "The unit must be hours or working_days"),
         "INVALID_LIMIT" => ("时限应为 1–3650 之间的整数", "A limit is a whole number from 1 to 3,650"),
         "INVALID_DAY" => ("日期格式应为 YYYY-MM-DD", "Dates look like YYYY-MM-DD"),
-        "REDIRECT_SOURCE" => ("只能改派本案件中已被退回的转办", "Only a returned referral of this case can be redirected"),
+        "REDIRECT_SOURCE" => {
+            ("只能改派本案件中已被退回的转办", "Only a returned referral of this case can be redirected")
+        }
         "LEAD_UNIT_REQUIRED" => ("请选择牵头落实单位", "Choose the lead unit"),
         "TITLE_REQUIRED" => ("请填写会议名称（不超过 200 字）", "Give the meeting a title (at most 200 characters)"),
         "DETAIL_REQUIRED" => ("请填写内容（不超过 2000 字）", "Write the details (at most 2,000 characters)"),

@@ -214,7 +214,8 @@ impl App {
     /// or the actor's unit received it first (首问负责). The read is audited.
     pub async fn lead_for(&self, actor: &Actor, id: &str) -> Result<LeadView, AppError> {
         let lead = self.store.lead(id).await?.ok_or(AppError::NotFound)?;
-        let in_scope = DivisionCode::parse(&lead.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
+        let in_scope = actor.jurisdiction.department.is_none()
+            && DivisionCode::parse(&lead.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
         if !in_scope && lead.first_inquiry_unit != actor.unit.as_str() {
             return Err(AppError::NotFound);
         }
@@ -230,7 +231,8 @@ impl App {
 
     /// The actor's queue: leads located in the jurisdiction, most urgent first.
     pub async fn lead_queue(&self, actor: &Actor, filter: &LeadFilter) -> Result<Vec<LeadRecord>, AppError> {
-        if matches!(actor.role, Role::Auditor) {
+        // Departments work from their referral inbox, not the district's intake queue.
+        if matches!(actor.role, Role::Auditor) || actor.jurisdiction.department.is_some() {
             return Err(AppError::Forbidden);
         }
         Ok(self.store.list_leads(&actor.jurisdiction, filter).await?)

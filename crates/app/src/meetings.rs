@@ -174,7 +174,13 @@ impl App {
     }
 
     /// Records the minutes and marks the meeting held.
-    pub async fn record_minutes(&self, actor: &Actor, meeting_id: &str, expected_version: i64, minutes: &str) -> Result<i64, AppError> {
+    pub async fn record_minutes(
+        &self,
+        actor: &Actor,
+        meeting_id: &str,
+        expected_version: i64,
+        minutes: &str,
+    ) -> Result<i64, AppError> {
         runs_meetings(actor)?;
         let meeting = self.store.meeting(meeting_id).await?.ok_or(AppError::NotFound)?;
         let minutes = reason(minutes, 8_000, "DETAIL_REQUIRED", "minutes")?;
@@ -184,7 +190,14 @@ impl App {
     }
 
     /// Records a decision on an agenda item, with the lead unit and its deadline (rule data).
-    pub async fn add_decision(&self, actor: &Actor, meeting_id: &str, action_id: &str, text: &str, lead_unit: &str) -> Result<String, AppError> {
+    pub async fn add_decision(
+        &self,
+        actor: &Actor,
+        meeting_id: &str,
+        action_id: &str,
+        text: &str,
+        lead_unit: &str,
+    ) -> Result<String, AppError> {
         runs_meetings(actor)?;
         let meeting = self.store.meeting(meeting_id).await?.ok_or(AppError::NotFound)?;
         if !self.store.agenda(&meeting.id).await?.iter().any(|i| i.action_id == action_id) {
@@ -210,9 +223,14 @@ impl App {
             done_ms: 0,
             created_ms: now,
         };
-        let owner = ClockOwner { subject: ("decision", &d.id), case: (&a.case_id, &a.case_number, &a.division), responsible: (lead.as_str(), "") };
+        let owner = ClockOwner {
+            subject: ("decision", &d.id),
+            case: (&a.case_id, &a.case_number, &a.division),
+            responsible: (lead.as_str(), ""),
+        };
         let deadline = self.new_deadline(Route::JointMeeting.code(), "decision", "*", owner).await?;
-        let mut audit = actor.audit("meeting.decision", ("meeting", &meeting.id), &json!({"decision": d.id, "lead": d.lead_unit}));
+        let mut audit =
+            actor.audit("meeting.decision", ("meeting", &meeting.id), &json!({"decision": d.id, "lead": d.lead_unit}));
         audit.division = a.division.clone();
         let who = Who { user: actor.username.clone(), unit: actor.unit.to_string() };
         self.store.add_decision(&d, &deadline, &who, audit, now).await?;
@@ -234,7 +252,9 @@ impl App {
         let mut audit = actor.audit("meeting.decision_done", ("decision", &d.id), &json!({}));
         audit.division = a.division.clone();
         self.store.complete_decision(&d.id, &note, &who, audit, now).await.map_err(|e| match e {
-            StoreError::Conflict(c) => AppError::Conflict(if c == "DECISION_DONE" { "DECISION_DONE" } else { "STALE_VERSION" }),
+            StoreError::Conflict(c) => {
+                AppError::Conflict(if c == "DECISION_DONE" { "DECISION_DONE" } else { "STALE_VERSION" })
+            }
             other => other.into(),
         })?;
         let all = self.store.decisions_of_action(&a.id).await?;

@@ -110,14 +110,20 @@ impl App {
             created_by: actor.username.clone(),
             created_ms: now,
         };
-        let audit = actor.audit("rule.deadline_added", ("rule", &rule_key(&rule)), &json!({"apply_to_running": input.apply_to_running}));
+        let audit = actor.audit(
+            "rule.deadline_added",
+            ("rule", &rule_key(&rule)),
+            &json!({"apply_to_running": input.apply_to_running}),
+        );
         self.store.insert_deadline_rule(&rule, audit, now).await.map_err(|e| match e {
             jiujinan_store::StoreError::Conflict(_) => AppError::Conflict("RULE_EXISTS"),
             other => other.into(),
         })?;
         let mut rescheduled = 0;
-        if input.apply_to_running && effective_from <= now {
-            if let Some(prev) = previous.filter(|p| rule_key(p) != rule_key(&rule)) {
+        let replaced =
+            previous.filter(|p| input.apply_to_running && effective_from <= now && rule_key(p) != rule_key(&rule));
+        if let Some(prev) = replaced {
+            {
                 let cal = self.work_calendar().await?;
                 for d in self.store.open_deadlines_by_rule(&rule_key(&prev)).await? {
                     let (due, warn) = due_under(&rule, &cal, d.started_ms);
@@ -142,7 +148,12 @@ impl App {
 
     /// Sets a day as a holiday (`workday` false) or a make-up working day, or with `None`
     /// returns it to the ordinary week.
-    pub async fn set_calendar_day(&self, actor: &Actor, day: &str, entry: Option<(bool, &str)>) -> Result<(), AppError> {
+    pub async fn set_calendar_day(
+        &self,
+        actor: &Actor,
+        day: &str,
+        entry: Option<(bool, &str)>,
+    ) -> Result<(), AppError> {
         admin(actor)?;
         let day = parse_yyyymmdd(day).ok_or(field("INVALID_DAY", "day"))?;
         let entry = match entry {
@@ -155,7 +166,11 @@ impl App {
             }),
             None => None,
         };
-        let audit = actor.audit("calendar.day_set", ("calendar", &day.to_string()), &json!({"workday": entry.as_ref().map(|e| e.workday)}));
+        let audit = actor.audit(
+            "calendar.day_set",
+            ("calendar", &day.to_string()),
+            &json!({"workday": entry.as_ref().map(|e| e.workday)}),
+        );
         self.store.set_calendar_day(day, entry.as_ref(), audit, self.now_ms()).await?;
         self.caches.clear_calendar();
         Ok(())

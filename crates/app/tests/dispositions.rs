@@ -2,6 +2,7 @@
 //! working-day calendar with supervision and escalation, the joint meeting, aid first,
 //! shelter and the way home, disease emergency aid, closure, rule edits and paused clocks,
 //! and two supervisors on one database firing each deadline once.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[macro_use]
 mod common;
@@ -71,9 +72,16 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     assert!(suggested.iter().any(|s| s.programme == "housing" && s.to_unit == "110105:zj" && !s.reason_zh.is_empty()));
 
     // 1. Refer to the district health commission, which accepts and feeds back.
-    assert_eq!(t.app.create_action(&t.reviewer, &case_id, refer("nonsense", "x")).await.unwrap_err().code(), "UNKNOWN_PROGRAMME");
-    assert_eq!(t.app.create_action(&t.reviewer, &case_id, refer("medical", " ")).await.unwrap_err().code(), "REQUEST_REQUIRED");
-    let r1 = t.app.create_action(&t.reviewer, &case_id, refer("medical", "住院费用自付部分申请医疗救助")).await.unwrap();
+    assert_eq!(
+        t.app.create_action(&t.reviewer, &case_id, refer("nonsense", "x")).await.unwrap_err().code(),
+        "UNKNOWN_PROGRAMME"
+    );
+    assert_eq!(
+        t.app.create_action(&t.reviewer, &case_id, refer("medical", " ")).await.unwrap_err().code(),
+        "REQUEST_REQUIRED"
+    );
+    let r1 =
+        t.app.create_action(&t.reviewer, &case_id, refer("medical", "住院费用自付部分申请医疗救助")).await.unwrap();
     assert!(matches!(t.app.create_action(&health, &case_id, refer("medical", "x")).await, Err(AppError::Forbidden)));
     let inbox = t.app.inbox(&health, Some("sent"), 50, 0).await.unwrap();
     assert_eq!(inbox.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), vec![r1.as_str()]);
@@ -83,6 +91,9 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     assert!(matches!(t.app.accept_action(&relief, &r1, 1).await, Err(AppError::NotFound)));
     assert!(t.app.case_for(&health, &case_id).await.is_ok(), "the receiving department may open the case");
     assert!(matches!(t.app.case_for(&relief, &case_id).await, Err(AppError::NotFound)));
+    let all = jiujinan_store::LeadFilter { limit: 50, ..Default::default() };
+    assert!(matches!(t.app.case_queue(&health, &all).await, Err(AppError::Forbidden)), "not the district's queue");
+    assert!(matches!(t.app.lead_queue(&health, &all).await, Err(AppError::Forbidden)));
     assert!(matches!(t.app.accept_action(&health, &r1, 7).await, Err(AppError::StaleVersion)));
     let accepted = t.app.accept_action(&health, &r1, 1).await.unwrap();
     assert_eq!((accepted.status.as_str(), accepted.accepted_by.as_str()), ("accepted", "cy_health"));
@@ -93,7 +104,8 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     let done = t.app.feed_back(&health, &r1, 2, "granted", "核定医疗救助 5000 元", 500_000).await.unwrap();
     assert_eq!((done.status.as_str(), done.outcome.as_str(), done.amount_fen), ("completed", "granted", 500_000));
     let clocks = t.app.store.deadlines_of_case(&case_id).await.unwrap();
-    let mut r1_clocks: Vec<_> = clocks.iter().filter(|d| d.subject_id == r1).map(|d| (d.step.as_str(), d.state.as_str())).collect();
+    let mut r1_clocks: Vec<_> =
+        clocks.iter().filter(|d| d.subject_id == r1).map(|d| (d.step.as_str(), d.state.as_str())).collect();
     r1_clocks.sort();
     assert_eq!(r1_clocks, vec![("refer.accept", "met"), ("refer.feedback", "met")]);
 
@@ -130,7 +142,10 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
         (1, "110105:rs", "110105:mz"),
         "the district supervises its department"
     );
-    assert!(t.app.supervision_list(&health, true).await.unwrap().is_empty(), "health is neither responsible nor supervising");
+    assert!(
+        t.app.supervision_list(&health, true).await.unwrap().is_empty(),
+        "health is neither responsible nor supervising"
+    );
     // Still unanswered two working days later (Monday 12 and Tuesday 13): escalated to the city.
     t.clock.set_now(at("2026-10-13T23:00"));
     assert_eq!(t.app.run_supervision().await.unwrap().escalated, 0);
@@ -139,8 +154,17 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     let all = t.app.store.supervision_of_case(&case_id).await.unwrap();
     let levels: Vec<(i64, &str)> = all.iter().map(|s| (s.level, s.supervising_unit.as_str())).collect();
     assert_eq!(levels, vec![(1, "110105:mz"), (2, "11:mz")]);
-    let steps: Vec<String> = t.app.case_for(&t.reviewer, &case_id).await.unwrap().timeline.into_iter().map(|s| s.step).collect();
-    for s in ["action_created", "action_accepted", "action_feedback", "action_returned", "deadline_warning", "overdue", "escalated"] {
+    let steps: Vec<String> =
+        t.app.case_for(&t.reviewer, &case_id).await.unwrap().timeline.into_iter().map(|s| s.step).collect();
+    for s in [
+        "action_created",
+        "action_accepted",
+        "action_feedback",
+        "action_returned",
+        "deadline_warning",
+        "overdue",
+        "escalated",
+    ] {
         assert!(steps.iter().any(|x| x == s), "timeline has {s}: {steps:?}");
     }
     let _ = r3;
@@ -187,18 +211,31 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
         .create_action(
             &t.reviewer,
             &case_id,
-            ActionInput { route: "joint_meeting".into(), request: "无对口救助政策，提请区联席会议研究".into(), ..Default::default() },
+            ActionInput {
+                route: "joint_meeting".into(),
+                request: "无对口救助政策，提请区联席会议研究".into(),
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
-    assert!(matches!(t.app.create_meeting(&t.reviewer, "110105", "x", "2026-12-10", &[]).await, Err(AppError::Forbidden)));
+    assert!(matches!(
+        t.app.create_meeting(&t.reviewer, "110105", "x", "2026-12-10", &[]).await,
+        Err(AppError::Forbidden)
+    ));
     assert_eq!(
         t.app.create_meeting(&approver, "110105", "第四季度联席会议", "2026-12-40", &[]).await.unwrap_err().code(),
         "INVALID_DAY"
     );
     let m = t
         .app
-        .create_meeting(&approver, "110105", "第四季度联席会议", "2026-12-10", &["110105:wj".into(), "110105:mz".into()])
+        .create_meeting(
+            &approver,
+            "110105",
+            "第四季度联席会议",
+            "2026-12-10",
+            &["110105:wj".into(), "110105:mz".into()],
+        )
         .await
         .unwrap();
     let view = t.app.meeting_for(&approver, &m).await.unwrap();
@@ -253,8 +290,12 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     t.app.cancel_action(&t.reviewer, &pending, 1, "申请人已自行解决住房").await.unwrap();
     let v = t.app.close_case(&t.reviewer, &case_id, version, "各项救助均已落实").await.unwrap();
     assert_eq!(t.app.store.case_by_id(&case_id).await.unwrap().unwrap().status, "closed");
-    assert_eq!(t.app.create_action(&t.reviewer, &case_id, refer("housing", "x")).await.unwrap_err().code(), "CASE_CLOSED");
-    let followup = |ds: Vec<jiujinan_store::DeadlineRecord>| ds.into_iter().find(|d| d.step == "case.followup").unwrap();
+    assert_eq!(
+        t.app.create_action(&t.reviewer, &case_id, refer("housing", "x")).await.unwrap_err().code(),
+        "CASE_CLOSED"
+    );
+    let followup =
+        |ds: Vec<jiujinan_store::DeadlineRecord>| ds.into_iter().find(|d| d.step == "case.followup").unwrap();
     assert_eq!(followup(t.app.store.deadlines_of_case(&case_id).await.unwrap()).state, "open");
     t.app.record_followup(&t.reviewer, &case_id, "回访：已入住修缮后的住房").await.unwrap();
     assert_eq!(followup(t.app.store.deadlines_of_case(&case_id).await.unwrap()).state, "met");
@@ -278,7 +319,10 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     let sick_case = t.app.store.case_by_id(&sick).await.unwrap().unwrap();
     let s = t.app.suggest_routes(&sick_case).await.unwrap();
     assert!(s.iter().any(|x| x.route == "disease_emergency" && x.to_unit == "11:wj"), "{s:?}");
-    assert_eq!(t.app.create_action(&t.reviewer, &sick, refer("medical", "x")).await.unwrap_err().code(), "REVIEW_REQUIRED");
+    assert_eq!(
+        t.app.create_action(&t.reviewer, &sick, refer("medical", "x")).await.unwrap_err().code(),
+        "REVIEW_REQUIRED"
+    );
     let de = ActionInput {
         route: "disease_emergency".into(),
         request: "主动核查：急诊抢救中，无法联系家属，申请疾病应急救助基金".into(),
@@ -300,7 +344,15 @@ async fn time_limit_edits_and_paused_clocks(t: T) {
     let r = t.app.create_action(&t.reviewer, &case_id, refer("employment", "就业援助")).await.unwrap();
     let clock_of = |id: String| {
         let app = t.app.clone();
-        async move { app.store.deadlines_of_case(&case_id_of(&app, &id).await).await.unwrap().into_iter().find(|d| d.subject_id == id).unwrap() }
+        async move {
+            app.store
+                .deadlines_of_case(&case_id_of(&app, &id).await)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|d| d.subject_id == id)
+                .unwrap()
+        }
     };
     let d0 = clock_of(r.clone()).await;
     assert_eq!(d0.due_ms, at("2026-12-04T00:00"), "3 working days: 1, 2 and 3 December");
@@ -319,7 +371,10 @@ async fn time_limit_edits_and_paused_clocks(t: T) {
     };
     assert!(matches!(t.app.add_deadline_rule(&t.reviewer, rule("*", 5, false)).await, Err(AppError::Forbidden)));
     assert_eq!(t.app.add_deadline_rule(&t.hotline, rule("*", 0, false)).await.unwrap_err().code(), "INVALID_LIMIT");
-    assert_eq!(t.app.add_deadline_rule(&t.hotline, rule("martians", 2, false)).await.unwrap_err().code(), "INVALID_UNIT_KIND");
+    assert_eq!(
+        t.app.add_deadline_rule(&t.hotline, rule("martians", 2, false)).await.unwrap_err().code(),
+        "INVALID_UNIT_KIND"
+    );
     // Asked explicitly, running clocks under the replaced rule move.
     let added = t.app.add_deadline_rule(&t.hotline, rule("human_resources", 1, true)).await.unwrap();
     assert_eq!(added.rescheduled, 1);
@@ -332,7 +387,10 @@ async fn time_limit_edits_and_paused_clocks(t: T) {
     let other = t.app.create_action(&t.reviewer, &case_id, refer("education", "学费减免")).await.unwrap();
     assert_eq!(clock_of(other).await.due_ms, at("2026-12-08T00:00"), "5 working days from Monday 30 November");
     // An administrator declares Tuesday 1 December a holiday: new clocks skip it.
-    assert!(matches!(t.app.set_calendar_day(&t.reviewer, "2026-12-01", Some((false, "x"))).await, Err(AppError::Forbidden)));
+    assert!(matches!(
+        t.app.set_calendar_day(&t.reviewer, "2026-12-01", Some((false, "x"))).await,
+        Err(AppError::Forbidden)
+    ));
     t.app.set_calendar_day(&t.hotline, "2026-12-01", Some((false, "临时休假"))).await.unwrap();
     let third = t.app.create_action(&t.reviewer, &case_id, refer("housing", "危房修缮")).await.unwrap();
     assert_eq!(clock_of(third).await.due_ms, at("2026-12-09T00:00"));
@@ -340,9 +398,15 @@ async fn time_limit_edits_and_paused_clocks(t: T) {
 
     // Pausing stops the clock (e.g. waiting for documents); resuming moves the deadline.
     let d = clock_of(r.clone()).await;
-    assert_eq!(t.app.pause_clock(&t.reviewer, &d.id, d.version, Some(" ")).await.unwrap_err().code(), "REASON_REQUIRED");
+    assert_eq!(
+        t.app.pause_clock(&t.reviewer, &d.id, d.version, Some(" ")).await.unwrap_err().code(),
+        "REASON_REQUIRED"
+    );
     t.app.pause_clock(&t.reviewer, &d.id, d.version, Some("等待申请人补充材料")).await.unwrap();
-    assert_eq!(t.app.pause_clock(&t.reviewer, &d.id, d.version + 1, Some("again")).await.unwrap_err().code(), "CLOCK_STATE");
+    assert_eq!(
+        t.app.pause_clock(&t.reviewer, &d.id, d.version + 1, Some("again")).await.unwrap_err().code(),
+        "CLOCK_STATE"
+    );
     t.clock.set_now(at("2026-12-03T10:00"));
     assert_eq!(t.app.run_supervision().await.unwrap().overdue, 0, "a paused clock does not fall due");
     t.app.pause_clock(&t.reviewer, &d.id, d.version + 1, None).await.unwrap();
@@ -375,7 +439,11 @@ async fn two_supervisors(url: &str, store: Arc<dyn jiujinan_store::Store>) {
     assert_eq!(ra.escalated + rb.escalated, 4, "{ra:?} {rb:?}");
     assert_eq!(items.iter().filter(|i| i.level == 2).count(), 4);
     // A restart (a new process) finds nothing left to fire at the same instant.
-    let c = App::new(jiujinan_store::connect(url).await.unwrap(), Arc::new(ManualClock::new(later)), AppSettings::default());
+    let c = App::new(
+        jiujinan_store::connect(url).await.unwrap(),
+        Arc::new(ManualClock::new(later)),
+        AppSettings::default(),
+    );
     let rc = c.run_supervision().await.unwrap();
     assert_eq!(rc.overdue + rc.escalated, 0, "{rc:?}");
 }

@@ -93,7 +93,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let app = open_with_clock(&settings, clock).await?;
             let r = app.run_supervision().await.map_err(app_err)?;
-            println!("warned {} overdue {} escalated {} (fired elsewhere first: {})", r.warned, r.overdue, r.escalated, r.lost);
+            println!(
+                "warned {} overdue {} escalated {} (fired elsewhere first: {})",
+                r.warned, r.overdue, r.escalated, r.lost
+            );
             app.store.close().await;
             Ok(ExitCode::SUCCESS)
         }

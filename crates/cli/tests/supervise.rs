@@ -1,6 +1,7 @@
 //! `jiujinan supervise` as cron or a second server runs it: two processes sweeping the same
 //! database at the same instant fire each overdue deadline exactly once, on SQLite and on
 //! PostgreSQL, and a later run finds nothing left.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -58,7 +59,10 @@ async fn prepare(url: &str) {
     app.submit_for_review(&reviewer, &case_id, 1).await.unwrap();
     app.record_review(&reviewer, &case_id, 2, "建议转介", &["refer".into()]).await.unwrap();
     for p in ["medical", "housing", "employment"] {
-        let a = ActionInput { route: "refer".into(), programme: p.into(), request: "请办理".into(), ..Default::default() };
+        let a =
+            ActionInput {
+                route: "refer".into(), programme: p.into(), request: "请办理".into(), ..Default::default()
+            };
         app.create_action(&reviewer, &case_id, a).await.unwrap();
     }
     store.close().await;
@@ -67,7 +71,8 @@ async fn prepare(url: &str) {
 /// (overdue, escalated) printed by one `supervise` run.
 fn counts(out: &str) -> (u32, u32) {
     let words: Vec<&str> = out.split_whitespace().collect();
-    let after = |w: &str| words.iter().position(|x| *x == w).and_then(|i| words.get(i + 1)).and_then(|n| n.parse().ok());
+    let after =
+        |w: &str| words.iter().position(|x| *x == w).and_then(|i| words.get(i + 1)).and_then(|n| n.parse().ok());
     (after("overdue").unwrap_or_else(|| panic!("{out}")), after("escalated").unwrap_or_else(|| panic!("{out}")))
 }
 
@@ -88,7 +93,12 @@ fn two_processes_fire_once(url: &str) {
     };
     let (a, b) = (spawn(), spawn());
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
-    assert!(a.status.success() && b.status.success(), "{}{}", String::from_utf8_lossy(&a.stderr), String::from_utf8_lossy(&b.stderr));
+    assert!(
+        a.status.success() && b.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&a.stderr),
+        String::from_utf8_lossy(&b.stderr)
+    );
     let (ca, cb) = (counts(&String::from_utf8_lossy(&a.stdout)), counts(&String::from_utf8_lossy(&b.stdout)));
     assert_eq!(ca.0 + cb.0, 3, "each breach fired by exactly one process: {ca:?} {cb:?}");
     assert_eq!(ca.1 + cb.1, 3, "each escalation fired by exactly one process: {ca:?} {cb:?}");

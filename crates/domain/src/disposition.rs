@@ -75,7 +75,10 @@ impl ActionStatus {
 pub fn supervisor_of(unit: &UnitCode) -> Option<UnitCode> {
     let division = unit.division();
     let civil = |d: &DivisionCode, level: DivisionLevel| {
-        UnitCode::of(d, if level == DivisionLevel::Street { UnitKind::AssistanceOffice } else { UnitKind::CivilAffairs })
+        UnitCode::of(
+            d,
+            if level == DivisionLevel::Street { UnitKind::AssistanceOffice } else { UnitKind::CivilAffairs },
+        )
     };
     let is_civil = unit.as_str().ends_with(":mz");
     match division.level() {

@@ -169,8 +169,13 @@ pub trait DispositionStore: Send + Sync {
     /// The actions of a case, oldest first.
     async fn actions_of_case(&self, case_id: &str) -> Result<Vec<ActionRecord>, StoreError>;
     /// Actions addressed to a unit, newest first.
-    async fn inbox(&self, to_unit: &str, status: Option<&str>, limit: i64, offset: i64)
-    -> Result<Vec<ActionRecord>, StoreError>;
+    async fn inbox(
+        &self,
+        to_unit: &str,
+        status: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ActionRecord>, StoreError>;
     /// Moves an action if it is still at the expected version and status:
     /// `Conflict("ACTION_STATE")` when its status moved on, `Conflict("STALE_VERSION")` otherwise.
     async fn change_action(
@@ -250,7 +255,8 @@ pub trait DispositionStore: Send + Sync {
     /// Every time-limit rule, including superseded ones.
     async fn deadline_rules(&self) -> Result<Vec<DeadlineRule>, StoreError>;
     /// Adds a time-limit rule; `Conflict("RULE_EXISTS")` for the same key and date.
-    async fn insert_deadline_rule(&self, rule: &DeadlineRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    async fn insert_deadline_rule(&self, rule: &DeadlineRule, audit: AuditDraft, now_ms: i64)
+    -> Result<(), StoreError>;
     /// The holidays and make-up working days.
     async fn calendar_days(&self) -> Result<Vec<CalendarDay>, StoreError>;
     /// Sets (or with `None` removes) the calendar entry of a day.
@@ -305,8 +311,14 @@ pub trait DispositionStore: Send + Sync {
     /// One decision.
     async fn decision(&self, id: &str) -> Result<Option<Decision>, StoreError>;
     /// Marks a decision carried out and stops its clock; `Conflict("DECISION_DONE")` twice.
-    async fn complete_decision(&self, id: &str, note: &str, who: &Who, audit: AuditDraft, now_ms: i64)
-    -> Result<(), StoreError>;
+    async fn complete_decision(
+        &self,
+        id: &str,
+        note: &str,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
 }
 
 /// A synthetic lead for benchmarks, with its sort rank.

@@ -28,11 +28,7 @@ pub fn sqlite_migrations() -> &'static [Migration] {
             name: "queue_indexes",
             sql: include_str!("../migrations/sqlite/0005_queue_indexes.sql"),
         },
-        Migration {
-            version: 6,
-            name: "dispositions",
-            sql: include_str!("../migrations/sqlite/0006_dispositions.sql"),
-        },
+        Migration { version: 6, name: "dispositions", sql: include_str!("../migrations/sqlite/0006_dispositions.sql") },
     ]
 }
 

@@ -864,7 +864,16 @@ fn clock(id: &str, subject: &str, due: i64) -> NewDeadline {
 
 async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
     a_case(&store).await;
-    store.create_action(&new_action("a1", "sent"), Some(&clock("d1", "a1", T0 + 100)), &who(), draft("action.created", "110105"), T0).await.unwrap();
+    store
+        .create_action(
+            &new_action("a1", "sent"),
+            Some(&clock("d1", "a1", T0 + 100)),
+            &who(),
+            draft("action.created", "110105"),
+            T0,
+        )
+        .await
+        .unwrap();
     let accept = ActionChange {
         id: "a1".into(),
         expected_version: 1,
@@ -872,16 +881,25 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
         to: "accepted".into(),
         accepted_by: Some("cy_health".into()),
         close_deadlines: true,
-        open_deadline: Some(NewDeadline { id: "d2".into(), step: "refer.feedback".into(), ..clock("d2", "a1", T0 + 1_000) }),
+        open_deadline: Some(NewDeadline {
+            id: "d2".into(),
+            step: "refer.feedback".into(),
+            ..clock("d2", "a1", T0 + 1_000)
+        }),
         step: "action_accepted".into(),
         ..ActionChange::default()
     };
     let a = store.change_action(&accept, &who(), draft("action.accepted", "110105"), T0 + 1).await.unwrap();
     assert_eq!((a.status.as_str(), a.version, a.accepted_by.as_str()), ("accepted", 2, "cy_health"));
-    let twice = store.change_action(&ActionChange { expected_version: 2, ..accept.clone() }, &who(), draft("x", "110105"), T0 + 2).await;
+    let twice = store
+        .change_action(&ActionChange { expected_version: 2, ..accept.clone() }, &who(), draft("x", "110105"), T0 + 2)
+        .await;
     assert!(matches!(twice, Err(StoreError::Conflict("ACTION_STATE"))), "{twice:?}");
     let stale = ActionChange { from: "accepted".into(), to: "completed".into(), open_deadline: None, ..accept.clone() };
-    assert!(matches!(store.change_action(&stale, &who(), draft("x", "110105"), T0 + 2).await, Err(StoreError::Conflict("STALE_VERSION"))));
+    assert!(matches!(
+        store.change_action(&stale, &who(), draft("x", "110105"), T0 + 2).await,
+        Err(StoreError::Conflict("STALE_VERSION"))
+    ));
     let clocks = store.deadlines_of_case("c1").await.unwrap();
     let states: Vec<(&str, &str)> = clocks.iter().map(|d| (d.id.as_str(), d.state.as_str())).collect();
     assert_eq!(states, vec![("d1", "met"), ("d2", "open")], "acceptance stops one clock and starts the next");
@@ -894,7 +912,16 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
 
 async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store>) {
     a_case(&store).await;
-    store.create_action(&new_action("a1", "sent"), Some(&clock("d1", "a1", T0 + 100)), &who(), draft("action.created", "110105"), T0).await.unwrap();
+    store
+        .create_action(
+            &new_action("a1", "sent"),
+            Some(&clock("d1", "a1", T0 + 100)),
+            &who(),
+            draft("action.created", "110105"),
+            T0,
+        )
+        .await
+        .unwrap();
     assert!(store.due_deadlines(T0 + 50, 10).await.unwrap().is_empty());
     let due = store.due_deadlines(T0 + 200, 10).await.unwrap();
     assert_eq!(due.len(), 1, "due once the warning time has come");
@@ -924,7 +951,9 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
             step: "overdue".into(),
             note: "refer.accept".into(),
         };
-        tasks.push(tokio::spawn(async move { s.fire_deadline(&fire, draft("deadline.overdue", "110105"), T0 + 200).await }));
+        tasks.push(tokio::spawn(
+            async move { s.fire_deadline(&fire, draft("deadline.overdue", "110105"), T0 + 200).await },
+        ));
     }
     let mut fired = 0;
     for t in tasks {
@@ -939,15 +968,31 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
     assert!(store.due_deadlines(T0 + 200, 10).await.unwrap().is_empty());
     // Pausing stops the clock; resuming moves every instant by the pause.
     let d = store.deadline("d1").await.unwrap().unwrap();
-    store.set_deadline_paused("d1", d.version, Some("等待材料"), &who(), draft("deadline.paused", "110105"), T0 + 300).await.unwrap();
+    store
+        .set_deadline_paused("d1", d.version, Some("等待材料"), &who(), draft("deadline.paused", "110105"), T0 + 300)
+        .await
+        .unwrap();
     let again = store.set_deadline_paused("d1", d.version + 1, Some("x"), &who(), draft("x", "110105"), T0 + 301).await;
     assert!(matches!(again, Err(StoreError::Conflict("DEADLINE_STATE"))), "{again:?}");
     assert!(store.due_deadlines(T0 + 50_000, 10).await.unwrap().is_empty(), "a paused clock is never due");
-    store.set_deadline_paused("d1", d.version + 1, None, &who(), draft("deadline.resumed", "110105"), T0 + 1_300).await.unwrap();
+    store
+        .set_deadline_paused("d1", d.version + 1, None, &who(), draft("deadline.resumed", "110105"), T0 + 1_300)
+        .await
+        .unwrap();
     let r = store.deadline("d1").await.unwrap().unwrap();
     assert_eq!((r.due_ms, r.next_ms, r.paused_ms), (d.due_ms + 1_000, d.next_ms + 1_000, 0));
     // Finishing the step resolves its supervision items.
-    store.close_subject_deadlines(("action", "a1"), "c1", ("action_accepted", ""), &who(), draft("x", "110105"), T0 + 2_000).await.unwrap();
+    store
+        .close_subject_deadlines(
+            ("action", "a1"),
+            "c1",
+            ("action_accepted", ""),
+            &who(),
+            draft("x", "110105"),
+            T0 + 2_000,
+        )
+        .await
+        .unwrap();
     assert!(store.supervision_items(&scope("110105"), true, 10).await.unwrap().is_empty());
     assert_eq!(store.supervision_items(&scope("110105"), false, 10).await.unwrap()[0].resolved_ms, T0 + 2_000);
 }
@@ -959,12 +1004,21 @@ async fn rule_data_is_dated_and_editable(store: Arc<dyn Store>) {
     r.effective_from = T0;
     r.placeholder = false;
     store.insert_deadline_rule(&r, draft("rule.added", "11"), T0).await.unwrap();
-    assert!(matches!(store.insert_deadline_rule(&r, draft("rule.added", "11"), T0).await, Err(StoreError::Conflict("RULE_EXISTS"))));
+    assert!(matches!(
+        store.insert_deadline_rule(&r, draft("rule.added", "11"), T0).await,
+        Err(StoreError::Conflict("RULE_EXISTS"))
+    ));
     let days = store.calendar_days().await.unwrap();
     let oct10 = days.iter().find(|d| d.day == 20_261_010).unwrap();
     assert!(oct10.workday && !oct10.placeholder, "the 2026 National Day make-up Saturday");
     assert!(days.iter().any(|d| d.day / 10_000 == 2027 && d.placeholder), "2027 is provisional");
-    let entry = CalendarDay { day: 20_261_201, workday: false, name: "临时休假".into(), placeholder: false, source: "admin".into() };
+    let entry = CalendarDay {
+        day: 20_261_201,
+        workday: false,
+        name: "临时休假".into(),
+        placeholder: false,
+        source: "admin".into(),
+    };
     store.set_calendar_day(20_261_201, Some(&entry), draft("calendar.day_set", "11"), T0).await.unwrap();
     store.set_calendar_day(20_261_201, Some(&entry), draft("calendar.day_set", "11"), T0).await.unwrap();
     assert_eq!(store.calendar_days().await.unwrap().iter().filter(|d| d.day == 20_261_201).count(), 1);
@@ -973,4 +1027,3 @@ async fn rule_data_is_dated_and_editable(store: Arc<dyn Store>) {
     let programmes = store.programmes(T0).await.unwrap();
     assert!(programmes.len() >= 13 && programmes.iter().any(|p| p.code == "medical" && p.department == "health"));
 }
-

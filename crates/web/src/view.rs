@@ -21,6 +21,8 @@ pub struct UserChrome {
     pub can_read_audit: bool,
     pub can_record_leads: bool,
     pub can_read_referrals: bool,
+    /// Department staff: they record the requests they receive first and work from referrals.
+    pub is_department: bool,
 }
 
 /// The layout's data: messages, language, nonce, CSRF token and user.
@@ -51,6 +53,7 @@ impl Chrome {
                     | jiujinan_domain::user::Role::DepartmentHandler
                     | jiujinan_domain::user::Role::ReliefStationStaff
             ),
+            is_department: s.actor.jurisdiction.department.is_some(),
             can_read_referrals: !matches!(
                 s.actor.role,
                 jiujinan_domain::user::Role::Auditor | jiujinan_domain::user::Role::CommunityWorker

@@ -1,6 +1,7 @@
 //! Disposition through the pages and the referral API: a street refers a case, the district
 //! health commission answers through its system, the pages show the loop, supervision and
 //! the rule data.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -66,7 +67,12 @@ async fn a_department_system_answers_referrals_through_the_api() {
     let (case_id, reviewer) = reviewed_case(&t).await;
     user(&t, "cy_health", "110105:wj", "department_handler").await;
     user(&t, "hd_clerk", "110108001:mz", "window_clerk").await;
-    let refer = |p: &str| ActionInput { route: "refer".into(), programme: p.into(), request: "请办理".into(), ..Default::default() };
+    let refer = |p: &str| ActionInput {
+        route: "refer".into(),
+        programme: p.into(),
+        request: "请办理".into(),
+        ..Default::default()
+    };
     let r1 = t.app.create_action(&reviewer, &case_id, refer("medical")).await.unwrap();
     let r2 = t.app.create_action(&reviewer, &case_id, refer("major_illness")).await.unwrap();
     let health = t.app.issue_token(&cli_actor(), "cy_health", "卫健委系统").await.unwrap().secret;
@@ -74,32 +80,60 @@ async fn a_department_system_answers_referrals_through_the_api() {
 
     let list = api(&t, &health, "GET", "/api/v1/referrals?status=sent", None, "zh-CN").await;
     assert_eq!(list.status, 200, "{}", list.body);
-    let ids: Vec<String> = list.json().as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> =
+        list.json().as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&r1) && ids.contains(&r2));
     let one = api(&t, &health, "GET", &format!("/api/v1/referrals/{r1}"), None, "zh-CN").await.json();
     assert_eq!((one["status"].as_str(), one["accountable_unit"].as_str()), (Some("sent"), Some("110105001:mz")));
     assert_eq!(one["clocks"][0]["step"], "refer.accept");
     assert_eq!(api(&t, &outsider, "GET", &format!("/api/v1/referrals/{r1}"), None, "zh-CN").await.status, 404);
-    assert_eq!(api(&t, &outsider, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 1})), "en").await.status, 404);
+    assert_eq!(
+        api(&t, &outsider, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 1})), "en")
+            .await
+            .status,
+        404
+    );
 
-    let ok = api(&t, &health, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 1})), "zh-CN").await;
+    let ok =
+        api(&t, &health, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 1})), "zh-CN").await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(ok.json()["accountable_unit"], "110105:wj");
-    let twice = api(&t, &health, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 2})), "en").await;
+    let twice =
+        api(&t, &health, "POST", &format!("/api/v1/referrals/{r1}/accept"), Some(json!({"version": 2})), "en").await;
     assert_eq!((twice.status, twice.json()["error"]["code"].as_str()), (409, Some("ALREADY_ANSWERED")));
     let fb = json!({"version": 2, "outcome": "granted", "detail": "核定医疗救助 5000 元", "amount_fen": 500000});
     let done = api(&t, &health, "POST", &format!("/api/v1/referrals/{r1}/feedback"), Some(fb), "zh-CN").await.json();
     assert_eq!((done["status"].as_str(), done["amount_fen"].as_i64()), (Some("completed"), Some(500_000)));
 
-    let no_reason = api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/return"), Some(json!({"version": 1, "reason": ""})), "en").await;
+    let no_reason = api(
+        &t,
+        &health,
+        "POST",
+        &format!("/api/v1/referrals/{r2}/return"),
+        Some(json!({"version": 1, "reason": ""})),
+        "en",
+    )
+    .await;
     assert_eq!(no_reason.status, 422);
     let e = no_reason.json();
-    assert_eq!((e["error"]["code"].as_str(), e["error"]["fields"]["reason"].is_string()), (Some("REASON_REQUIRED"), true));
+    assert_eq!(
+        (e["error"]["code"].as_str(), e["error"]["fields"]["reason"].is_string()),
+        (Some("REASON_REQUIRED"), true)
+    );
     assert!(e["error"]["message"].as_str().unwrap().contains("reasons"));
-    let back = api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/return"), Some(json!({"version": 1, "reason": "不属于本部门职责"})), "zh-CN").await;
+    let back = api(
+        &t,
+        &health,
+        "POST",
+        &format!("/api/v1/referrals/{r2}/return"),
+        Some(json!({"version": 1, "reason": "不属于本部门职责"})),
+        "zh-CN",
+    )
+    .await;
     assert_eq!(back.json()["status"], "returned");
-    let late = api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/accept"), Some(json!({"version": 2})), "zh-CN").await;
+    let late =
+        api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/accept"), Some(json!({"version": 2})), "zh-CN").await;
     assert_eq!(late.json()["error"]["code"], "ALREADY_ANSWERED");
     assert!(late.json()["error"]["message"].as_str().unwrap().contains("已被接收或退回"));
     let bad = api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/accept"), Some(json!({"v": 1})), "en").await;
@@ -146,7 +180,10 @@ async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
     let (admin, acsrf) = t.login("admin", PASSWORD).await.unwrap();
     let rules = t.get("/admin/rules", Some(&admin)).await;
     assert!(rules.body.contains("国庆节调休上班") && rules.body.contains("id=\"limit-form\""));
-    let add = format!("csrf={acsrf}&route=refer&step=accept&to_kind=health&unit=working_days&amount=2&source={}", urlenc("区政府通知"));
+    let add = format!(
+        "csrf={acsrf}&route=refer&step=accept&to_kind=health&unit=working_days&amount=2&source={}",
+        urlenc("区政府通知")
+    );
     let r = t.post_form("/admin/rules/limits", Some(&admin), &add).await;
     assert!(r.location().ends_with("saved=1"), "{}", r.location());
     let r = t.post_form("/admin/rules/limits", Some(&street), &add.replace(&acsrf, &csrf)).await;

@@ -158,7 +158,11 @@ pub async fn list(
 /// One referral with its clocks; `404` for a caller outside the units concerned.
 #[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "referrals", params(("id" = String, Path)),
     responses((status = 200, body = ReferralDto), (status = 404, body = ErrorBody)))]
-pub async fn get_one(caller: ApiActor, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ReferralDto>, ApiError> {
+pub async fn get_one(
+    caller: ApiActor,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ReferralDto>, ApiError> {
     let v = state.app.action_for(&caller.actor, &id).await.map_err(|e| caller.err(e))?;
     Ok(Json(v.into()))
 }

@@ -155,7 +155,14 @@ pub fn sup_rows(items: Vec<SupervisionRecord>, lang: Lang) -> Vec<SupRow> {
         .collect()
 }
 
-async fn action_row(state: &AppState, v: ActionView, actor: &Actor, ps: &[Programme], now: i64, lang: Lang) -> ActionRow {
+async fn action_row(
+    state: &AppState,
+    v: ActionView,
+    actor: &Actor,
+    ps: &[Programme],
+    now: i64,
+    lang: Lang,
+) -> ActionRow {
     let a = v.action;
     let details: ActionDetails = serde_json::from_str(&a.details).unwrap_or_default();
     let receiver = if !a.to_party.is_empty() {
@@ -167,7 +174,8 @@ async fn action_row(state: &AppState, v: ActionView, actor: &Actor, ps: &[Progra
         }
     };
     let receiver_unit = if a.to_unit.is_empty() { &a.from_unit } else { &a.to_unit };
-    let can_receive = receiver_unit == actor.unit.as_str() && !matches!(actor.role, Role::Auditor | Role::CitySupervisor);
+    let can_receive =
+        receiver_unit == actor.unit.as_str() && !matches!(actor.role, Role::Auditor | Role::CitySupervisor);
     ActionRow {
         route: labels::route(&a.route, lang),
         programme: programme_name(ps, &a.programme, lang),
@@ -298,7 +306,12 @@ async fn after(ctx: &Ctx, to: String, r: Result<(), AppError>) -> Result<Respons
 }
 
 /// Creates an action on a case (any of the six routes).
-pub async fn create(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let p = pairs(&body);
     let r = async {
@@ -418,7 +431,11 @@ pub struct InboxQuery {
 }
 
 /// The referrals addressed to the user's unit.
-pub async fn inbox(State(state): State<AppState>, ctx: Ctx, Query(q): Query<InboxQuery>) -> Result<Response, PageError> {
+pub async fn inbox(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<InboxQuery>,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let now = state.app.now_ms();
@@ -496,7 +513,12 @@ pub fn flash_error(code: &str, lang: Lang) -> Option<String> {
 }
 
 /// A referral (any action) with what the receiver can do; opening it is audited.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let now = state.app.now_ms();
@@ -524,9 +546,11 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         id_number,
         hardships,
         events: choices(EventKind::ALL, EventKind::code, |c| labels::event_kind(c, lang)),
-        outcomes: choices(jiujinan_domain::disposition::Outcome::ALL, jiujinan_domain::disposition::Outcome::code, |c| {
-            labels::outcome(c, lang)
-        }),
+        outcomes: choices(
+            jiujinan_domain::disposition::Outcome::ALL,
+            jiujinan_domain::disposition::Outcome::code,
+            |c| labels::outcome(c, lang),
+        ),
         error: flash_error(&f.error, lang),
         saved: !f.saved.is_empty(),
         today: beijing_time(now).chars().take(10).collect(),
@@ -557,7 +581,11 @@ pub struct SupQuery {
 }
 
 /// Overdue steps of the user's units and of the units they supervise.
-pub async fn supervision(State(state): State<AppState>, ctx: Ctx, Query(q): Query<SupQuery>) -> Result<Response, PageError> {
+pub async fn supervision(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SupQuery>,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let open_only = q.all.is_empty();

@@ -52,7 +52,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
         d: dmsgs(ctx.lang),
         rows: meetings
             .into_iter()
-            .map(|m| MeetingRow { day: day_text(m.meeting_day), held: m.status == "held", id: m.id, title: m.title, district: m.district })
+            .map(|m| MeetingRow {
+                day: day_text(m.meeting_day),
+                held: m.status == "held",
+                id: m.id,
+                title: m.title,
+                district: m.district,
+            })
             .collect(),
         can_run: runs(actor),
         district: actor.jurisdiction.division.to_string(),
@@ -72,7 +78,9 @@ fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
 fn redirect(to: &str, r: Result<(), AppError>, ctx: &Ctx) -> Result<Response, PageError> {
     match r {
         Ok(()) => Ok(Redirect::to(&format!("{to}?saved=1")).into_response()),
-        Err(e) if matches!(e.status(), 403 | 409 | 422) => Ok(Redirect::to(&format!("{to}?error={}", e.code())).into_response()),
+        Err(e) if matches!(e.status(), 403 | 409 | 422) => {
+            Ok(Redirect::to(&format!("{to}?error={}", e.code())).into_response())
+        }
         Err(e) => Err(e).ctx(ctx),
     }
 }
@@ -126,7 +134,12 @@ struct MeetingPage {
 }
 
 /// A meeting: agenda, decisions, follow-up.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, Query(f): Query<Flash>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let MeetingView { meeting: m, agenda, decisions, waiting } = state.app.meeting_for(actor, &id).await.ctx(&ctx)?;
     let can_run = runs(actor);
@@ -141,7 +154,11 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
                     text: x.text.clone(),
                     lead_unit: x.lead_unit.clone(),
                     done: x.status == "done",
-                    done_note: if x.status == "done" { format!("{} · {} {}", x.done_note, x.done_by, beijing_time(x.done_ms)) } else { String::new() },
+                    done_note: if x.status == "done" {
+                        format!("{} · {} {}", x.done_note, x.done_by, beijing_time(x.done_ms))
+                    } else {
+                        String::new()
+                    },
                     can_complete: x.status != "done" && (can_run || x.lead_unit == actor.unit.as_str()),
                 })
                 .collect(),
@@ -184,10 +201,15 @@ pub async fn act(
     let r = async {
         match verb.as_str() {
             "agenda" => app.add_to_agenda(actor, &id, get(&p, "action_id")).await,
-            "decision" => app.add_decision(actor, &id, get(&p, "action_id"), get(&p, "text"), get(&p, "lead_unit")).await.map(|_| ()),
+            "decision" => app
+                .add_decision(actor, &id, get(&p, "action_id"), get(&p, "text"), get(&p, "lead_unit"))
+                .await
+                .map(|_| ()),
             "done" => app.complete_decision(actor, get(&p, "decision_id"), get(&p, "note")).await,
             "minutes" => {
-                let v = get(&p, "version").parse().map_err(|_| AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version")))?;
+                let v = get(&p, "version").parse().map_err(|_| {
+                    AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version"))
+                })?;
                 app.record_minutes(actor, &id, v, get(&p, "minutes")).await.map(|_| ())
             }
             _ => Err(AppError::NotFound),

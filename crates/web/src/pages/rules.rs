@@ -79,11 +79,19 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             .map(|r| LimitRow {
                 route: if r.route == "case" { d.followup } else { labels::route(&r.route, lang) },
                 step: labels::deadline_step(&step_code(&r.route, &r.step), lang),
-                to_kind: if r.to_kind == "*" { "*".into() } else { crate::i18n::kind_text(&r.to_kind, lang).to_owned() },
+                to_kind: if r.to_kind == "*" {
+                    "*".into()
+                } else {
+                    crate::i18n::kind_text(&r.to_kind, lang).to_owned()
+                },
                 limit: format!("{} {}", r.amount, if r.unit == "hours" { d.hours } else { d.working_days }),
                 warn_hours: r.warn_hours,
                 escalate: r.escalate_after_days,
-                from: if r.effective_from == 0 { "—".into() } else { beijing_time(r.effective_from).chars().take(10).collect() },
+                from: if r.effective_from == 0 {
+                    "—".into()
+                } else {
+                    beijing_time(r.effective_from).chars().take(10).collect()
+                },
                 placeholder: r.placeholder,
                 source: r.source,
             })
@@ -110,7 +118,11 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             })
             .collect(),
         is_admin: actor.role == Role::Admin,
-        routes: jiujinan_domain::case::Route::ALL.iter().map(|r| (r.code(), labels::route(r.code(), lang))).chain([("case", d.followup)]).collect(),
+        routes: jiujinan_domain::case::Route::ALL
+            .iter()
+            .map(|r| (r.code(), labels::route(r.code(), lang)))
+            .chain([("case", d.followup)])
+            .collect(),
         error: flash_error(f.error(), lang),
         saved: f.saved(),
     };
@@ -128,7 +140,9 @@ fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
 fn back(r: Result<(), AppError>, ctx: &Ctx) -> Result<Response, PageError> {
     match r {
         Ok(()) => Ok(Redirect::to("/admin/rules?saved=1").into_response()),
-        Err(e) if matches!(e.status(), 403 | 409 | 422) => Ok(Redirect::to(&format!("/admin/rules?error={}", e.code())).into_response()),
+        Err(e) if matches!(e.status(), 403 | 409 | 422) => {
+            Ok(Redirect::to(&format!("/admin/rules?error={}", e.code())).into_response())
+        }
         Err(e) => Err(e).ctx(ctx),
     }
 }
