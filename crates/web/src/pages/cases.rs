@@ -15,6 +15,7 @@ use jiujinan_domain::id_number::mask;
 use jiujinan_domain::user::Role;
 use serde::Deserialize;
 
+use super::form::{get, pairs, version};
 use super::leads::Choice;
 use super::timeline::{self, StepRow};
 use crate::AppState;
@@ -294,20 +295,6 @@ async fn after(state: &AppState, ctx: &Ctx, id: &str, r: Result<(), AppError>) -
         }
         Err(e) => Err(e).ctx(ctx),
     }
-}
-
-fn pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
-fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
-    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
-}
-
-fn version(p: &[(String, String)]) -> Result<i64, AppError> {
-    get(p, "version")
-        .parse()
-        .map_err(|_| AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version")))
 }
 
 fn money_items(p: &[(String, String)], prefix: &str) -> Result<Vec<MoneyItem>, AppError> {

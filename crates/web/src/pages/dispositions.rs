@@ -18,6 +18,7 @@ use jiujinan_domain::id_number::mask;
 use jiujinan_domain::user::Role;
 use serde::Deserialize;
 
+use super::form::{get, pairs, redirect_after, version};
 use super::leads::Choice;
 use crate::AppState;
 use crate::context::Ctx;
@@ -263,20 +264,6 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
     })
 }
 
-fn pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
-fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
-    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
-}
-
-fn version(p: &[(String, String)]) -> Result<i64, AppError> {
-    get(p, "version")
-        .parse()
-        .map_err(|_| AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version")))
-}
-
 fn amount(p: &[(String, String)], key: &str) -> Result<i64, AppError> {
     match get(p, key).trim() {
         "" => Ok(0),
@@ -288,21 +275,6 @@ fn amount(p: &[(String, String)], key: &str) -> Result<i64, AppError> {
 fn back(p: &[(String, String)], fallback: &str) -> String {
     let b = get(p, "back");
     if b.starts_with('/') && !b.starts_with("//") { b.to_owned() } else { fallback.to_owned() }
-}
-
-async fn after(ctx: &Ctx, to: String, r: Result<(), AppError>) -> Result<Response, PageError> {
-    match r {
-        Ok(()) => {
-            let sep = if to.contains('?') { '&' } else { '?' };
-            Ok(Redirect::to(&format!("{to}{sep}saved=1")).into_response())
-        }
-        Err(e) if matches!(e.status(), 409 | 422 | 403) => {
-            let sep = if to.contains('?') { '&' } else { '?' };
-            let code = e.code();
-            Ok(Redirect::to(&format!("{to}{sep}error={code}")).into_response())
-        }
-        Err(e) => Err(e).ctx(ctx),
-    }
 }
 
 /// Creates an action on a case (any of the six routes).
@@ -333,7 +305,7 @@ pub async fn create(
         state.app.create_action(actor, &id, input).await.map(|_| ())
     }
     .await;
-    after(&ctx, format!("/cases/{id}"), r).await
+    redirect_after(&format!("/cases/{id}"), r, &ctx)
 }
 
 /// Accept, return, feed back, record, complete paperwork or withdraw.
@@ -369,7 +341,7 @@ pub async fn act(
         }
     }
     .await;
-    after(&ctx, back(&p, &format!("/referrals/{id}")), r).await
+    redirect_after(&back(&p, &format!("/referrals/{id}")), r, &ctx)
 }
 
 /// Pauses or resumes a clock.
@@ -390,7 +362,7 @@ pub async fn clock(
         state.app.pause_clock(actor, &id, version(&p)?, pause).await
     }
     .await;
-    after(&ctx, back(&p, "/supervision"), r).await
+    redirect_after(&back(&p, "/supervision"), r, &ctx)
 }
 
 /// Closes, reopens or records the follow-up visit of a case.
@@ -412,7 +384,7 @@ pub async fn case_step(
         }
     }
     .await;
-    after(&ctx, format!("/cases/{id}"), r).await
+    redirect_after(&format!("/cases/{id}"), r, &ctx)
 }
 
 #[derive(Template)]

@@ -10,6 +10,7 @@ use jiujinan_app::meetings::MeetingView;
 use jiujinan_domain::user::Role;
 
 use super::dispositions::{Flash, flash_error};
+use super::form::{get, pairs, redirect_after, version};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
@@ -67,24 +68,6 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
     render(&page, &ctx)
 }
 
-fn pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
-fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
-    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
-}
-
-fn redirect(to: &str, r: Result<(), AppError>, ctx: &Ctx) -> Result<Response, PageError> {
-    match r {
-        Ok(()) => Ok(Redirect::to(&format!("{to}?saved=1")).into_response()),
-        Err(e) if matches!(e.status(), 403 | 409 | 422) => {
-            Ok(Redirect::to(&format!("{to}?error={}", e.code())).into_response())
-        }
-        Err(e) => Err(e).ctx(ctx),
-    }
-}
-
 /// Schedules a meeting.
 pub async fn create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
     let actor = ctx.user()?;
@@ -92,7 +75,7 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Res
     let deps: Vec<String> = get(&p, "departments").split([',', '，', ' ']).map(str::to_owned).collect();
     match state.app.create_meeting(actor, get(&p, "district"), get(&p, "title"), get(&p, "day"), &deps).await {
         Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
-        Err(e) => redirect("/meetings", Err(e), &ctx),
+        Err(e) => redirect_after("/meetings", Err(e), &ctx),
     }
 }
 
@@ -206,15 +189,10 @@ pub async fn act(
                 .await
                 .map(|_| ()),
             "done" => app.complete_decision(actor, get(&p, "decision_id"), get(&p, "note")).await,
-            "minutes" => {
-                let v = get(&p, "version").parse().map_err(|_| {
-                    AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version"))
-                })?;
-                app.record_minutes(actor, &id, v, get(&p, "minutes")).await.map(|_| ())
-            }
+            "minutes" => app.record_minutes(actor, &id, version(&p)?, get(&p, "minutes")).await.map(|_| ()),
             _ => Err(AppError::NotFound),
         }
     }
     .await;
-    redirect(&format!("/meetings/{id}"), r, &ctx)
+    redirect_after(&format!("/meetings/{id}"), r, &ctx)
 }

@@ -3,6 +3,7 @@
 mod audit;
 mod cases;
 mod dispositions;
+mod form;
 mod home;
 mod lang;
 mod leads;

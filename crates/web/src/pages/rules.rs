@@ -4,13 +4,14 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiujinan_app::AppError;
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::rules::RuleInput;
 use jiujinan_domain::user::Role;
 
 use super::dispositions::{Flash, flash_error};
+use super::form::{get, pairs, redirect_after};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
@@ -129,24 +130,6 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
     render(&page, &ctx)
 }
 
-fn pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
-fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
-    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
-}
-
-fn back(r: Result<(), AppError>, ctx: &Ctx) -> Result<Response, PageError> {
-    match r {
-        Ok(()) => Ok(Redirect::to("/admin/rules?saved=1").into_response()),
-        Err(e) if matches!(e.status(), 403 | 409 | 422) => {
-            Ok(Redirect::to(&format!("/admin/rules?error={}", e.code())).into_response())
-        }
-        Err(e) => Err(e).ctx(ctx),
-    }
-}
-
 /// Adds a time limit.
 pub async fn add_limit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
     let actor = ctx.user()?;
@@ -165,7 +148,7 @@ pub async fn add_limit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
         apply_to_running: !get(&p, "apply_to_running").is_empty(),
     };
     let r = state.app.add_deadline_rule(actor, input).await.map(|_| ());
-    back(r, &ctx)
+    redirect_after("/admin/rules", r, &ctx)
 }
 
 /// Sets or removes a calendar day.
@@ -177,5 +160,5 @@ pub async fn set_day(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Re
         k => Some((k == "workday", get(&p, "name"))),
     };
     let r = state.app.set_calendar_day(actor, get(&p, "day"), entry).await;
-    back(r, &ctx)
+    redirect_after("/admin/rules", r, &ctx)
 }
