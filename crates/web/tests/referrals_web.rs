@@ -159,6 +159,8 @@ async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
     assert!(shown.body.contains("请说明需要对方办理的事项"), "the error is shown in words");
 
     let (health, hcsrf) = t.login("cy_health", PASSWORD).await.unwrap();
+    let home = t.get("/", Some(&health)).await;
+    assert!(home.body.contains("id=\"home-referrals\"") && !home.body.contains("id=\"home-to-verify\""), "{}", home.body);
     let inbox = t.get("/referrals", Some(&health)).await;
     assert_eq!(inbox.status, 200);
     let id = inbox.body.split("data-id=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();

@@ -40,6 +40,8 @@ struct HomePage {
     shortcuts: Vec<Shortcut>,
     chart_json: Option<String>,
     to_verify: Option<i64>,
+    referrals_waiting: usize,
+    supervision_open: Option<usize>,
 }
 
 /// Shows the signed-in user's home page.
@@ -61,15 +63,26 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
             (n.unit.code.clone(), n.unit.name.clone(), (n.children - departments).max(0))
         })
         .collect();
-    let records_leads = !matches!(actor.role, jiujinan_domain::user::Role::Auditor);
+    use jiujinan_domain::user::Role;
+    let department = actor.jurisdiction.department.is_some();
+    let records_leads = !matches!(actor.role, Role::Auditor);
     let mut shortcuts = Vec::new();
     let mut to_verify = None;
     if records_leads {
         shortcuts.push(Shortcut { href: "/leads/new", label: m.new_lead });
-        shortcuts.push(Shortcut { href: "/leads", label: m.lead_queue });
-        let counts = state.app.lead_counts(actor).await.ctx(&ctx)?;
-        to_verify = Some(counts.iter().find(|(s, _)| s == "new").map(|(_, n)| *n).unwrap_or(0));
+        if !department {
+            shortcuts.push(Shortcut { href: "/leads", label: m.lead_queue });
+            let counts = state.app.lead_counts(actor).await.ctx(&ctx)?;
+            to_verify = Some(counts.iter().find(|(s, _)| s == "new").map(|(_, n)| *n).unwrap_or(0));
+        }
     }
+    let referrals_waiting =
+        if records_leads { state.app.inbox(actor, Some("sent"), 500, 0).await.ctx(&ctx)?.len() } else { 0 };
+    let supervision_open = if matches!(actor.role, Role::CommunityWorker | Role::Auditor) {
+        None
+    } else {
+        Some(state.app.supervision_list(actor, true).await.ctx(&ctx)?.len())
+    };
     shortcuts.push(Shortcut { href: "/org", label: m.nav_org });
     if actor.role.can_manage_users() {
         shortcuts.push(Shortcut { href: "/admin/users", label: m.nav_users });
@@ -97,6 +110,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
         shortcuts,
         chart_json,
         to_verify,
+        referrals_waiting,
+        supervision_open,
     };
     render(&page, &ctx)
 }
