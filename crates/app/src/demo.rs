@@ -71,6 +71,20 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 ];
 
 impl App {
+    /// Chaoyang's temporary-assistance budget and 建外街道's reserve fund for aid first, once.
+    async fn demo_funds(&self) -> Result<(), AppError> {
+        let admin = self.store.user_by_username("admin").await?.ok_or(AppError::NotFound)?;
+        let admin = crate::auth::Actor::from_record(&admin)?;
+        if !self.store.funds(&admin.jurisdiction).await?.is_empty() {
+            return Ok(());
+        }
+        let budget = self.create_fund(&admin, "110105:mz", "budget", "朝阳区临时救助资金").await?;
+        let reserve = self.create_fund(&admin, "110105001:mz", "reserve", "建外街道临时救助备用金").await?;
+        self.deposit(&admin, &budget, 100_000_000, "2026 年度区级临时救助预算（演示数据）").await?;
+        self.allocate(&admin, &budget, &reserve, 5_000_000, "下拨建外街道备用金（演示数据）").await?;
+        Ok(())
+    }
+
     /// Loads the organisation when the database has none, then creates the demo accounts
     /// that do not exist yet. Safe to run on every start.
     pub async fn load_demo(&self) -> Result<&'static [DemoAccount], AppError> {
@@ -92,6 +106,7 @@ impl App {
             };
             self.create_user(&actor, &req).await?;
         }
+        self.demo_funds().await?;
         Ok(DEMO_ACCOUNTS)
     }
 }

@@ -268,6 +268,30 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "TITLE_REQUIRED" => ("请填写会议名称（不超过 200 字）", "Give the meeting a title (at most 200 characters)"),
         "DETAIL_REQUIRED" => ("请填写内容（不超过 2000 字）", "Write the details (at most 2,000 characters)"),
         "UNKNOWN_STEP" => ("未知的办理环节", "Unknown step"),
+        "UNKNOWN_AID_KIND" => {
+            ("救助方式应为 cash、in_kind、service 或 medical", "Aid is cash, in_kind, service or medical")
+        }
+        "UNKNOWN_AID_TYPE" => ("请选择急难型或支出型", "Choose emergency (急难型) or expenditure (支出型)"),
+        "UNKNOWN_TIER" => ("该类型没有这一救助档次", "No such tier for this aid type"),
+        "FREQUENCY_LIMIT" => (
+            "同一事由一年内已获救助，原则上不再重复救助（见规则数据：救助频次）",
+            "Aid for the same cause was already given within a year (rule: frequency limit)",
+        ),
+        "ABOVE_AUTHORITY" => (
+            "超出本级审批权限（见规则数据：审批权限）；超过区级上限须按“一事一议”报区民政局审批",
+            "Above this level's approval authority (rule: approval authority); beyond the district ceiling only as a special case (一事一议)",
+        ),
+        "UNKNOWN_FUND" => ("资金账户不存在或不覆盖该案件所在地", "Unknown fund, or it does not cover the case's area"),
+        "INSUFFICIENT_FUNDS" => {
+            ("资金账户余额不足，未作任何预留", "Not enough money in the fund; nothing was reserved")
+        }
+        "ALREADY_PAID" => ("该笔救助已发放，不会重复发放", "This aid was already paid; it is not paid twice"),
+        "AID_STATE" => ("该救助事项当前状态下不能进行此操作", "Not possible in this aid item's current state"),
+        "POSTING_CLOSED" => ("公示已结束或已有异议", "The posting is closed or already objected to"),
+        "UNKNOWN_DELIVERY" => ("发放方式应为 bank、cash 或 goods", "Delivery is bank, cash or goods"),
+        "UNKNOWN_FUND_KIND" => {
+            ("资金类型应为 budget、reserve、special 或 charity", "A fund is budget, reserve, special or charity")
+        }
         _ => ("操作失败", "The operation failed"),
     };
     match lang {

@@ -3,6 +3,7 @@
 //! Everything here is parsed once at the edge (`parse` constructors) and trusted inside,
 //! so that the layers above cannot hold an invalid division code, role or audit entry.
 
+pub mod aid;
 pub mod audit;
 pub mod case;
 pub mod disposition;

@@ -5,6 +5,8 @@
 //! the same transaction. Methods that list personal data take a `Jurisdiction`, so a query
 //! cannot forget the scope. The conformance suite in `tests/` runs on both backends.
 
+mod aid_records;
+mod aid_sql;
 mod case_records;
 mod case_sql;
 mod disposition_records;
@@ -28,6 +30,7 @@ use jiujinan_domain::audit::{AuditDraft, AuditEntry};
 use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{NewUnit, UnitCode};
 
+pub use aid_records::*;
 pub use case_records::*;
 pub use disposition_records::*;
 pub use lead_records::*;
@@ -321,6 +324,95 @@ pub trait DispositionStore: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
+/// Aid items with their approvals, funds and the ledger, 公示 postings, aid rule data.
+#[async_trait]
+pub trait AidStore: Send + Sync {
+    /// Every rule row of aid (standards, tiers, authority, frequency, publicity).
+    async fn aid_rules(&self) -> Result<AidRules, StoreError>;
+    /// Adds a dated standard; `Conflict("RULE_EXISTS")` for the same key and date.
+    async fn insert_standard(&self, s: &Standard, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// Stores a proposed aid item with its timeline step and audit entry.
+    async fn create_aid(&self, item: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// One aid item.
+    async fn aid(&self, id: &str) -> Result<Option<AidItem>, StoreError>;
+    /// The aid items of a case, oldest first.
+    async fn aid_of_case(&self, case_id: &str) -> Result<Vec<AidItem>, StoreError>;
+    /// The opinions recorded on an aid item, in order.
+    async fn aid_approvals(&self, aid_id: &str) -> Result<Vec<AidApproval>, StoreError>;
+    /// Aid items within `scope` in a status (and needing a level), oldest first.
+    async fn aid_queue(
+        &self,
+        scope: &Jurisdiction,
+        status: &str,
+        level: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AidItem>, StoreError>;
+    /// Moves an aid item and its money in one transaction: `Conflict("AID_STATE")` when the
+    /// status moved on, `Conflict("STALE_VERSION")`, `Conflict("INSUFFICIENT_FUNDS")` when the
+    /// fund cannot cover a reservation (nothing is written then).
+    async fn change_aid(
+        &self,
+        change: &AidChange,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<AidItem, StoreError>;
+    /// Approved or paid items of the same programme and cause for the same person (ID number)
+    /// or case since `since_ms`.
+    async fn prior_aid_count(
+        &self,
+        id_number: Option<&str>,
+        case_id: &str,
+        programme: &str,
+        cause: &str,
+        since_ms: i64,
+    ) -> Result<i64, StoreError>;
+    /// Opens a fund account with zero balances.
+    async fn create_fund(&self, f: &Fund, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// Funds whose division lies within `scope`.
+    async fn funds(&self, scope: &Jurisdiction) -> Result<Vec<Fund>, StoreError>;
+    /// One fund.
+    async fn fund(&self, id: &str) -> Result<Option<Fund>, StoreError>;
+    /// Money into a fund from outside (a budget appropriation, a donation).
+    async fn deposit(
+        &self,
+        fund_id: &str,
+        amount_fen: i64,
+        memo: &str,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// Money from one fund to another (district to street); `Conflict("INSUFFICIENT_FUNDS")`.
+    async fn allocate(
+        &self,
+        from: &str,
+        to: &str,
+        amount_fen: i64,
+        memo: &str,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// Ledger lines of a fund with `from_ms <= at_ms < to_ms`, in order.
+    async fn ledger(&self, fund_id: &str, from_ms: i64, to_ms: i64) -> Result<Vec<LedgerEntry>, StoreError>;
+    /// 公示 postings within `scope`.
+    async fn postings(&self, scope: &Jurisdiction, open_only: bool) -> Result<Vec<Posting>, StoreError>;
+    /// One posting.
+    async fn posting(&self, id: &str) -> Result<Option<Posting>, StoreError>;
+    /// Records an objection to an open posting and reopens the review (`reopen`) in one
+    /// transaction; `Conflict("POSTING_CLOSED")` when the posting is not open.
+    async fn object_to_posting(
+        &self,
+        posting_id: &str,
+        objection: (&str, &str),
+        reopen: &AidChange,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+}
+
 /// A synthetic lead for benchmarks, with its sort rank.
 #[derive(Debug, Clone)]
 pub struct SeedLead {
@@ -349,7 +441,7 @@ pub trait SeedStore: Send + Sync {
 
 /// The one storage interface. See the crate documentation.
 #[async_trait]
-pub trait Store: LeadStore + CaseStore + DispositionStore + SeedStore + Send + Sync {
+pub trait Store: LeadStore + CaseStore + DispositionStore + AidStore + SeedStore + Send + Sync {
     /// Which backend this is.
     fn backend(&self) -> Backend;
     /// Applies pending migrations; returns the versions applied now.

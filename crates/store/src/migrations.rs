@@ -29,6 +29,7 @@ pub fn sqlite_migrations() -> &'static [Migration] {
             sql: include_str!("../migrations/sqlite/0005_queue_indexes.sql"),
         },
         Migration { version: 6, name: "dispositions", sql: include_str!("../migrations/sqlite/0006_dispositions.sql") },
+        Migration { version: 7, name: "aid_funds", sql: include_str!("../migrations/sqlite/0007_aid_funds.sql") },
     ]
 }
 
@@ -53,6 +54,7 @@ pub fn postgres_migrations() -> &'static [Migration] {
             name: "dispositions",
             sql: include_str!("../migrations/postgres/0006_dispositions.sql"),
         },
+        Migration { version: 7, name: "aid_funds", sql: include_str!("../migrations/postgres/0007_aid_funds.sql") },
     ]
 }
 

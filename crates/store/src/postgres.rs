@@ -11,6 +11,8 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{NewUnit, UnitCode};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 
+use crate::aid_records::*;
+use crate::aid_sql::*;
 use crate::case_records::*;
 use crate::case_sql::*;
 use crate::disposition_records::*;
@@ -22,7 +24,9 @@ use crate::records::*;
 use crate::seed_sql::*;
 use crate::sql::*;
 use crate::sqlite::now_ms;
-use crate::{Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
+use crate::{
+    AidStore, Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError,
+};
 
 /// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
@@ -108,4 +112,5 @@ impl_store!(PgStore, PgRow);
 impl_lead_store!(PgStore, PgRow);
 impl_case_store!(PgStore, PgRow);
 impl_disposition_store!(PgStore, PgRow);
+impl_aid_store!(PgStore, PgRow);
 impl_seed_store!(PgStore);

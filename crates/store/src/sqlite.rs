@@ -14,6 +14,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 
+use crate::aid_records::*;
+use crate::aid_sql::*;
 use crate::case_records::*;
 use crate::case_sql::*;
 use crate::disposition_records::*;
@@ -24,7 +26,9 @@ use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, sqlite_migrations};
 use crate::records::*;
 use crate::seed_sql::*;
 use crate::sql::*;
-use crate::{Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError};
+use crate::{
+    AidStore, Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError,
+};
 
 /// A write transaction: a savepoint inside the writer's group commit.
 pub(crate) type WriteTx = crate::sqlite_writer::WriteTx;
@@ -128,4 +132,5 @@ impl_store!(SqliteStore, SqliteRow);
 impl_lead_store!(SqliteStore, SqliteRow);
 impl_case_store!(SqliteStore, SqliteRow);
 impl_disposition_store!(SqliteStore, SqliteRow);
+impl_aid_store!(SqliteStore, SqliteRow);
 impl_seed_store!(SqliteStore);

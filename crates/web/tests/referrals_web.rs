@@ -160,7 +160,11 @@ async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
 
     let (health, hcsrf) = t.login("cy_health", PASSWORD).await.unwrap();
     let home = t.get("/", Some(&health)).await;
-    assert!(home.body.contains("id=\"home-referrals\"") && !home.body.contains("id=\"home-to-verify\""), "{}", home.body);
+    assert!(
+        home.body.contains("id=\"home-referrals\"") && !home.body.contains("id=\"home-to-verify\""),
+        "{}",
+        home.body
+    );
     let inbox = t.get("/referrals", Some(&health)).await;
     assert_eq!(inbox.status, 200);
     let id = inbox.body.split("data-id=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();

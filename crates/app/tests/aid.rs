@@ -1,0 +1,247 @@
+//! Aid, approval and funds on SQLite and PostgreSQL: temporary assistance proposed from the
+//! standard in force, approval by the level the amount needs, 一事一议, 公示 for 支出型 only,
+//! payment once, reversal of a wrong payment, frequency limits, and a ledger that never
+//! overspends, also when a thousand approvals race for a fund that covers five hundred.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod common;
+
+use common::*;
+use jiujinan_app::aid::{AidInput, month_bounds};
+use jiujinan_app::auth::Actor;
+use jiujinan_app::calendar::parse_beijing_datetime;
+use jiujinan_app::cases::{Verification, Verified};
+use jiujinan_app::clock::Clock;
+use jiujinan_app::users::{CreateUser, cli_actor};
+use jiujinan_app::{App, AppError};
+
+both!(temporary_assistance_from_proposal_to_payment, a_thousand_approvals_race_for_five_hundred);
+
+async fn user(app: &App, name: &str, unit: &str, role: &str) -> Actor {
+    let req = CreateUser {
+        username: name.into(),
+        display_name: String::new(),
+        unit: unit.into(),
+        role: role.into(),
+        password: "Good-password-1".into(),
+    };
+    Actor::from_record(&app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
+}
+
+async fn reviewed_case(t: &T, name: &str, id_number: &str) -> String {
+    let mut input = walk_in();
+    input.subject.name = name.into();
+    input.subject.id_number = id_number.into();
+    input.subject.phone = String::new();
+    let (lead, _) = t.app.record_lead(&t.clerk, &input, None).await.unwrap();
+    let Verified::CaseOpened { case_id, .. } =
+        t.app.verify_lead(&t.reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
+    else {
+        panic!("expected a case")
+    };
+    t.app.record_investigation(&t.reviewer, &case_id, "home_visit", None, "入户核实").await.unwrap();
+    t.app.submit_for_review(&t.reviewer, &case_id, 1).await.unwrap();
+    t.app.record_review(&t.reviewer, &case_id, 2, "建议给予临时救助", &["aid_first".into()]).await.unwrap();
+    case_id
+}
+
+fn aid(aid_type: &str, tier: i64, fund: &str) -> AidInput {
+    AidInput {
+        kind: "cash".into(),
+        aid_type: aid_type.into(),
+        cause: "FIRE".into(),
+        tier,
+        description: "火灾后基本生活救助".into(),
+        fund_id: fund.into(),
+        ..Default::default()
+    }
+}
+
+async fn version(app: &App, id: &str) -> i64 {
+    app.store.aid(id).await.unwrap().unwrap().version
+}
+
+async fn temporary_assistance_from_proposal_to_payment(t: T) {
+    let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    t.clock.set_now(parse_beijing_datetime("2026-11-30T09:00").unwrap());
+    let budget = t.app.create_fund(&t.hotline, "110105:mz", "budget", "朝阳区临时救助资金").await.unwrap();
+    let reserve = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    assert!(matches!(t.app.create_fund(&t.reviewer, "110105001:mz", "reserve", "x").await, Err(AppError::Forbidden)));
+    t.app.deposit(&t.hotline, &budget, 10_000_000, "区级预算").await.unwrap();
+    assert_eq!(
+        t.app.allocate(&approver, &budget, &reserve, 20_000_000, "超额下拨").await.unwrap_err().code(),
+        "INSUFFICIENT_FUNDS"
+    );
+    t.app.allocate(&approver, &budget, &reserve, 500_000, "下拨备用金").await.unwrap();
+    let case_id = reviewed_case(&t, "张伟", "11010519491231002X").await;
+
+    // The street proposes from the current standard (1,450 yuan, a placeholder for 2026),
+    // approves within its authority and pays from its reserve fund.
+    assert_eq!(
+        t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 9, &reserve)).await.unwrap_err().code(),
+        "UNKNOWN_TIER"
+    );
+    let moved = AidInput { amount_fen: Some(100_000), ..aid("emergency", 1, &reserve) };
+    assert_eq!(t.app.propose_aid(&t.reviewer, &case_id, moved).await.unwrap_err().code(), "REASON_REQUIRED");
+    let negative = AidInput { amount_fen: Some(-1), change_reason: "x".into(), ..aid("emergency", 1, &reserve) };
+    assert_eq!(t.app.propose_aid(&t.reviewer, &case_id, negative).await.unwrap_err().code(), "NEGATIVE_AMOUNT");
+    let a1 = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &reserve)).await.unwrap();
+    let item = t.app.store.aid(&a1).await.unwrap().unwrap();
+    assert_eq!((item.amount_fen, item.required_level.as_str(), item.persons), (145_000, "street", 1));
+    assert!(item.calculation.contains("1450.00 × 1 × 1 = 1450.00"), "{}", item.calculation);
+    assert!(item.calculation.contains("待确认"), "a placeholder standard is marked: {}", item.calculation);
+    assert_eq!(t.app.approve_aid(&t.reviewer, &a1, 1, "同意").await.unwrap_err().code(), "AID_STATE", "review first");
+    t.app.review_aid(&t.reviewer, &a1, 1, "情况属实，拟给予 1 个月救助").await.unwrap();
+    t.app.approve_aid(&t.reviewer, &a1, 2, "同意").await.unwrap();
+    let f = t.app.store.fund(&reserve).await.unwrap().unwrap();
+    assert_eq!((f.available_fen, f.reserved_fen), (355_000, 145_000));
+    assert!(t.app.postings(&t.reviewer, false).await.unwrap().is_empty(), "急难型 is not posted");
+    assert_eq!(t.app.pay_aid(&t.reviewer, &a1, 3, "wire", "x").await.unwrap_err().code(), "UNKNOWN_DELIVERY");
+    t.app.pay_aid(&t.reviewer, &a1, 3, "bank", "工行转账 20261130-001").await.unwrap();
+    assert_eq!(
+        t.app.pay_aid(&t.reviewer, &a1, 4, "bank", "工行转账 20261130-001").await.unwrap_err().code(),
+        "ALREADY_PAID"
+    );
+    assert_eq!(
+        t.app.pay_aid(&t.reviewer, &a1, 3, "bank", "again").await.unwrap_err().code(),
+        "ALREADY_PAID",
+        "paid once"
+    );
+    let f = t.app.store.fund(&reserve).await.unwrap().unwrap();
+    assert_eq!((f.available_fen, f.reserved_fen, f.paid_fen), (355_000, 0, 145_000));
+
+    // The same cause again within a year: refused with the rule.
+    assert_eq!(
+        t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &reserve)).await.unwrap_err().code(),
+        "FREQUENCY_LIMIT"
+    );
+
+    // A larger amount needs the district approver.
+    let other = reviewed_case(&t, "王芳", "110105194912310046").await;
+    let mut big = aid("emergency", 3, &budget);
+    big.cause = "SUDDEN_ILLNESS".into();
+    let a2 = t.app.propose_aid(&t.reviewer, &other, big).await.unwrap();
+    let item = t.app.store.aid(&a2).await.unwrap().unwrap();
+    assert_eq!((item.amount_fen, item.required_level.as_str()), (435_000, "district"));
+    t.app.review_aid(&t.reviewer, &a2, 1, "拟给予 3 个月救助").await.unwrap();
+    assert_eq!(t.app.approve_aid(&t.reviewer, &a2, 2, "同意").await.unwrap_err().code(), "ABOVE_AUTHORITY");
+    let (to_approve, _) = t.app.approvals_inbox(&approver).await.unwrap();
+    assert_eq!(to_approve.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), vec![a2.as_str()]);
+    t.app.approve_aid(&approver, &a2, 2, "同意").await.unwrap();
+
+    // Above the district ceiling only 一事一议, which the district approves.
+    let mut huge = AidInput {
+        amount_fen: Some(3_000_000),
+        change_reason: "重大火灾，一次性救助".into(),
+        ..aid("emergency", 3, &budget)
+    };
+    huge.cause = "OTHER_URGENT".into();
+    assert_eq!(t.app.propose_aid(&t.reviewer, &other, huge.clone()).await.unwrap_err().code(), "ABOVE_AUTHORITY");
+    huge.special = true;
+    let a3 = t.app.propose_aid(&t.reviewer, &other, huge).await.unwrap();
+    assert_eq!(t.app.store.aid(&a3).await.unwrap().unwrap().required_level, "district");
+
+    // 支出型 gets a 公示 posting with minimal fields; an objection reopens the review.
+    let third = reviewed_case(&t, "李娜", "110105194912310062").await;
+    let mut spending = aid("expenditure", 1, &budget);
+    spending.cause = "MEDICAL_EXPENSE".into();
+    let a4 = t.app.propose_aid(&t.reviewer, &third, spending).await.unwrap();
+    t.app.review_aid(&t.reviewer, &a4, 1, "医疗支出过大").await.unwrap();
+    t.app.approve_aid(&t.reviewer, &a4, 2, "同意").await.unwrap();
+    let postings = t.app.postings(&t.reviewer, true).await.unwrap();
+    assert_eq!(postings.len(), 1);
+    assert_eq!(
+        (postings[0].head_name.as_str(), postings[0].amount_fen, postings[0].reason.as_str()),
+        ("李*", 290_000, "MEDICAL_EXPENSE")
+    );
+    let before = t.app.store.fund(&budget).await.unwrap().unwrap();
+    t.app.object_to_posting(&t.clerk, &postings[0].id, "群众反映其家庭有营业收入").await.unwrap();
+    assert_eq!(t.app.store.aid(&a4).await.unwrap().unwrap().status, "reviewed");
+    let after = t.app.store.fund(&budget).await.unwrap().unwrap();
+    assert_eq!(after.available_fen, before.available_fen + 290_000, "the reservation is released");
+    assert_eq!(t.app.object_to_posting(&t.clerk, &postings[0].id, "again").await.unwrap_err().code(), "POSTING_CLOSED");
+
+    // A wrong payment is corrected by a reversing entry; posted entries never change.
+    t.app.pay_aid(&approver, &a2, version(&t.app, &a2).await, "cash", "现金签收单 No.0007").await.unwrap();
+    t.app.reverse_payment(&approver, &a2, version(&t.app, &a2).await, "误发：应发往其他账户").await.unwrap();
+    let f = t.app.store.fund(&budget).await.unwrap().unwrap();
+    assert_eq!(f.paid_fen, 0);
+    assert!(t.app.store.raw_execute_for_tests("UPDATE ledger_entries SET amount_fen = 0").await.is_err());
+    assert!(t.app.store.raw_execute_for_tests("DELETE FROM ledger_entries").await.is_err());
+
+    // Refusal with written reasons; an unknown fund; a fund that cannot pay reserves nothing.
+    let a5 = t
+        .app
+        .propose_aid(&t.reviewer, &third, AidInput { cause: "TRAFFIC".into(), ..aid("emergency", 1, &reserve) })
+        .await
+        .unwrap();
+    assert_eq!(t.app.refuse_aid(&t.reviewer, &a5, 1, " ").await.unwrap_err().code(), "REASON_REQUIRED");
+    t.app.refuse_aid(&t.reviewer, &a5, 1, "经核查不符合临时救助条件").await.unwrap();
+    let bad = AidInput { cause: "OTHER_ACCIDENT".into(), ..aid("emergency", 1, "nope") };
+    assert_eq!(t.app.propose_aid(&t.reviewer, &third, bad).await.unwrap_err().code(), "UNKNOWN_FUND");
+    let dry = t.app.create_fund(&approver, "110105001:mz", "special", "空账户").await.unwrap();
+    let a6 = t
+        .app
+        .propose_aid(&t.reviewer, &third, AidInput { cause: "OTHER_ACCIDENT".into(), ..aid("emergency", 1, &dry) })
+        .await
+        .unwrap();
+    t.app.review_aid(&t.reviewer, &a6, 1, "拟救助").await.unwrap();
+    assert_eq!(t.app.approve_aid(&t.reviewer, &a6, 2, "同意").await.unwrap_err().code(), "INSUFFICIENT_FUNDS");
+    assert_eq!(t.app.store.aid(&a6).await.unwrap().unwrap().status, "reviewed", "nothing changed");
+    let dry_fund = t.app.store.fund(&dry).await.unwrap().unwrap();
+    assert_eq!((dry_fund.available_fen, dry_fund.reserved_fen), (0, 0));
+
+    // The month adds up, and agrees with the balances.
+    for fund in [&budget, &reserve] {
+        let r = t.app.reconciliation(&approver, fund, "2026-11").await.unwrap();
+        assert_eq!(r.opening_fen + r.in_fen - r.out_fen, r.closing_fen, "{r:?}");
+        let f = t.app.store.fund(fund).await.unwrap().unwrap();
+        assert_eq!((r.closing_fen, r.reserved_fen), (f.available_fen + f.reserved_fen, f.reserved_fen));
+    }
+    let r = t.app.reconciliation(&approver, &budget, "2026-11").await.unwrap();
+    assert_eq!((r.opening_fen, r.in_fen), (0, 10_000_000 + 435_000), "deposit and the reversal came in");
+    assert_eq!(r.out_fen, 500_000 + 435_000, "the allocation and the payment went out");
+    assert!(month_bounds("2026-13").is_none());
+    assert_eq!(t.app.reconciliation(&approver, &budget, "2026-13").await.unwrap_err().code(), "INVALID_DAY");
+}
+
+async fn a_thousand_approvals_race_for_five_hundred(t: T) {
+    let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    let fund = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    t.app.deposit(&approver, &fund, 500 * 10_000, "可支付 500 笔").await.unwrap();
+    let case_id = reviewed_case(&t, "张伟", "11010519491231002X").await;
+    let mut ids = Vec::new();
+    for _ in 0..1_000 {
+        let input = AidInput {
+            amount_fen: Some(10_000),
+            change_reason: "压力测试：每笔 100 元".into(),
+            ..aid("emergency", 1, &fund)
+        };
+        let id = t.app.propose_aid(&t.reviewer, &case_id, input).await.unwrap();
+        t.app.review_aid(&t.reviewer, &id, 1, "拟救助").await.unwrap();
+        ids.push(id);
+    }
+    let mut tasks = Vec::new();
+    for id in ids {
+        let (app, actor) = (t.app.clone(), t.reviewer.clone());
+        tasks.push(tokio::spawn(async move { app.approve_aid(&actor, &id, 2, "同意").await }));
+    }
+    let (mut approved, mut refused) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => approved += 1,
+            Err(e) => {
+                assert_eq!(e.code(), "INSUFFICIENT_FUNDS");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((approved, refused), (500, 500));
+    let f = t.app.store.fund(&fund).await.unwrap().unwrap();
+    assert_eq!((f.available_fen, f.reserved_fen), (0, 5_000_000), "exactly used up, never below zero");
+    let lines = t.app.store.ledger(&fund, i64::MIN / 4, i64::MAX / 4).await.unwrap();
+    assert_eq!(lines.iter().map(|l| l.amount_fen).sum::<i64>(), 0, "double entry: every transaction balances");
+    assert_eq!(lines.iter().filter(|l| l.kind == "reservation").count(), 1_000, "500 reservations of two lines");
+}
