@@ -719,3 +719,44 @@ pub fn month_bounds(month: &str) -> Option<(i64, i64)> {
     let end = crate::calendar::beijing_noon_ms(&format!("{ny:04}-{nm:02}-01"))? - 12 * 3_600_000;
     Some((start, end))
 }
+
+impl Reconciliation {
+    /// The month as a spreadsheet: the summary, then every ledger line.
+    pub fn to_xlsx(&self) -> Vec<u8> {
+        use crate::xlsx::{Cell, workbook, yuan_cell};
+        let t = |s: &str| Cell::Text(s.to_owned());
+        let mut rows = vec![
+            vec![t("资金账户 Fund"), t(&self.fund.name), t(&self.fund.unit), t(&self.fund.kind)],
+            vec![t("月份 Month"), t(&self.month)],
+            vec![t("期初 Opening"), yuan_cell(self.opening_fen)],
+            vec![t("收入 In"), yuan_cell(self.in_fen)],
+            vec![t("支出 Out"), yuan_cell(self.out_fen)],
+            vec![t("期末预留 Reserved"), yuan_cell(self.reserved_fen)],
+            vec![t("期末 Closing"), yuan_cell(self.closing_fen)],
+            vec![],
+            vec![
+                t("序号 Seq"),
+                t("时间 Time"),
+                t("类型 Kind"),
+                t("科目 Account"),
+                t("金额 Amount (yuan)"),
+                t("救助事项 Aid"),
+                t("摘要 Memo"),
+                t("经办 By"),
+            ],
+        ];
+        for l in &self.lines {
+            rows.push(vec![
+                Cell::Number(l.seq as f64),
+                t(&crate::calendar::beijing_datetime_text(l.at_ms)),
+                t(&l.kind),
+                t(&l.account),
+                yuan_cell(l.amount_fen),
+                t(&l.aid_id),
+                t(&l.memo),
+                t(&l.actor),
+            ]);
+        }
+        workbook(&format!("{} {}", self.month, "对账"), &rows)
+    }
+}

@@ -71,6 +71,13 @@ pub fn parse_beijing_datetime(s: &str) -> Option<i64> {
     Some(beijing_noon_ms(date)? + (h - 12) * 3_600_000 + m * 60_000)
 }
 
+/// An instant as Beijing `YYYY-MM-DD HH:MM`.
+pub fn beijing_datetime_text(ms: i64) -> String {
+    let (y, m, d) = beijing_date(ms);
+    let minutes = (ms + OFFSET_MS).rem_euclid(86_400_000) / 60_000;
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 /// Working days: Monday to Friday, except the holidays and plus the make-up working days
 /// of the calendar data.
 #[derive(Debug, Clone, Default)]

@@ -24,6 +24,7 @@ pub mod rules;
 pub mod seed;
 pub mod tokens;
 pub mod users;
+pub mod xlsx;
 
 use std::sync::Arc;
 

@@ -3,16 +3,20 @@
 
 use jiujinan_app::i18n::Lang;
 
+/// Declares a message struct with its Chinese and English instances.
 macro_rules! messages {
-    ($($f:ident: $zh:literal, $en:literal;)*) => {
-        /// Every string the disposition pages show, in one language.
-        pub struct D { $(pub $f: &'static str,)* }
-        static ZH: D = D { $($f: $zh,)* };
-        static EN: D = D { $($f: $en,)* };
+    ($(#[$meta:meta])* $name:ident, $zh_name:ident, $en_name:ident { $($f:ident: $zh:literal, $en:literal;)* }) => {
+        $(#[$meta])*
+        pub struct $name { $(pub $f: &'static str,)* }
+        static $zh_name: $name = $name { $($f: $zh,)* };
+        static $en_name: $name = $name { $($f: $en,)* };
     };
 }
+pub(crate) use messages;
 
 messages! {
+    /// Every string the disposition pages show, in one language.
+    D, ZH, EN {
     nav_referrals: "转办", "Referrals";
     nav_supervision: "督办", "Supervision";
     nav_meetings: "联席会议", "Joint meetings";
@@ -124,7 +128,7 @@ messages! {
     run_supervision: "立即检查到期事项", "Check due items now";
     hours: "小时", "hours";
     working_days: "工作日", "working days";
-}
+}}
 
 /// The disposition messages in `lang`.
 pub fn dmsgs(lang: Lang) -> &'static D {

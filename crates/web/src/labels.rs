@@ -110,6 +110,13 @@ pub fn step(code: &str, lang: Lang) -> &'static str {
         "closed" => pick(lang, "结案", "Case closed"),
         "reopened" => pick(lang, "重新打开", "Case reopened"),
         "followup_done" => pick(lang, "回访", "Follow-up visit"),
+        "aid_proposed" => pick(lang, "提出救助", "Aid proposed"),
+        "aid_reviewed" => pick(lang, "救助审核", "Aid reviewed"),
+        "aid_approved" => pick(lang, "救助审批", "Aid approved"),
+        "aid_paid" => pick(lang, "救助发放", "Aid paid"),
+        "aid_refused" => pick(lang, "不予救助", "Aid refused"),
+        "aid_cancelled" => pick(lang, "撤销救助", "Aid cancelled"),
+        "aid_reversed" => pick(lang, "冲正", "Payment reversed"),
         "stay_in" | "stay_out" | "items_provided" | "home_contact" | "return_trip" | "arrival_confirmed"
         | "proactive_check" | "progress" => event_kind(code, lang),
         _ => pick(lang, "其他", "Other"),
@@ -218,6 +225,60 @@ pub fn event_kind(code: &str, lang: Lang) -> &'static str {
         Ok(EventKind::ProactiveCheck) => pick(lang, "主动核查", "Proactive check"),
         Ok(EventKind::Progress) => pick(lang, "进展", "Progress"),
         Err(_) => pick(lang, "其他", "Other"),
+    }
+}
+
+/// The name of an aid code: kind, type, status, delivery, fund kind, ledger kind or account.
+pub fn aid(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "cash" => pick(lang, "救助金", "Cash"),
+        "in_kind" => pick(lang, "实物", "In kind"),
+        "service" => pick(lang, "服务", "Services"),
+        "medical" => pick(lang, "医疗", "Medical"),
+        "emergency" => pick(lang, "急难型", "Emergency"),
+        "expenditure" => pick(lang, "支出型", "Expenditure"),
+        "proposed" => pick(lang, "待审核", "Proposed"),
+        "reviewed" => pick(lang, "待审批", "Reviewed"),
+        "approved" => pick(lang, "已审批待发放", "Approved"),
+        "paid" => pick(lang, "已发放", "Paid"),
+        "refused" => pick(lang, "不予救助", "Refused"),
+        "cancelled" => pick(lang, "已撤销", "Cancelled"),
+        "reversed" => pick(lang, "已冲正", "Reversed"),
+        "street" => pick(lang, "街道", "Street"),
+        "district" => pick(lang, "区", "District"),
+        "bank" => pick(lang, "银行转账", "Bank transfer"),
+        "goods" => pick(lang, "实物交付", "Goods handed over"),
+        "budget" => pick(lang, "预算资金", "Budget"),
+        "reserve" => pick(lang, "备用金", "Reserve"),
+        "special" => pick(lang, "专项资金", "Special fund"),
+        "charity" => pick(lang, "慈善资金", "Charity fund"),
+        "deposit" => pick(lang, "拨入", "Deposit"),
+        "allocation" => pick(lang, "下拨", "Allocation"),
+        "reservation" => pick(lang, "预留", "Reservation"),
+        "posting" => pick(lang, "支付", "Payment"),
+        "release" => pick(lang, "释放", "Release"),
+        "reversal" => pick(lang, "冲正", "Reversal"),
+        "available" => pick(lang, "可用", "Available"),
+        "reserved" => pick(lang, "已预留", "Reserved"),
+        "external" => pick(lang, "外部", "External"),
+        "review" => pick(lang, "审核", "Review"),
+        "approve" => pick(lang, "审批", "Approval"),
+        "refuse" => pick(lang, "不予救助", "Refusal"),
+        "pay" => pick(lang, "发放", "Payment"),
+        "cancel" => pick(lang, "撤销", "Cancellation"),
+        "reverse" => pick(lang, "冲正", "Reversal"),
+        "objection" => pick(lang, "公示异议", "Objection"),
+        _ => pick(lang, "其他", "Other"),
+    }
+}
+
+/// How aid was delivered.
+pub fn delivery(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "bank" => pick(lang, "银行转账", "Bank transfer"),
+        "cash" => pick(lang, "现金（签收）", "Cash against a signed receipt"),
+        "goods" => pick(lang, "实物交付", "Goods handed over"),
+        _ => "",
     }
 }
 

@@ -9,6 +9,7 @@ mod context;
 mod csrf;
 mod errors;
 mod i18n;
+mod i18n_aid;
 mod i18n_disposition;
 mod labels;
 mod metrics;

@@ -23,12 +23,15 @@ pub struct UserChrome {
     pub can_read_referrals: bool,
     /// Department staff: they record the requests they receive first and work from referrals.
     pub is_department: bool,
+    /// Civil-affairs reviewers and approvers: the approvals inbox and funds.
+    pub handles_aid: bool,
 }
 
 /// The layout's data: messages, language, nonce, CSRF token and user.
 pub struct Chrome {
     pub m: &'static Msgs,
     pub d: &'static crate::i18n_disposition::D,
+    pub a: &'static crate::i18n_aid::A,
     pub lang: &'static str,
     pub other_lang: &'static str,
     pub nonce: String,
@@ -54,6 +57,13 @@ impl Chrome {
                     | jiujinan_domain::user::Role::ReliefStationStaff
             ),
             is_department: s.actor.jurisdiction.department.is_some(),
+            handles_aid: s.actor.jurisdiction.department.is_none()
+                && matches!(
+                    s.actor.role,
+                    jiujinan_domain::user::Role::StreetReviewer
+                        | jiujinan_domain::user::Role::DistrictApprover
+                        | jiujinan_domain::user::Role::Admin
+                ),
             can_read_referrals: !matches!(
                 s.actor.role,
                 jiujinan_domain::user::Role::Auditor | jiujinan_domain::user::Role::CommunityWorker
@@ -62,6 +72,7 @@ impl Chrome {
         Self {
             m: msgs(ctx.lang),
             d: crate::i18n_disposition::dmsgs(ctx.lang),
+            a: crate::i18n_aid::amsgs(ctx.lang),
             lang: ctx.lang.tag(),
             other_lang: match ctx.lang {
                 Lang::Zh => "en",

@@ -4,6 +4,7 @@
 //! Callers authenticate with `Authorization: Bearer <token>` (`jiujinan token issue`) or,
 //! from the browser, with the session cookie plus the CSRF header on unsafe requests.
 
+mod aid;
 mod cases;
 mod leads;
 mod me;
@@ -31,11 +32,12 @@ use crate::errors::ApiError;
     info(title = "jiujinan API", description = "救急难综合服务平台接口 / Jiujinan emergency-assistance platform API", version = "1"),
     paths(me::me, units::get_unit, units::unit_children, units::search_units, leads::create_lead, leads::get_lead, leads::list_leads,
         cases::list_cases, cases::get_case, referrals::list, referrals::get_one, referrals::accept, referrals::give_back,
-        referrals::feedback),
+        referrals::feedback, aid::approvals, aid::approve, aid::pay, aid::funds, aid::reconciliation),
     components(schemas(crate::errors::ErrorBody, crate::errors::ErrorDetail, me::MeResponse, units::UnitDto, units::UnitNodeDto,
         leads::NewLeadDto, leads::ReporterDto, leads::SubjectDto, leads::LeadReceiptDto, leads::LeadSummaryDto, leads::LeadDto,
         leads::TimelineDto, cases::CaseSummaryDto, cases::CaseDto, cases::InvestigationDto, referrals::ReferralDto,
-        referrals::ClockDto, referrals::AcceptDto, referrals::ReturnDto, referrals::FeedbackDto)),
+        referrals::ClockDto, referrals::AcceptDto, referrals::ReturnDto, referrals::FeedbackDto, aid::AidDto,
+        aid::ApprovalsDto, aid::ApproveDto, aid::PayDto, aid::FundDto, aid::ReconciliationDto)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -75,6 +77,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/referrals/{id}/accept", post(referrals::accept))
         .route("/api/v1/referrals/{id}/return", post(referrals::give_back))
         .route("/api/v1/referrals/{id}/feedback", post(referrals::feedback))
+        .route("/api/v1/approvals", get(aid::approvals))
+        .route("/api/v1/aid/{id}/approve", post(aid::approve))
+        .route("/api/v1/aid/{id}/pay", post(aid::pay))
+        .route("/api/v1/funds", get(aid::funds))
+        .route("/api/v1/funds/{id}/reconciliation", get(aid::reconciliation))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
 }
 

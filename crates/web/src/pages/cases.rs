@@ -98,6 +98,7 @@ struct CasePage {
     error_field: &'static str,
     saved: bool,
     disp: super::dispositions::Panel,
+    aidp: super::aid::AidPanel,
 }
 
 #[derive(Deserialize)]
@@ -216,6 +217,7 @@ async fn case_page(
     let responsible_name =
         state.app.unit(&k.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| k.responsible_unit.clone());
     let disp = super::dispositions::panel(state, ctx, &k).await?;
+    let aidp = super::aid::panel(state, ctx, &k).await?;
     let page = CasePage {
         c: Chrome::new(ctx),
         status: labels::case_status(&k.status, lang),
@@ -225,6 +227,7 @@ async fn case_page(
         deadline: beijing_time(k.step_due_ms),
         overdue: k.status != "reviewed" && k.step_due_ms < now,
         disp,
+        aidp,
         members: member_rows,
         income: money(&economy.income),
         assets: money(&economy.assets),

@@ -18,7 +18,7 @@ use jiujinan_domain::id_number::mask;
 use jiujinan_domain::user::Role;
 use serde::Deserialize;
 
-use super::form::{get, pairs, redirect_after, version};
+use super::form::{back, get, pairs, redirect_after, version};
 use super::leads::Choice;
 use crate::AppState;
 use crate::context::Ctx;
@@ -269,12 +269,6 @@ fn amount(p: &[(String, String)], key: &str) -> Result<i64, AppError> {
         "" => Ok(0),
         s => yuan_to_fen(s).map_err(AppError::Validation),
     }
-}
-
-/// Where to go after a write: the page named by `back` (a local path), else the case.
-fn back(p: &[(String, String)], fallback: &str) -> String {
-    let b = get(p, "back");
-    if b.starts_with('/') && !b.starts_with("//") { b.to_owned() } else { fallback.to_owned() }
 }
 
 /// Creates an action on a case (any of the six routes).

@@ -24,6 +24,13 @@ pub fn version(p: &[(String, String)]) -> Result<i64, AppError> {
         .map_err(|_| AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version")))
 }
 
+/// Where to go after a write: the page named by the form's `back` field (a local path only),
+/// else `fallback`.
+pub fn back(p: &[(String, String)], fallback: &str) -> String {
+    let b = get(p, "back");
+    if b.starts_with('/') && !b.starts_with("//") { b.to_owned() } else { fallback.to_owned() }
+}
+
 /// Back to `to` with `saved=1`, or with `error=CODE` for an expected refusal (shown in the
 /// user's language there); other errors become the error page.
 pub fn redirect_after(to: &str, r: Result<(), AppError>, ctx: &Ctx) -> Result<Response, PageError> {

@@ -1,5 +1,6 @@
 //! Server-rendered pages.
 
+mod aid;
 mod audit;
 mod cases;
 mod dispositions;
@@ -53,6 +54,16 @@ pub fn routes() -> Router<AppState> {
         .route("/supervision", get(dispositions::supervision))
         .route("/admin/supervision/run", post(dispositions::run_sweep))
         .route("/admin/test-clock", post(dispositions::set_clock))
+        .route("/cases/{id}/aid", post(aid::propose))
+        .route("/aid/{id}/notice", get(aid::notice))
+        .route("/aid/{id}/{verb}", post(aid::act))
+        .route("/approvals", get(aid::approvals))
+        .route("/funds", get(aid::funds).post(aid::create_fund))
+        .route("/funds/{id}", get(aid::fund))
+        .route("/funds/{id}/reconciliation.xlsx", get(aid::reconciliation_xlsx))
+        .route("/funds/{id}/{verb}", post(aid::fund_act))
+        .route("/publicity", get(aid::publicity))
+        .route("/publicity/{id}/object", post(aid::object))
         .route("/meetings", get(meetings::list).post(meetings::create))
         .route("/meetings/{id}", get(meetings::show))
         .route("/meetings/{id}/{verb}", post(meetings::act))

@@ -1,0 +1,120 @@
+//! Aid through the pages and the API: a street proposes temporary assistance on the case
+//! page (the calculation shown), reviews, approves and pays; the approvals inbox, funds,
+//! reconciliation export, 公示 and the refusal notice.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::*;
+use jiujinan_app::auth::Actor;
+use jiujinan_app::cases::{Verification, Verified};
+use jiujinan_app::leads::{LeadInput, SubjectInput};
+use jiujinan_app::users::{CreateUser, cli_actor};
+use serde_json::json;
+
+async fn user(t: &TestApp, name: &str, unit: &str, role: &str) -> Actor {
+    let req = CreateUser {
+        username: name.into(),
+        display_name: String::new(),
+        unit: unit.into(),
+        role: role.into(),
+        password: PASSWORD.into(),
+    };
+    Actor::from_record(&t.app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page() {
+    let t = spawn_app().await;
+    let reviewer = user(&t, "jw_reviewer", "110105001:mz", "street_reviewer").await;
+    let approver = user(&t, "cy_approver", "110105:mz", "district_approver").await;
+    let input = LeadInput {
+        channel: "window".into(),
+        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002X".into(), phone: String::new() },
+        location_code: "110105001024".into(),
+        description: "家中失火".into(),
+        urgency: "urgent".into(),
+        hardship_types: vec!["FIRE".into(), "MEDICAL_EXPENSE".into()],
+        ..Default::default()
+    };
+    let (lead, _) = t.app.record_lead(&reviewer, &input, None).await.unwrap();
+    let Verified::CaseOpened { case_id, .. } =
+        t.app.verify_lead(&reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
+    else {
+        panic!()
+    };
+    t.app.record_investigation(&reviewer, &case_id, "home_visit", None, "属实").await.unwrap();
+    t.app.submit_for_review(&reviewer, &case_id, 1).await.unwrap();
+    t.app.record_review(&reviewer, &case_id, 2, "建议临时救助", &[]).await.unwrap();
+    let budget = t.app.create_fund(&approver, "110105:mz", "budget", "朝阳区临时救助资金").await.unwrap();
+    let reserve = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    t.app.deposit(&approver, &budget, 10_000_000, "预算").await.unwrap();
+    t.app.allocate(&approver, &budget, &reserve, 1_000_000, "备用金").await.unwrap();
+
+    let (street, csrf) = t.login("jw_reviewer", PASSWORD).await.unwrap();
+    let page = t.get(&format!("/cases/{case_id}"), Some(&street)).await;
+    assert!(
+        page.body.contains("id=\"aid-form\"") && page.body.contains("id=\"aid-standard\">1450.00"),
+        "{}",
+        page.body
+    );
+    let form = format!("csrf={csrf}&kind=cash&aid_type=emergency&cause=FIRE&tier=1&fund_id={reserve}&description=x");
+    let r = t.post_form(&format!("/cases/{case_id}/aid"), Some(&street), &form).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let bad = format!("csrf={csrf}&kind=cash&aid_type=emergency&cause=FIRE&tier=1&fund_id={reserve}&amount=12.345");
+    let r = t.post_form(&format!("/cases/{case_id}/aid"), Some(&street), &bad).await;
+    assert!(r.location().contains("error=INVALID_AMOUNT"), "fractions of a fen are refused: {}", r.location());
+    let page = t.get(&format!("/cases/{case_id}"), Some(&street)).await;
+    assert!(page.body.contains("1450.00 × 1 × 1 = 1450.00"), "the calculation is shown");
+    let id =
+        page.body.split("class=\"aid-item\" id=\"aid-").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
+    let back = urlenc(&format!("/cases/{case_id}"));
+    let post =
+        |verb: &str, v: i64, extra: &str| format!("/aid/{id}/{verb}|csrf={csrf}&version={v}&back={back}&{extra}");
+    for (verb, v, extra) in
+        [("review", 1, "opinion=ok"), ("approve", 2, "opinion=ok"), ("pay", 3, "method=bank&reference=TX-1")]
+    {
+        let s = post(verb, v, extra);
+        let (path, body) = s.split_once('|').unwrap();
+        let r = t.post_form(path, Some(&street), body).await;
+        assert!(r.location().ends_with("saved=1"), "{verb}: {}", r.location());
+    }
+    let s = post("pay", 4, "method=bank&reference=TX-1");
+    let (path, body) = s.split_once('|').unwrap();
+    let r = t.post_form(path, Some(&street), body).await;
+    assert!(r.location().contains("error=ALREADY_PAID"), "{}", r.location());
+    let page = t.get(&format!("/cases/{case_id}"), Some(&street)).await;
+    assert!(page.body.contains("data-status=\"paid\"") && page.body.contains("TX-1"));
+
+    // The district's view: funds, the month's reconciliation as XLSX, the API.
+    let (district, _) = t.login("cy_approver", PASSWORD).await.unwrap();
+    let funds = t.get("/funds", Some(&district)).await;
+    assert!(funds.body.contains("建外街道备用金") && funds.body.contains("8550.00"), "{}", funds.body);
+    let fund_page = t.get(&format!("/funds/{reserve}?month=2026-09"), Some(&district)).await;
+    assert!(fund_page.body.contains("id=\"rc-closing\">8550.00"), "{}", fund_page.body);
+    let x = t.get(&format!("/funds/{reserve}/reconciliation.xlsx?month=2026-09"), Some(&district)).await;
+    assert_eq!(x.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(x.body.starts_with("PK"));
+    let token = t.app.issue_token(&cli_actor(), "cy_approver", "财务系统").await.unwrap().secret;
+    let get =
+        |p: String| Request::get(p).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+    let rec = t.send(get(format!("/api/v1/funds/{reserve}/reconciliation?month=2026-09"))).await.json();
+    assert_eq!(
+        (rec["opening_fen"].as_i64(), rec["in_fen"].as_i64(), rec["out_fen"].as_i64(), rec["closing_fen"].as_i64()),
+        (Some(0), Some(1_000_000), Some(145_000), Some(855_000))
+    );
+    let inbox = t.send(get("/api/v1/approvals".into())).await;
+    assert_eq!(inbox.status, 200, "{}", inbox.body);
+    let pay_again = Request::post(format!("/api/v1/aid/{id}/pay"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"version": 4, "method": "bank", "reference": "TX-1"}).to_string()))
+        .unwrap();
+    let r = t.send(pay_again).await;
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (409, Some("ALREADY_PAID")));
+    assert_eq!(t.get("/publicity", Some(&district)).await.status, 200);
+    assert_eq!(t.get("/approvals", Some(&district)).await.status, 200);
+}
