@@ -357,6 +357,12 @@ macro_rules! impl_aid_store {
                 Ok(rows.iter().map(aid_row_map::fund).collect::<Result<_, _>>()?)
             }
 
+            async fn funds_covering(&self, division: &str) -> Result<Vec<Fund>, StoreError> {
+                let sql = format!("SELECT {FUND_COLUMNS} FROM funds WHERE substr($1, 1, length(division)) = division ORDER BY length(division) DESC, kind, name");
+                let rows = self.fetch_built(sql, vec![Bind::Text(division.to_owned())]).await?;
+                Ok(rows.iter().map(aid_row_map::fund).collect::<Result<_, _>>()?)
+            }
+
             async fn fund(&self, id: &str) -> Result<Option<Fund>, StoreError> {
                 let rows = self.fetch_built(format!("SELECT {FUND_COLUMNS} FROM funds WHERE id = $1"), vec![Bind::Text(id.to_owned())]).await?;
                 Ok(rows.iter().map(aid_row_map::fund).next().transpose()?)

@@ -371,6 +371,9 @@ pub trait AidStore: Send + Sync {
     async fn create_fund(&self, f: &Fund, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// Funds whose division lies within `scope`.
     async fn funds(&self, scope: &Jurisdiction) -> Result<Vec<Fund>, StoreError>;
+    /// Funds of the division and the divisions above it (street, district, city funds that
+    /// can pay for a case there).
+    async fn funds_covering(&self, division: &str) -> Result<Vec<Fund>, StoreError>;
     /// One fund.
     async fn fund(&self, id: &str) -> Result<Option<Fund>, StoreError>;
     /// Money into a fund from outside (a budget appropriation, a donation).

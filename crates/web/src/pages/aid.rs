@@ -122,7 +122,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
     let lang = ctx.lang;
     let items = state.app.aid_of_case(&case.id).await.ctx(ctx)?;
     let funds = if actor.jurisdiction.department.is_none() && !matches!(actor.role, Role::CommunityWorker) {
-        state.app.store.funds(&actor.jurisdiction).await.map_err(AppError::from).ctx(ctx)?
+        state.app.store.funds_covering(&case.division).await.map_err(AppError::from).ctx(ctx)?
     } else {
         vec![]
     };

@@ -1,0 +1,155 @@
+// Aid in the browser: a street proposes temporary assistance computed from the current
+// standard (the calculation shown), approves within its authority and pays from its reserve
+// fund; a larger amount goes to the district approver; an 一事一议 case needs the district; a
+// 支出型 grant gets a 公示 posting while a 急难型 grant does not; a reversal corrects a wrong
+// payment, and the fund's month adds up.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PASSWORD, server, setUp, tearDown, newPage, shot, saveFailure, pathOf, login, visibleText, cli } from './harness.mjs';
+
+before(setUp);
+after(tearDown);
+
+test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconciliation', { timeout: 240_000 }, async () => {
+  const { context, page, browserErrors, assertNoBrowserErrors } = await newPage();
+  let step = 'start';
+
+  async function as(username) {
+    await context.clearCookies();
+    await login(page, username, PASSWORD);
+    await page.waitForURL((u) => u.pathname === '/');
+  }
+
+  async function propose(casePath, f) {
+    await page.goto(`${server.base}${casePath}`);
+    if ((await page.locator('#new-aid').getAttribute('open')) === null) await page.click('#new-aid > summary');
+    await page.selectOption('#aid-type', f.type);
+    await page.selectOption('#aid-cause', f.cause);
+    await page.selectOption('#aid-tier', String(f.tier));
+    const fund = await page.locator('#aid-fund option', { hasText: f.fund }).getAttribute('value');
+    await page.selectOption('#aid-fund', fund);
+    if (f.amount) await page.fill('#aid-amount', f.amount);
+    if (f.reason) await page.fill('#aid-change-reason', f.reason);
+    if (f.special) await page.check('#aid-special');
+    await page.click('#propose-aid');
+    await page.waitForLoadState('load');
+    const ids = await page.locator('article.aid-item').evaluateAll((els) => els.map((e) => e.id));
+    return ids[ids.length - 1];
+  }
+
+  async function act(itemId, button, fields = {}) {
+    const item = page.locator(`#${itemId}`);
+    const form = item.locator(`form:has(button.${button})`);
+    for (const [name, value] of Object.entries(fields)) {
+      if (name === 'method') await form.locator('select[name="method"]').selectOption(value);
+      else await form.locator(`[name="${name}"]`).fill(value);
+    }
+    await form.locator(`button.${button}`).click();
+    await page.waitForLoadState('load');
+  }
+
+  const status = (itemId) => page.locator(`#${itemId}`).getAttribute('data-status');
+
+  try {
+    step = '50-case';
+    const token = cli(['token', 'issue', '--username', 'jw_clerk', '--name', 'e2e-aid']).trim();
+    const res = await fetch(`${server.base}/api/v1/leads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'window',
+        subject: { name: '孙丽', id_number: '110105198001010016', phone: '13800138002' },
+        location_code: '110105001024',
+        description: '家中失火，本人住院，医疗支出大。',
+        urgency: 'urgent',
+        hardship_types: ['FIRE', 'SUDDEN_ILLNESS', 'OTHER_ACCIDENT', 'MEDICAL_EXPENSE'],
+      }),
+    });
+    assert.equal(res.status, 201);
+    const lead = await res.json();
+    await as('jw_reviewer');
+    await page.goto(`${server.base}/leads/${lead.id}`);
+    await page.click('#accept-lead');
+    await page.waitForURL((u) => u.pathname.startsWith('/cases/'));
+    const casePath = pathOf(page);
+    await page.selectOption('#inv-method', 'home_visit');
+    await page.fill('#inv-findings', '入户核实：房屋烧毁，本人住院。');
+    await page.click('#add-investigation');
+    await page.locator('#investigations tbody tr').first().waitFor({ state: 'visible' });
+    await page.click('#submit-review');
+    await page.fill('#rv-opinion', '情况属实，建议给予临时救助。');
+    await page.click('#record-review');
+    await page.locator('#aid-panel').waitFor({ state: 'visible' });
+    assert.equal(await visibleText(page, '#aid-standard'), '1450.00', 'the standard in force is shown');
+
+    step = '51-street-approves-and-pays';
+    const a1 = await propose(casePath, { type: 'emergency', cause: 'FIRE', tier: 1, fund: '备用金' });
+    assert.match(await visibleText(page, `#${a1} .aid-calculation`), /1450\.00 × 1 × 1 = 1450\.00/);
+    await act(a1, 'aid-review', { opinion: '情况属实，拟给予 1 个月救助' });
+    await act(a1, 'aid-approve', { opinion: '同意' });
+    assert.equal(await status(a1), 'approved');
+    await act(a1, 'aid-pay', { method: 'bank', reference: '工行转账 20261129-001' });
+    assert.equal(await status(a1), 'paid');
+    await shot(page, step);
+
+    step = '52-larger-amount-to-the-district';
+    const a2 = await propose(casePath, { type: 'emergency', cause: 'SUDDEN_ILLNESS', tier: 3, fund: '朝阳区' });
+    assert.match(await visibleText(page, `#${a2} .aid-level`), /区/);
+    await act(a2, 'aid-review', { opinion: '拟给予 3 个月救助' });
+    assert.equal(await page.locator(`#${a2} button.aid-approve`).count(), 0, 'beyond the street authority');
+
+    step = '53-special-case';
+    const a3 = await propose(casePath, {
+      type: 'emergency', cause: 'OTHER_ACCIDENT', tier: 3, fund: '朝阳区', amount: '30000', reason: '重大火灾，一事一议', special: true,
+    });
+    assert.match(await page.locator(`#${a3} h4`).textContent(), /一事一议/);
+    assert.match(await visibleText(page, `#${a3} .aid-level`), /区/);
+    await act(a3, 'aid-review', { opinion: '一事一议，报区审批' });
+
+    step = '54-expenditure-posted';
+    const a4 = await propose(casePath, { type: 'expenditure', cause: 'MEDICAL_EXPENSE', tier: 1, fund: '备用金' });
+    await act(a4, 'aid-review', { opinion: '医疗支出超出承受能力' });
+    await act(a4, 'aid-approve', { opinion: '同意' });
+    await page.goto(`${server.base}/publicity`);
+    const rows = page.locator('#postings tbody tr');
+    assert.equal(await rows.count(), 1, 'one posting: the 支出型 grant, not the 急难型 one');
+    assert.match(await rows.first().textContent(), /孙\*/);
+    assert.ok(!(await page.content()).includes('孙丽'), 'only the minimal fields are posted');
+    await shot(page, step);
+
+    step = '55-district-approves';
+    await as('cy_approver');
+    await page.click('#nav-approvals');
+    assert.equal(await page.locator('#to-approve tbody tr').count(), 2);
+    await page.goto(`${server.base}${casePath}`);
+    await act(a2, 'aid-approve', { opinion: '同意' });
+    assert.equal(await status(a2), 'approved');
+    await act(a3, 'aid-approve', { opinion: '同意（一事一议）' });
+    assert.equal(await status(a3), 'approved');
+    await shot(page, step);
+
+    step = '56-reversal';
+    await act(a1, 'aid-reverse', { reason: '误发：账户有误，退回后重新发放' });
+    assert.equal(await status(a1), 'reversed');
+    await page.click('#nav-funds');
+    await page.locator('#funds tbody tr', { hasText: '备用金' }).locator('a').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/funds/'));
+    assert.match(await visibleText(page, '#ledger'), /冲正/);
+    const available = Number(await visibleText(page, '#fund-available'));
+    const reserved = Number(await visibleText(page, '#fund-reserved'));
+    assert.equal(Number(await visibleText(page, '#rc-closing')), available + reserved, 'the month adds up to the balances');
+    const xlsx = await page.request.get(`${server.base}${await page.locator('#export-xlsx').getAttribute('href')}`);
+    assert.equal(xlsx.status(), 200);
+    assert.equal((await xlsx.body()).subarray(0, 2).toString(), 'PK');
+    await shot(page, step);
+
+    step = 'browser-errors';
+    assertNoBrowserErrors();
+  } catch (e) {
+    await saveFailure(page, `aid-${step}`, browserErrors());
+    throw e;
+  } finally {
+    await context.close();
+  }
+});
