@@ -556,6 +556,48 @@ impl App {
             .map_err(|e| aid_conflict(e, "POSTING_CLOSED"))
     }
 
+    /// Adds a dated 低保 standard for Beijing (`11`) or a district (administrators).
+    pub async fn add_standard(
+        &self,
+        actor: &Actor,
+        region: &str,
+        effective_from: &str,
+        amount_fen: i64,
+        source: &str,
+    ) -> Result<(), AppError> {
+        if actor.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        let region = DivisionCode::parse(region).map_err(|_| field("INVALID_DIVISION_CODE", "region"))?;
+        if !matches!(region.level(), DivisionLevel::City | DivisionLevel::District) {
+            return Err(field("INVALID_DIVISION_CODE", "region"));
+        }
+        let day = crate::calendar::parse_yyyymmdd(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+        let iso = format!("{}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100);
+        let from =
+            crate::calendar::beijing_noon_ms(&iso).ok_or(field("INVALID_DAY", "effective_from"))? - 12 * 3_600_000;
+        if amount_fen <= 0 {
+            return Err(field("NEGATIVE_AMOUNT", "amount"));
+        }
+        let s = jiujinan_store::Standard {
+            region: region.to_string(),
+            kind: "dibao".into(),
+            effective_from: from,
+            amount_fen,
+            placeholder: false,
+            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+        };
+        let audit = actor.audit(
+            "rule.standard_added",
+            ("standard", &format!("{}@{iso}", s.region)),
+            &json!({"amount_fen": amount_fen}),
+        );
+        self.store.insert_standard(&s, audit, self.now_ms()).await.map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::Conflict("RULE_EXISTS"),
+            other => other.into(),
+        })
+    }
+
     // --- funds ---
 
     /// Opens a fund for a unit within the actor's jurisdiction (district approvers and

@@ -193,6 +193,29 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     let dry_fund = t.app.store.fund(&dry).await.unwrap().unwrap();
     assert_eq!((dry_fund.available_fen, dry_fund.reserved_fen), (0, 0));
 
+    // A district's own standard, entered by an administrator, applies from its date.
+    assert!(matches!(
+        t.app.add_standard(&approver, "110105", "2026-11-01", 150_000, "x").await,
+        Err(AppError::Forbidden)
+    ));
+    t.app.add_standard(&t.hotline, "110105", "2026-11-01", 150_000, "朝阳区 2026 年标准（示例）").await.unwrap();
+    assert_eq!(
+        t.app.add_standard(&t.hotline, "110105", "2026-11-01", 150_000, "again").await.unwrap_err().code(),
+        "RULE_EXISTS"
+    );
+    let a7 = t
+        .app
+        .propose_aid(
+            &t.reviewer,
+            &third,
+            AidInput { cause: "NATURAL_DISASTER".into(), ..aid("emergency", 1, &reserve) },
+        )
+        .await
+        .unwrap();
+    let a7 = t.app.store.aid(&a7).await.unwrap().unwrap();
+    assert_eq!(a7.amount_fen, 150_000);
+    assert!(!a7.calculation.contains("待确认"), "a confirmed standard: {}", a7.calculation);
+
     // The month adds up, and agrees with the balances.
     for fund in [&budget, &reserve] {
         let r = t.app.reconciliation(&approver, fund, "2026-11").await.unwrap();

@@ -116,5 +116,16 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page() {
     let r = t.send(pay_again).await;
     assert_eq!((r.status, r.json()["error"]["code"].as_str()), (409, Some("ALREADY_PAID")));
     assert_eq!(t.get("/publicity", Some(&district)).await.status, 200);
+    let (admin, acsrf) = t.login("admin", PASSWORD).await.unwrap();
+    let add = format!(
+        "csrf={acsrf}&region=11&effective_from=2027-07-01&amount=1500&source={}",
+        urlenc("市民政局通知（示例）")
+    );
+    let r = t.post_form("/admin/rules/standards", Some(&admin), &add).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let rules = t.get("/admin/rules", Some(&admin)).await;
+    assert!(
+        rules.body.contains("2027-07-01") && rules.body.contains("1500.00") && rules.body.contains("id=\"aid-rules\"")
+    );
     assert_eq!(t.get("/approvals", Some(&district)).await.status, 200);
 }

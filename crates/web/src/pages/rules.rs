@@ -56,6 +56,8 @@ struct RulesPage {
     limits: Vec<LimitRow>,
     days: Vec<DayRow>,
     programmes: Vec<ProgrammeRow>,
+    standards: Vec<(String, String, String, bool, String)>,
+    aid_rules: Vec<(String, String, bool, String)>,
     is_admin: bool,
     routes: Vec<(&'static str, &'static str)>,
     error: Option<String>,
@@ -71,6 +73,55 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
     let limits = state.app.deadline_rules().await.ctx(&ctx)?;
     let days = state.app.calendar_days().await.ctx(&ctx)?;
     let programmes = state.app.store.programmes(now).await.map_err(AppError::from).ctx(&ctx)?;
+    let aid = state.app.aid_rules().await.ctx(&ctx)?;
+    let date = |ms: i64| if ms == 0 { "—".to_owned() } else { beijing_time(ms).chars().take(10).collect() };
+    let standards = aid
+        .standards
+        .iter()
+        .rev()
+        .map(|s| {
+            (
+                s.region.clone(),
+                date(s.effective_from),
+                jiujinan_domain::aid::yuan(s.amount_fen),
+                s.placeholder,
+                s.source.clone(),
+            )
+        })
+        .collect();
+    let mut aid_rules: Vec<(String, String, bool, String)> = Vec::new();
+    for t in &aid.tiers {
+        aid_rules.push((
+            format!("{} {} · {}", labels::aid(&t.aid_type, lang), t.tier, date(t.effective_from)),
+            format!("{} × 标准", t.months),
+            t.placeholder,
+            t.source.clone(),
+        ));
+    }
+    for a in &aid.authority {
+        aid_rules.push((
+            format!("{} · {} · {}", a.programme, labels::aid(&a.level, lang), date(a.effective_from)),
+            format!("≤ {}", jiujinan_domain::aid::yuan(a.max_fen)),
+            a.placeholder,
+            a.source.clone(),
+        ));
+    }
+    for f in &aid.frequency {
+        aid_rules.push((
+            format!("{} · {}", f.programme, date(f.effective_from)),
+            format!("{} / 年", f.max_per_year),
+            f.placeholder,
+            f.source.clone(),
+        ));
+    }
+    for p in &aid.publicity {
+        aid_rules.push((
+            format!("{} · {} · 公示", p.programme, labels::aid(&p.aid_type, lang)),
+            if p.required { format!("{} 天: {}", p.days, p.fields) } else { "—".into() },
+            p.placeholder,
+            p.source.clone(),
+        ));
+    }
     let step_code = |r: &str, s: &str| format!("{r}.{s}");
     let page = RulesPage {
         c: Chrome::new(&ctx),
@@ -118,6 +169,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
                 code: p.code,
             })
             .collect(),
+        standards,
+        aid_rules,
         is_admin: actor.role == Role::Admin,
         routes: jiujinan_domain::case::Route::ALL
             .iter()
@@ -148,6 +201,18 @@ pub async fn add_limit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
         apply_to_running: !get(&p, "apply_to_running").is_empty(),
     };
     let r = state.app.add_deadline_rule(actor, input).await.map(|_| ());
+    redirect_after("/admin/rules", r, &ctx)
+}
+
+/// Adds a dated 低保 standard.
+pub async fn add_standard(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let p = pairs(&body);
+    let r = async {
+        let amount = jiujinan_domain::case::yuan_to_fen(get(&p, "amount")).map_err(AppError::Validation)?;
+        state.app.add_standard(actor, get(&p, "region"), get(&p, "effective_from"), amount, get(&p, "source")).await
+    }
+    .await;
     redirect_after("/admin/rules", r, &ctx)
 }
 
