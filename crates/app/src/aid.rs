@@ -38,6 +38,9 @@ pub struct AidInput {
     /// 一事一议: lifts the ceiling, needs the district.
     pub special: bool,
     pub fund_id: String,
+    /// The aid-first action (先行救助) this item completes the paperwork of: allowed before
+    /// the review, its amount by default; approving the item completes the action.
+    pub action_id: String,
 }
 
 /// An aid item with its opinions and posting.
@@ -144,12 +147,25 @@ impl App {
         if !covers(actor, &case.division) {
             return Err(AppError::NotFound);
         }
+        let aid_first = match input.action_id.trim() {
+            "" => None,
+            id => {
+                let a = self.store.action(id).await?.filter(|a| {
+                    a.case_id == case.id
+                        && a.route == jiujinan_domain::case::Route::AidFirst.code()
+                        && a.status == "accepted"
+                });
+                Some(a.ok_or(field("AID_FIRST_SOURCE", "action_id"))?)
+            }
+        };
         match CaseStatus::parse(&case.status)? {
             CaseStatus::Reviewed => {}
             CaseStatus::Closed => return Err(AppError::Conflict("CASE_CLOSED")),
+            // Aid already given first: its paperwork may come before the review.
+            _ if aid_first.is_some() => {}
             _ => return Err(AppError::Conflict("REVIEW_REQUIRED")),
         }
-        if self.store.investigations(&case.id).await?.is_empty() {
+        if aid_first.is_none() && self.store.investigations(&case.id).await?.is_empty() {
             return Err(field("INVESTIGATION_REQUIRED", "investigations"));
         }
         let kind = AidKind::parse(&input.kind)?;
@@ -170,7 +186,8 @@ impl App {
         let members: Vec<Member> = serde_json::from_str(&case.household).unwrap_or_default();
         let persons = (members.iter().filter(|m| m.living_together).count() as i64).max(1);
         let proposal = propose(standard.amount_fen, tier.months, persons);
-        let amount = input.amount_fen.unwrap_or(proposal.amount_fen);
+        let given = aid_first.as_ref().map(|a| a.amount_fen).filter(|a| *a > 0);
+        let amount = input.amount_fen.or(given).unwrap_or(proposal.amount_fen);
         if amount < 0 {
             return Err(field("NEGATIVE_AMOUNT", "amount"));
         }
@@ -179,6 +196,8 @@ impl App {
         }
         let change_reason = if amount == proposal.amount_fen {
             String::new()
+        } else if given == Some(amount) && input.change_reason.trim().is_empty() {
+            "先行救助已给予的金额".to_owned()
         } else {
             reason(&input.change_reason, 1_000, "REASON_REQUIRED", "change_reason")?
         };
@@ -235,7 +254,7 @@ impl App {
             delivery_ref: String::new(),
             paid_ms: 0,
             refusal_reason: String::new(),
-            action_id: String::new(),
+            action_id: aid_first.as_ref().map(|a| a.id.clone()).unwrap_or_default(),
             created_by: actor.username.clone(),
             created_unit: actor.unit.to_string(),
             created_ms: now,
@@ -391,16 +410,49 @@ impl App {
             }
             None => None,
         };
-        self.change(
-            actor,
-            &item,
-            expected_version,
-            AidStatus::Approved,
-            ("approve", &opinion, Money::Reserve),
-            (None, None, posting),
-            "AID_STATE",
-        )
-        .await
+        let approved = self
+            .change(
+                actor,
+                &item,
+                expected_version,
+                AidStatus::Approved,
+                ("approve", &opinion, Money::Reserve),
+                (None, None, posting),
+                "AID_STATE",
+            )
+            .await?;
+        if !approved.action_id.is_empty() {
+            self.complete_aid_first(actor, &approved).await?;
+        }
+        Ok(approved)
+    }
+
+    /// The approved item is the aid-first action's paperwork: the action completes and its
+    /// paperwork clock stops.
+    async fn complete_aid_first(&self, actor: &Actor, item: &AidItem) -> Result<(), AppError> {
+        let Some(a) = self.store.action(&item.action_id).await? else { return Ok(()) };
+        if a.status != "accepted" {
+            return Ok(());
+        }
+        let change = jiujinan_store::ActionChange {
+            id: a.id.clone(),
+            expected_version: a.version,
+            from: a.status.clone(),
+            to: "completed".into(),
+            outcome: Some("granted".into()),
+            outcome_detail: Some(format!("补办审批：{} 元", yuan(item.amount_fen))),
+            close_deadlines: true,
+            step: "paperwork_completed".into(),
+            note: format!("aid {}", item.id),
+            ..jiujinan_store::ActionChange::default()
+        };
+        let mut audit = actor.audit("action.completed", ("action", &a.id), &json!({"aid": item.id}));
+        audit.division = a.division.clone();
+        match self.store.change_action(&change, &who(actor), audit, self.now_ms()).await {
+            // Completed by hand meanwhile: nothing left to do.
+            Ok(_) | Err(StoreError::Conflict(_)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Refuses with written reasons (printable notice with the Art. 65 rights).

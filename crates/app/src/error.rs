@@ -273,6 +273,9 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         }
         "UNKNOWN_AID_TYPE" => ("请选择急难型或支出型", "Choose emergency (急难型) or expenditure (支出型)"),
         "UNKNOWN_TIER" => ("该类型没有这一救助档次", "No such tier for this aid type"),
+        "AID_FIRST_SOURCE" => {
+            ("只能为本案件中正在补办手续的先行救助提出", "Only an aid-first action of this case awaiting its paperwork")
+        }
         "FREQUENCY_LIMIT" => (
             "同一事由一年内已获救助，原则上不再重复救助（见规则数据：救助频次）",
             "Aid for the same cause was already given within a year (rule: frequency limit)",

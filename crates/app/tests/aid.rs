@@ -17,7 +17,11 @@ use jiujinan_app::clock::Clock;
 use jiujinan_app::users::{CreateUser, cli_actor};
 use jiujinan_app::{App, AppError};
 
-both!(temporary_assistance_from_proposal_to_payment, a_thousand_approvals_race_for_five_hundred);
+both!(
+    temporary_assistance_from_proposal_to_payment,
+    aid_first_paperwork_is_an_aid_approval,
+    a_thousand_approvals_race_for_five_hundred
+);
 
 async fn user(app: &App, name: &str, unit: &str, role: &str) -> Actor {
     let req = CreateUser {
@@ -228,6 +232,50 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     assert_eq!(r.out_fen, 500_000 + 435_000, "the allocation and the payment went out");
     assert!(month_bounds("2026-13").is_none());
     assert_eq!(t.app.reconciliation(&approver, &budget, "2026-13").await.unwrap_err().code(), "INVALID_DAY");
+}
+
+async fn aid_first_paperwork_is_an_aid_approval(t: T) {
+    let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    let reserve = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    t.app.deposit(&approver, &reserve, 1_000_000, "备用金").await.unwrap();
+    // A case just accepted, not reviewed: aid is given first.
+    let (lead, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
+    let Verified::CaseOpened { case_id, .. } =
+        t.app.verify_lead(&t.reviewer, &lead.id, 1, Verification::Accept { documents_pending: true }).await.unwrap()
+    else {
+        panic!("expected a case")
+    };
+    let first = jiujinan_app::dispositions::ActionInput {
+        route: "aid_first".into(),
+        request: "火灾当晚先行救助".into(),
+        amount_fen: 80_000,
+        ..Default::default()
+    };
+    let action = t.app.create_action(&t.reviewer, &case_id, first).await.unwrap();
+    assert_eq!(
+        t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &reserve)).await.unwrap_err().code(),
+        "REVIEW_REQUIRED"
+    );
+    let bad = AidInput { action_id: "nope".into(), ..aid("emergency", 1, &reserve) };
+    assert_eq!(t.app.propose_aid(&t.reviewer, &case_id, bad).await.unwrap_err().code(), "AID_FIRST_SOURCE");
+    let paperwork = AidInput { action_id: action.clone(), ..aid("emergency", 1, &reserve) };
+    let id = t.app.propose_aid(&t.reviewer, &case_id, paperwork).await.unwrap();
+    let item = t.app.store.aid(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (item.amount_fen, item.change_reason.as_str()),
+        (80_000, "先行救助已给予的金额"),
+        "the amount given first"
+    );
+    t.app.review_aid(&t.reviewer, &id, 1, "补办审核").await.unwrap();
+    t.app.approve_aid(&t.reviewer, &id, 2, "补办审批").await.unwrap();
+    let a = t.app.store.action(&action).await.unwrap().unwrap();
+    assert_eq!(
+        (a.status.as_str(), a.outcome.as_str()),
+        ("completed", "granted"),
+        "the approval completes the paperwork"
+    );
+    let clocks = t.app.store.deadlines_of_case(&case_id).await.unwrap();
+    assert!(clocks.iter().filter(|d| d.subject_id == action).all(|d| d.state == "met"), "and stops its clock");
 }
 
 async fn a_thousand_approvals_race_for_five_hundred(t: T) {

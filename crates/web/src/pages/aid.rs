@@ -61,6 +61,8 @@ pub struct AidPanel {
     pub standard: String,
     pub standard_placeholder: bool,
     pub can_propose: bool,
+    /// Aid-first actions of the case waiting for their paperwork (id, label).
+    pub aid_first: Vec<(String, String)>,
 }
 
 fn is_reviewer(actor: &Actor) -> bool {
@@ -129,6 +131,20 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
     let rules = state.app.aid_rules().await.ctx(ctx)?;
     let standard = jiujinan_app::App::standard_in_force(&rules, &case.division, state.app.now_ms());
     let covers = jiujinan_domain::org::DivisionCode::parse(&case.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
+    let aid_first: Vec<(String, String)> = state
+        .app
+        .store
+        .actions_of_case(&case.id)
+        .await
+        .map_err(AppError::from)
+        .ctx(ctx)?
+        .into_iter()
+        .filter(|a| a.route == "aid_first" && a.status == "accepted")
+        .map(|a| {
+            let label = format!("{} {} {}", labels::route("aid_first", lang), yuan(a.amount_fen), a.request);
+            (a.id, label)
+        })
+        .collect();
     let usable: Vec<(String, String)> = funds
         .iter()
         .filter(|f| case.division.starts_with(&f.division))
@@ -150,11 +166,12 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
         standard: standard.map(|s| yuan(s.amount_fen)).unwrap_or_default(),
         standard_placeholder: standard.is_some_and(|s| s.placeholder),
         can_propose: covers
-            && case.status == "reviewed"
+            && (case.status == "reviewed" || (!aid_first.is_empty() && case.status != "closed"))
             && actor.jurisdiction.department.is_none()
             && matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin)
             && !usable.is_empty(),
         funds: usable,
+        aid_first,
     })
 }
 
@@ -182,6 +199,7 @@ pub async fn propose(
             change_reason: get(&p, "change_reason").into(),
             special: !get(&p, "special").is_empty(),
             fund_id: get(&p, "fund_id").into(),
+            action_id: get(&p, "action_id").into(),
         };
         state.app.propose_aid(actor, &id, input).await.map(|_| ())
     }
