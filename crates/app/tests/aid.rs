@@ -294,6 +294,7 @@ async fn a_thousand_approvals_race_for_five_hundred(t: T) {
         t.app.review_aid(&t.reviewer, &id, 1, "拟救助").await.unwrap();
         ids.push(id);
     }
+    let started = std::time::Instant::now();
     let mut tasks = Vec::new();
     for id in ids {
         let (app, actor) = (t.app.clone(), t.reviewer.clone());
@@ -310,6 +311,9 @@ async fn a_thousand_approvals_race_for_five_hundred(t: T) {
         }
     }
     assert_eq!((approved, refused), (500, 500));
+    // Reported for docs/PERFORMANCE.md (run with --no-capture); never asserted.
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!("1,000 concurrent approvals on {:?}: {secs:.2} s ({:.0}/s)", t.app.store.backend(), 1_000.0 / secs);
     let f = t.app.store.fund(&fund).await.unwrap().unwrap();
     assert_eq!((f.available_fen, f.reserved_fen), (0, 5_000_000), "exactly used up, never below zero");
     let lines = t.app.store.ledger(&fund, i64::MIN / 4, i64::MAX / 4).await.unwrap();
