@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, server, setUp, tearDown, newPage, shot, saveFailure, pathOf, login, visibleText, cli } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli } from './harness.mjs';
 
 before(setUp);
 after(tearDown);
@@ -15,11 +15,7 @@ test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconci
   const { context, page, browserErrors, assertNoBrowserErrors } = await newPage();
   let step = 'start';
 
-  async function as(username) {
-    await context.clearCookies();
-    await login(page, username, PASSWORD);
-    await page.waitForURL((u) => u.pathname === '/');
-  }
+  const as = (username) => signIn(context, page, username);
 
   async function propose(casePath, f) {
     await page.goto(`${server.base}${casePath}`);

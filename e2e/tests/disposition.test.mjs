@@ -9,7 +9,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, server, setUp, tearDown, newPage, shot, saveFailure, pathOf, login, visibleText, cli } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli } from './harness.mjs';
 
 // This server may move its clock (administrators only) and sweeps only when told to; the
 // environment is read when `setUp` starts the server.
@@ -23,11 +23,7 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
   const { context, page, browserErrors, assertNoBrowserErrors } = await newPage();
   let step = 'start';
 
-  async function as(username) {
-    await context.clearCookies();
-    await login(page, username, PASSWORD);
-    await page.waitForURL((u) => u.pathname === '/');
-  }
+  const as = (username) => signIn(context, page, username);
 
   async function setClock(at) {
     await as('admin');

@@ -242,6 +242,13 @@ export async function login(page, username, password) {
   await page.click('#login-submit');
 }
 
+/** Signs in as `username` in a clean context (cookies cleared) and waits for the home page. */
+export async function signIn(context, page, username) {
+  await context.clearCookies();
+  await login(page, username, PASSWORD);
+  await page.waitForURL((u) => u.pathname === '/');
+}
+
 export async function visibleText(page, selector) {
   const loc = page.locator(selector);
   await loc.waitFor({ state: 'visible' });

@@ -3,7 +3,6 @@
 //! level the amount and the rules require, 公示 where required, and payment from a fund whose
 //! balance can never go below zero.
 
-use jiujinan_domain::ValidationError;
 use jiujinan_domain::aid::{
     AidKind, AidStatus, AidType, DeliveryMethod, FundKind, Level, propose, required_level, yuan,
 };
@@ -12,10 +11,11 @@ use jiujinan_domain::disposition::reason;
 use jiujinan_domain::lead::HardshipType;
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode};
 use jiujinan_domain::user::Role;
-use jiujinan_store::{AidApproval, AidChange, AidItem, AidRules, Fund, Money, Posting, StoreError, Who};
+use jiujinan_store::{AidApproval, AidChange, AidItem, AidRules, Fund, Money, Posting, StoreError};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::access::{covers, field, who};
 use crate::auth::Actor;
 use crate::ids::new_id;
 use crate::{App, AppError};
@@ -62,18 +62,6 @@ pub struct Reconciliation {
     pub reserved_fen: i64,
     pub closing_fen: i64,
     pub lines: Vec<jiujinan_store::LedgerEntry>,
-}
-
-fn field(code: &'static str, f: &'static str) -> AppError {
-    AppError::Validation(ValidationError::new(code, f))
-}
-
-fn who(actor: &Actor) -> Who {
-    Who { user: actor.username.clone(), unit: actor.unit.to_string() }
-}
-
-fn covers(actor: &Actor, division: &str) -> bool {
-    DivisionCode::parse(division).is_ok_and(|d| actor.jurisdiction.covers(&d))
 }
 
 /// Civil-affairs staff who handle aid (not departments, auditors, community workers).

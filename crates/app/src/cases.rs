@@ -9,11 +9,12 @@ use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode, UnitKind};
 use jiujinan_domain::user::Role;
 use jiujinan_store::{
     CaseFileEdit, CaseRecord, CaseTransition, Investigation, LeadFilter, LeadOutcome, LeadRecord, NewCaseRow,
-    TimelineEntry, Who,
+    TimelineEntry,
 };
 use serde::Serialize;
 use serde_json::json;
 
+use crate::access::{covers, field, who};
 use crate::auth::Actor;
 use crate::calendar::{beijing_date, beijing_yyyymmdd};
 use crate::ids::new_id;
@@ -56,18 +57,6 @@ pub struct CaseView {
     pub economy: Economy,
     pub investigations: Vec<Investigation>,
     pub timeline: Vec<TimelineEntry>,
-}
-
-fn field(code: &'static str, f: &'static str) -> AppError {
-    AppError::Validation(ValidationError::new(code, f))
-}
-
-fn covers(actor: &Actor, division: &str) -> bool {
-    DivisionCode::parse(division).is_ok_and(|d| actor.jurisdiction.covers(&d))
-}
-
-fn who(actor: &Actor) -> Who {
-    Who { user: actor.username.clone(), unit: actor.unit.to_string() }
 }
 
 impl App {

@@ -3,18 +3,18 @@
 //! from the programme catalogue; closed-loop referrals (accept or return with a reason, then
 //! feed back the result).
 
-use jiujinan_domain::ValidationError;
 use jiujinan_domain::case::{CaseStatus, Route};
 use jiujinan_domain::disposition::{ActionDetails, ActionStatus, EventKind, Outcome, reason};
 use jiujinan_domain::org::{DivisionCode, UnitCode, UnitKind};
 use jiujinan_domain::user::Role;
 use jiujinan_store::{
     ActionChange, ActionEvent, ActionRecord, CaseRecord, DeadlineRecord, Decision, NewAction, NewDeadline, Programme,
-    StoreError, SupervisionRecord, Who,
+    StoreError, SupervisionRecord,
 };
 use serde::Serialize;
 use serde_json::json;
 
+use crate::access::{covers, field, who};
 use crate::auth::Actor;
 use crate::deadlines::ClockOwner;
 use crate::ids::new_id;
@@ -66,18 +66,6 @@ pub struct DispositionView {
     pub supervision: Vec<SupervisionRecord>,
     pub deadlines: Vec<DeadlineRecord>,
     pub programmes: Vec<Programme>,
-}
-
-fn field(code: &'static str, f: &'static str) -> AppError {
-    AppError::Validation(ValidationError::new(code, f))
-}
-
-fn who(actor: &Actor) -> Who {
-    Who { user: actor.username.clone(), unit: actor.unit.to_string() }
-}
-
-fn covers(actor: &Actor, division: &str) -> bool {
-    DivisionCode::parse(division).is_ok_and(|d| actor.jurisdiction.covers(&d))
 }
 
 /// Civil-affairs staff who dispose of cases (not department handlers, auditors).

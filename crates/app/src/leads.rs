@@ -1,7 +1,6 @@
 //! Intake: recording leads from every channel, routing them to the responsible street's
 //! handling office, first-inquiry responsibility, duplicate flags, and reading them back.
 
-use jiujinan_domain::ValidationError;
 use jiujinan_domain::id_number::IdNumber;
 use jiujinan_domain::lead::{self, Channel, HardshipType, MAX_DESCRIPTION, Urgency};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode, UnitKind};
@@ -11,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::access::field;
 use crate::auth::Actor;
 use crate::calendar::{beijing_date, beijing_yyyymmdd};
 use crate::ids::new_id;
@@ -69,10 +69,6 @@ pub struct LeadInput {
 pub struct LeadView {
     pub lead: LeadRecord,
     pub timeline: Vec<TimelineEntry>,
-}
-
-fn field(code: &'static str, field: &'static str) -> AppError {
-    AppError::Validation(ValidationError::new(code, field))
 }
 
 impl App {

@@ -4,6 +4,7 @@
 //! rules, and asks the store to make the change together with its audit record in one
 //! transaction. Nothing here knows about HTTP or SQL.
 
+mod access;
 pub mod aid;
 pub mod audit;
 pub mod auth;

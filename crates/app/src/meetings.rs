@@ -2,7 +2,6 @@
 //! the agenda, decisions with a lead department and a deadline each, and follow-up until
 //! every decision is carried out.
 
-use jiujinan_domain::ValidationError;
 use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::{ActionStatus, reason};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode};
@@ -11,6 +10,7 @@ use jiujinan_store::{ActionChange, ActionRecord, AgendaItem, Decision, Meeting, 
 use serde::Serialize;
 use serde_json::json;
 
+use crate::access::field;
 use crate::auth::Actor;
 use crate::calendar::parse_yyyymmdd;
 use crate::deadlines::ClockOwner;
@@ -25,10 +25,6 @@ pub struct MeetingView {
     pub decisions: Vec<Decision>,
     /// Escalations of the district still waiting for a meeting.
     pub waiting: Vec<ActionRecord>,
-}
-
-fn field(code: &'static str, f: &'static str) -> AppError {
-    AppError::Validation(ValidationError::new(code, f))
 }
 
 /// District civil-affairs staff run the meeting of their district.

@@ -1,7 +1,6 @@
 //! Rule data an administrator edits without a release: time limits with effective dates and
 //! the working-day calendar (holidays and 调休 make-up working days).
 
-use jiujinan_domain::ValidationError;
 use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::{LimitUnit, reason};
 use jiujinan_domain::org::UnitKind;
@@ -10,6 +9,7 @@ use jiujinan_store::{CalendarDay, DeadlineRule};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::access::field;
 use crate::auth::Actor;
 use crate::calendar::{beijing_noon_ms, parse_yyyymmdd};
 use crate::deadlines::{due_under, rule_key};
@@ -39,10 +39,6 @@ pub struct RuleInput {
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RuleAdded {
     pub rescheduled: usize,
-}
-
-fn field(code: &'static str, f: &'static str) -> AppError {
-    AppError::Validation(ValidationError::new(code, f))
 }
 
 fn admin(actor: &Actor) -> Result<(), AppError> {

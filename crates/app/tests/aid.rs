@@ -10,11 +10,9 @@ mod common;
 
 use common::*;
 use jiujinan_app::aid::{AidInput, month_bounds};
-use jiujinan_app::auth::Actor;
 use jiujinan_app::calendar::parse_beijing_datetime;
 use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::clock::Clock;
-use jiujinan_app::users::{CreateUser, cli_actor};
 use jiujinan_app::{App, AppError};
 
 both!(
@@ -23,32 +21,12 @@ both!(
     a_thousand_approvals_race_for_five_hundred
 );
 
-async fn user(app: &App, name: &str, unit: &str, role: &str) -> Actor {
-    let req = CreateUser {
-        username: name.into(),
-        display_name: String::new(),
-        unit: unit.into(),
-        role: role.into(),
-        password: "Good-password-1".into(),
-    };
-    Actor::from_record(&app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
-}
-
-async fn reviewed_case(t: &T, name: &str, id_number: &str) -> String {
+async fn reviewed_case_of(t: &T, name: &str, id_number: &str) -> String {
     let mut input = walk_in();
     input.subject.name = name.into();
     input.subject.id_number = id_number.into();
     input.subject.phone = String::new();
-    let (lead, _) = t.app.record_lead(&t.clerk, &input, None).await.unwrap();
-    let Verified::CaseOpened { case_id, .. } =
-        t.app.verify_lead(&t.reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
-    else {
-        panic!("expected a case")
-    };
-    t.app.record_investigation(&t.reviewer, &case_id, "home_visit", None, "入户核实").await.unwrap();
-    t.app.submit_for_review(&t.reviewer, &case_id, 1).await.unwrap();
-    t.app.record_review(&t.reviewer, &case_id, 2, "建议给予临时救助", &["aid_first".into()]).await.unwrap();
-    case_id
+    reviewed_case(t, input).await
 }
 
 fn aid(aid_type: &str, tier: i64, fund: &str) -> AidInput {
@@ -79,7 +57,11 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         "INSUFFICIENT_FUNDS"
     );
     t.app.allocate(&approver, &budget, &reserve, 500_000, "下拨备用金").await.unwrap();
-    let case_id = reviewed_case(&t, "张伟", "11010519491231002X").await;
+    let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
+    let covering: Vec<String> =
+        t.app.store.funds_covering("110105001024").await.unwrap().into_iter().map(|f| f.id).collect();
+    assert_eq!(covering, vec![reserve.clone(), budget.clone()], "the street's fund first, then the district's");
+    assert!(t.app.store.funds_covering("110108001001").await.unwrap().is_empty(), "not another district's");
 
     // The street proposes from the current standard (1,450 yuan, a placeholder for 2026),
     // approves within its authority and pays from its reserve fund.
@@ -123,7 +105,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     );
 
     // A larger amount needs the district approver.
-    let other = reviewed_case(&t, "王芳", "110105194912310046").await;
+    let other = reviewed_case_of(&t, "王芳", "110105194912310046").await;
     let mut big = aid("emergency", 3, &budget);
     big.cause = "SUDDEN_ILLNESS".into();
     let a2 = t.app.propose_aid(&t.reviewer, &other, big).await.unwrap();
@@ -148,7 +130,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     assert_eq!(t.app.store.aid(&a3).await.unwrap().unwrap().required_level, "district");
 
     // 支出型 gets a 公示 posting with minimal fields; an objection reopens the review.
-    let third = reviewed_case(&t, "李娜", "110105194912310062").await;
+    let third = reviewed_case_of(&t, "李娜", "110105194912310062").await;
     let mut spending = aid("expenditure", 1, &budget);
     spending.cause = "MEDICAL_EXPENSE".into();
     let a4 = t.app.propose_aid(&t.reviewer, &third, spending).await.unwrap();
@@ -282,7 +264,7 @@ async fn a_thousand_approvals_race_for_five_hundred(t: T) {
     let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
     let fund = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
     t.app.deposit(&approver, &fund, 500 * 10_000, "可支付 500 笔").await.unwrap();
-    let case_id = reviewed_case(&t, "张伟", "11010519491231002X").await;
+    let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
     let mut ids = Vec::new();
     for _ in 0..1_000 {
         let input = AidInput {

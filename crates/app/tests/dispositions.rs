@@ -16,7 +16,6 @@ use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::clock::{Clock, ManualClock};
 use jiujinan_app::dispositions::ActionInput;
 use jiujinan_app::rules::RuleInput;
-use jiujinan_app::users::{CreateUser, cli_actor};
 use jiujinan_app::{App, AppError, AppSettings};
 use jiujinan_domain::disposition::ActionDetails;
 
@@ -28,31 +27,6 @@ both!(
 
 fn at(s: &str) -> i64 {
     parse_beijing_datetime(s).unwrap()
-}
-
-async fn user(app: &App, name: &str, unit: &str, role: &str) -> Actor {
-    let req = CreateUser {
-        username: name.into(),
-        display_name: String::new(),
-        unit: unit.into(),
-        role: role.into(),
-        password: "Good-password-1".into(),
-    };
-    Actor::from_record(&app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
-}
-
-/// A case accepted, investigated and reviewed by the street, from `input`.
-async fn reviewed_case(t: &T, input: jiujinan_app::leads::LeadInput) -> String {
-    let (lead, _) = t.app.record_lead(&t.clerk, &input, None).await.unwrap();
-    let Verified::CaseOpened { case_id, .. } =
-        t.app.verify_lead(&t.reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
-    else {
-        panic!("expected a case")
-    };
-    t.app.record_investigation(&t.reviewer, &case_id, "home_visit", None, "入户核实，情况属实").await.unwrap();
-    t.app.submit_for_review(&t.reviewer, &case_id, 1).await.unwrap();
-    t.app.record_review(&t.reviewer, &case_id, 2, "建议转介并先行救助", &["refer".into()]).await.unwrap();
-    case_id
 }
 
 fn refer(programme: &str, request: &str) -> ActionInput {

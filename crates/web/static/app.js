@@ -36,20 +36,25 @@
   });
 
   // Charts: data comes in a data attribute as JSON, never as inline script.
+  // A bar chart by default, a step line with data-chart-type="line" (balances over time).
   document.addEventListener('DOMContentLoaded', function () {
-    var el = document.getElementById('home-chart');
-    if (!el || !window.echarts) { return; }
-    var data = JSON.parse(el.getAttribute('data-chart-json'));
+    if (!window.echarts) { return; }
     var zh = document.documentElement.lang === 'zh-CN';
-    var chart = window.echarts.init(el, null, { renderer: 'canvas', locale: zh ? 'ZH' : 'EN' });
-    chart.setOption({
-      title: { text: data.title, left: 'center', textStyle: { fontSize: 14 } },
-      tooltip: { trigger: 'axis' },
-      grid: { left: 40, right: 16, bottom: 70, top: 40 },
-      xAxis: { type: 'category', data: data.names, axisLabel: { rotate: 40 } },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', data: data.values, itemStyle: { color: '#b3261e' } }]
+    document.querySelectorAll('[data-chart-json]').forEach(function (el) {
+      var data = JSON.parse(el.getAttribute('data-chart-json'));
+      var line = el.getAttribute('data-chart-type') === 'line';
+      var chart = window.echarts.init(el, null, { renderer: 'canvas', locale: zh ? 'ZH' : 'EN' });
+      chart.setOption({
+        title: { text: data.title, left: 'center', textStyle: { fontSize: 14 } },
+        tooltip: { trigger: 'axis' },
+        grid: { left: line ? 70 : 40, right: 16, bottom: 70, top: 40 },
+        xAxis: { type: 'category', data: data.names, axisLabel: { rotate: 40 } },
+        yAxis: { type: 'value', minInterval: line ? 0 : 1 },
+        series: [line
+          ? { type: 'line', step: 'end', data: data.values, itemStyle: { color: '#b3261e' } }
+          : { type: 'bar', data: data.values, itemStyle: { color: '#b3261e' } }]
+      });
+      window.addEventListener('resize', function () { chart.resize(); });
     });
-    window.addEventListener('resize', function () { chart.resize(); });
   });
 })();

@@ -9,22 +9,10 @@ mod common;
 use axum::body::Body;
 use axum::http::Request;
 use common::*;
-use jiujinan_app::auth::Actor;
 use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::leads::{LeadInput, SubjectInput};
-use jiujinan_app::users::{CreateUser, cli_actor};
+use jiujinan_app::users::cli_actor;
 use serde_json::json;
-
-async fn user(t: &TestApp, name: &str, unit: &str, role: &str) -> Actor {
-    let req = CreateUser {
-        username: name.into(),
-        display_name: String::new(),
-        unit: unit.into(),
-        role: role.into(),
-        password: PASSWORD.into(),
-    };
-    Actor::from_record(&t.app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
-}
 
 #[tokio::test]
 async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page() {

@@ -12,19 +12,8 @@ use jiujinan_app::auth::Actor;
 use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::dispositions::ActionInput;
 use jiujinan_app::leads::{LeadInput, SubjectInput};
-use jiujinan_app::users::{CreateUser, cli_actor};
+use jiujinan_app::users::cli_actor;
 use serde_json::json;
-
-async fn user(t: &TestApp, name: &str, unit: &str, role: &str) -> Actor {
-    let req = CreateUser {
-        username: name.into(),
-        display_name: String::new(),
-        unit: unit.into(),
-        role: role.into(),
-        password: PASSWORD.into(),
-    };
-    Actor::from_record(&t.app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
-}
 
 /// A reviewed case of 建外街道 and its reviewer.
 async fn reviewed_case(t: &TestApp) -> (String, Actor) {

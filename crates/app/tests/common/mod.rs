@@ -102,3 +102,30 @@ pub fn walk_in() -> LeadInput {
         needs: "临时住所".into(),
     }
 }
+
+/// Another user of the test organisation.
+pub async fn user(app: &App, name: &str, unit: &str, role: &str) -> Actor {
+    let req = CreateUser {
+        username: name.into(),
+        display_name: String::new(),
+        unit: unit.into(),
+        role: role.into(),
+        password: "Good-password-1".into(),
+    };
+    Actor::from_record(&app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
+}
+
+/// A case accepted, investigated (home visit) and reviewed by the street, from `input`.
+pub async fn reviewed_case(t: &T, input: LeadInput) -> String {
+    use jiujinan_app::cases::{Verification, Verified};
+    let (lead, _) = t.app.record_lead(&t.clerk, &input, None).await.unwrap();
+    let Verified::CaseOpened { case_id, .. } =
+        t.app.verify_lead(&t.reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
+    else {
+        panic!("expected a case")
+    };
+    t.app.record_investigation(&t.reviewer, &case_id, "home_visit", None, "入户核实，情况属实").await.unwrap();
+    t.app.submit_for_review(&t.reviewer, &case_id, 1).await.unwrap();
+    t.app.record_review(&t.reviewer, &case_id, 2, "建议转介并先行救助", &["refer".into()]).await.unwrap();
+    case_id
+}

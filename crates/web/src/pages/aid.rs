@@ -361,6 +361,8 @@ struct FundPage {
     can_manage: bool,
     error: Option<String>,
     saved: bool,
+    /// Money held (available and reserved) after each line of the month, for the chart.
+    chart_json: String,
 }
 
 #[derive(Deserialize)]
@@ -399,7 +401,17 @@ pub async fn fund(
         .filter(|f| f.id != fund.id)
         .map(|f| (f.id, format!("{} ({})", f.name, f.unit)))
         .collect();
+    let mut held = opening_fen;
+    let mut names = vec![month.clone()];
+    let mut values = vec![held as f64 / 100.0];
+    for l in lines.iter().filter(|l| l.account == "available" || l.account == "reserved") {
+        held += l.amount_fen;
+        names.push(beijing_time(l.at_ms));
+        values.push(held as f64 / 100.0);
+    }
+    let chart_json = serde_json::json!({"title": amsgs(lang).ledger, "names": names, "values": values}).to_string();
     let page = FundPage {
+        chart_json,
         c: Chrome::new(&ctx),
         a: amsgs(lang),
         f: fund_row(&fund, lang),

@@ -154,3 +154,15 @@ pub fn extract_csrf(html: &str) -> Option<String> {
     let i = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
     Some(html[i..].split('"').next()?.to_owned())
 }
+
+/// Another user of the test organisation, with the shared test password.
+pub async fn user(t: &TestApp, name: &str, unit: &str, role: &str) -> jiujinan_app::auth::Actor {
+    let req = CreateUser {
+        username: name.into(),
+        display_name: String::new(),
+        unit: unit.into(),
+        role: role.into(),
+        password: PASSWORD.into(),
+    };
+    jiujinan_app::auth::Actor::from_record(&t.app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
+}
