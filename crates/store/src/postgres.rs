@@ -1,8 +1,11 @@
 //! The production backend: PostgreSQL.
 //!
 //! Audit appends lock the chain head row (`FOR UPDATE`), so several `jiujinan serve`
-//! processes on one database extend one unbroken chain. Migrations take an advisory lock
-//! so two processes starting together do not both apply them.
+//! processes on one database extend one unbroken chain. Audit entries on their own (the
+//! records of reads) are batched: one task appends whatever has queued in one transaction,
+//! so concurrent audited reads share one head lock and one commit instead of queueing for
+//! one each. Migrations take an advisory lock so two processes starting together do not both
+//! apply them.
 
 use std::time::Duration;
 
@@ -34,10 +37,17 @@ const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
 /// A write transaction.
 pub(crate) type WriteTx = sqlx::Transaction<'static, sqlx::Postgres>;
 
+/// One audit entry waiting for the batcher, with where to send its result.
+type AuditJob = (AuditDraft, i64, tokio::sync::oneshot::Sender<Result<AuditEntry, StoreError>>);
+
+/// At most this many queued entries go into one batch transaction.
+const AUDIT_BATCH: usize = 256;
+
 /// PostgreSQL store.
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    audits: tokio::sync::mpsc::Sender<AuditJob>,
 }
 
 impl PgStore {
@@ -52,7 +62,58 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { pool })
+        let (audits, jobs) = tokio::sync::mpsc::channel(4 * AUDIT_BATCH);
+        tokio::spawn(Self::audit_batcher(pool.clone(), jobs));
+        Ok(Self { pool, audits })
+    }
+
+    /// Appends queued stand-alone audit entries, as many as have queued (up to
+    /// `AUDIT_BATCH`) in one transaction. Each caller gets its reply only after the commit.
+    /// If a batch fails, its entries are retried one transaction each, so one failure does
+    /// not fail the others. Ends when every store handle is gone.
+    async fn audit_batcher(pool: PgPool, mut jobs: tokio::sync::mpsc::Receiver<AuditJob>) {
+        while let Some(first) = jobs.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < AUDIT_BATCH {
+                match jobs.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            let drafts: Vec<(AuditDraft, i64)> = batch.iter().map(|(d, t, _)| (d.clone(), *t)).collect();
+            match Self::append_batch(&pool, drafts).await {
+                Ok(entries) => {
+                    for ((_, _, reply), e) in batch.into_iter().zip(entries) {
+                        let _ = reply.send(Ok(e));
+                    }
+                }
+                Err(_) => {
+                    for (draft, at, reply) in batch {
+                        let one = Self::append_batch(&pool, vec![(draft, at)]).await.map(|mut v| v.remove(0));
+                        let _ = reply.send(one);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn append_batch(pool: &PgPool, drafts: Vec<(AuditDraft, i64)>) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut tx = pool.begin().await?;
+        let mut out = Vec::with_capacity(drafts.len());
+        for (draft, at) in drafts {
+            out.push(Self::append_audit_in(&mut tx, draft, at).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn append_standalone(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
+        let (reply, result) = tokio::sync::oneshot::channel();
+        self.audits
+            .send((audit, now_ms, reply))
+            .await
+            .map_err(|_| StoreError::Unavailable("the audit writer has stopped".into()))?;
+        result.await.map_err(|_| StoreError::Unavailable("the audit writer has stopped".into()))?
     }
 
     async fn begin_write(&self) -> Result<WriteTx, StoreError> {

@@ -93,7 +93,8 @@ pub(crate) fn queue_query(
 pub(crate) const IMPORT_CHUNK: usize = 400;
 
 /// Implements `Store` for a backend type. The type must provide `BACKEND`, `HEAD_FOR_UPDATE`,
-/// `begin_write()`, `reader()`, `run_migrations()`, `close_pools()` and `ping_db()`.
+/// `begin_write()`, `reader()`, `run_migrations()`, `close_pools()`, `ping_db()` and
+/// `append_standalone()` (an audit entry on its own, e.g. the record of a read).
 macro_rules! impl_store {
     ($ty:ty, $row:ty) => {
         mod row_map {
@@ -616,10 +617,7 @@ macro_rules! impl_store {
             }
 
             async fn append_audit(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
-                let mut tx = self.begin_write().await?;
-                let e = Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(e)
+                self.append_standalone(audit, now_ms).await
             }
 
             async fn audit_page(&self, scope: &Jurisdiction, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {

@@ -79,6 +79,14 @@ impl SqliteStore {
         self.writer.begin().await
     }
 
+    /// An audit entry on its own: the group-commit writer already batches these.
+    async fn append_standalone(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let e = Self::append_audit_in(&mut tx, audit, now_ms).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
     fn reader(&self) -> &SqlitePool {
         &self.readers
     }
