@@ -28,7 +28,9 @@ pub fn version(p: &[(String, String)]) -> Result<i64, AppError> {
 /// else `fallback`.
 pub fn back(p: &[(String, String)], fallback: &str) -> String {
     let b = get(p, "back");
-    if b.starts_with('/') && !b.starts_with("//") { b.to_owned() } else { fallback.to_owned() }
+    // A path on this site only: not `//host` nor `/\host`, which browsers treat as another site.
+    let local = b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') && !b.chars().any(char::is_control);
+    if local { b.to_owned() } else { fallback.to_owned() }
 }
 
 /// Back to `to` with `saved=1`, or with `error=CODE` for an expected refusal (shown in the
@@ -41,5 +43,17 @@ pub fn redirect_after(to: &str, r: Result<(), AppError>, ctx: &Ctx) -> Result<Re
             Ok(Redirect::to(&format!("{to}{sep}error={}", e.code())).into_response())
         }
         Err(e) => Err(e).ctx(ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn back_stays_on_this_site() {
+        let p = |v: &str| vec![("back".to_owned(), v.to_owned())];
+        assert_eq!(super::back(&p("/cases/1"), "/x"), "/cases/1");
+        for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "/a\nb", ""] {
+            assert_eq!(super::back(&p(bad), "/x"), "/x", "{bad:?}");
+        }
     }
 }
