@@ -171,6 +171,12 @@ async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
     assert!(t.audit_actions().await.iter().any(|a| a == "action.read"), "opening a referral is audited");
 
     assert_eq!(t.get("/supervision", Some(&street)).await.status, 200);
+    // The same pages in English.
+    let en = format!("{street}; jjn_lang=en");
+    let case_en = t.get(&format!("/cases/{case_id}"), Some(&en)).await;
+    assert!(case_en.body.contains("Suggested routes") && case_en.body.contains("Refer to the responsible department"));
+    assert!(t.get("/supervision", Some(&en)).await.body.contains("Supervision items"));
+    assert!(t.get("/meetings", Some(&en)).await.body.contains("District joint meetings"));
     assert_eq!(t.get("/meetings", Some(&street)).await.status, 200);
     let (admin, acsrf) = t.login("admin", PASSWORD).await.unwrap();
     let rules = t.get("/admin/rules", Some(&admin)).await;
