@@ -106,6 +106,7 @@ fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
     match e {
         StoreError::Conflict("AID_STATE") => AppError::Conflict(state_code),
         StoreError::Conflict("INSUFFICIENT_FUNDS") => AppError::Conflict("INSUFFICIENT_FUNDS"),
+        StoreError::Conflict("POSTING_OPEN") => AppError::Conflict("POSTING_OPEN"),
         StoreError::Conflict(_) => AppError::StaleVersion,
         other => other.into(),
     }
@@ -146,6 +147,17 @@ impl App {
                 Some(a.ok_or(field("AID_FIRST_SOURCE", "action_id"))?)
             }
         };
+        if let Some(a) = &aid_first {
+            let live = self
+                .store
+                .aid_of_case(&case.id)
+                .await?
+                .into_iter()
+                .any(|i| i.action_id == a.id && !matches!(i.status.as_str(), "refused" | "cancelled" | "reversed"));
+            if live {
+                return Err(field("AID_FIRST_SOURCE", "action_id"));
+            }
+        }
         match CaseStatus::parse(&case.status)? {
             CaseStatus::Reviewed => {}
             CaseStatus::Closed => return Err(AppError::Conflict("CASE_CLOSED")),
@@ -335,6 +347,11 @@ impl App {
         let item = self.aid_in_scope(actor, id).await?;
         if !reviews(actor) {
             return Err(AppError::Forbidden);
+        }
+        // Only a proposal is reviewed; an approved item returns to review only by an objection
+        // (which releases its reservation).
+        if item.status != AidStatus::Proposed.code() {
+            return Err(AppError::Conflict("AID_STATE"));
         }
         let opinion = reason(opinion, 2_000, "OPINION_REQUIRED", "opinion")?;
         self.change(

@@ -441,6 +441,10 @@ impl App {
         amount_fen: i64,
     ) -> Result<ActionRecord, AppError> {
         let a = self.receivable(actor, id).await?;
+        // Aid first ends with its paperwork, an escalation with its meeting decisions.
+        if a.route == Route::AidFirst.code() || a.route == Route::JointMeeting.code() {
+            return Err(AppError::InvalidTransition);
+        }
         let outcome = Outcome::parse(outcome)?;
         let detail = reason(detail, 2_000, "DETAIL_REQUIRED", "detail")?;
         if amount_fen < 0 {
@@ -592,6 +596,9 @@ impl App {
         if !party {
             return Err(AppError::NotFound);
         }
+        if matches!(actor.role, Role::Auditor | Role::CitySupervisor) {
+            return Err(AppError::Forbidden);
+        }
         let kind = EventKind::parse(kind)?;
         let detail = reason(detail, 2_000, "DETAIL_REQUIRED", "detail")?;
         if ActionStatus::parse(&a.status)?.is_final() {
@@ -626,9 +633,17 @@ impl App {
         pause: Option<&str>,
     ) -> Result<(), AppError> {
         let d = self.store.deadline(deadline_id).await?.ok_or(AppError::NotFound)?;
-        let allowed = d.responsible_unit == actor.unit.as_str() || (disposes(actor) && covers(actor, &d.division));
+        let sender_side = disposes(actor) && covers(actor, &d.division);
+        let allowed = d.responsible_unit == actor.unit.as_str() || sender_side;
         if !allowed {
             return Err(AppError::NotFound);
+        }
+        if matches!(actor.role, Role::Auditor | Role::CitySupervisor) {
+            return Err(AppError::Forbidden);
+        }
+        // An overdue step cannot stop its own supervision: only the case's side may pause it then.
+        if pause.is_some() && d.level > 0 && !sender_side {
+            return Err(AppError::Conflict("CLOCK_STATE"));
         }
         let why = pause.map(|p| reason(p, 500, "REASON_REQUIRED", "reason")).transpose()?;
         let mut audit = actor.audit(

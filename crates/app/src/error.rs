@@ -291,6 +291,7 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "ALREADY_PAID" => ("该笔救助已发放，不会重复发放", "This aid was already paid; it is not paid twice"),
         "AID_STATE" => ("该救助事项当前状态下不能进行此操作", "Not possible in this aid item's current state"),
         "POSTING_CLOSED" => ("公示已结束或已有异议", "The posting is closed or already objected to"),
+        "POSTING_OPEN" => ("公示期未满，公示结束后方可发放", "The public posting period has not ended; pay after it"),
         "UNKNOWN_DELIVERY" => ("发放方式应为 bank、cash 或 goods", "Delivery is bank, cash or goods"),
         "UNKNOWN_FUND_KIND" => {
             ("资金类型应为 budget、reserve、special 或 charity", "A fund is budget, reserve, special or charity")

@@ -40,6 +40,16 @@ fn runs_meetings(actor: &Actor) -> Result<DivisionCode, AppError> {
     Ok(d.clone())
 }
 
+/// The meeting if the actor runs meetings for its district.
+fn own_meeting(actor: &Actor, meeting: &Meeting) -> Result<(), AppError> {
+    runs_meetings(actor)?;
+    let district = DivisionCode::parse(&meeting.district).map_err(|_| AppError::NotFound)?;
+    if !actor.jurisdiction.covers(&district) {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
 impl App {
     /// Schedules a meeting of a district (the actor's, or any for the city).
     pub async fn create_meeting(
@@ -92,7 +102,20 @@ impl App {
         if matches!(actor.role, Role::CommunityWorker | Role::Auditor) {
             return Err(AppError::Forbidden);
         }
-        Ok(self.store.meetings(&actor.jurisdiction, 200).await?)
+        let all = self.store.meetings(&actor.jurisdiction, 200).await?;
+        if actor.jurisdiction.department.is_none() {
+            return Ok(all);
+        }
+        // Departments: only the meetings they attend or lead a decision of.
+        let mut mine = Vec::new();
+        for m in all {
+            let leads =
+                self.store.decisions_of_meeting(&m.id).await?.iter().any(|d| d.lead_unit == actor.unit.as_str());
+            if leads || m.departments.split(',').any(|u| u == actor.unit.as_str()) {
+                mine.push(m);
+            }
+        }
+        Ok(mine)
     }
 
     /// One meeting with its agenda and decisions.
@@ -102,7 +125,9 @@ impl App {
         let decisions = self.store.decisions_of_meeting(&meeting.id).await?;
         let lead = decisions.iter().any(|d| d.lead_unit == actor.unit.as_str())
             || meeting.departments.split(',').any(|u| u == actor.unit.as_str());
-        if !(actor.jurisdiction.covers(&district) || actor.jurisdiction.division.contains(&district) || lead) {
+        let department = actor.jurisdiction.department.is_some();
+        let supervises = !department && actor.jurisdiction.covers(&district);
+        if !(supervises || lead) {
             return Err(AppError::NotFound);
         }
         if matches!(actor.role, Role::Auditor | Role::CommunityWorker) {
@@ -115,13 +140,16 @@ impl App {
             }
         }
         let office = UnitCode::of(&district, jiujinan_domain::org::UnitKind::CivilAffairs);
-        let waiting = self
-            .store
-            .inbox(office.as_str(), Some(ActionStatus::Sent.code()), 100, 0)
-            .await?
-            .into_iter()
-            .filter(|a| a.route == Route::JointMeeting.code())
-            .collect();
+        let waiting = if supervises {
+            self.store
+                .inbox(office.as_str(), Some(ActionStatus::Sent.code()), 100, 0)
+                .await?
+                .into_iter()
+                .filter(|a| a.route == Route::JointMeeting.code())
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(MeetingView { meeting, agenda, decisions, waiting })
     }
 
@@ -177,8 +205,8 @@ impl App {
         expected_version: i64,
         minutes: &str,
     ) -> Result<i64, AppError> {
-        runs_meetings(actor)?;
         let meeting = self.store.meeting(meeting_id).await?.ok_or(AppError::NotFound)?;
+        own_meeting(actor, &meeting)?;
         let minutes = reason(minutes, 8_000, "DETAIL_REQUIRED", "minutes")?;
         let mut audit = actor.audit("meeting.minutes", ("meeting", &meeting.id), &json!({}));
         audit.division = meeting.district.clone();
@@ -194,8 +222,8 @@ impl App {
         text: &str,
         lead_unit: &str,
     ) -> Result<String, AppError> {
-        runs_meetings(actor)?;
         let meeting = self.store.meeting(meeting_id).await?.ok_or(AppError::NotFound)?;
+        own_meeting(actor, &meeting)?;
         if !self.store.agenda(&meeting.id).await?.iter().any(|i| i.action_id == action_id) {
             return Err(AppError::NotFound);
         }
@@ -237,12 +265,13 @@ impl App {
     /// done, the escalation completes.
     pub async fn complete_decision(&self, actor: &Actor, decision_id: &str, note: &str) -> Result<(), AppError> {
         let d = self.store.decision(decision_id).await?.ok_or(AppError::NotFound)?;
-        let runs = runs_meetings(actor).is_ok();
+        let a = self.store.action(&d.action_id).await?.ok_or(AppError::NotFound)?;
+        let runs = runs_meetings(actor).is_ok()
+            && DivisionCode::parse(&a.division).is_ok_and(|div| actor.jurisdiction.covers(&div));
         if d.lead_unit != actor.unit.as_str() && !runs {
             return Err(AppError::NotFound);
         }
         let note = reason(note, 2_000, "DETAIL_REQUIRED", "note")?;
-        let a = self.store.action(&d.action_id).await?.ok_or(AppError::NotFound)?;
         let now = self.now_ms();
         let who = Who { user: actor.username.clone(), unit: actor.unit.to_string() };
         let mut audit = actor.audit("meeting.decision_done", ("decision", &d.id), &json!({}));

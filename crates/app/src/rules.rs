@@ -116,19 +116,29 @@ impl App {
             other => other.into(),
         })?;
         let mut rescheduled = 0;
-        let replaced =
-            previous.filter(|p| input.apply_to_running && effective_from <= now && rule_key(p) != rule_key(&rule));
+        // Only a rule replacing an older one for the same receiving kind moves its clocks (a
+        // kind-specific rule must not move the clocks of the `*` rule's other kinds).
+        let replaced = previous.filter(|p| {
+            input.apply_to_running
+                && effective_from <= now
+                && rule_key(p) != rule_key(&rule)
+                && p.to_kind == rule.to_kind
+                && p.effective_from <= rule.effective_from
+        });
         if let Some(prev) = replaced {
             {
                 let cal = self.work_calendar().await?;
-                for d in self.store.open_deadlines_by_rule(&rule_key(&prev)).await? {
+                // Steps already overdue keep their supervision as it stands.
+                for d in self.store.open_deadlines_by_rule(&rule_key(&prev)).await?.into_iter().filter(|d| d.level == 0)
+                {
                     let (due, warn) = due_under(&rule, &cal, d.started_ms);
                     let audit = actor.audit(
                         "deadline.rescheduled",
                         ("deadline", &d.id),
                         &json!({"from": d.due_ms, "to": due, "rule": rule_key(&rule)}),
                     );
-                    if self.store.reschedule_deadline(&d.id, d.version, due, warn, audit, now).await? {
+                    if self.store.reschedule_deadline(&d.id, d.version, &rule_key(&rule), due, warn, audit, now).await?
+                    {
                         rescheduled += 1;
                     }
                 }

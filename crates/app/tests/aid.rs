@@ -142,6 +142,16 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         (postings[0].head_name.as_str(), postings[0].amount_fen, postings[0].reason.as_str()),
         ("李*", 290_000, "MEDICAL_EXPENSE")
     );
+    assert_eq!(
+        t.app.pay_aid(&t.reviewer, &a4, 3, "bank", "x").await.unwrap_err().code(),
+        "POSTING_OPEN",
+        "not during 公示"
+    );
+    assert_eq!(
+        t.app.review_aid(&t.reviewer, &a4, 3, "again").await.unwrap_err().code(),
+        "AID_STATE",
+        "no second review"
+    );
     let before = t.app.store.fund(&budget).await.unwrap().unwrap();
     t.app.object_to_posting(&t.clerk, &postings[0].id, "群众反映其家庭有营业收入").await.unwrap();
     assert_eq!(t.app.store.aid(&a4).await.unwrap().unwrap().status, "reviewed");

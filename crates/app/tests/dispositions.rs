@@ -169,6 +169,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     let a = t.app.create_action(&t.reviewer, &case_id, aid(100_000, "棉被两床")).await.unwrap();
     let a_rec = t.app.store.action(&a).await.unwrap().unwrap();
     assert_eq!(a_rec.status, "accepted", "aid first is given at once");
+    assert!(matches!(t.app.feed_back(&t.reviewer, &a, 1, "granted", "x", 1).await, Err(AppError::InvalidTransition)));
     let clock = t.app.store.deadlines_of_case(&case_id).await.unwrap().into_iter().find(|d| d.subject_id == a).unwrap();
     assert_eq!((clock.step.as_str(), clock.due_ms), ("aid_first.paperwork", at("2026-12-08T00:00")));
     t.clock.set_now(at("2026-12-08T00:01"));
@@ -224,6 +225,10 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     assert_eq!(t.app.complete_decision(&health, &d, "again").await.unwrap_err().code(), "DECISION_DONE");
     let e_rec = t.app.store.action(&e).await.unwrap().unwrap();
     assert_eq!(e_rec.status, "completed", "all decisions carried out completes the escalation");
+    let haidian = user(&t.app, "hd_approver", "110108:mz", "district_approver").await;
+    assert!(matches!(t.app.record_minutes(&haidian, &m, 1, "x").await, Err(AppError::NotFound)), "not their district");
+    assert!(matches!(t.app.add_decision(&haidian, &m, &e, "x", "110105:wj").await, Err(AppError::NotFound)));
+    assert!(t.app.meetings(&relief).await.unwrap().is_empty(), "departments see the meetings they take part in");
     t.app.record_minutes(&approver, &m, 1, "会议研究了 1 件个案").await.unwrap();
 
     // Shelter for a person from another province, and the way home.
@@ -349,8 +354,12 @@ async fn time_limit_edits_and_paused_clocks(t: T) {
         t.app.add_deadline_rule(&t.hotline, rule("martians", 2, false)).await.unwrap_err().code(),
         "INVALID_UNIT_KIND"
     );
+    // A rule for one receiving kind does not move the clocks of the general rule's other kinds.
+    let added = t.app.add_deadline_rule(&t.hotline, rule("health", 1, true)).await.unwrap();
+    assert_eq!(added.rescheduled, 0);
+    assert_eq!(clock_of(r.clone()).await.due_ms, at("2026-12-04T00:00"));
     // Asked explicitly, running clocks under the replaced rule move.
-    let added = t.app.add_deadline_rule(&t.hotline, rule("human_resources", 1, true)).await.unwrap();
+    let added = t.app.add_deadline_rule(&t.hotline, rule("*", 1, true)).await.unwrap();
     assert_eq!(added.rescheduled, 1);
     assert_eq!(clock_of(r.clone()).await.due_ms, at("2026-12-02T00:00"));
     // Otherwise they keep their dates; only new clocks use the new limit.

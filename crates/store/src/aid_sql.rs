@@ -144,6 +144,22 @@ macro_rules! impl_aid_store {
                     .fetch_one(&mut **tx)
                     .await?;
                 let item = aid_row_map::aid(&row)?;
+                if c.money == Money::Pay {
+                    let open = sqlx::query("SELECT 1 AS one FROM publicity_postings WHERE aid_id = $1 AND status = 'open' AND end_ms > $2")
+                        .bind(&item.id)
+                        .bind(now_ms)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    if open.is_some() {
+                        return Err(StoreError::Conflict("POSTING_OPEN"));
+                    }
+                }
+                if matches!(c.to.as_str(), "paid" | "cancelled") {
+                    sqlx::query("UPDATE publicity_postings SET status = 'closed' WHERE aid_id = $1 AND status = 'open'")
+                        .bind(&item.id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
                 let (f, a) = (item.fund_id.as_str(), item.amount_fen);
                 let tx_id = format!("{}-{}", item.id, c.expected_version + 1);
                 let lines: Option<([(&str, &str, i64); 2], &str, (&str, &str))> = match c.money {

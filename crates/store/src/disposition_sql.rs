@@ -195,6 +195,17 @@ macro_rules! impl_disposition_store {
                 let action = disposition_row_map::action(&row)?;
                 if c.close_deadlines {
                     Self::close_deadlines_of(tx, "action", &c.id, now_ms).await?;
+                    // An escalation that ends takes the clocks of its meeting decisions with it.
+                    let decisions: Vec<String> = sqlx::query("SELECT id FROM joint_decisions WHERE action_id = $1 AND status = 'open'")
+                        .bind(&c.id)
+                        .fetch_all(&mut **tx)
+                        .await?
+                        .iter()
+                        .map(|r| r.try_get::<String, _>("id"))
+                        .collect::<Result<_, _>>()?;
+                    for d in decisions {
+                        Self::close_deadlines_of(tx, "decision", &d, now_ms).await?;
+                    }
                 }
                 if let Some(d) = &c.open_deadline {
                     Self::insert_deadline(tx, d).await?;
@@ -508,6 +519,7 @@ macro_rules! impl_disposition_store {
                 &self,
                 id: &str,
                 expected_version: i64,
+                rule: &str,
                 due_ms: i64,
                 warn_ms: i64,
                 audit: AuditDraft,
@@ -516,12 +528,13 @@ macro_rules! impl_disposition_store {
                 let mut tx = self.begin_write().await?;
                 let res = sqlx::query(
                     "UPDATE deadlines SET due_ms = $1, warn_ms = $2, next_ms = CASE WHEN level > 0 THEN next_ms \
-                     WHEN warned THEN $1 ELSE $2 END, version = version + 1 WHERE id = $3 AND version = $4 AND state = 'open'",
+                     WHEN warned THEN $1 ELSE $2 END, rule = $5, version = version + 1 WHERE id = $3 AND version = $4 AND state = 'open'",
                 )
                 .bind(due_ms)
                 .bind(warn_ms.min(due_ms))
                 .bind(id)
                 .bind(expected_version)
+                .bind(rule)
                 .execute(&mut *tx)
                 .await?;
                 if res.rows_affected() == 0 {

@@ -238,6 +238,7 @@ pub trait DispositionStore: Send + Sync {
         &self,
         id: &str,
         expected_version: i64,
+        rule: &str,
         due_ms: i64,
         warn_ms: i64,
         audit: AuditDraft,

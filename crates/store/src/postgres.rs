@@ -87,10 +87,20 @@ impl PgStore {
                         let _ = reply.send(Ok(e));
                     }
                 }
-                Err(_) => {
+                // A statement failed before the commit: nothing was written; try each entry on
+                // its own so one bad entry does not fail the others.
+                Err(StoreError::Database(sqlx::Error::Database(_))) => {
                     for (draft, at, reply) in batch {
                         let one = Self::append_batch(&pool, vec![(draft, at)]).await.map(|mut v| v.remove(0));
                         let _ = reply.send(one);
+                    }
+                }
+                // No connection, or the commit's outcome is unknown: fail the batch at once
+                // rather than retrying (a retry after an unknown commit could record twice).
+                Err(e) => {
+                    let msg = e.to_string();
+                    for (_, _, reply) in batch {
+                        let _ = reply.send(Err(StoreError::Unavailable(msg.clone())));
                     }
                 }
             }
