@@ -201,16 +201,10 @@ impl App {
         } else {
             reason(&input.change_reason, 1_000, "REASON_REQUIRED", "change_reason")?
         };
-        let limit = in_force(&rules.frequency, now, |f| f.effective_from, |f| f.programme == TEMPORARY);
-        if let Some(f) = limit {
-            let year_ago = now - 365 * 86_400_000;
-            let prior = self
-                .store
-                .prior_aid_count(case.subject_id_number.as_deref(), &case.id, TEMPORARY, cause.code(), year_ago)
-                .await?;
-            if prior >= f.max_per_year {
-                return Err(field("FREQUENCY_LIMIT", "cause"));
-            }
+        // "In principle" once a year per cause; a special case (一事一议, decided by the district)
+        // may go beyond it.
+        if !input.special {
+            self.check_frequency(&rules, case.subject_id_number.as_deref(), &case.id, cause.code(), now).await?;
         }
         let ceiling = |level: &str| {
             in_force(&rules.authority, now, |a| a.effective_from, |a| a.programme == TEMPORARY && a.level == level)
@@ -269,6 +263,27 @@ impl App {
         audit.division = case.division.clone();
         self.store.create_aid(&item, &who(actor), audit, now).await?;
         Ok(item.id)
+    }
+
+    /// Refuses when the person (or case) already had aid for this cause within a year, as often
+    /// as the frequency rule in force allows.
+    async fn check_frequency(
+        &self,
+        rules: &AidRules,
+        id_number: Option<&str>,
+        case_id: &str,
+        cause: &str,
+        now: i64,
+    ) -> Result<(), AppError> {
+        let Some(f) = in_force(&rules.frequency, now, |f| f.effective_from, |f| f.programme == TEMPORARY) else {
+            return Ok(());
+        };
+        let year_ago = now - 365 * 86_400_000;
+        let prior = self.store.prior_aid_count(id_number, case_id, TEMPORARY, cause, year_ago).await?;
+        if prior >= f.max_per_year {
+            return Err(field("FREQUENCY_LIMIT", "cause"));
+        }
+        Ok(())
     }
 
     /// The aid items of a case the actor may see, with opinions and postings.
@@ -384,6 +399,12 @@ impl App {
         let opinion = reason(opinion, 2_000, "OPINION_REQUIRED", "opinion")?;
         let now = self.now_ms();
         let rules = self.store.aid_rules().await?;
+        // Checked again here: another item for the same cause may have been approved since
+        // this one was proposed.
+        if !item.special && item.status == AidStatus::Reviewed.code() {
+            let case = self.store.case_by_id(&item.case_id).await?.ok_or(AppError::NotFound)?;
+            self.check_frequency(&rules, case.subject_id_number.as_deref(), &case.id, &item.cause, now).await?;
+        }
         let rule = in_force(
             &rules.publicity,
             now,

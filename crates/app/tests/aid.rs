@@ -103,6 +103,16 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &reserve)).await.unwrap_err().code(),
         "FREQUENCY_LIMIT"
     );
+    // Two proposals for one cause made before either is approved: only the first is approved.
+    let twin = reviewed_case_of(&t, "周杰", "110105198001010016").await;
+    let t1 = t.app.propose_aid(&t.reviewer, &twin, aid("emergency", 1, &reserve)).await.unwrap();
+    let t2 = t.app.propose_aid(&t.reviewer, &twin, aid("emergency", 1, &reserve)).await.unwrap();
+    for id in [&t1, &t2] {
+        t.app.review_aid(&t.reviewer, id, 1, "拟救助").await.unwrap();
+    }
+    t.app.approve_aid(&t.reviewer, &t1, 2, "同意").await.unwrap();
+    assert_eq!(t.app.approve_aid(&t.reviewer, &t2, 2, "同意").await.unwrap_err().code(), "FREQUENCY_LIMIT");
+    t.app.cancel_aid(&t.reviewer, &t1, 3, "测试完毕，撤销").await.unwrap();
 
     // A larger amount needs the district approver.
     let other = reviewed_case_of(&t, "王芳", "110105194912310046").await;
@@ -277,9 +287,11 @@ async fn a_thousand_approvals_race_for_five_hundred(t: T) {
     let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
     let mut ids = Vec::new();
     for _ in 0..1_000 {
+        // 一事一议 items: the yearly limit per cause does not stop them, the money does.
         let input = AidInput {
             amount_fen: Some(10_000),
             change_reason: "压力测试：每笔 100 元".into(),
+            special: true,
             ..aid("emergency", 1, &fund)
         };
         let id = t.app.propose_aid(&t.reviewer, &case_id, input).await.unwrap();
@@ -289,7 +301,7 @@ async fn a_thousand_approvals_race_for_five_hundred(t: T) {
     let started = std::time::Instant::now();
     let mut tasks = Vec::new();
     for id in ids {
-        let (app, actor) = (t.app.clone(), t.reviewer.clone());
+        let (app, actor) = (t.app.clone(), approver.clone());
         tasks.push(tokio::spawn(async move { app.approve_aid(&actor, &id, 2, "同意").await }));
     }
     let (mut approved, mut refused) = (0, 0);
