@@ -4,6 +4,8 @@
 // Needs:
 //   JIUJINAN_BIN  absolute path of the built `jiujinan` binary (required)
 //   CHROMIUM      chromium executable (default /usr/bin/chromium)
+//   JIUJINAN_E2E_DATABASE_URL  optional: an empty database to run against instead of a
+//                 temporary SQLite file (e.g. a fresh PostgreSQL database; one per test file)
 //
 // Artifacts (screenshots, server log, HTML on failure) go to e2e/artifacts/.
 // The element ids and data attributes used here are the contract with the
@@ -84,7 +86,7 @@ async function startServer() {
     '--listen',
     `127.0.0.1:${port}`,
     '--database-url',
-    `sqlite://${tmpDir}/e2e.db`,
+    process.env.JIUJINAN_E2E_DATABASE_URL || `sqlite://${tmpDir}/e2e.db`,
   ];
   console.log(`# starting: ${bin} ${args.join(' ')}`);
   const child = spawn(bin, args, { stdio: ['ignore', logFd, logFd], env: process.env });
@@ -288,7 +290,8 @@ export async function tearDown() {
 
 /** Runs the `jiujinan` CLI against the running server's database; returns stdout. */
 export function cli(args) {
-  const out = spawnSync(resolveBinary(), [...args, '--database-url', `sqlite://${server.tmpDir}/e2e.db`], { encoding: 'utf8' });
+  const db = process.env.JIUJINAN_E2E_DATABASE_URL || `sqlite://${server.tmpDir}/e2e.db`;
+  const out = spawnSync(resolveBinary(), [...args, '--database-url', db], { encoding: 'utf8' });
   if (out.status !== 0) {
     throw new Error(`jiujinan ${args.join(' ')} failed (${out.status}): ${out.stderr}`);
   }
