@@ -381,10 +381,7 @@ impl App {
         };
         let audit =
             Self::case_audit(actor, case, &format!("case.{step}"), json!({"from": from.code(), "to": to.code()}));
-        self.store.transition_case(&case.id, expected_version, &t, &who(actor), audit, now).await.map_err(|e| match e {
-            jiujinan_store::StoreError::Conflict(_) => AppError::StaleVersion,
-            other => other.into(),
-        })
+        self.store.transition_case(&case.id, expected_version, &t, &who(actor), audit, now).await.map_err(stale)
     }
 
     /// Investigation done: the case goes to preliminary review (with the review deadline).

@@ -91,10 +91,8 @@ pub fn supervisor_of(unit: &UnitCode) -> Option<UnitCode> {
     }
 }
 
-/// A required free text: trimmed, not empty, at most `max` characters.
-pub fn reason(value: &str, max: usize, code: &'static str, field: &'static str) -> Result<String, ValidationError> {
-    crate::lead::text(value, max, code, field)
-}
+/// A required free text (a reason, an opinion, a note): the intake rule for texts.
+pub use crate::lead::text as reason;
 
 /// Details of an action that depend on its route, kept as JSON on the action.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
