@@ -2,6 +2,7 @@
 -- Env: BENCH_TOKEN (bearer token), BENCH_LOCATION (street or community code).
 local token = os.getenv("BENCH_TOKEN")
 local location = os.getenv("BENCH_LOCATION")
+local run = os.getenv("BENCH_RUN") or tostring(os.time())
 local counter = 0
 local names = { "王芳", "李伟", "张敏", "刘洋", "陈静", "杨磊", "赵军", "黄丽" }
 
@@ -19,7 +20,7 @@ function request()
   local headers = {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = string.format("bench-%s-%d", tid or "t", counter),
+    ["Idempotency-Key"] = string.format("bench-%s-%s-%d", run, tid or "t", counter),
   }
   return wrk.format("POST", "/api/v1/leads", headers, body)
 end

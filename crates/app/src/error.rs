@@ -321,6 +321,10 @@ impl From<StoreError> for AppError {
                 tracing::error!(error = %sqlx_err, "database error");
                 Self::Internal(sqlx_err.to_string())
             }
+            StoreError::Engine(m) => {
+                tracing::error!(error = %m, "database error");
+                Self::Internal(m)
+            }
             StoreError::Corrupt(m) => Self::Internal(m),
         }
     }

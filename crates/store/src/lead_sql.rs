@@ -4,6 +4,72 @@ pub(crate) const LEAD_COLUMNS: &str = "id, number, channel, reporter_name, repor
      subject_id_number, subject_phone, hukou, location_code, address, division, responsible_unit, first_inquiry_unit, \
      first_inquiry_user, description, hardship_types, urgency, needs, status, duplicate_of, verify_due_ms, created_ms, version";
 
+/// The statements of lead intake, shared by the sqlx version (PostgreSQL, in `postgres_intake.rs`)
+/// and the rusqlite version (SQLite's synchronous writer, in `sqlite_intake.rs`).
+pub(crate) mod intake_sql {
+    /// An open lead about the same ID number within the duplicate window.
+    pub(crate) const DUPLICATE_BY_ID: &str = "SELECT id FROM leads WHERE status = 'new' AND created_ms >= $1 AND subject_id_number = $2 \
+         ORDER BY created_ms, id LIMIT 1";
+    /// An open lead about the same name and phone within the duplicate window.
+    pub(crate) const DUPLICATE_BY_NAME_PHONE: &str = "SELECT id FROM leads WHERE status = 'new' AND created_ms >= $1 \
+         AND subject_name = $2 AND subject_phone = $3 ORDER BY created_ms, id LIMIT 1";
+    /// Draws the next lead number of a street and year.
+    pub(crate) const NEXT_NUMBER: &str = "INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last";
+    /// Claims an idempotency key with the reply; no row changed means it was taken.
+    pub(crate) const CLAIM_KEY: &str = "INSERT INTO idempotency_keys (actor, key, request_hash, response, created_ms) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (actor, key) DO NOTHING";
+    /// The request hash and reply stored with a taken key.
+    pub(crate) const STORED_KEY: &str =
+        "SELECT request_hash, response FROM idempotency_keys WHERE actor = $1 AND key = $2";
+    /// The lead itself ($1–$24 in the order of `LEAD_COLUMNS` without status and version).
+    pub(crate) static INSERT_LEAD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "INSERT INTO leads ({}, urgency_rank) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'new', $21, $22, $23, 1, $24)",
+            super::LEAD_COLUMNS
+        )
+    });
+    /// One step of a lead's or case's timeline.
+    pub(crate) const INSERT_TIMELINE: &str = "INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    /// An audit entry; the `audit_log_head` trigger moves the chain head (migration 4).
+    pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, \
+         entity_id, detail, digest, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    /// The chain head, on a backend whose writes are already serialised (SQLite).
+    pub(crate) const AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+
+    use crate::{Created, IdempotencyKey, LeadReceipt, NewLeadRow, StoreError};
+
+    /// The reply to a new lead: its readable number is street, year and sequence.
+    pub(crate) fn receipt(l: &NewLeadRow, seq: i64, duplicate_of: Option<String>) -> LeadReceipt {
+        LeadReceipt {
+            id: l.id.clone(),
+            number: format!("L{}-{}-{:06}", l.street, l.year, seq),
+            status: "new".into(),
+            responsible_unit: l.responsible_unit.clone(),
+            first_inquiry_unit: l.first_inquiry_unit.clone(),
+            duplicate_of,
+            verify_due_ms: l.verify_due_ms,
+        }
+    }
+
+    /// The stored reply as stored with the key, as JSON.
+    pub(crate) fn stored_reply(r: &LeadReceipt) -> Result<String, StoreError> {
+        serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// A key already taken: the first reply again if the request is the same, else a conflict.
+    pub(crate) fn replay(k: &IdempotencyKey, stored_hash: &str, response: &str) -> Result<Created, StoreError> {
+        if stored_hash != k.request_hash {
+            return Err(StoreError::Conflict("IDEMPOTENCY_KEY_REUSED"));
+        }
+        let stored: LeadReceipt =
+            serde_json::from_str(response).map_err(|e| StoreError::Corrupt(format!("stored reply: {e}")))?;
+        Ok(Created::Replayed(stored))
+    }
+}
+
 /// Implements `LeadStore` for a backend type that already has `impl_store!`.
 macro_rules! impl_lead_store {
     ($ty:ty, $row:ty) => {
@@ -52,9 +118,7 @@ macro_rules! impl_lead_store {
                 step: &str,
                 note: &str,
             ) -> Result<(), StoreError> {
-                sqlx::query(
-                    "INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
+                sqlx::query(intake_sql::INSERT_TIMELINE)
                 .bind(id)
                 .bind(subject.0)
                 .bind(subject.1)
@@ -78,124 +142,8 @@ macro_rules! impl_lead_store {
                 audit: AuditDraft,
                 now_ms: i64,
             ) -> Result<Created, StoreError> {
-                use sqlx::Row;
-                let mut tx = self.begin_write().await?;
-                let dup = match (&l.subject_id_number, &l.subject_phone) {
-                    (Some(id_number), _) => {
-                        sqlx::query(
-                            "SELECT id FROM leads WHERE status = 'new' AND created_ms >= $1 AND subject_id_number = $2 ORDER BY created_ms, id LIMIT 1",
-                        )
-                        .bind(l.duplicate_window_start_ms)
-                        .bind(id_number)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                    }
-                    (None, Some(phone)) => {
-                        sqlx::query(
-                            "SELECT id FROM leads WHERE status = 'new' AND created_ms >= $1 AND subject_name = $2 AND subject_phone = $3 \
-                             ORDER BY created_ms, id LIMIT 1",
-                        )
-                        .bind(l.duplicate_window_start_ms)
-                        .bind(&l.subject_name)
-                        .bind(phone)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                    }
-                    (None, None) => None,
-                };
-                let duplicate_of: Option<String> = dup.map(|r| r.try_get("id")).transpose()?;
-                let seq: i64 = sqlx::query(
-                    "INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
-                     ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last",
-                )
-                .bind(&l.street)
-                .bind(l.year)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("last")?;
-                let number = format!("L{}-{}-{:06}", l.street, l.year, seq);
-                let receipt = LeadReceipt {
-                    id: l.id.clone(),
-                    number: number.clone(),
-                    status: "new".into(),
-                    responsible_unit: l.responsible_unit.clone(),
-                    first_inquiry_unit: l.first_inquiry_unit.clone(),
-                    duplicate_of: duplicate_of.clone(),
-                    verify_due_ms: l.verify_due_ms,
-                };
-                if let Some(k) = idempotency {
-                    // Claim the key with the reply. A concurrent twin waits on this row, then
-                    // finds it taken and answers with the stored reply; dropping its
-                    // transaction gives back the number it drew.
-                    let response = serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    let claimed = sqlx::query(
-                        "INSERT INTO idempotency_keys (actor, key, request_hash, response, created_ms) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT (actor, key) DO NOTHING",
-                    )
-                    .bind(&k.actor)
-                    .bind(&k.key)
-                    .bind(&k.request_hash)
-                    .bind(&response)
-                    .bind(now_ms)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if claimed == 0 {
-                        let row = sqlx::query("SELECT request_hash, response FROM idempotency_keys WHERE actor = $1 AND key = $2")
-                            .bind(&k.actor)
-                            .bind(&k.key)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        let hash: String = row.try_get("request_hash")?;
-                        if hash != k.request_hash {
-                            return Err(StoreError::Conflict("IDEMPOTENCY_KEY_REUSED"));
-                        }
-                        let response: String = row.try_get("response")?;
-                        let stored: LeadReceipt =
-                            serde_json::from_str(&response).map_err(|e| StoreError::Corrupt(format!("stored reply: {e}")))?;
-                        return Ok(Created::Replayed(stored));
-                    }
-                }
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank) VALUES \
-                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'new', $21, $22, $23, 1, $24)"
-                )))
-                .bind(&l.id)
-                .bind(&number)
-                .bind(&l.channel)
-                .bind(&l.reporter_name)
-                .bind(&l.reporter_phone)
-                .bind(&l.reporter_relation)
-                .bind(&l.subject_name)
-                .bind(&l.subject_id_number)
-                .bind(&l.subject_phone)
-                .bind(&l.hukou)
-                .bind(&l.location_code)
-                .bind(&l.address)
-                .bind(&l.division)
-                .bind(&l.responsible_unit)
-                .bind(&l.first_inquiry_unit)
-                .bind(&l.first_inquiry_user)
-                .bind(&l.description)
-                .bind(&l.hardship_types)
-                .bind(&l.urgency)
-                .bind(&l.needs)
-                .bind(&duplicate_of)
-                .bind(l.verify_due_ms)
-                .bind(now_ms)
-                .bind(l.urgency_rank)
-                .execute(&mut *tx)
-                .await?;
-                let who = (now_ms, l.first_inquiry_user.as_str(), l.first_inquiry_unit.as_str());
-                Self::insert_timeline(&mut tx, format!("{}-1", l.id), ("lead", &l.id), who, "reported", &l.channel).await?;
-                if let Some(d) = &duplicate_of {
-                    Self::insert_timeline(&mut tx, format!("{}-2", l.id), ("lead", &l.id), who, "duplicate_flagged", d).await?;
-                }
-                let mut audit = audit;
-                audit.entity_id = l.id.clone();
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(Created::New(receipt))
+                // Each backend has its own, tuned for its writer (sqlite_intake.rs, postgres_intake.rs).
+                self.insert_new_lead(l, idempotency, audit, now_ms).await
             }
 
             async fn lead(&self, id: &str) -> Result<Option<LeadRecord>, StoreError> {

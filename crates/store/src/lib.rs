@@ -19,6 +19,8 @@ mod records;
 mod seed_sql;
 mod sql;
 mod sqlite;
+mod sqlite_intake;
+mod sqlite_sync_writer;
 mod sqlite_writer;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -55,6 +57,9 @@ pub enum StoreError {
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// Any other failure of the SQLite engine on the synchronous writer (rusqlite).
+    #[error("database error: {0}")]
+    Engine(String),
     /// Stored data that does not parse into domain types.
     #[error("corrupt data: {0}")]
     Corrupt(String),

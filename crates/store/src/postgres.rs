@@ -126,6 +126,102 @@ impl PgStore {
         result.await.map_err(|_| StoreError::Unavailable("the audit writer has stopped".into()))?
     }
 
+    /// A new lead in its own transaction (sqlx; the SQLite store has its own, `sqlite_intake.rs`).
+    async fn insert_new_lead(
+        &self,
+        l: &NewLeadRow,
+        idempotency: Option<&IdempotencyKey>,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<Created, StoreError> {
+        use sqlx::Row;
+        let mut tx = self.begin_write().await?;
+        let dup = match (&l.subject_id_number, &l.subject_phone) {
+            (Some(id_number), _) => {
+                sqlx::query(intake_sql::DUPLICATE_BY_ID)
+                    .bind(l.duplicate_window_start_ms)
+                    .bind(id_number)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            (None, Some(phone)) => {
+                sqlx::query(intake_sql::DUPLICATE_BY_NAME_PHONE)
+                    .bind(l.duplicate_window_start_ms)
+                    .bind(&l.subject_name)
+                    .bind(phone)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            (None, None) => None,
+        };
+        let duplicate_of: Option<String> = dup.map(|r| r.try_get("id")).transpose()?;
+        let seq: i64 = sqlx::query(intake_sql::NEXT_NUMBER)
+            .bind(&l.street)
+            .bind(l.year)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("last")?;
+        let receipt = intake_sql::receipt(l, seq, duplicate_of.clone());
+        if let Some(k) = idempotency {
+            // Claim the key with the reply. A concurrent twin waits on this row, then
+            // finds it taken and answers with the stored reply; dropping its
+            // transaction gives back the number it drew.
+            let response = intake_sql::stored_reply(&receipt)?;
+            let claimed = sqlx::query(intake_sql::CLAIM_KEY)
+                .bind(&k.actor)
+                .bind(&k.key)
+                .bind(&k.request_hash)
+                .bind(&response)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if claimed == 0 {
+                let row = sqlx::query(intake_sql::STORED_KEY).bind(&k.actor).bind(&k.key).fetch_one(&mut *tx).await?;
+                let hash: String = row.try_get("request_hash")?;
+                let response: String = row.try_get("response")?;
+                return intake_sql::replay(k, &hash, &response);
+            }
+        }
+        sqlx::query(sqlx::AssertSqlSafe(intake_sql::INSERT_LEAD.as_str()))
+            .bind(&l.id)
+            .bind(&receipt.number)
+            .bind(&l.channel)
+            .bind(&l.reporter_name)
+            .bind(&l.reporter_phone)
+            .bind(&l.reporter_relation)
+            .bind(&l.subject_name)
+            .bind(&l.subject_id_number)
+            .bind(&l.subject_phone)
+            .bind(&l.hukou)
+            .bind(&l.location_code)
+            .bind(&l.address)
+            .bind(&l.division)
+            .bind(&l.responsible_unit)
+            .bind(&l.first_inquiry_unit)
+            .bind(&l.first_inquiry_user)
+            .bind(&l.description)
+            .bind(&l.hardship_types)
+            .bind(&l.urgency)
+            .bind(&l.needs)
+            .bind(&duplicate_of)
+            .bind(l.verify_due_ms)
+            .bind(now_ms)
+            .bind(l.urgency_rank)
+            .execute(&mut *tx)
+            .await?;
+        let who = (now_ms, l.first_inquiry_user.as_str(), l.first_inquiry_unit.as_str());
+        Self::insert_timeline(&mut tx, format!("{}-1", l.id), ("lead", &l.id), who, "reported", &l.channel).await?;
+        if let Some(d) = &duplicate_of {
+            Self::insert_timeline(&mut tx, format!("{}-2", l.id), ("lead", &l.id), who, "duplicate_flagged", d).await?;
+        }
+        let mut audit = audit;
+        audit.entity_id = l.id.clone();
+        Self::append_audit_in(&mut tx, audit, now_ms).await?;
+        tx.commit().await?;
+        Ok(Created::New(receipt))
+    }
+
     async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         Ok(self.pool.begin().await?)
     }

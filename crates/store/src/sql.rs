@@ -159,10 +159,7 @@ macro_rules! impl_store {
                 let prev_seq: i64 = head.try_get("seq")?;
                 let prev_hash: String = head.try_get("hash")?;
                 let e = audit::seal(draft, prev_seq + 1, now_ms, &prev_hash);
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
+                sqlx::query(crate::lead_sql::intake_sql::INSERT_AUDIT)
                 .bind(e.seq)
                 .bind(e.at_ms)
                 .bind(&e.actor)

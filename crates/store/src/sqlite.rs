@@ -30,13 +30,17 @@ use crate::{
     AidStore, Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError,
 };
 
+use crate::sqlite_sync_writer::{SyncWriter, WriteTurn};
+
 /// A write transaction: a savepoint inside the writer's group commit.
 pub(crate) type WriteTx = crate::sqlite_writer::WriteTx;
 
-/// SQLite store: one writer task with group commit and a reader pool.
+/// SQLite store: two group-commit writers taking turns (the synchronous one for the hot
+/// paths, the sqlx one for the rest) and a reader pool.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     writer: crate::sqlite_writer::Writer,
+    sync_writer: SyncWriter,
     readers: SqlitePool,
 }
 
@@ -63,28 +67,28 @@ impl SqliteStore {
                     .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
             }
         }
-        // Page cache: 16 MiB for the writer, 8 MiB per reader (SQLite's default of 2 MiB thrashes
-        // on a million-case file); sized so the whole server stays near 64 MiB.
-        let writer = crate::sqlite_writer::Writer::start(opts.clone().pragma("cache_size", "-16384")).await?;
+        // Page cache: 16 MiB for the synchronous writer (intake), 4 MiB for the general writer,
+        // 8 MiB per reader (SQLite's default of 2 MiB thrashes on a million-case file); sized so
+        // the whole server stays near 64 MiB.
+        let turn = WriteTurn::default();
+        let writer =
+            crate::sqlite_writer::Writer::start(opts.clone().pragma("cache_size", "-4096"), turn.clone()).await?;
+        let sync_writer = SyncWriter::start(opts.get_filename(), 16_384, turn)?;
         let opts = opts.pragma("cache_size", "-8192");
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { writer, readers })
+        Ok(Self { writer, sync_writer, readers })
     }
 
     async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         self.writer.begin().await
     }
 
-    /// An audit entry on its own: the group-commit writer already batches these.
-    async fn append_standalone(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let e = Self::append_audit_in(&mut tx, audit, now_ms).await?;
-        tx.commit().await?;
-        Ok(e)
+    pub(crate) fn sync_writer(&self) -> &SyncWriter {
+        &self.sync_writer
     }
 
     fn reader(&self) -> &SqlitePool {

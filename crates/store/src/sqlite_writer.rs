@@ -15,6 +15,7 @@ use sqlx::{ConnectOptions, Connection as _};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::StoreError;
+use crate::sqlite_sync_writer::WriteTurn;
 
 /// Most callers served by one commit.
 const MAX_BATCH: usize = 512;
@@ -105,10 +106,10 @@ impl std::fmt::Debug for Lease {
 
 impl Writer {
     /// Opens the write connection and starts the writer task.
-    pub(crate) async fn start(opts: SqliteConnectOptions) -> Result<Self, StoreError> {
+    pub(crate) async fn start(opts: SqliteConnectOptions, turn: WriteTurn) -> Result<Self, StoreError> {
         let conn = opts.connect().await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(Box::new(conn), opts, rx));
+        tokio::spawn(run(Box::new(conn), opts, rx, turn));
         Ok(Self { leases: tx })
     }
 
@@ -130,8 +131,15 @@ async fn exec(conn: &mut SqliteConnection, sql: &'static str) -> Result<(), Stri
 
 /// The writer loop: a batch per wake-up, as many queued callers as there are (up to
 /// `MAX_BATCH`), one commit.
-async fn run(mut conn: Box<SqliteConnection>, opts: SqliteConnectOptions, mut rx: mpsc::Receiver<Lease>) {
+async fn run(
+    mut conn: Box<SqliteConnection>,
+    opts: SqliteConnectOptions,
+    mut rx: mpsc::Receiver<Lease>,
+    turn: WriteTurn,
+) {
     while let Some(first) = rx.recv().await {
+        // The synchronous writer (sqlite_sync_writer.rs) takes the same turn.
+        let _turn = turn.lock().await;
         if let Err(e) = exec(&mut conn, "BEGIN IMMEDIATE").await {
             let _ = first.give.send(Err(e));
             continue;

@@ -57,6 +57,7 @@ both!(
     the_case_file_guards_against_lost_updates,
     investigations_and_review_move_the_case,
     concurrent_writes_with_failures_commit_only_the_successes,
+    intake_and_other_writes_interleave_on_one_chain,
     actions_move_only_from_the_expected_state,
     a_deadline_fires_once_under_concurrent_supervisors,
     rule_data_is_dated_and_editable,
@@ -814,6 +815,45 @@ async fn concurrent_writes_with_failures_commit_only_the_successes(store: Arc<dy
     assert!(users.iter().all(|u| u.unit_code == "110105:mz"));
     assert_eq!(users.iter().filter(|u| u.username == "shared_name").count(), 1);
     assert_eq!(verify(&store).await, Ok(1 + ok as i64), "one audit entry per success, chain intact");
+}
+
+/// On SQLite, leads and stand-alone audit entries go through the synchronous writer and other
+/// writes through the sqlx writer; they take turns, and every entry lands on one chain.
+async fn intake_and_other_writes_interleave_on_one_chain(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    let mut tasks = Vec::new();
+    for i in 0..90_i64 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            match i % 3 {
+                0 => {
+                    let unit = if i % 2 == 0 { "110105:mz" } else { "999999:mz" };
+                    let row = user_row(&format!("u{i}"), &format!("user_{i}"), unit, "110105");
+                    s.insert_user(&row, draft(action::USER_CREATED, "110105"), T0 + i).await.map(|_| "user")
+                }
+                1 => {
+                    let mut row = lead_row(&format!("l{i}"), "张伟", None, ("urgent", 1), T0);
+                    row.subject_phone = Some(format!("1380013{i:04}"));
+                    s.create_lead(&row, None, draft("lead.created", "110105"), T0 + i).await.map(|_| "lead")
+                }
+                _ => s.append_audit(draft(action::LOGIN, "11"), T0 + i).await.map(|_| "read"),
+            }
+        }));
+    }
+    let mut ok = std::collections::HashMap::new();
+    for t in tasks {
+        if let Ok(kind) = t.await.unwrap() {
+            *ok.entry(kind).or_insert(0_i64) += 1;
+        }
+    }
+    assert_eq!((ok.get("user"), ok.get("lead"), ok.get("read")), (Some(&15), Some(&30), Some(&30)));
+    let leads = store.list_leads(&scope("11"), &LeadFilter { limit: 100, ..Default::default() }).await.unwrap();
+    let mut numbers: Vec<_> = leads.iter().map(|l| l.number.clone()).collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 30, "every lead stored with its own number");
+    assert_eq!(store.list_users(&scope("11")).await.unwrap().len(), 15);
+    assert_eq!(verify(&store).await, Ok(1 + 15 + 30 + 30), "one chain across both writers");
 }
 
 // --- disposition ---
