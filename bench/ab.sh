@@ -7,7 +7,7 @@
 # WORKLOADS is a comma list of post,queue,case (default all). Seeds CASES cases (default
 # 100,000) once with BIN_A, then for each round starts A, runs the workloads, stops it, then
 # the same for B. Prints each run's wrk summary and the server's peak RSS; the full output
-# goes to bench/results/<date>-ab-<backend>-<cases>.txt.
+# goes to bench/results/<date>-ab-<backend>-<cases>[-$BENCH_LABEL].txt.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -32,7 +32,7 @@ case "$BACKEND" in
   *) echo "usage: bench/ab.sh BIN_A BIN_B sqlite|postgres [CASES] [ROUNDS] [WORKLOADS]" >&2; exit 2 ;;
 esac
 mkdir -p bench/results
-OUT="bench/results/$(date +%Y-%m-%d)-ab-$BACKEND-$CASES.txt"
+OUT="bench/results/$(date +%Y-%m-%d)-ab-$BACKEND-$CASES${BENCH_LABEL:+-$BENCH_LABEL}.txt"
 exec > >(tee "$OUT") 2>&1
 echo "# A/B: A=$A ($(sha256sum "$A" | cut -c1-12)), B=$B ($(sha256sum "$B" | cut -c1-12))"
 echo "# $BACKEND, $CASES cases, concurrency $CONC, $DURATION per run, $ROUNDS rounds; commit $(git rev-parse --short HEAD)"
