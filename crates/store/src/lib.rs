@@ -15,6 +15,7 @@ mod lead_records;
 mod lead_sql;
 mod migrations;
 mod postgres;
+mod postgres_hot_writer;
 mod records;
 mod seed_sql;
 mod sql;

@@ -58,6 +58,7 @@ both!(
     investigations_and_review_move_the_case,
     concurrent_writes_with_failures_commit_only_the_successes,
     intake_and_other_writes_interleave_on_one_chain,
+    a_failing_lead_rolls_back_alone,
     actions_move_only_from_the_expected_state,
     a_deadline_fires_once_under_concurrent_supervisors,
     rule_data_is_dated_and_editable,
@@ -854,6 +855,34 @@ async fn intake_and_other_writes_interleave_on_one_chain(store: Arc<dyn Store>) 
     assert_eq!(numbers.len(), 30, "every lead stored with its own number");
     assert_eq!(store.list_users(&scope("11")).await.unwrap().len(), 15);
     assert_eq!(verify(&store).await, Ok(1 + 15 + 30 + 30), "one chain across both writers");
+}
+
+/// Leads are group-committed on both backends; one that fails (here: an id already taken)
+/// is rolled back alone, and its number goes back.
+async fn a_failing_lead_rolls_back_alone(store: Arc<dyn Store>) {
+    let mut tasks = Vec::new();
+    for i in 0..30_i64 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = if i % 3 == 0 { "same-id".to_owned() } else { format!("l{i}") };
+            let mut row = lead_row(&id, "张伟", None, ("urgent", 1), T0);
+            row.subject_phone = Some(format!("1380013{i:04}"));
+            s.create_lead(&row, None, draft("lead.created", "110105"), T0 + i).await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap().is_ok() {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 21, "twenty with their own id and one of the ten sharing one");
+    let leads = store.list_leads(&scope("11"), &LeadFilter { limit: 100, ..Default::default() }).await.unwrap();
+    let mut numbers: Vec<_> = leads.iter().map(|l| l.number.clone()).collect();
+    numbers.sort();
+    let expected: Vec<_> = (1..=21).map(|n| format!("L110105001-2026-{n:06}")).collect();
+    assert_eq!(numbers, expected, "numbers without gaps: a failed lead gives its number back");
+    assert_eq!(verify(&store).await, Ok(21));
 }
 
 // --- disposition ---

@@ -1,0 +1,356 @@
+//! Group commit for PostgreSQL's hot writes: new leads and audit entries on their own (the
+//! records of reads). See docs/adr/0012-postgres-hot-writer.md.
+//!
+//! Every write appends to the audit chain, whose head row is locked (`FOR UPDATE`) until
+//! commit, so one transaction per lead serialises leads one commit (one WAL flush) at a time.
+//! Here one task runs whatever has queued in one transaction: it locks the head once, gives each
+//! job its own savepoint (a failing job is rolled back alone), commits once and only then
+//! answers every caller. A lead costs four round trips: the savepoint, its number with the
+//! duplicate check, the idempotency key, and one statement that inserts the lead, its timeline
+//! and its audit entry together.
+
+use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::{Postgres, Row, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::lead_sql::{LEAD_COLUMNS, intake_sql};
+use crate::{Created, IdempotencyKey, NewLeadRow, StoreError};
+
+/// At most this many queued jobs go into one transaction.
+const MAX_BATCH: usize = 256;
+
+const HEAD_FOR_UPDATE: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+
+/// The next number of the street and year with the duplicate check, in one round trip. The
+/// three variants differ in how a duplicate is recognised (ID number; name and phone; not at all).
+fn number_and_duplicate(by: Duplicate) -> &'static str {
+    match by {
+        Duplicate::ById => {
+            "WITH n AS (INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last) \
+             SELECT n.last, (SELECT id FROM leads WHERE status = 'new' AND created_ms >= $3 AND subject_id_number = $4 \
+             ORDER BY created_ms, id LIMIT 1) AS dup FROM n"
+        }
+        Duplicate::ByNamePhone => {
+            "WITH n AS (INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last) \
+             SELECT n.last, (SELECT id FROM leads WHERE status = 'new' AND created_ms >= $3 AND subject_name = $4 \
+             AND subject_phone = $5 ORDER BY created_ms, id LIMIT 1) AS dup FROM n"
+        }
+        Duplicate::None => {
+            "INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last, NULL::text AS dup"
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Duplicate {
+    ById,
+    ByNamePhone,
+    None,
+}
+
+/// The lead ($1–$24 as in `intake_sql::INSERT_LEAD`), its audit entry ($25–$36), its first
+/// timeline step ($37) and, when it duplicates an open lead, the `duplicate_flagged` step
+/// ($38), in one statement. The `audit_log_head` trigger moves the chain head.
+fn insert_all(flagged: bool) -> &'static str {
+    static PLAIN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| insert_all_sql(false));
+    static FLAGGED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| insert_all_sql(true));
+    if flagged { FLAGGED.as_str() } else { PLAIN.as_str() }
+}
+
+fn insert_all_sql(flagged: bool) -> String {
+    let dup_step = if flagged { ", ($38, 'lead', $1, $23, $16, $15, 'duplicate_flagged', $21)" } else { "" };
+    format!(
+        "WITH l AS (INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'new', $21, $22, $23, 1, $24)), \
+         t AS (INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) VALUES \
+         ($37, 'lead', $1, $23, $16, $15, 'reported', $3){dup_step}) \
+         INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash) \
+         VALUES ($25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)"
+    )
+}
+
+/// A job and where its answer goes.
+enum Job {
+    Lead {
+        lead: Box<NewLeadRow>,
+        key: Option<IdempotencyKey>,
+        audit: AuditDraft,
+        now_ms: i64,
+        reply: oneshot::Sender<Result<Created, StoreError>>,
+    },
+    Audit {
+        draft: AuditDraft,
+        now_ms: i64,
+        reply: oneshot::Sender<Result<AuditEntry, StoreError>>,
+    },
+}
+
+/// A job's result, sent once the batch's commit is known.
+enum Answer {
+    Lead(oneshot::Sender<Result<Created, StoreError>>, Result<Created, StoreError>),
+    Audit(oneshot::Sender<Result<AuditEntry, StoreError>>, Result<AuditEntry, StoreError>),
+}
+
+impl Answer {
+    fn send(self, committed: &Result<(), String>) {
+        fn after<T>(r: Result<T, StoreError>, committed: &Result<(), String>) -> Result<T, StoreError> {
+            match (r, committed) {
+                (Ok(v), Ok(())) => Ok(v),
+                (Ok(_), Err(e)) => Err(StoreError::Unavailable(format!("commit failed: {e}"))),
+                (Err(e), _) => Err(e),
+            }
+        }
+        match self {
+            Self::Lead(to, r) => drop(to.send(after(r, committed))),
+            Self::Audit(to, r) => drop(to.send(after(r, committed))),
+        }
+    }
+}
+
+impl Job {
+    fn fail(self, why: &str) -> Answer {
+        let e = || StoreError::Unavailable(why.to_owned());
+        match self {
+            Self::Lead { reply, .. } => Answer::Lead(reply, Err(e())),
+            Self::Audit { reply, .. } => Answer::Audit(reply, Err(e())),
+        }
+    }
+}
+
+/// The handle the store sends hot writes to.
+#[derive(Debug, Clone)]
+pub(crate) struct HotWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl HotWriter {
+    /// Starts the writer task; it ends when every handle is gone.
+    pub(crate) fn start(pool: PgPool) -> Self {
+        let (jobs, queue) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(run(pool, queue));
+        Self { jobs }
+    }
+
+    pub(crate) async fn create_lead(
+        &self,
+        lead: &NewLeadRow,
+        key: Option<&IdempotencyKey>,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<Created, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Lead { lead: Box::new(lead.clone()), key: key.cloned(), audit, now_ms, reply };
+        self.submit(job).await?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    pub(crate) async fn append_audit(&self, draft: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Job::Audit { draft, now_ms, reply }).await?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    async fn submit(&self, job: Job) -> Result<(), StoreError> {
+        self.jobs.send(job).await.map_err(|_| stopped())
+    }
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Lead { .. } => "Job::Lead",
+            Self::Audit { .. } => "Job::Audit",
+        })
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Unavailable("the PostgreSQL writer has stopped".into())
+}
+
+async fn run(pool: PgPool, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let (answers, committed) = run_batch(&pool, batch).await;
+        for a in answers {
+            a.send(&committed);
+        }
+    }
+}
+
+/// One transaction for the batch. Returns every job's answer and the commit's outcome.
+async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), String>) {
+    let mut tx = match pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return fail_all(batch, e.to_string()),
+    };
+    let mut head: (i64, String) = match sqlx::query(HEAD_FOR_UPDATE).fetch_one(&mut *tx).await {
+        Ok(row) => match (row.try_get("seq"), row.try_get("hash")) {
+            (Ok(seq), Ok(hash)) => (seq, hash),
+            _ => return fail_all(batch, "the audit head cannot be read".into()),
+        },
+        Err(e) => return fail_all(batch, e.to_string()),
+    };
+    let mut answers = Vec::with_capacity(batch.len());
+    let mut savepoint_open = false;
+    let mut jobs = batch.into_iter();
+    while let Some(job) = jobs.next() {
+        // One round trip: close the previous job's savepoint and open this one's.
+        let sp = if savepoint_open { "RELEASE SAVEPOINT hot; SAVEPOINT hot" } else { "SAVEPOINT hot" };
+        if let Err(e) = sqlx::raw_sql(sp).execute(&mut *tx).await {
+            // The transaction is no longer usable: nothing of the batch is committed.
+            let why = e.to_string();
+            answers.push(job.fail(&why));
+            answers.extend(jobs.map(|j| j.fail(&why)));
+            return (answers, Err(why));
+        }
+        savepoint_open = true;
+        let (answer, keep) = match job {
+            Job::Lead { lead, key, audit, now_ms, reply } => {
+                match create_lead(&mut tx, &mut head, &lead, key.as_ref(), audit, now_ms).await {
+                    Ok((created, keep)) => (Answer::Lead(reply, Ok(created)), keep),
+                    Err(e) => (Answer::Lead(reply, Err(e)), false),
+                }
+            }
+            Job::Audit { draft, now_ms, reply } => match append(&mut tx, &mut head, draft, now_ms).await {
+                Ok(entry) => (Answer::Audit(reply, Ok(entry)), true),
+                Err(e) => (Answer::Audit(reply, Err(e)), false),
+            },
+        };
+        if !keep {
+            if let Err(e) = sqlx::raw_sql("ROLLBACK TO SAVEPOINT hot").execute(&mut *tx).await {
+                let why = e.to_string();
+                answers.push(answer);
+                answers.extend(jobs.map(|j| j.fail(&why)));
+                return (answers, Err(why));
+            }
+        }
+        answers.push(answer);
+    }
+    let committed = tx.commit().await.map_err(|e| e.to_string());
+    (answers, committed)
+}
+
+fn fail_all(batch: Vec<Job>, why: String) -> (Vec<Answer>, Result<(), String>) {
+    (batch.into_iter().map(|j| j.fail(&why)).collect(), Err(why))
+}
+
+/// A new lead; `false` when its work is to be discarded (a replayed idempotent request: the
+/// number it drew goes back). Moves `head` only when the lead's audit entry was written.
+async fn create_lead(
+    tx: &mut Transaction<'static, Postgres>,
+    head: &mut (i64, String),
+    l: &NewLeadRow,
+    key: Option<&IdempotencyKey>,
+    audit: AuditDraft,
+    now_ms: i64,
+) -> Result<(Created, bool), StoreError> {
+    let window = l.duplicate_window_start_ms;
+    let q = |by| sqlx::query(number_and_duplicate(by)).bind(&l.street).bind(l.year);
+    let row: PgRow = match (&l.subject_id_number, &l.subject_phone) {
+        (Some(id_number), _) => q(Duplicate::ById).bind(window).bind(id_number).fetch_one(&mut **tx).await?,
+        (None, Some(phone)) => {
+            q(Duplicate::ByNamePhone).bind(window).bind(&l.subject_name).bind(phone).fetch_one(&mut **tx).await?
+        }
+        (None, None) => q(Duplicate::None).fetch_one(&mut **tx).await?,
+    };
+    let seq: i64 = row.try_get("last")?;
+    let duplicate_of: Option<String> = row.try_get("dup")?;
+    let receipt = intake_sql::receipt(l, seq, duplicate_of.clone());
+    if let Some(k) = key {
+        // Claim the key with the reply. A twin in another transaction waits on this row, then
+        // finds it taken and answers with the stored reply.
+        let response = intake_sql::stored_reply(&receipt)?;
+        let claimed = sqlx::query(intake_sql::CLAIM_KEY)
+            .bind(&k.actor)
+            .bind(&k.key)
+            .bind(&k.request_hash)
+            .bind(&response)
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if claimed == 0 {
+            let row = sqlx::query(intake_sql::STORED_KEY).bind(&k.actor).bind(&k.key).fetch_one(&mut **tx).await?;
+            let hash: String = row.try_get("request_hash")?;
+            let response: String = row.try_get("response")?;
+            return intake_sql::replay(k, &hash, &response).map(|r| (r, false));
+        }
+    }
+    let mut audit = audit;
+    audit.entity_id = l.id.clone();
+    let e = audit::seal(audit, head.0 + 1, now_ms, &head.1);
+    let mut q = sqlx::query(insert_all(duplicate_of.is_some()))
+        .bind(&l.id)
+        .bind(&receipt.number)
+        .bind(&l.channel)
+        .bind(&l.reporter_name)
+        .bind(&l.reporter_phone)
+        .bind(&l.reporter_relation)
+        .bind(&l.subject_name)
+        .bind(&l.subject_id_number)
+        .bind(&l.subject_phone)
+        .bind(&l.hukou)
+        .bind(&l.location_code)
+        .bind(&l.address)
+        .bind(&l.division)
+        .bind(&l.responsible_unit)
+        .bind(&l.first_inquiry_unit)
+        .bind(&l.first_inquiry_user)
+        .bind(&l.description)
+        .bind(&l.hardship_types)
+        .bind(&l.urgency)
+        .bind(&l.needs)
+        .bind(&duplicate_of)
+        .bind(l.verify_due_ms)
+        .bind(now_ms)
+        .bind(l.urgency_rank);
+    q = bind_entry(q, &e).bind(format!("{}-1", l.id));
+    if duplicate_of.is_some() {
+        q = q.bind(format!("{}-2", l.id));
+    }
+    q.execute(&mut **tx).await?;
+    *head = (e.seq, e.hash);
+    Ok((Created::New(receipt), true))
+}
+
+/// An audit entry on its own.
+async fn append(
+    tx: &mut Transaction<'static, Postgres>,
+    head: &mut (i64, String),
+    draft: AuditDraft,
+    now_ms: i64,
+) -> Result<AuditEntry, StoreError> {
+    let e = audit::seal(draft, head.0 + 1, now_ms, &head.1);
+    bind_entry(sqlx::query(intake_sql::INSERT_AUDIT), &e).execute(&mut **tx).await?;
+    *head = (e.seq, e.hash.clone());
+    Ok(e)
+}
+
+type Query<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
+
+/// Binds the twelve columns of an audit entry, in `INSERT_AUDIT` order.
+fn bind_entry<'q>(q: Query<'q>, e: &AuditEntry) -> Query<'q> {
+    q.bind(e.seq)
+        .bind(e.at_ms)
+        .bind(e.actor.clone())
+        .bind(e.unit.clone())
+        .bind(e.division.clone())
+        .bind(e.action.clone())
+        .bind(e.entity_type.clone())
+        .bind(e.entity_id.clone())
+        .bind(e.detail.clone())
+        .bind(e.digest.clone())
+        .bind(e.prev_hash.clone())
+        .bind(e.hash.clone())
+}
