@@ -5,9 +5,10 @@
 #   bash bench/ab.sh BIN_A BIN_B sqlite|postgres [CASES] [ROUNDS] [WORKLOADS]
 #
 # WORKLOADS is a comma list of post,queue,case (default all). Seeds CASES cases (default
-# 100,000) once with BIN_A, then for each round starts A, runs the workloads, stops it, then
-# the same for B. Prints each run's wrk summary and the server's peak RSS; the full output
-# goes to bench/results/<date>-ab-<backend>-<cases>[-$BENCH_LABEL].txt.
+# 100,000) once with BIN_B (the newer schema; the older binary runs on it), then for each
+# round starts A, runs the workloads, stops it, then the same for B. Prints each run's wrk
+# summary and the server's peak RSS; the full output goes to
+# bench/results/<date>-ab-<backend>-<cases>[-$BENCH_LABEL].txt.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -37,12 +38,12 @@ exec > >(tee "$OUT") 2>&1
 echo "# A/B: A=$A ($(sha256sum "$A" | cut -c1-12)), B=$B ($(sha256sum "$B" | cut -c1-12))"
 echo "# $BACKEND, $CASES cases, concurrency $CONC, $DURATION per run, $ROUNDS rounds; commit $(git rev-parse --short HEAD)"
 echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-"$A" bench seed --cases "$CASES" --open-leads $((CASES / 10)) --database-url "$DB" --sample-out "$WORK/ids.txt" 2>/dev/null | tee "$WORK/seed.txt"
+"$B" bench seed --cases "$CASES" --open-leads $((CASES / 10)) --database-url "$DB" --sample-out "$WORK/ids.txt" 2>/dev/null | tee "$WORK/seed.txt"
 STREET="$(sed -n 's/.*busiest street \([0-9]*\).*/\1/p' "$WORK/seed.txt")"
-printf '%s' 'Bench-password-1' | "$A" user add --username bench_hotline --unit 11:mz --role admin --password-stdin --database-url "$DB" >/dev/null
-printf '%s' 'Bench-password-1' | "$A" user add --username bench_reviewer --unit "$STREET:mz" --role street_reviewer --password-stdin --database-url "$DB" >/dev/null
-HOTLINE="$("$A" token issue --username bench_hotline --database-url "$DB" 2>/dev/null)"
-REVIEWER="$("$A" token issue --username bench_reviewer --database-url "$DB" 2>/dev/null)"
+printf '%s' 'Bench-password-1' | "$B" user add --username bench_hotline --unit 11:mz --role admin --password-stdin --database-url "$DB" >/dev/null
+printf '%s' 'Bench-password-1' | "$B" user add --username bench_reviewer --unit "$STREET:mz" --role street_reviewer --password-stdin --database-url "$DB" >/dev/null
+HOTLINE="$("$B" token issue --username bench_hotline --database-url "$DB" 2>/dev/null)"
+REVIEWER="$("$B" token issue --username bench_reviewer --database-url "$DB" 2>/dev/null)"
 
 one() { # label binary
   local port; port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"

@@ -30,6 +30,11 @@ pub fn sqlite_migrations() -> &'static [Migration] {
         },
         Migration { version: 6, name: "dispositions", sql: include_str!("../migrations/sqlite/0006_dispositions.sql") },
         Migration { version: 7, name: "aid_funds", sql: include_str!("../migrations/sqlite/0007_aid_funds.sql") },
+        Migration {
+            version: 8,
+            name: "duplicate_indexes",
+            sql: include_str!("../migrations/sqlite/0008_duplicate_indexes.sql"),
+        },
     ]
 }
 
@@ -55,6 +60,11 @@ pub fn postgres_migrations() -> &'static [Migration] {
             sql: include_str!("../migrations/postgres/0006_dispositions.sql"),
         },
         Migration { version: 7, name: "aid_funds", sql: include_str!("../migrations/postgres/0007_aid_funds.sql") },
+        Migration {
+            version: 8,
+            name: "duplicate_indexes",
+            sql: include_str!("../migrations/postgres/0008_duplicate_indexes.sql"),
+        },
     ]
 }
 

@@ -203,42 +203,109 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
     };
     let mut answers = Vec::with_capacity(batch.len());
     let mut savepoint_open = false;
-    let mut jobs = batch.into_iter();
+    let mut jobs = batch.into_iter().peekable();
     while let Some(job) = jobs.next() {
-        // One round trip: close the previous job's savepoint and open this one's.
-        let sp = if savepoint_open { "RELEASE SAVEPOINT hot; SAVEPOINT hot" } else { "SAVEPOINT hot" };
-        if let Err(e) = sqlx::raw_sql(sp).execute(&mut *tx).await {
+        // Consecutive audit entries (the records of reads) go in as one group.
+        let work = match job {
+            Job::Lead { lead, key, audit, now_ms, reply } => Work::Lead(lead, key, audit, now_ms, reply),
+            Job::Audit { draft, now_ms, reply } => {
+                let mut group = vec![(draft, now_ms, reply)];
+                while let Some(Job::Audit { .. }) = jobs.peek() {
+                    if let Some(Job::Audit { draft, now_ms, reply }) = jobs.next() {
+                        group.push((draft, now_ms, reply));
+                    }
+                }
+                Work::Audits(group)
+            }
+        };
+        if let Err(why) = savepoint(&mut tx, &mut savepoint_open).await {
             // The transaction is no longer usable: nothing of the batch is committed.
-            let why = e.to_string();
-            answers.push(job.fail(&why));
+            answers.extend(work.fail(&why));
             answers.extend(jobs.map(|j| j.fail(&why)));
             return (answers, Err(why));
         }
-        savepoint_open = true;
-        let (answer, keep) = match job {
-            Job::Lead { lead, key, audit, now_ms, reply } => {
+        let (done, keep) = match work {
+            Work::Lead(lead, key, audit, now_ms, reply) => {
                 match create_lead(&mut tx, &mut head, &lead, key.as_ref(), audit, now_ms).await {
-                    Ok((created, keep)) => (Answer::Lead(reply, Ok(created)), keep),
-                    Err(e) => (Answer::Lead(reply, Err(e)), false),
+                    Ok((created, keep)) => (vec![Answer::Lead(reply, Ok(created))], keep),
+                    Err(e) => (vec![Answer::Lead(reply, Err(e))], false),
                 }
             }
-            Job::Audit { draft, now_ms, reply } => match append(&mut tx, &mut head, draft, now_ms).await {
-                Ok(entry) => (Answer::Audit(reply, Ok(entry)), true),
-                Err(e) => (Answer::Audit(reply, Err(e)), false),
+            Work::Audits(group) => match append_group(&mut tx, &mut head, &group).await {
+                Ok(entries) => {
+                    let done = group.into_iter().zip(entries).map(|((_, _, reply), e)| Answer::Audit(reply, Ok(e)));
+                    (done.collect(), true)
+                }
+                // One entry the database refuses must not fail the others: roll the group
+                // back and append its entries one savepoint each.
+                Err(_) => match rollback_to_savepoint(&mut tx).await {
+                    Err(why) => {
+                        answers.extend(Work::Audits(group).fail(&why));
+                        answers.extend(jobs.map(|j| j.fail(&why)));
+                        return (answers, Err(why));
+                    }
+                    Ok(()) => {
+                        for (draft, now_ms, reply) in group {
+                            if let Err(why) = savepoint(&mut tx, &mut savepoint_open).await {
+                                answers.push(Answer::Audit(reply, Err(StoreError::Unavailable(why.clone()))));
+                                answers.extend(jobs.map(|j| j.fail(&why)));
+                                return (answers, Err(why));
+                            }
+                            let one =
+                                append_group(&mut tx, &mut head, &[(draft, now_ms, ())]).await.map(|mut v| v.remove(0));
+                            if one.is_err() {
+                                if let Err(why) = rollback_to_savepoint(&mut tx).await {
+                                    answers.push(Answer::Audit(reply, one));
+                                    answers.extend(jobs.map(|j| j.fail(&why)));
+                                    return (answers, Err(why));
+                                }
+                            }
+                            answers.push(Answer::Audit(reply, one));
+                        }
+                        (Vec::new(), true)
+                    }
+                },
             },
         };
         if !keep {
-            if let Err(e) = sqlx::raw_sql("ROLLBACK TO SAVEPOINT hot").execute(&mut *tx).await {
-                let why = e.to_string();
-                answers.push(answer);
+            if let Err(why) = rollback_to_savepoint(&mut tx).await {
+                answers.extend(done);
                 answers.extend(jobs.map(|j| j.fail(&why)));
                 return (answers, Err(why));
             }
         }
-        answers.push(answer);
+        answers.extend(done);
     }
     let committed = tx.commit().await.map_err(|e| e.to_string());
     (answers, committed)
+}
+
+/// One job's (or one group's) work, taken out of the queue.
+enum Work {
+    Lead(Box<NewLeadRow>, Option<IdempotencyKey>, AuditDraft, i64, oneshot::Sender<Result<Created, StoreError>>),
+    Audits(Vec<(AuditDraft, i64, oneshot::Sender<Result<AuditEntry, StoreError>>)>),
+}
+
+impl Work {
+    fn fail(self, why: &str) -> Vec<Answer> {
+        let e = || StoreError::Unavailable(why.to_owned());
+        match self {
+            Self::Lead(.., reply) => vec![Answer::Lead(reply, Err(e()))],
+            Self::Audits(group) => group.into_iter().map(|(_, _, reply)| Answer::Audit(reply, Err(e()))).collect(),
+        }
+    }
+}
+
+/// Opens the savepoint of the next job, closing the previous one in the same round trip.
+async fn savepoint(tx: &mut Transaction<'static, Postgres>, open: &mut bool) -> Result<(), String> {
+    let sql = if *open { "RELEASE SAVEPOINT hot; SAVEPOINT hot" } else { "SAVEPOINT hot" };
+    sqlx::raw_sql(sql).execute(&mut **tx).await.map_err(|e| e.to_string())?;
+    *open = true;
+    Ok(())
+}
+
+async fn rollback_to_savepoint(tx: &mut Transaction<'static, Postgres>) -> Result<(), String> {
+    sqlx::raw_sql("ROLLBACK TO SAVEPOINT hot").execute(&mut **tx).await.map(|_| ()).map_err(|e| e.to_string())
 }
 
 fn fail_all(batch: Vec<Job>, why: String) -> (Vec<Answer>, Result<(), String>) {
@@ -324,17 +391,44 @@ async fn create_lead(
     Ok((Created::New(receipt), true))
 }
 
-/// An audit entry on its own.
-async fn append(
+/// Audit entries on their own, sealed one after another onto `head` and inserted by one
+/// statement (in chain order, so the `audit_log_head` trigger leaves the head on the last).
+/// Moves `head` only when the insert succeeded.
+async fn append_group<R>(
     tx: &mut Transaction<'static, Postgres>,
     head: &mut (i64, String),
-    draft: AuditDraft,
-    now_ms: i64,
-) -> Result<AuditEntry, StoreError> {
-    let e = audit::seal(draft, head.0 + 1, now_ms, &head.1);
-    bind_entry(sqlx::query(intake_sql::INSERT_AUDIT), &e).execute(&mut **tx).await?;
-    *head = (e.seq, e.hash.clone());
-    Ok(e)
+    group: &[(AuditDraft, i64, R)],
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let mut entries: Vec<AuditEntry> = Vec::with_capacity(group.len());
+    for (draft, at, _) in group {
+        let (seq, prev) = entries.last().map_or((head.0, head.1.as_str()), |e| (e.seq, e.hash.as_str()));
+        let e = audit::seal(draft.clone(), seq + 1, *at, prev);
+        entries.push(e);
+    }
+    let col = |f: fn(&AuditEntry) -> &str| entries.iter().map(|e| f(e).to_owned()).collect::<Vec<String>>();
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
+         $9::text[], $10::text[], $11::text[], $12::text[]) ORDER BY 1",
+    )
+    .bind(entries.iter().map(|e| e.seq).collect::<Vec<i64>>())
+    .bind(entries.iter().map(|e| e.at_ms).collect::<Vec<i64>>())
+    .bind(col(|e| &e.actor))
+    .bind(col(|e| &e.unit))
+    .bind(col(|e| &e.division))
+    .bind(col(|e| &e.action))
+    .bind(col(|e| &e.entity_type))
+    .bind(col(|e| &e.entity_id))
+    .bind(col(|e| &e.detail))
+    .bind(col(|e| &e.digest))
+    .bind(col(|e| &e.prev_hash))
+    .bind(col(|e| &e.hash))
+    .execute(&mut **tx)
+    .await?;
+    if let Some(last) = entries.last() {
+        *head = (last.seq, last.hash.clone());
+    }
+    Ok(entries)
 }
 
 type Query<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;

@@ -59,6 +59,7 @@ both!(
     concurrent_writes_with_failures_commit_only_the_successes,
     intake_and_other_writes_interleave_on_one_chain,
     a_failing_lead_rolls_back_alone,
+    an_audit_entry_the_database_refuses_fails_alone,
     actions_move_only_from_the_expected_state,
     a_deadline_fires_once_under_concurrent_supervisors,
     rule_data_is_dated_and_editable,
@@ -883,6 +884,35 @@ async fn a_failing_lead_rolls_back_alone(store: Arc<dyn Store>) {
     let expected: Vec<_> = (1..=21).map(|n| format!("L110105001-2026-{n:06}")).collect();
     assert_eq!(numbers, expected, "numbers without gaps: a failed lead gives its number back");
     assert_eq!(verify(&store).await, Ok(21));
+}
+
+/// Stand-alone audit entries are group-committed (on PostgreSQL inserted together); one the
+/// database refuses (PostgreSQL rejects NUL in text, SQLite stores it) must not fail the others.
+async fn an_audit_entry_the_database_refuses_fails_alone(store: Arc<dyn Store>) {
+    let mut tasks = Vec::new();
+    for i in 0..40_i64 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut d = draft(action::LOGIN, "11");
+            if i == 7 {
+                d.actor = "nul\0actor".into();
+            }
+            (i, s.append_audit(d, T0 + i).await)
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let (i, r) = t.await.unwrap();
+        if i != 7 {
+            assert!(r.is_ok(), "{r:?}");
+        }
+        if r.is_ok() {
+            ok += 1;
+        }
+    }
+    let refused = if store.backend() == jiujinan_store::Backend::Postgres { 1 } else { 0 };
+    assert_eq!(ok, 40 - refused);
+    assert_eq!(verify(&store).await, Ok(ok));
 }
 
 // --- disposition ---
