@@ -288,6 +288,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "INSUFFICIENT_FUNDS" => {
             ("资金账户余额不足，未作任何预留", "Not enough money in the fund; nothing was reserved")
         }
+        "SUBMISSION_RUNNING" => (
+            "该表单已提交，正在处理，请稍后刷新页面查看结果",
+            "This form was already sent and is still being processed; reload the page shortly to see the result",
+        ),
         "ALREADY_PAID" => ("该笔救助已发放，不会重复发放", "This aid was already paid; it is not paid twice"),
         "AID_STATE" => ("该救助事项当前状态下不能进行此操作", "Not possible in this aid item's current state"),
         "POSTING_CLOSED" => ("公示已结束或已有异议", "The posting is closed or already objected to"),
@@ -346,6 +350,7 @@ mod tests {
             "ROLE_UNIT_MISMATCH",
             "STALE_VERSION",
             "CSRF_FAILED",
+            "SUBMISSION_RUNNING",
             "UNAVAILABLE",
             "INTERNAL",
             "WEAK_PASSWORD",

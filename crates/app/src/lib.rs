@@ -23,6 +23,7 @@ pub mod meetings;
 pub mod org;
 pub mod rules;
 pub mod seed;
+pub mod submissions;
 pub mod tokens;
 pub mod users;
 pub mod xlsx;

@@ -35,6 +35,11 @@ pub fn sqlite_migrations() -> &'static [Migration] {
             name: "duplicate_indexes",
             sql: include_str!("../migrations/sqlite/0008_duplicate_indexes.sql"),
         },
+        Migration {
+            version: 9,
+            name: "form_submissions",
+            sql: include_str!("../migrations/sqlite/0009_form_submissions.sql"),
+        },
     ]
 }
 
@@ -64,6 +69,11 @@ pub fn postgres_migrations() -> &'static [Migration] {
             version: 8,
             name: "duplicate_indexes",
             sql: include_str!("../migrations/postgres/0008_duplicate_indexes.sql"),
+        },
+        Migration {
+            version: 9,
+            name: "form_submissions",
+            sql: include_str!("../migrations/postgres/0009_form_submissions.sql"),
         },
     ]
 }

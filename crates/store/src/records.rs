@@ -149,3 +149,14 @@ mod tests {
         assert_eq!(p.lock_after(100), 60_000 * 64);
     }
 }
+
+/// What is known of a web form submission when it is claimed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmissionClaim {
+    /// Not seen before (or abandoned): carry it out.
+    Fresh,
+    /// The first one is still running.
+    Running,
+    /// The first one led here.
+    Done(String),
+}

@@ -613,6 +613,70 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn claim_submission(
+                &self,
+                key: &str,
+                now_ms: i64,
+                abandon_after_ms: i64,
+            ) -> Result<SubmissionClaim, StoreError> {
+                use sqlx::Row;
+                // Not audited: a technical record holding no personal data.
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM form_submissions WHERE created_ms < $1")
+                    .bind(now_ms - 86_400_000)
+                    .execute(&mut *tx)
+                    .await?;
+                let claimed = sqlx::query(
+                    "INSERT INTO form_submissions (key, created_ms, location) VALUES ($1, $2, NULL) ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(key)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let claim = if claimed == 1 {
+                    SubmissionClaim::Fresh
+                } else {
+                    let taken = sqlx::query(
+                        "UPDATE form_submissions SET created_ms = $2 WHERE key = $1 AND location IS NULL AND created_ms < $3",
+                    )
+                    .bind(key)
+                    .bind(now_ms)
+                    .bind(now_ms - abandon_after_ms)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if taken == 1 {
+                        SubmissionClaim::Fresh
+                    } else {
+                        let row = sqlx::query("SELECT location FROM form_submissions WHERE key = $1")
+                            .bind(key)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        match row.try_get::<Option<String>, _>("location")? {
+                            Some(to) => SubmissionClaim::Done(to),
+                            None => SubmissionClaim::Running,
+                        }
+                    }
+                };
+                tx.commit().await?;
+                Ok(claim)
+            }
+
+            async fn finish_submission(&self, key: &str, location: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE form_submissions SET location = $2 WHERE key = $1").bind(key).bind(location).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn release_submission(&self, key: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM form_submissions WHERE key = $1 AND location IS NULL").bind(key).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn append_audit(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
                 self.append_standalone(audit, now_ms).await
             }

@@ -60,6 +60,7 @@ both!(
     intake_and_other_writes_interleave_on_one_chain,
     a_failing_lead_rolls_back_alone,
     an_audit_entry_the_database_refuses_fails_alone,
+    a_form_submission_is_claimed_once,
     actions_move_only_from_the_expected_state,
     a_deadline_fires_once_under_concurrent_supervisors,
     rule_data_is_dated_and_editable,
@@ -913,6 +914,38 @@ async fn an_audit_entry_the_database_refuses_fails_alone(store: Arc<dyn Store>) 
     let refused = if store.backend() == jiujinan_store::Backend::Postgres { 1 } else { 0 };
     assert_eq!(ok, 40 - refused);
     assert_eq!(verify(&store).await, Ok(ok));
+}
+
+async fn a_form_submission_is_claimed_once(store: Arc<dyn Store>) {
+    use jiujinan_store::SubmissionClaim::{Done, Fresh, Running};
+    let minute = 60_000;
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move { s.claim_submission("k1", T0, minute).await.unwrap() }));
+    }
+    let mut claims = Vec::new();
+    for t in tasks {
+        claims.push(t.await.unwrap());
+    }
+    assert_eq!(claims.iter().filter(|c| **c == Fresh).count(), 1, "{claims:?}");
+    assert_eq!(claims.iter().filter(|c| **c == Running).count(), 9);
+    store.finish_submission("k1", "/cases/1?saved=1").await.unwrap();
+    assert_eq!(store.claim_submission("k1", T0 + 1, minute).await.unwrap(), Done("/cases/1?saved=1".into()));
+    store.release_submission("k1").await.unwrap();
+    assert_eq!(
+        store.claim_submission("k1", T0 + 2, minute).await.unwrap(),
+        Done("/cases/1?saved=1".into()),
+        "a finished claim stays"
+    );
+
+    assert_eq!(store.claim_submission("k2", T0, minute).await.unwrap(), Fresh);
+    store.release_submission("k2").await.unwrap();
+    assert_eq!(store.claim_submission("k2", T0 + 1, minute).await.unwrap(), Fresh, "released: may be sent again");
+    assert_eq!(store.claim_submission("k2", T0 + minute, minute).await.unwrap(), Running);
+    assert_eq!(store.claim_submission("k2", T0 + 2 * minute, minute).await.unwrap(), Fresh, "abandoned: taken over");
+    assert_eq!(store.claim_submission("k1", T0 + 86_400_001, minute).await.unwrap(), Fresh, "pruned after a day");
+    assert_eq!(store.audit_after(0, 10).await.unwrap().len(), 0, "technical records, not audited");
 }
 
 // --- disposition ---

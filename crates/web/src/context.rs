@@ -28,6 +28,9 @@ pub struct Ctx {
     pub session: Option<SessionInfo>,
     pub session_token: Option<String>,
     pub nonce: String,
+    /// Drawn per request and put in every form, so that a form sent twice is recognised
+    /// (`submissions.rs`).
+    pub form_token: String,
     pub cookies: Vec<(String, String)>,
 }
 
@@ -63,6 +66,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             session: None,
             session_token: None,
             nonce: String::new(),
+            form_token: String::new(),
             cookies: Vec::new(),
         }))
     }
@@ -99,7 +103,8 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         None => None,
     };
     let nonce = jiujinan_app::ids::new_secret()[..24].to_owned();
-    let ctx = Ctx { lang, session, session_token, nonce: nonce.clone(), cookies };
+    let form_token = jiujinan_app::ids::new_secret()[..24].to_owned();
+    let ctx = Ctx { lang, session, session_token, nonce: nonce.clone(), form_token, cookies };
     req.extensions_mut().insert(ctx);
     let mut res = next.run(req).await;
     security_headers(res.headers_mut(), &nonce);

@@ -15,6 +15,7 @@ mod labels;
 mod metrics;
 mod ops;
 mod pages;
+mod submissions;
 mod view;
 
 use std::sync::Arc;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .merge(assets::routes())
         .fallback(errors::not_found)
+        .layer(from_fn_with_state(state.clone(), submissions::guard))
         .layer(from_fn_with_state(state.clone(), csrf::check))
         .layer(from_fn_with_state(state.clone(), context::load))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.web.request_timeout))

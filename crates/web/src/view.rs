@@ -36,6 +36,8 @@ pub struct Chrome {
     pub other_lang: &'static str,
     pub nonce: String,
     pub csrf: String,
+    /// The token that tells a form sent twice from one sent again (`submissions.rs`).
+    pub submission: String,
     pub user: Option<UserChrome>,
     pub version: &'static str,
 }
@@ -80,6 +82,7 @@ impl Chrome {
             },
             nonce: ctx.nonce.clone(),
             csrf: ctx.csrf_token(),
+            submission: ctx.form_token.clone(),
             user,
             version: VERSION,
         }
