@@ -11,7 +11,7 @@ use jiujinan_domain::disposition::reason;
 use jiujinan_domain::lead::HardshipType;
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode};
 use jiujinan_domain::user::Role;
-use jiujinan_store::{AidApproval, AidChange, AidItem, AidRules, Fund, Money, Posting, StoreError};
+use jiujinan_store::{AidApproval, AidChange, AidItem, AidRules, FrequencyGuard, Fund, Money, Posting, StoreError};
 use serde::Serialize;
 use serde_json::json;
 
@@ -102,8 +102,19 @@ fn posted_name(name: &str) -> String {
     }
 }
 
+/// What a change carries besides its step: a refusal reason, the delivery, a 公示 posting, and
+/// the frequency limit to check again inside its transaction.
+#[derive(Default)]
+struct Extras {
+    refusal_reason: Option<String>,
+    delivery: Option<(String, String)>,
+    posting: Option<Posting>,
+    frequency: Option<FrequencyGuard>,
+}
+
 fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
     match e {
+        StoreError::Conflict("FREQUENCY_LIMIT") => field("FREQUENCY_LIMIT", "cause"),
         StoreError::Conflict("AID_STATE") => AppError::Conflict(state_code),
         StoreError::Conflict("INSUFFICIENT_FUNDS") => AppError::Conflict("INSUFFICIENT_FUNDS"),
         StoreError::Conflict("POSTING_OPEN") => AppError::Conflict("POSTING_OPEN"),
@@ -266,7 +277,8 @@ impl App {
     }
 
     /// Refuses when the person (or case) already had aid for this cause within a year, as often
-    /// as the frequency rule in force allows.
+    /// as the frequency rule in force allows. Returns the limit for a write to check again in
+    /// its own transaction (`None` when no rule is in force).
     async fn check_frequency(
         &self,
         rules: &AidRules,
@@ -274,16 +286,23 @@ impl App {
         case_id: &str,
         cause: &str,
         now: i64,
-    ) -> Result<(), AppError> {
+    ) -> Result<Option<FrequencyGuard>, AppError> {
         let Some(f) = in_force(&rules.frequency, now, |f| f.effective_from, |f| f.programme == TEMPORARY) else {
-            return Ok(());
+            return Ok(None);
         };
         let year_ago = now - 365 * 86_400_000;
         let prior = self.store.prior_aid_count(id_number, case_id, TEMPORARY, cause, year_ago).await?;
         if prior >= f.max_per_year {
             return Err(field("FREQUENCY_LIMIT", "cause"));
         }
-        Ok(())
+        Ok(Some(FrequencyGuard {
+            id_number: id_number.map(str::to_owned),
+            case_id: case_id.to_owned(),
+            programme: TEMPORARY.to_owned(),
+            cause: cause.to_owned(),
+            since_ms: year_ago,
+            max_per_year: f.max_per_year,
+        }))
     }
 
     /// The aid items of a case the actor may see, with opinions and postings.
@@ -325,7 +344,7 @@ impl App {
         expected_version: i64,
         to: AidStatus,
         spec: (&str, &str, Money),
-        extra: (Option<String>, Option<(String, String)>, Option<Posting>),
+        extra: Extras,
         state_code: &'static str,
     ) -> Result<AidItem, AppError> {
         let from = AidStatus::parse(&item.status)?;
@@ -341,9 +360,10 @@ impl App {
             to: to.code().into(),
             approval: Self::opinion(actor, item, step, opinion, now),
             money,
-            refusal_reason: extra.0,
-            delivery: extra.1,
-            posting: extra.2,
+            refusal_reason: extra.refusal_reason,
+            delivery: extra.delivery,
+            posting: extra.posting,
+            frequency: extra.frequency,
         };
         let mut audit =
             actor.audit(&format!("aid.{}", to.code()), ("aid", &item.id), &json!({"amount_fen": item.amount_fen}));
@@ -375,7 +395,7 @@ impl App {
             expected_version,
             AidStatus::Reviewed,
             ("review", &opinion, Money::None),
-            (None, None, None),
+            Extras::default(),
             "AID_STATE",
         )
         .await
@@ -399,12 +419,15 @@ impl App {
         let opinion = reason(opinion, 2_000, "OPINION_REQUIRED", "opinion")?;
         let now = self.now_ms();
         let rules = self.store.aid_rules().await?;
-        // Checked again here: another item for the same cause may have been approved since
-        // this one was proposed.
-        if !item.special && item.status == AidStatus::Reviewed.code() {
+        // Checked again here (another item for the same cause may have been approved since this
+        // one was proposed), and once more inside the approval's transaction, serialised per
+        // person and cause, so that two approvals at the same instant cannot both pass.
+        let frequency = if !item.special && item.status == AidStatus::Reviewed.code() {
             let case = self.store.case_by_id(&item.case_id).await?.ok_or(AppError::NotFound)?;
-            self.check_frequency(&rules, case.subject_id_number.as_deref(), &case.id, &item.cause, now).await?;
-        }
+            self.check_frequency(&rules, case.subject_id_number.as_deref(), &case.id, &item.cause, now).await?
+        } else {
+            None
+        };
         let rule = in_force(
             &rules.publicity,
             now,
@@ -443,7 +466,7 @@ impl App {
                 expected_version,
                 AidStatus::Approved,
                 ("approve", &opinion, Money::Reserve),
-                (None, None, posting),
+                Extras { posting, frequency, ..Extras::default() },
                 "AID_STATE",
             )
             .await?;
@@ -500,7 +523,7 @@ impl App {
             expected_version,
             AidStatus::Refused,
             ("refuse", &why, Money::None),
-            (Some(why.clone()), None, None),
+            Extras { refusal_reason: Some(why.clone()), ..Extras::default() },
             "AID_STATE",
         )
         .await
@@ -529,7 +552,7 @@ impl App {
             expected_version,
             AidStatus::Paid,
             ("pay", &reference, Money::Pay),
-            (None, delivery, None),
+            Extras { delivery, ..Extras::default() },
             "ALREADY_PAID",
         )
         .await
@@ -552,7 +575,7 @@ impl App {
             expected_version,
             AidStatus::Cancelled,
             ("cancel", &why, money),
-            (None, None, None),
+            Extras::default(),
             "AID_STATE",
         )
         .await
@@ -578,7 +601,7 @@ impl App {
             expected_version,
             AidStatus::Reversed,
             ("reverse", &why, Money::Reverse),
-            (None, None, None),
+            Extras::default(),
             "AID_STATE",
         )
         .await
@@ -625,6 +648,7 @@ impl App {
             refusal_reason: None,
             delivery: None,
             posting: None,
+            frequency: None,
         };
         let mut audit = actor.audit("aid.objection", ("aid", &item.id), &json!({"posting": posting.id}));
         audit.division = item.division.clone();

@@ -18,7 +18,8 @@ use jiujinan_app::{App, AppError};
 both!(
     temporary_assistance_from_proposal_to_payment,
     aid_first_paperwork_is_an_aid_approval,
-    a_thousand_approvals_race_for_five_hundred
+    a_thousand_approvals_race_for_five_hundred,
+    approvals_at_the_same_instant_pass_the_yearly_limit_once
 );
 
 async fn reviewed_case_of(t: &T, name: &str, id_number: &str) -> String {
@@ -323,4 +324,32 @@ async fn a_thousand_approvals_race_for_five_hundred(t: T) {
     let lines = t.app.store.ledger(&fund, i64::MIN / 4, i64::MAX / 4).await.unwrap();
     assert_eq!(lines.iter().map(|l| l.amount_fen).sum::<i64>(), 0, "double entry: every transaction balances");
     assert_eq!(lines.iter().filter(|l| l.kind == "reservation").count(), 1_000, "500 reservations of two lines");
+}
+
+/// Ten items for the same cause, proposed while none was approved, approved all at once: the
+/// yearly limit (once per cause) lets exactly one through, on both databases.
+async fn approvals_at_the_same_instant_pass_the_yearly_limit_once(t: T) {
+    let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    let fund = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    t.app.deposit(&approver, &fund, 100 * 1_000_000, "足额").await.unwrap();
+    let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        let id = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
+        t.app.review_aid(&t.reviewer, &id, 1, "拟救助").await.unwrap();
+        ids.push(id);
+    }
+    let mut tasks = Vec::new();
+    for id in ids {
+        let (app, actor) = (t.app.clone(), approver.clone());
+        tasks.push(tokio::spawn(async move { app.approve_aid(&actor, &id, 2, "同意").await }));
+    }
+    let mut approved = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => approved += 1,
+            Err(e) => assert_eq!(e.code(), "FREQUENCY_LIMIT"),
+        }
+    }
+    assert_eq!(approved, 1, "once a year per cause, also under a race");
 }

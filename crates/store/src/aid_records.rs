@@ -130,6 +130,22 @@ pub struct AidChange {
     pub refusal_reason: Option<String>,
     pub delivery: Option<(String, String)>,
     pub posting: Option<Posting>,
+    /// The yearly limit per cause, checked again inside the change's transaction.
+    pub frequency: Option<FrequencyGuard>,
+}
+
+/// The frequency limit (in principle once a year per cause) as an approval checks it inside
+/// its own transaction, serialised per person and cause, so that two approvals at the same
+/// instant cannot both pass it. Fails with `Conflict("FREQUENCY_LIMIT")`.
+#[derive(Debug, Clone)]
+pub struct FrequencyGuard {
+    /// The person's ID number, when known: aid in any of their cases counts.
+    pub id_number: Option<String>,
+    pub case_id: String,
+    pub programme: String,
+    pub cause: String,
+    pub since_ms: i64,
+    pub max_per_year: i64,
 }
 
 /// What an aid change does to its fund.

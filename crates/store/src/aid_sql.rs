@@ -11,6 +11,12 @@ pub(crate) const POSTING_COLUMNS: &str = "id, aid_id, case_id, division, program
 
 /// Implements `AidStore` for a backend type that already has `impl_store!`,
 /// `impl_lead_store!` and `impl_disposition_store!`.
+/// Approved or paid items of a programme for a cause since a time, in the same case or for the
+/// same ID number ($5 is an impossible number when there is none, so only the case counts).
+pub(crate) const PRIOR_AID_COUNT: &str = "SELECT COUNT(*) AS n FROM aid_items a JOIN cases c ON c.id = a.case_id \
+     WHERE a.programme = $1 AND a.cause = $2 AND a.status IN ('approved', 'paid') AND a.created_ms >= $3 \
+     AND (a.case_id = $4 OR c.subject_id_number = $5)";
+
 macro_rules! impl_aid_store {
     ($ty:ty, $row:ty) => {
         mod aid_row_map {
@@ -112,6 +118,28 @@ macro_rules! impl_aid_store {
 
             async fn apply_aid_change(tx: &mut WriteTx, c: &AidChange, who: &Who, now_ms: i64) -> Result<AidItem, StoreError> {
                 use sqlx::Row;
+                if let Some(g) = &c.frequency {
+                    if Self::BACKEND == Backend::Postgres {
+                        // SQLite's single writer already serialises this transaction.
+                        let person = g.id_number.as_deref().unwrap_or(&g.case_id);
+                        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                            .bind(format!("aid-frequency:{person}:{}", g.cause))
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                    let prior: i64 = sqlx::query(PRIOR_AID_COUNT)
+                        .bind(&g.programme)
+                        .bind(&g.cause)
+                        .bind(g.since_ms)
+                        .bind(&g.case_id)
+                        .bind(g.id_number.as_deref().unwrap_or("-"))
+                        .fetch_one(&mut **tx)
+                        .await?
+                        .try_get("n")?;
+                    if prior >= g.max_per_year {
+                        return Err(StoreError::Conflict("FREQUENCY_LIMIT"));
+                    }
+                }
                 let (method, reference) = c.delivery.clone().unwrap_or_default();
                 let res = sqlx::query(
                     "UPDATE aid_items SET status = $1, version = version + 1, updated_ms = $2, \
@@ -332,10 +360,7 @@ macro_rules! impl_aid_store {
 
             async fn prior_aid_count(&self, id_number: Option<&str>, case_id: &str, programme: &str, cause: &str, since_ms: i64) -> Result<i64, StoreError> {
                 use sqlx::Row;
-                let sql = "SELECT COUNT(*) AS n FROM aid_items a JOIN cases c ON c.id = a.case_id \
-                     WHERE a.programme = $1 AND a.cause = $2 AND a.status IN ('approved', 'paid') AND a.created_ms >= $3 \
-                     AND (a.case_id = $4 OR c.subject_id_number = $5)"
-                    .to_owned();
+                let sql = PRIOR_AID_COUNT.to_owned();
                 let binds = vec![
                     Bind::Text(programme.to_owned()),
                     Bind::Text(cause.to_owned()),
