@@ -61,6 +61,10 @@ impl SqliteStore {
             // Savepoint journals (one per caller in a group commit) stay in memory instead of a
             // temporary file; the WAL itself is still fsynced on every commit.
             .pragma("temp_store", "memory");
+        if opts.get_filename().as_os_str() == ":memory:" {
+            // Each connection would get its own empty database.
+            return Err(StoreError::Unavailable("an in-memory SQLite database is not supported; name a file".into()));
+        }
         if let Some(dir) = opts.get_filename().parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)

@@ -7,8 +7,6 @@
 mod common;
 
 use common::*;
-use jiujinan_app::cases::{Verification, Verified};
-use jiujinan_app::leads::{LeadInput, SubjectInput};
 use jiujinan_store::LeadFilter;
 
 /// The value of hidden field `name` inside the form with id `form`.
@@ -22,20 +20,7 @@ fn form_field(html: &str, form: &str, name: &str) -> String {
 
 async fn a_case(t: &TestApp) -> String {
     let reviewer = user(t, "jw_reviewer", "110105001:mz", "street_reviewer").await;
-    let input = LeadInput {
-        channel: "window".into(),
-        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002X".into(), phone: String::new() },
-        location_code: "110105001024".into(),
-        description: "家中失火".into(),
-        urgency: "urgent".into(),
-        hardship_types: vec!["FIRE".into()],
-        ..Default::default()
-    };
-    let (lead, _) = t.app.record_lead(&reviewer, &input, None).await.unwrap();
-    let verified =
-        t.app.verify_lead(&reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap();
-    let Verified::CaseOpened { case_id, .. } = verified else { panic!("{verified:?}") };
-    case_id
+    open_case(t, &reviewer, &walk_in()).await
 }
 
 #[tokio::test]

@@ -9,9 +9,8 @@ use axum::body::Body;
 use axum::http::Request;
 use common::*;
 use jiujinan_app::auth::Actor;
-use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::dispositions::ActionInput;
-use jiujinan_app::leads::{LeadInput, SubjectInput};
+use jiujinan_app::leads::LeadInput;
 use jiujinan_app::users::cli_actor;
 use serde_json::json;
 
@@ -19,20 +18,11 @@ use serde_json::json;
 async fn reviewed_case(t: &TestApp) -> (String, Actor) {
     let reviewer = user(t, "jw_reviewer", "110105001:mz", "street_reviewer").await;
     let input = LeadInput {
-        channel: "window".into(),
-        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002X".into(), phone: String::new() },
-        location_code: "110105001024".into(),
         description: "家中失火，住院治疗".into(),
-        urgency: "urgent".into(),
         hardship_types: vec!["FIRE".into(), "MEDICAL_EXPENSE".into()],
-        ..Default::default()
+        ..walk_in()
     };
-    let (lead, _) = t.app.record_lead(&reviewer, &input, None).await.unwrap();
-    let Verified::CaseOpened { case_id, .. } =
-        t.app.verify_lead(&reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
-    else {
-        panic!("expected a case")
-    };
+    let case_id = open_case(t, &reviewer, &input).await;
     t.app.record_investigation(&reviewer, &case_id, "home_visit", None, "情况属实").await.unwrap();
     t.app.submit_for_review(&reviewer, &case_id, 1).await.unwrap();
     t.app.record_review(&reviewer, &case_id, 2, "建议转介医疗救助", &["refer".into()]).await.unwrap();

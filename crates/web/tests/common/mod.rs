@@ -166,3 +166,34 @@ pub async fn user(t: &TestApp, name: &str, unit: &str, role: &str) -> jiujinan_a
     };
     jiujinan_app::auth::Actor::from_record(&t.app.create_user(&cli_actor(), &req).await.unwrap()).unwrap()
 }
+
+/// A walk-in application at 建外街道's window: 张伟, a fire, urgent.
+pub fn walk_in() -> jiujinan_app::leads::LeadInput {
+    jiujinan_app::leads::LeadInput {
+        channel: "window".into(),
+        subject: jiujinan_app::leads::SubjectInput {
+            name: "张伟".into(),
+            id_number: "11010519491231002X".into(),
+            phone: String::new(),
+        },
+        location_code: "110105001024".into(),
+        description: "家中失火".into(),
+        urgency: "urgent".into(),
+        hardship_types: vec!["FIRE".into()],
+        ..Default::default()
+    }
+}
+
+/// Records `input` and accepts it as a case (by `actor`, a street reviewer); the case id.
+pub async fn open_case(
+    t: &TestApp,
+    actor: &jiujinan_app::auth::Actor,
+    input: &jiujinan_app::leads::LeadInput,
+) -> String {
+    use jiujinan_app::cases::{Verification, Verified};
+    let (lead, _) = t.app.record_lead(actor, input, None).await.unwrap();
+    let verified =
+        t.app.verify_lead(actor, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap();
+    let Verified::CaseOpened { case_id, .. } = verified else { panic!("expected a case: {verified:?}") };
+    case_id
+}
