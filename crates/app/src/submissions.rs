@@ -8,9 +8,6 @@ pub use jiujinan_store::SubmissionClaim;
 
 use crate::{App, AppError};
 
-/// A claim still running after this long belongs to a process that died; it is taken over.
-const ABANDON_AFTER_MS: i64 = 60_000;
-
 impl App {
     /// The key of a submission: the user, the path and the whole body, which carries the token
     /// drawn when the form was rendered. The same form sent again has the same key; the same
@@ -24,19 +21,23 @@ impl App {
         hex::encode(h.finalize())
     }
 
-    /// Claims a submission; see [`SubmissionClaim`].
-    pub async fn claim_submission(&self, key: &str) -> Result<SubmissionClaim, AppError> {
-        Ok(self.store.claim_submission(key, self.now_ms(), ABANDON_AFTER_MS).await?)
+    /// Claims a submission; see [`SubmissionClaim`]. A claim still running after
+    /// `abandon_after_ms` belongs to a process that died and is taken over, so it must be
+    /// longer than any submission can run. Returns the claim's stamp, for finishing or
+    /// releasing it.
+    pub async fn claim_submission(&self, key: &str, abandon_after_ms: i64) -> Result<(SubmissionClaim, i64), AppError> {
+        let stamp = self.now_ms();
+        Ok((self.store.claim_submission(key, stamp, abandon_after_ms).await?, stamp))
     }
 
     /// Records where a submission led, for the copies that follow.
-    pub async fn finish_submission(&self, key: &str, location: &str) -> Result<(), AppError> {
-        Ok(self.store.finish_submission(key, location).await?)
+    pub async fn finish_submission(&self, key: &str, stamp: i64, location: &str) -> Result<(), AppError> {
+        Ok(self.store.finish_submission(key, stamp, location).await?)
     }
 
     /// Gives a failed submission's claim back, so the form can be sent again.
-    pub async fn release_submission(&self, key: &str) -> Result<(), AppError> {
-        Ok(self.store.release_submission(key).await?)
+    pub async fn release_submission(&self, key: &str, stamp: i64) -> Result<(), AppError> {
+        Ok(self.store.release_submission(key, stamp).await?)
     }
 }
 

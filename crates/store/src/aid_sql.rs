@@ -9,14 +9,14 @@ pub(crate) const FUND_COLUMNS: &str =
 
 pub(crate) const POSTING_COLUMNS: &str = "id, aid_id, case_id, division, programme, head_name, persons, amount_fen, reason, start_ms, end_ms, status, created_ms";
 
-/// Implements `AidStore` for a backend type that already has `impl_store!`,
-/// `impl_lead_store!` and `impl_disposition_store!`.
 /// Approved or paid items of a programme for a cause since a time, in the same case or for the
 /// same ID number ($5 is an impossible number when there is none, so only the case counts).
 pub(crate) const PRIOR_AID_COUNT: &str = "SELECT COUNT(*) AS n FROM aid_items a JOIN cases c ON c.id = a.case_id \
      WHERE a.programme = $1 AND a.cause = $2 AND a.status IN ('approved', 'paid') AND a.created_ms >= $3 \
      AND (a.case_id = $4 OR c.subject_id_number = $5)";
 
+/// Implements `AidStore` for a backend type that already has `impl_store!`,
+/// `impl_lead_store!` and `impl_disposition_store!`.
 macro_rules! impl_aid_store {
     ($ty:ty, $row:ty) => {
         mod aid_row_map {

@@ -531,20 +531,21 @@ pub trait Store: LeadStore + CaseStore + DispositionStore + AidStore + SeedStore
     async fn revoke_api_token(&self, id: &str, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
 
     // --- form submissions ---
-    /// Claims a web form submission by its key. `Fresh` the first time (the caller carries it
-    /// out, then records where it led or releases the claim); otherwise what the first one
-    /// recorded. A claim left running longer than `abandon_after_ms` (its process died) is
-    /// taken over as `Fresh`. Claims older than a day are pruned here.
+    /// Claims a web form submission by its key, stamped `now_ms`. `Fresh` the first time (the
+    /// caller carries it out, then records where it led or releases the claim, naming the
+    /// stamp); otherwise what the first one recorded. A claim left running longer than
+    /// `abandon_after_ms` (its process died) is taken over as `Fresh` with the new stamp. A new
+    /// claim prunes those older than a day.
     async fn claim_submission(
         &self,
         key: &str,
         now_ms: i64,
         abandon_after_ms: i64,
     ) -> Result<SubmissionClaim, StoreError>;
-    /// Records where a claimed submission led.
-    async fn finish_submission(&self, key: &str, location: &str) -> Result<(), StoreError>;
-    /// Gives a claim back (the submission failed and may be sent again).
-    async fn release_submission(&self, key: &str) -> Result<(), StoreError>;
+    /// Records where the claim stamped `stamp_ms` led (nothing if it was taken over since).
+    async fn finish_submission(&self, key: &str, stamp_ms: i64, location: &str) -> Result<(), StoreError>;
+    /// Gives the claim stamped `stamp_ms` back (the submission failed and may be sent again).
+    async fn release_submission(&self, key: &str, stamp_ms: i64) -> Result<(), StoreError>;
 
     // --- audit ---
     /// Appends an entry on its own (e.g. a failed login that changes nothing else).

@@ -40,6 +40,11 @@ pub fn sqlite_migrations() -> &'static [Migration] {
             name: "form_submissions",
             sql: include_str!("../migrations/sqlite/0009_form_submissions.sql"),
         },
+        Migration {
+            version: 10,
+            name: "audit_head_forward_only",
+            sql: include_str!("../migrations/sqlite/0010_audit_head_forward_only.sql"),
+        },
     ]
 }
 
@@ -74,6 +79,11 @@ pub fn postgres_migrations() -> &'static [Migration] {
             version: 9,
             name: "form_submissions",
             sql: include_str!("../migrations/postgres/0009_form_submissions.sql"),
+        },
+        Migration {
+            version: 10,
+            name: "audit_head_forward_only",
+            sql: include_str!("../migrations/postgres/0010_audit_head_forward_only.sql"),
         },
     ]
 }

@@ -245,9 +245,11 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
                         return (answers, Err(why));
                     }
                     Ok(()) => {
-                        for (draft, now_ms, reply) in group {
+                        let mut rest = group.into_iter();
+                        while let Some((draft, now_ms, reply)) = rest.next() {
                             if let Err(why) = savepoint(&mut tx, &mut savepoint_open).await {
                                 answers.push(Answer::Audit(reply, Err(StoreError::Unavailable(why.clone()))));
+                                answers.extend(Work::Audits(rest.collect()).fail(&why));
                                 answers.extend(jobs.map(|j| j.fail(&why)));
                                 return (answers, Err(why));
                             }
@@ -256,6 +258,7 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
                             if one.is_err() {
                                 if let Err(why) = rollback_to_savepoint(&mut tx).await {
                                     answers.push(Answer::Audit(reply, one));
+                                    answers.extend(Work::Audits(rest.collect()).fail(&why));
                                     answers.extend(jobs.map(|j| j.fail(&why)));
                                     return (answers, Err(why));
                                 }

@@ -663,16 +663,25 @@ macro_rules! impl_store {
                 Ok(claim)
             }
 
-            async fn finish_submission(&self, key: &str, location: &str) -> Result<(), StoreError> {
+            async fn finish_submission(&self, key: &str, stamp_ms: i64, location: &str) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("UPDATE form_submissions SET location = $2 WHERE key = $1").bind(key).bind(location).execute(&mut *tx).await?;
+                sqlx::query("UPDATE form_submissions SET location = $2 WHERE key = $1 AND created_ms = $3 AND location IS NULL")
+                    .bind(key)
+                    .bind(location)
+                    .bind(stamp_ms)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn release_submission(&self, key: &str) -> Result<(), StoreError> {
+            async fn release_submission(&self, key: &str, stamp_ms: i64) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM form_submissions WHERE key = $1 AND location IS NULL").bind(key).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM form_submissions WHERE key = $1 AND created_ms = $2 AND location IS NULL")
+                    .bind(key)
+                    .bind(stamp_ms)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }

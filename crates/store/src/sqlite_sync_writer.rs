@@ -118,7 +118,15 @@ fn run(conn: Connection, mut queue: mpsc::Receiver<Job>, turn: WriteTurn) {
         let mut answers: Vec<Notify> = Vec::new();
         let mut next = Some(first);
         while let Some(job) = next.take() {
-            if let Some(answer) = run_one(&conn, began.as_ref().map(|_| ()).map_err(String::as_str), job) {
+            // SQLite rolls a whole transaction back on some errors (disk full, I/O): then the
+            // batch is lost, and the jobs still queued in it must not run outside it.
+            let lost = began.is_ok() && conn.is_autocommit();
+            let state = if lost {
+                Err("the batch's transaction was rolled back")
+            } else {
+                began.as_ref().map(|_| ()).map_err(String::as_str)
+            };
+            if let Some(answer) = run_one(&conn, state, job) {
                 answers.push(answer);
             }
             if answers.len() < MAX_BATCH {

@@ -930,9 +930,9 @@ async fn a_form_submission_is_claimed_once(store: Arc<dyn Store>) {
     }
     assert_eq!(claims.iter().filter(|c| **c == Fresh).count(), 1, "{claims:?}");
     assert_eq!(claims.iter().filter(|c| **c == Running).count(), 9);
-    store.finish_submission("k1", "/cases/1?saved=1").await.unwrap();
+    store.finish_submission("k1", T0, "/cases/1?saved=1").await.unwrap();
     assert_eq!(store.claim_submission("k1", T0 + 1, minute).await.unwrap(), Done("/cases/1?saved=1".into()));
-    store.release_submission("k1").await.unwrap();
+    store.release_submission("k1", T0).await.unwrap();
     assert_eq!(
         store.claim_submission("k1", T0 + 2, minute).await.unwrap(),
         Done("/cases/1?saved=1".into()),
@@ -940,10 +940,19 @@ async fn a_form_submission_is_claimed_once(store: Arc<dyn Store>) {
     );
 
     assert_eq!(store.claim_submission("k2", T0, minute).await.unwrap(), Fresh);
-    store.release_submission("k2").await.unwrap();
+    store.release_submission("k2", T0).await.unwrap();
     assert_eq!(store.claim_submission("k2", T0 + 1, minute).await.unwrap(), Fresh, "released: may be sent again");
     assert_eq!(store.claim_submission("k2", T0 + minute, minute).await.unwrap(), Running);
     assert_eq!(store.claim_submission("k2", T0 + 2 * minute, minute).await.unwrap(), Fresh, "abandoned: taken over");
+    // The abandoned first one ends late: it neither records nor releases the new claim.
+    store.finish_submission("k2", T0 + 1, "/stale").await.unwrap();
+    store.release_submission("k2", T0 + 1).await.unwrap();
+    assert_eq!(store.claim_submission("k2", T0 + 2 * minute + 1, minute).await.unwrap(), Running);
+    store.finish_submission("k2", T0 + 2 * minute, "/cases/2?saved=1").await.unwrap();
+    assert_eq!(
+        store.claim_submission("k2", T0 + 2 * minute + 2, minute).await.unwrap(),
+        Done("/cases/2?saved=1".into())
+    );
     assert_eq!(store.claim_submission("k1", T0 + 86_400_001, minute).await.unwrap(), Fresh, "pruned after a day");
     assert_eq!(store.audit_after(0, 10).await.unwrap().len(), 0, "technical records, not audited");
 }

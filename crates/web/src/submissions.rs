@@ -4,7 +4,8 @@
 //! CSRF token). A signed-in user's form post with that field is claimed by its key (user,
 //! path and whole body) before the handler runs. The first copy runs; where it led (its
 //! redirect) is recorded, and every later copy is sent there too. A copy that arrives while
-//! the first is still running waits for it (up to ten seconds). A first copy that does not
+//! the first is still running waits for it (up to ten seconds). The first copy runs in a task
+//! of its own, so it finishes and is recorded even when the browser abandons it. A first copy that does not
 //! end in a redirect (a form shown again with its errors, an error page) gives the claim
 //! back, so the form can be corrected and sent again.
 
@@ -12,7 +13,7 @@ use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiujinan_app::submissions::SubmissionClaim;
@@ -44,29 +45,42 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         return next.run(Request::from_parts(parts, Body::from(bytes))).await;
     }
     let key = App::submission_key(&user_id, parts.uri.path(), &bytes);
-    let app = &state.app;
-    let waited = tokio::time::Instant::now();
-    loop {
-        match app.claim_submission(&key).await {
-            Err(e) => return page_error(e, &ctx),
-            Ok(SubmissionClaim::Done(location)) => return Redirect::to(&location).into_response(),
-            Ok(SubmissionClaim::Running) if waited.elapsed() < WAIT => tokio::time::sleep(POLL).await,
-            Ok(SubmissionClaim::Running) => return page_error(AppError::Conflict("SUBMISSION_RUNNING"), &ctx),
-            Ok(SubmissionClaim::Fresh) => break,
+    // A claimed submission runs to its end in a task of its own, recorded or released, even
+    // when the browser gives up on it (a double click aborts the first request) or the request
+    // times out; otherwise its claim would be left running and the copy refused.
+    let abandon_after_ms = 2 * i64::try_from(state.web.request_timeout.as_millis()).unwrap_or(i64::MAX / 4) + 60_000;
+    let task = tokio::spawn(async move {
+        let app = &state.app;
+        let waited = tokio::time::Instant::now();
+        let stamp = loop {
+            match app.claim_submission(&key, abandon_after_ms).await {
+                Err(e) => return page_error(e, &ctx),
+                Ok((SubmissionClaim::Done(location), _)) => return Redirect::to(&location).into_response(),
+                Ok((SubmissionClaim::Running, _)) if waited.elapsed() < WAIT => tokio::time::sleep(POLL).await,
+                Ok((SubmissionClaim::Running, _)) => return page_error(AppError::Conflict("SUBMISSION_RUNNING"), &ctx),
+                Ok((SubmissionClaim::Fresh, stamp)) => break stamp,
+            }
+        };
+        let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        let location = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let recorded = match location {
+            Some(to) if res.status().is_redirection() => app.finish_submission(&key, stamp, &to).await,
+            _ => app.release_submission(&key, stamp).await,
+        };
+        if let Err(e) = recorded {
+            // The submission itself is done; a copy sent after the claim is abandoned may run
+            // again, which is what happened before this guard existed.
+            tracing::warn!(error = %e, "could not record a form submission");
+        }
+        res
+    });
+    match task.await {
+        Ok(res) => res,
+        Err(e) => {
+            tracing::error!(error = %e, "a form submission's task failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
-    let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-    let location = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let recorded = match location {
-        Some(to) if res.status().is_redirection() => app.finish_submission(&key, &to).await,
-        _ => app.release_submission(&key).await,
-    };
-    if let Err(e) = recorded {
-        // The submission itself is done; a copy sent later may run again after the claim is
-        // abandoned, which is what happened before this guard existed.
-        tracing::warn!(error = %e, "could not record a form submission");
-    }
-    res
 }
 
 fn page_error(e: AppError, ctx: &Ctx) -> Response {
