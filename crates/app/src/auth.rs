@@ -115,19 +115,19 @@ impl App {
             Some(u) => (u.unit_code.clone(), u.division.clone()),
             None => (String::new(), "11".to_owned()),
         };
-        if let Some(t) = self.store.login_throttle(&name).await? {
-            if t.locked_until_ms > now {
-                let audit = AuditDraft::new(
-                    &name,
-                    &unit,
-                    &division,
-                    action::LOGIN_FAILED,
-                    ("login", &name),
-                    &json!({"reason": "locked"}),
-                );
-                self.store.append_audit(audit, now).await?;
-                return Err(AppError::LoginLocked { retry_after_s: (t.locked_until_ms - now + 999) / 1000 });
-            }
+        if let Some(t) = self.store.login_throttle(&name).await?
+            && t.locked_until_ms > now
+        {
+            let audit = AuditDraft::new(
+                &name,
+                &unit,
+                &division,
+                action::LOGIN_FAILED,
+                ("login", &name),
+                &json!({"reason": "locked"}),
+            );
+            self.store.append_audit(audit, now).await?;
+            return Err(AppError::LoginLocked { retry_after_s: (t.locked_until_ms - now + 999) / 1000 });
         }
         let (hash, usable) = match &user {
             Some(u) if !u.disabled => (u.password_hash.clone(), true),

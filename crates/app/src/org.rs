@@ -78,10 +78,10 @@ pub fn parse_org_files(files: &OrgFiles) -> Result<Vec<DivisionRow>, AppError> {
         })?;
     let known: HashSet<DivisionCode> = rows.iter().map(|r| r.code.clone()).collect();
     for (i, r) in rows.iter().enumerate() {
-        if let Some(p) = &r.parent {
-            if !known.contains(p) {
-                return Err(malformed(&files.divisions_name, i as u64 + 2, format!("parent {p} is not in the file")));
-            }
+        if let Some(p) = &r.parent
+            && !known.contains(p)
+        {
+            return Err(malformed(&files.divisions_name, i as u64 + 2, format!("parent {p} is not in the file")));
         }
     }
     let communities =

@@ -1,5 +1,6 @@
 //! The `jiujinan` binary as an operator or integrator uses it: every subcommand, bad input,
 //! tampering with the database file, and durability across `kill -9`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

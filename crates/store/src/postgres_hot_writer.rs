@@ -255,13 +255,13 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
                             }
                             let one =
                                 append_group(&mut tx, &mut head, &[(draft, now_ms, ())]).await.map(|mut v| v.remove(0));
-                            if one.is_err() {
-                                if let Err(why) = rollback_to_savepoint(&mut tx).await {
-                                    answers.push(Answer::Audit(reply, one));
-                                    answers.extend(Work::Audits(rest.collect()).fail(&why));
-                                    answers.extend(jobs.map(|j| j.fail(&why)));
-                                    return (answers, Err(why));
-                                }
+                            if one.is_err()
+                                && let Err(why) = rollback_to_savepoint(&mut tx).await
+                            {
+                                answers.push(Answer::Audit(reply, one));
+                                answers.extend(Work::Audits(rest.collect()).fail(&why));
+                                answers.extend(jobs.map(|j| j.fail(&why)));
+                                return (answers, Err(why));
                             }
                             answers.push(Answer::Audit(reply, one));
                         }
@@ -270,12 +270,10 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
                 },
             },
         };
-        if !keep {
-            if let Err(why) = rollback_to_savepoint(&mut tx).await {
-                answers.extend(done);
-                answers.extend(jobs.map(|j| j.fail(&why)));
-                return (answers, Err(why));
-            }
+        if !keep && let Err(why) = rollback_to_savepoint(&mut tx).await {
+            answers.extend(done);
+            answers.extend(jobs.map(|j| j.fail(&why)));
+            return (answers, Err(why));
         }
         answers.extend(done);
     }
@@ -283,10 +281,14 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
     (answers, committed)
 }
 
+/// A stand-alone audit entry waiting in a batch, with where its answer goes.
+type QueuedAudit = (AuditDraft, i64, oneshot::Sender<Result<AuditEntry, StoreError>>);
+
 /// One job's (or one group's) work, taken out of the queue.
+#[allow(clippy::large_enum_variant)] // one value per job, moved once
 enum Work {
     Lead(Box<NewLeadRow>, Option<IdempotencyKey>, AuditDraft, i64, oneshot::Sender<Result<Created, StoreError>>),
-    Audits(Vec<(AuditDraft, i64, oneshot::Sender<Result<AuditEntry, StoreError>>)>),
+    Audits(Vec<QueuedAudit>),
 }
 
 impl Work {

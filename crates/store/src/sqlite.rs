@@ -65,11 +65,11 @@ impl SqliteStore {
             // Each connection would get its own empty database.
             return Err(StoreError::Unavailable("an in-memory SQLite database is not supported; name a file".into()));
         }
-        if let Some(dir) = opts.get_filename().parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
-            }
+        if let Some(dir) = opts.get_filename().parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
         }
         // Page cache: 16 MiB for the synchronous writer (intake), 4 MiB for the general writer,
         // 8 MiB per reader (SQLite's default of 2 MiB thrashes on a million-case file); sized so
