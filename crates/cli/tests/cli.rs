@@ -298,6 +298,44 @@ fn a_user_created_just_before_kill_9_survives_the_restart() {
 }
 
 #[test]
+fn leads_acknowledged_just_before_kill_9_survive_the_restart() {
+    // Leads go through the synchronous writer (group commit); every 201 must be on disk.
+    let e = Env::sqlite();
+    let (mut server, port) = start_server(&e);
+    let token = e.ok(&["token", "issue", "--username", "jw_clerk", "--name", "durability"], None).trim().to_owned();
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let token = token.clone();
+            std::thread::spawn(move || {
+                let mut ids = Vec::new();
+                for i in 0..25 {
+                    let body = format!(
+                        r#"{{"channel":"hotline_12345","subject":{{"name":"王芳","phone":"137{t:02}{i:06}"}},"location_code":"110105001024","description":"独居老人摔伤","urgency":"urgent","hardship_types":["OTHER_ACCIDENT"]}}"#
+                    );
+                    let reply = Http::new(port).json("POST", "/api/v1/leads", &token, &body);
+                    assert!(reply.starts_with("HTTP/1.1 201"), "{reply}");
+                    let id = reply.split("\"id\":\"").nth(1).and_then(|s| s.split('"').next()).expect("id").to_owned();
+                    ids.push(id);
+                }
+                ids
+            })
+        })
+        .collect();
+    let ids: Vec<String> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    server.kill().unwrap(); // SIGKILL, right after the last 201
+    server.wait().unwrap();
+    let (mut again, port) = start_server(&e);
+    for id in &ids {
+        let reply = Http::new(port).json("GET", &format!("/api/v1/leads/{id}"), &token, "");
+        assert!(reply.starts_with("HTTP/1.1 200"), "lead {id} acknowledged but lost: {reply}");
+    }
+    assert_eq!(ids.len(), 200);
+    assert!(e.ok(&["audit", "verify"], None).contains("intact"));
+    again.kill().unwrap();
+    again.wait().unwrap();
+}
+
+#[test]
 fn the_binary_works_on_postgresql() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let Some(url) = rt.block_on(jiujinan_store::testing::fresh_postgres_url()) else { return };
@@ -368,6 +406,23 @@ impl Http {
         }
         req.push_str("\r\n");
         req.push_str(body);
+        s.write_all(req.as_bytes()).unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+}
+
+impl Http {
+    /// A JSON API request with a bearer token (an empty body for GET).
+    fn json(&mut self, method: &str, path: &str, token: &str, body: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.port,
+            body.len()
+        );
         s.write_all(req.as_bytes()).unwrap();
         let mut out = String::new();
         s.read_to_string(&mut out).unwrap();
