@@ -14,6 +14,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection as _};
 use tokio::sync::{mpsc, oneshot};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::StoreError;
 use crate::sqlite_sync_writer::WriteTurn;
 
@@ -107,9 +110,10 @@ impl std::fmt::Debug for Lease {
 impl Writer {
     /// Opens the write connection and starts the writer task.
     pub(crate) async fn start(opts: SqliteConnectOptions, turn: WriteTurn) -> Result<Self, StoreError> {
-        let conn = opts.connect().await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let rolled_back = Arc::new(AtomicBool::new(false));
+        let conn = open(&opts, &rolled_back).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(Box::new(conn), opts, rx, turn));
+        tokio::spawn(run(Box::new(conn), opts, rx, turn, rolled_back));
         Ok(Self { leases: tx })
     }
 
@@ -125,6 +129,16 @@ impl Writer {
     }
 }
 
+/// Opens the write connection with a rollback hook that raises `rolled_back` whenever SQLite
+/// rolls a whole transaction back (an explicit `ROLLBACK`, or on its own after a disk or I/O
+/// error; not for `ROLLBACK TO` a savepoint).
+async fn open(opts: &SqliteConnectOptions, rolled_back: &Arc<AtomicBool>) -> Result<SqliteConnection, sqlx::Error> {
+    let mut conn = opts.connect().await?;
+    let flag = rolled_back.clone();
+    conn.lock_handle().await?.set_rollback_hook(move || flag.store(true, Ordering::SeqCst));
+    Ok(conn)
+}
+
 async fn exec(conn: &mut SqliteConnection, sql: &'static str) -> Result<(), String> {
     sqlx::raw_sql(sql).execute(&mut *conn).await.map(|_| ()).map_err(|e| e.to_string())
 }
@@ -136,6 +150,7 @@ async fn run(
     opts: SqliteConnectOptions,
     mut rx: mpsc::Receiver<Lease>,
     turn: WriteTurn,
+    rolled_back: Arc<AtomicBool>,
 ) {
     while let Some(first) = rx.recv().await {
         // The synchronous writer (sqlite_sync_writer.rs) takes the same turn.
@@ -144,13 +159,18 @@ async fn run(
             let _ = first.give.send(Err(e));
             continue;
         }
+        rolled_back.store(false, Ordering::SeqCst);
         let mut committed: Vec<Done> = Vec::new();
         let mut in_transaction = true;
         let mut next = Some(first);
         let mut served = 0;
         while let Some(lease) = next.take() {
             served += 1;
-            if let Err(e) = exec(&mut conn, "SAVEPOINT jjn").await {
+            if rolled_back.load(Ordering::SeqCst) {
+                // SQLite rolled the batch's transaction back on its own: the callers still
+                // queued in it must not run outside it (their savepoints would commit alone).
+                let _ = lease.give.send(Err("the batch's transaction was rolled back".into()));
+            } else if let Err(e) = exec(&mut conn, "SAVEPOINT jjn").await {
                 let _ = lease.give.send(Err(e));
             } else {
                 let (back, returned) = oneshot::channel();
@@ -185,7 +205,7 @@ async fn run(
                                 let _ = d.send(Err("write connection lost".into()));
                             }
                             in_transaction = false;
-                            match opts.connect().await {
+                            match open(&opts, &rolled_back).await {
                                 Ok(c) => conn = Box::new(c),
                                 Err(e) => {
                                     tracing::error!(error = %e, "cannot reopen the write connection; writer stops");

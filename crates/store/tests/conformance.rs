@@ -61,6 +61,7 @@ both!(
     a_failing_lead_rolls_back_alone,
     an_audit_entry_the_database_refuses_fails_alone,
     a_form_submission_is_claimed_once,
+    a_batch_rolled_back_under_its_callers_tells_each_the_truth,
     actions_move_only_from_the_expected_state,
     a_deadline_fires_once_under_concurrent_supervisors,
     rule_data_is_dated_and_editable,
@@ -955,6 +956,38 @@ async fn a_form_submission_is_claimed_once(store: Arc<dyn Store>) {
     );
     assert_eq!(store.claim_submission("k1", T0 + 86_400_001, minute).await.unwrap(), Fresh, "pruned after a day");
     assert_eq!(store.audit_after(0, 10).await.unwrap().len(), 0, "technical records, not audited");
+}
+
+/// SQLite can roll a whole transaction back on its own (disk full, I/O error), here forced by
+/// a `ROLLBACK` inside one caller's work. Whatever the others in that batch are told must be
+/// true: a success is stored, a failure is not (none may run outside the batch and commit
+/// alone). On PostgreSQL every caller has its own transaction and the same holds trivially.
+async fn a_batch_rolled_back_under_its_callers_tells_each_the_truth(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    let mut tasks = Vec::new();
+    for i in 0..120_i64 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 20 == 7 {
+                let _ = s.raw_execute_for_tests("ROLLBACK").await;
+                return None;
+            }
+            let row = user_row(&format!("u{i}"), &format!("user_{i}"), "110105:mz", "110105");
+            Some((format!("user_{i}"), s.insert_user(&row, draft(action::USER_CREATED, "110105"), T0 + i).await.is_ok()))
+        }));
+    }
+    let mut told = Vec::new();
+    for t in tasks {
+        if let Some(r) = t.await.unwrap() {
+            told.push(r);
+        }
+    }
+    let stored: std::collections::HashSet<String> =
+        store.list_users(&scope("11")).await.unwrap().into_iter().map(|u| u.username).collect();
+    for (name, ok) in &told {
+        assert_eq!(stored.contains(name), *ok, "{name}: told {}", if *ok { "stored" } else { "failed" });
+    }
+    assert_eq!(verify(&store).await, Ok(1 + stored.len() as i64), "one audit entry per stored user");
 }
 
 // --- disposition ---
