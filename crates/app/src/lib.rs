@@ -21,6 +21,7 @@ pub mod ids;
 pub mod leads;
 pub mod meetings;
 pub mod org;
+pub mod programmes;
 pub mod rules;
 pub mod seed;
 pub mod submissions;

@@ -23,6 +23,7 @@ both!(
     referrals_close_the_loop_and_overdue_steps_escalate,
     meeting_aid_first_shelter_disease_emergency_and_closure,
     time_limit_edits_and_paused_clocks,
+    programme_versions_take_effect_on_their_date,
 );
 
 fn at(s: &str) -> i64 {
@@ -446,4 +447,68 @@ async fn two_supervisors_on_one_postgresql_fire_each_deadline_once() {
     let store = jiujinan_store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     two_supervisors(&url, store).await;
+}
+
+/// The programme catalogue is rule data: medical assistance moves to the civil-affairs bureau
+/// from 1 January 2027 (the clock is at 29 November 2026), a new programme is added, and bad
+/// input or a second version on the same day changes nothing.
+async fn programme_versions_take_effect_on_their_date(t: T) {
+    use jiujinan_app::programmes::ProgrammeInput;
+    let admin = user(&t.app, "city_admin", "11:mz", "admin").await;
+    let medical = |at: i64, app: App| async move {
+        app.store.programmes(at).await.unwrap().into_iter().find(|p| p.code == "medical").unwrap()
+    };
+    let move_medical = ProgrammeInput {
+        code: "medical".into(),
+        department: "civil_affairs".into(),
+        effective_from: "2027-01-01".into(),
+        source: "京民发〔2026〕示例号：医疗救助划转".into(),
+        ..Default::default()
+    };
+    assert!(matches!(t.app.add_programme_version(&t.reviewer, move_medical.clone()).await, Err(AppError::Forbidden)));
+    let v = t.app.add_programme_version(&admin, move_medical.clone()).await.unwrap();
+    assert_eq!((v.department.as_str(), v.name_zh.as_str(), v.route.as_str()), ("civil_affairs", "医疗救助", "refer"));
+    assert_eq!(v.hardship_types, "MEDICAL_EXPENSE,SUDDEN_ILLNESS", "empty fields keep the version in force");
+    let new_year = parse_beijing_datetime("2027-01-01 00:00").unwrap();
+    assert_eq!(medical(T0, t.app.clone()).await.department, "health", "until its date the old version holds");
+    assert_eq!(medical(new_year, t.app.clone()).await.department, "civil_affairs");
+    assert_eq!(medical(new_year - 1, t.app.clone()).await.department, "health");
+    let again = t.app.add_programme_version(&admin, move_medical).await;
+    assert_eq!(again.unwrap_err().code(), "RULE_EXISTS");
+
+    let new = ProgrammeInput {
+        code: "heating".into(),
+        name_zh: "冬季取暖救助".into(),
+        name_en: "Winter heating aid".into(),
+        department: "civil_affairs".into(),
+        level: "district".into(),
+        route: "refer".into(),
+        hardship_types: "PRICE_RISE, OTHER_URGENT".into(),
+        source: "区政府决定".into(),
+        ..Default::default()
+    };
+    let bad = |f: fn(&mut ProgrammeInput)| {
+        let mut i = new.clone();
+        f(&mut i);
+        i
+    };
+    for (input, code) in [
+        (bad(|i| i.code = "Heating!".into()), "INVALID_PROGRAMME_CODE"),
+        (bad(|i| i.name_zh = String::new()), "NAME_REQUIRED"),
+        (bad(|i| i.route = "teleport".into()), "UNKNOWN_ROUTE"),
+        (bad(|i| i.department = "police".into()), "INVALID_UNIT_KIND"),
+        (bad(|i| i.level = "province".into()), "INVALID_LEVEL"),
+        (bad(|i| i.hardship_types = "FIRE,COLD".into()), "UNKNOWN_HARDSHIP_TYPE"),
+        (bad(|i| i.source = String::new()), "DETAIL_REQUIRED"),
+    ] {
+        let e = t.app.add_programme_version(&admin, input).await.unwrap_err();
+        assert_eq!(e.code(), code);
+    }
+    assert!(t.app.store.programmes(T0).await.unwrap().iter().all(|p| p.code != "heating"), "nothing half-written");
+    let h = t.app.add_programme_version(&admin, new).await.unwrap();
+    assert_eq!(h.hardship_types, "PRICE_RISE,OTHER_URGENT");
+    assert!(t.app.store.programmes(T0).await.unwrap().iter().any(|p| p.code == "heating"), "in force from today");
+    let actions: Vec<String> =
+        t.app.store.audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "rule.programme_added").count(), 2, "each version audited");
 }

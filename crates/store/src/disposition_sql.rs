@@ -578,6 +578,32 @@ macro_rules! impl_disposition_store {
                 Ok(rows.iter().map(disposition_row_map::programme).collect::<Result<_, _>>()?)
             }
 
+            async fn insert_programme(&self, p: &Programme, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO programmes (code, name_zh, name_en, department, level, route, hardship_types, reason_zh, reason_en, \
+                     effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(&p.code)
+                .bind(&p.name_zh)
+                .bind(&p.name_en)
+                .bind(&p.department)
+                .bind(&p.level)
+                .bind(&p.route)
+                .bind(&p.hardship_types)
+                .bind(&p.reason_zh)
+                .bind(&p.reason_en)
+                .bind(p.effective_from)
+                .bind(p.placeholder)
+                .bind(&p.source)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn deadline_rules(&self) -> Result<Vec<DeadlineRule>, StoreError> {
                 let sql = "SELECT route, step, to_kind, unit, amount, warn_hours, escalate_after_days, effective_from, placeholder, \
                      source, created_by, created_ms FROM rule_deadlines ORDER BY route, step, to_kind, effective_from"

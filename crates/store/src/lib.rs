@@ -262,6 +262,9 @@ pub trait DispositionStore: Send + Sync {
 
     /// The programme catalogue in force at `at_ms`.
     async fn programmes(&self, at_ms: i64) -> Result<Vec<Programme>, StoreError>;
+    /// Adds a version of a programme from its `effective_from`; `Conflict("RULE_EXISTS")` for
+    /// the same code and date.
+    async fn insert_programme(&self, p: &Programme, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// Every time-limit rule, including superseded ones.
     async fn deadline_rules(&self) -> Result<Vec<DeadlineRule>, StoreError>;
     /// Adds a time-limit rule; `Conflict("RULE_EXISTS")` for the same key and date.

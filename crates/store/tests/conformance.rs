@@ -973,7 +973,10 @@ async fn a_batch_rolled_back_under_its_callers_tells_each_the_truth(store: Arc<d
                 return None;
             }
             let row = user_row(&format!("u{i}"), &format!("user_{i}"), "110105:mz", "110105");
-            Some((format!("user_{i}"), s.insert_user(&row, draft(action::USER_CREATED, "110105"), T0 + i).await.is_ok()))
+            Some((
+                format!("user_{i}"),
+                s.insert_user(&row, draft(action::USER_CREATED, "110105"), T0 + i).await.is_ok(),
+            ))
         }));
     }
     let mut told = Vec::new();

@@ -179,6 +179,20 @@ async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
     assert!(r.location().ends_with("saved=1"), "{}", r.location());
     let r = t.post_form("/admin/rules/limits", Some(&street), &add.replace(&acsrf, &csrf)).await;
     assert!(r.location().contains("error=FORBIDDEN"));
+    // The programme catalogue: a new version of medical assistance from a date; a bad code is
+    // refused with its error on the page.
+    assert!(rules.body.contains("id=\"programme-form\""));
+    let programme = format!(
+        "csrf={acsrf}&code=medical&department=civil_affairs&effective_from=2027-01-01&source={}",
+        urlenc("医疗救助划转")
+    );
+    let r = t.post_form("/admin/rules/programmes", Some(&admin), &programme).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let r = t.post_form("/admin/rules/programmes", Some(&admin), &programme.replace("code=medical", "code=Bad!")).await;
+    assert!(r.location().contains("error=INVALID_PROGRAMME_CODE"), "{}", r.location());
+    let r = t.post_form("/admin/rules/programmes", Some(&street), &programme.replace(&acsrf, &csrf)).await;
+    assert!(r.location().contains("error=FORBIDDEN"));
+    assert!(t.audit_actions().await.iter().filter(|a| *a == "rule.programme_added").count() == 1);
     let clock = t.post_form("/admin/test-clock", Some(&admin), &format!("csrf={acsrf}&at=2027-01-01T00:00")).await;
     assert_eq!(clock.status, 404, "the clock cannot be moved unless the server runs with test_clock");
 }

@@ -71,4 +71,5 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/rules/limits", post(rules::add_limit))
         .route("/admin/rules/calendar", post(rules::set_day))
         .route("/admin/rules/standards", post(rules::add_standard))
+        .route("/admin/rules/programmes", post(rules::add_programme))
 }

@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use jiujinan_app::AppError;
 use jiujinan_app::i18n::Lang;
+use jiujinan_app::programmes::ProgrammeInput;
 use jiujinan_app::rules::RuleInput;
 use jiujinan_domain::user::Role;
 
@@ -56,6 +57,7 @@ struct RulesPage {
     limits: Vec<LimitRow>,
     days: Vec<DayRow>,
     programmes: Vec<ProgrammeRow>,
+    kinds: Vec<(&'static str, &'static str)>,
     standards: Vec<(String, String, String, bool, String)>,
     aid_rules: Vec<(String, String, bool, String)>,
     is_admin: bool,
@@ -169,6 +171,11 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
                 code: p.code,
             })
             .collect(),
+        kinds: jiujinan_domain::org::UnitKind::ALL
+            .iter()
+            .filter(|k| !matches!(k, jiujinan_domain::org::UnitKind::Government))
+            .map(|k| (k.code(), crate::i18n::kind_text(k.code(), lang)))
+            .collect(),
         standards,
         aid_rules,
         is_admin: actor.role == Role::Admin,
@@ -213,6 +220,27 @@ pub async fn add_standard(State(state): State<AppState>, ctx: Ctx, body: Bytes) 
         state.app.add_standard(actor, get(&p, "region"), get(&p, "effective_from"), amount, get(&p, "source")).await
     }
     .await;
+    redirect_after("/admin/rules", r, &ctx)
+}
+
+/// Adds a version of a programme (empty fields keep the current version's values).
+pub async fn add_programme(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let p = pairs(&body);
+    let input = ProgrammeInput {
+        code: get(&p, "code").into(),
+        name_zh: get(&p, "name_zh").into(),
+        name_en: get(&p, "name_en").into(),
+        department: get(&p, "department").into(),
+        level: get(&p, "level").into(),
+        route: get(&p, "route").into(),
+        hardship_types: get(&p, "hardship_types").into(),
+        reason_zh: get(&p, "reason_zh").into(),
+        reason_en: get(&p, "reason_en").into(),
+        effective_from: get(&p, "effective_from").into(),
+        source: get(&p, "source").into(),
+    };
+    let r = state.app.add_programme_version(actor, input).await.map(|_| ());
     redirect_after("/admin/rules", r, &ctx)
 }
 
