@@ -674,10 +674,10 @@ impl App {
         if !matches!(region.level(), DivisionLevel::City | DivisionLevel::District) {
             return Err(field("INVALID_DIVISION_CODE", "region"));
         }
-        let day = crate::calendar::parse_yyyymmdd(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
-        let iso = format!("{}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100);
         let from =
-            crate::calendar::beijing_noon_ms(&iso).ok_or(field("INVALID_DAY", "effective_from"))? - 12 * 3_600_000;
+            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+        let (y, m, d) = crate::calendar::beijing_date(from);
+        let iso = format!("{y}-{m:02}-{d:02}");
         if amount_fen <= 0 {
             return Err(field("NEGATIVE_AMOUNT", "amount"));
         }

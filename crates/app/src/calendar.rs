@@ -49,6 +49,14 @@ pub fn day_of_yyyymmdd(v: i64) -> Option<i64> {
     days_from_civil(v / 10_000, (v / 100 % 100) as u32, (v % 100) as u32)
 }
 
+/// The start (00:00 Beijing) of a day typed as YYYY-MM-DD or YYYYMMDD: when rule data takes
+/// effect.
+pub fn start_of_beijing_day(s: &str) -> Option<i64> {
+    let day = parse_yyyymmdd(s)?;
+    let iso = format!("{}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100);
+    Some(beijing_noon_ms(&iso)? - 12 * 3_600_000)
+}
+
 /// Parses `YYYY-MM-DD` (or `YYYYMMDD`) as YYYYMMDD, when it is a real date.
 pub fn parse_yyyymmdd(s: &str) -> Option<i64> {
     let digits: String = s.trim().chars().filter(|c| *c != '-').collect();

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::access::field;
 use crate::auth::Actor;
-use crate::calendar::{beijing_noon_ms, parse_yyyymmdd};
+use crate::calendar::start_of_beijing_day;
 use crate::{App, AppError};
 
 /// A programme version as typed by an administrator. For a programme that exists, an empty
@@ -104,11 +104,7 @@ impl App {
 
         let effective_from = match input.effective_from.trim() {
             "" => now,
-            s => {
-                let day = parse_yyyymmdd(s).ok_or(field("INVALID_DAY", "effective_from"))?;
-                let iso = format!("{}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100);
-                beijing_noon_ms(&iso).ok_or(field("INVALID_DAY", "effective_from"))? - 12 * 3_600_000
-            }
+            s => start_of_beijing_day(s).ok_or(field("INVALID_DAY", "effective_from"))?,
         };
         let p = Programme {
             code: code.to_owned(),

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::access::field;
 use crate::auth::Actor;
-use crate::calendar::{beijing_noon_ms, parse_yyyymmdd};
+use crate::calendar::{parse_yyyymmdd, start_of_beijing_day};
 use crate::deadlines::{due_under, rule_key};
 use crate::{App, AppError};
 
@@ -83,12 +83,7 @@ impl App {
         let now = self.now_ms();
         let effective_from = match input.effective_from.trim() {
             "" => now,
-            s => {
-                let day = parse_yyyymmdd(s).ok_or(field("INVALID_DAY", "effective_from"))?;
-                let iso = format!("{}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100);
-                // From the start of that Beijing day.
-                beijing_noon_ms(&iso).ok_or(field("INVALID_DAY", "effective_from"))? - 12 * 3_600_000
-            }
+            s => start_of_beijing_day(s).ok_or(field("INVALID_DAY", "effective_from"))?,
         };
         let source = reason(&input.source, 500, "DETAIL_REQUIRED", "source")?;
         let previous = self.deadline_rule(route, step, &to_kind).await.ok();
