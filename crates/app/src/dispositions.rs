@@ -4,19 +4,20 @@
 //! feed back the result).
 
 use jiujinan_domain::case::{CaseStatus, Route};
-use jiujinan_domain::disposition::{ActionDetails, ActionStatus, EventKind, Outcome, reason};
+use jiujinan_domain::disposition::{ActionDetails, ActionStatus, EventKind, LimitUnit, Outcome, reason};
 use jiujinan_domain::org::{DivisionCode, UnitCode, UnitKind};
 use jiujinan_domain::user::Role;
 use jiujinan_store::{
-    ActionChange, ActionEvent, ActionRecord, CaseRecord, DeadlineRecord, Decision, NewAction, NewDeadline, Programme,
-    StoreError, SupervisionRecord,
+    ActionChange, ActionEvent, ActionRecord, CaseRecord, ClockChange, DeadlineRecord, Decision, NewAction, NewDeadline,
+    Programme, StoreError, SupervisionRecord,
 };
 use serde::Serialize;
 use serde_json::json;
 
 use crate::access::{covers, field, who};
 use crate::auth::Actor;
-use crate::deadlines::ClockOwner;
+use crate::calendar::beijing_day;
+use crate::deadlines::{ClockOwner, rule_key};
 use crate::ids::new_id;
 use crate::{App, AppError};
 
@@ -652,13 +653,39 @@ impl App {
             &json!({"reason": why}),
         );
         audit.division = d.division.clone();
-        self.store
-            .set_deadline_paused(&d.id, expected_version, why.as_deref(), &who(actor), audit, self.now_ms())
-            .await
-            .map_err(|e| match e {
+        let now = self.now_ms();
+        let change = match &why {
+            Some(w) => ClockChange::Pause(w),
+            None => ClockChange::Resume { shift_ms: self.resume_shift(&d, now).await? },
+        };
+        self.store.set_deadline_paused(&d.id, expected_version, change, &who(actor), audit, now).await.map_err(|e| {
+            match e {
                 StoreError::Conflict("DEADLINE_STATE") => AppError::Conflict("CLOCK_STATE"),
                 other => other.into(),
-            })
+            }
+        })
+    }
+
+    /// How far a clock's instants move when it restarts. A limit in working days keeps the
+    /// working days it had left: it ends that many working days after the day it restarts (the
+    /// rest of the restart day is a bonus, as for a step begun mid-day), so a pause over a
+    /// weekend or holiday costs the office nothing. Hour limits, and steps already overdue when
+    /// paused, move by the time the clock stood still.
+    async fn resume_shift(&self, d: &DeadlineRecord, now: i64) -> Result<i64, AppError> {
+        let stood_still = (now - d.paused_ms).max(0);
+        if d.paused_ms == 0 || d.paused_ms >= d.due_ms {
+            return Ok(stood_still);
+        }
+        let rules = self.store.deadline_rules().await?;
+        let in_working_days =
+            rules.iter().find(|r| rule_key(r) == d.rule).is_some_and(|r| r.unit == LimitUnit::WorkingDays.code());
+        if !in_working_days {
+            return Ok(stood_still);
+        }
+        let cal = self.work_calendar().await?;
+        let (paused_day, last_day) = (beijing_day(d.paused_ms), beijing_day(d.due_ms - 1));
+        let left = (paused_day + 1..=last_day).filter(|day| cal.is_workday(*day)).count() as i64;
+        Ok((cal.add_working_days(now, left) - d.due_ms).max(0))
     }
 
     /// The actor's supervision list: overdue steps of their units and of those they supervise.

@@ -395,7 +395,14 @@ async fn time_limit_edits_and_paused_clocks(t: T) {
     assert_eq!(t.app.run_supervision().await.unwrap().overdue, 0, "a paused clock does not fall due");
     t.app.pause_clock(&t.reviewer, &d.id, d.version + 1, None).await.unwrap();
     let resumed = clock_of(r.clone()).await;
-    assert_eq!(resumed.due_ms, d.due_ms + (at("2026-12-03T10:00") - at("2026-11-30T10:00")));
+    assert_eq!(resumed.due_ms, at("2026-12-05T00:00"), "the working day it had left (Tue) becomes Fri");
+    // Paused on its last day, Friday 17:00, over the weekend, restarted Monday 09:00: it keeps
+    // the rest of a day, so it ends with Monday, not Monday 16:00 as wall time would give.
+    t.clock.set_now(at("2026-12-04T17:00"));
+    t.app.pause_clock(&t.reviewer, &resumed.id, resumed.version, Some("等待医院出具证明")).await.unwrap();
+    t.clock.set_now(at("2026-12-07T09:00"));
+    t.app.pause_clock(&t.reviewer, &resumed.id, resumed.version + 1, None).await.unwrap();
+    assert_eq!(clock_of(r.clone()).await.due_ms, at("2026-12-08T00:00"), "a weekend pause costs nothing");
 }
 
 async fn case_id_of(app: &App, action_id: &str) -> String {

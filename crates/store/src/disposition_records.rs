@@ -274,3 +274,12 @@ pub struct Decision {
     pub done_ms: i64,
     pub created_ms: i64,
 }
+
+/// Stopping or restarting a deadline's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockChange<'a> {
+    /// Stops the clock, with the reason.
+    Pause(&'a str),
+    /// Restarts it, moving its due, warning and next instants by `shift_ms`.
+    Resume { shift_ms: i64 },
+}

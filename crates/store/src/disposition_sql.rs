@@ -465,12 +465,16 @@ macro_rules! impl_disposition_store {
                 &self,
                 id: &str,
                 expected_version: i64,
-                pause: Option<&str>,
+                change: ClockChange<'_>,
                 who: &Who,
                 audit: AuditDraft,
                 now_ms: i64,
             ) -> Result<(), StoreError> {
                 use sqlx::Row;
+                let pause = match change {
+                    ClockChange::Pause(reason) => Some(reason),
+                    ClockChange::Resume { .. } => None,
+                };
                 let mut tx = self.begin_write().await?;
                 let row = sqlx::query("SELECT case_id, paused_ms, state, version FROM deadlines WHERE id = $1")
                     .bind(id)
@@ -495,8 +499,10 @@ macro_rules! impl_disposition_store {
                             .await?;
                     }
                     None => {
-                        // The clock stood still while paused: every instant moves by the pause.
-                        let shift = (now_ms - paused_ms).max(0);
+                        let shift = match change {
+                            ClockChange::Resume { shift_ms } => shift_ms.max(0),
+                            ClockChange::Pause(_) => 0,
+                        };
                         sqlx::query(
                             "UPDATE deadlines SET paused_ms = 0, pause_reason = '', due_ms = due_ms + $1, warn_ms = warn_ms + $1, \
                              next_ms = next_ms + $1, version = version + 1 WHERE id = $2",

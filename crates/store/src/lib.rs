@@ -229,12 +229,13 @@ pub trait DispositionStore: Send + Sync {
     /// Applies a warning, breach or escalation if the deadline is still at its version;
     /// `false` when another process did it first (each deadline fires once).
     async fn fire_deadline(&self, fire: &DeadlineFire, audit: AuditDraft, now_ms: i64) -> Result<bool, StoreError>;
-    /// Pauses (with a reason) or resumes the clock; resuming moves the deadline by the pause.
+    /// Pauses (with a reason) or resumes the clock; resuming moves every instant of the
+    /// deadline by the shift the caller worked out (the working days left, or the pause).
     async fn set_deadline_paused(
         &self,
         id: &str,
         expected_version: i64,
-        pause: Option<&str>,
+        change: ClockChange<'_>,
         who: &Who,
         audit: AuditDraft,
         now_ms: i64,

@@ -1143,17 +1143,33 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
     assert_eq!(items.len(), 1);
     assert!(store.supervision_items(&scope("110108"), true, 10).await.unwrap().is_empty(), "scoped");
     assert!(store.due_deadlines(T0 + 200, 10).await.unwrap().is_empty());
-    // Pausing stops the clock; resuming moves every instant by the pause.
+    // Pausing stops the clock; resuming moves every instant by the shift the use case gives.
     let d = store.deadline("d1").await.unwrap().unwrap();
     store
-        .set_deadline_paused("d1", d.version, Some("等待材料"), &who(), draft("deadline.paused", "110105"), T0 + 300)
+        .set_deadline_paused(
+            "d1",
+            d.version,
+            ClockChange::Pause("等待材料"),
+            &who(),
+            draft("deadline.paused", "110105"),
+            T0 + 300,
+        )
         .await
         .unwrap();
-    let again = store.set_deadline_paused("d1", d.version + 1, Some("x"), &who(), draft("x", "110105"), T0 + 301).await;
+    let again = store
+        .set_deadline_paused("d1", d.version + 1, ClockChange::Pause("x"), &who(), draft("x", "110105"), T0 + 301)
+        .await;
     assert!(matches!(again, Err(StoreError::Conflict("DEADLINE_STATE"))), "{again:?}");
     assert!(store.due_deadlines(T0 + 50_000, 10).await.unwrap().is_empty(), "a paused clock is never due");
     store
-        .set_deadline_paused("d1", d.version + 1, None, &who(), draft("deadline.resumed", "110105"), T0 + 1_300)
+        .set_deadline_paused(
+            "d1",
+            d.version + 1,
+            ClockChange::Resume { shift_ms: 1_000 },
+            &who(),
+            draft("deadline.resumed", "110105"),
+            T0 + 1_300,
+        )
         .await
         .unwrap();
     let r = store.deadline("d1").await.unwrap().unwrap();
