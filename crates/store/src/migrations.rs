@@ -1,4 +1,4 @@
-//! Schema migrations, one list per backend with the same version numbers.
+//! Schema migrations: one table of versions, names and files, with an SQL file per backend.
 //!
 //! A small runner of our own (a `schema_migrations` table, one transaction per migration)
 //! keeps sqlx's macro and offline machinery out of the build. `tests/migrations.rs` checks
@@ -12,81 +12,34 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-/// The SQLite migrations, oldest first.
-pub fn sqlite_migrations() -> &'static [Migration] {
-    &[
-        Migration { version: 1, name: "foundation", sql: include_str!("../migrations/sqlite/0001_foundation.sql") },
-        Migration { version: 2, name: "leads", sql: include_str!("../migrations/sqlite/0002_leads.sql") },
-        Migration { version: 3, name: "cases", sql: include_str!("../migrations/sqlite/0003_cases.sql") },
-        Migration {
-            version: 4,
-            name: "audit_head_trigger",
-            sql: include_str!("../migrations/sqlite/0004_audit_head_trigger.sql"),
-        },
-        Migration {
-            version: 5,
-            name: "queue_indexes",
-            sql: include_str!("../migrations/sqlite/0005_queue_indexes.sql"),
-        },
-        Migration { version: 6, name: "dispositions", sql: include_str!("../migrations/sqlite/0006_dispositions.sql") },
-        Migration { version: 7, name: "aid_funds", sql: include_str!("../migrations/sqlite/0007_aid_funds.sql") },
-        Migration {
-            version: 8,
-            name: "duplicate_indexes",
-            sql: include_str!("../migrations/sqlite/0008_duplicate_indexes.sql"),
-        },
-        Migration {
-            version: 9,
-            name: "form_submissions",
-            sql: include_str!("../migrations/sqlite/0009_form_submissions.sql"),
-        },
-        Migration {
-            version: 10,
-            name: "audit_head_forward_only",
-            sql: include_str!("../migrations/sqlite/0010_audit_head_forward_only.sql"),
-        },
-    ]
+/// Declares the two lists from one table of (version, name, file): each backend has its own
+/// folder of SQL files with the same names, so the versions cannot drift apart.
+macro_rules! migrations {
+    ($(($version:literal, $name:literal, $file:literal)),* $(,)?) => {
+        /// The SQLite migrations, oldest first.
+        pub fn sqlite_migrations() -> &'static [Migration] {
+            &[$(Migration { version: $version, name: $name, sql: include_str!(concat!("../migrations/sqlite/", $file)) }),*]
+        }
+
+        /// The PostgreSQL migrations, oldest first.
+        pub fn postgres_migrations() -> &'static [Migration] {
+            &[$(Migration { version: $version, name: $name, sql: include_str!(concat!("../migrations/postgres/", $file)) }),*]
+        }
+    };
 }
 
-/// The PostgreSQL migrations, oldest first.
-pub fn postgres_migrations() -> &'static [Migration] {
-    &[
-        Migration { version: 1, name: "foundation", sql: include_str!("../migrations/postgres/0001_foundation.sql") },
-        Migration { version: 2, name: "leads", sql: include_str!("../migrations/postgres/0002_leads.sql") },
-        Migration { version: 3, name: "cases", sql: include_str!("../migrations/postgres/0003_cases.sql") },
-        Migration {
-            version: 4,
-            name: "audit_head_trigger",
-            sql: include_str!("../migrations/postgres/0004_audit_head_trigger.sql"),
-        },
-        Migration {
-            version: 5,
-            name: "queue_indexes",
-            sql: include_str!("../migrations/postgres/0005_queue_indexes.sql"),
-        },
-        Migration {
-            version: 6,
-            name: "dispositions",
-            sql: include_str!("../migrations/postgres/0006_dispositions.sql"),
-        },
-        Migration { version: 7, name: "aid_funds", sql: include_str!("../migrations/postgres/0007_aid_funds.sql") },
-        Migration {
-            version: 8,
-            name: "duplicate_indexes",
-            sql: include_str!("../migrations/postgres/0008_duplicate_indexes.sql"),
-        },
-        Migration {
-            version: 9,
-            name: "form_submissions",
-            sql: include_str!("../migrations/postgres/0009_form_submissions.sql"),
-        },
-        Migration {
-            version: 10,
-            name: "audit_head_forward_only",
-            sql: include_str!("../migrations/postgres/0010_audit_head_forward_only.sql"),
-        },
-    ]
-}
+migrations!(
+    (1, "foundation", "0001_foundation.sql"),
+    (2, "leads", "0002_leads.sql"),
+    (3, "cases", "0003_cases.sql"),
+    (4, "audit_head_trigger", "0004_audit_head_trigger.sql"),
+    (5, "queue_indexes", "0005_queue_indexes.sql"),
+    (6, "dispositions", "0006_dispositions.sql"),
+    (7, "aid_funds", "0007_aid_funds.sql"),
+    (8, "duplicate_indexes", "0008_duplicate_indexes.sql"),
+    (9, "form_submissions", "0009_form_submissions.sql"),
+    (10, "audit_head_forward_only", "0010_audit_head_forward_only.sql"),
+);
 
 /// Creates the bookkeeping table (same statement on both backends).
 pub(crate) const CREATE_SCHEMA_MIGRATIONS: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
