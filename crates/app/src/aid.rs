@@ -658,6 +658,45 @@ impl App {
             .map_err(|e| aid_conflict(e, "POSTING_CLOSED"))
     }
 
+    /// Adds a dated ceiling up to which a level approves temporary assistance (above the
+    /// street's goes to the district; above the district's only 一事一议); audited.
+    pub async fn add_ceiling(
+        &self,
+        actor: &Actor,
+        level: &str,
+        effective_from: &str,
+        max_fen: i64,
+        source: &str,
+    ) -> Result<(), AppError> {
+        if actor.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        let level = Level::parse(level)?;
+        let from =
+            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+        if max_fen <= 0 {
+            return Err(field("NEGATIVE_AMOUNT", "amount"));
+        }
+        let a = jiujinan_store::Authority {
+            programme: TEMPORARY.into(),
+            level: level.code().into(),
+            max_fen,
+            effective_from: from,
+            placeholder: false,
+            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+        };
+        let (y, m, d) = crate::calendar::beijing_date(from);
+        let audit = actor.audit(
+            "rule.ceiling_added",
+            ("ceiling", &format!("{}/{}@{y}-{m:02}-{d:02}", a.programme, a.level)),
+            &json!({"max_fen": max_fen}),
+        );
+        self.store.insert_authority(&a, audit, self.now_ms()).await.map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::Conflict("RULE_EXISTS"),
+            other => other.into(),
+        })
+    }
+
     /// Adds a dated 低保 standard for Beijing (`11`) or a district (administrators).
     pub async fn add_standard(
         &self,

@@ -19,7 +19,8 @@ both!(
     temporary_assistance_from_proposal_to_payment,
     aid_first_paperwork_is_an_aid_approval,
     a_thousand_approvals_race_for_five_hundred,
-    approvals_at_the_same_instant_pass_the_yearly_limit_once
+    approvals_at_the_same_instant_pass_the_yearly_limit_once,
+    a_new_street_ceiling_sends_larger_items_to_the_district
 );
 
 async fn reviewed_case_of(t: &T, name: &str, id_number: &str) -> String {
@@ -352,4 +353,36 @@ async fn approvals_at_the_same_instant_pass_the_yearly_limit_once(t: T) {
         }
     }
     assert_eq!(approved, 1, "once a year per cause, also under a race");
+}
+
+/// Approval ceilings are rule data: an administrator lowers the street's to 1,000 yuan from
+/// today, and a one-month grant (1,450 yuan) that the street approved before now needs the district.
+async fn a_new_street_ceiling_sends_larger_items_to_the_district(t: T) {
+    let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    let admin = user(&t.app, "city_admin", "11:mz", "admin").await;
+    let fund = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
+    let level_of = |id: String| {
+        let app = t.app.clone();
+        async move { app.store.aid(&id).await.unwrap().unwrap().required_level }
+    };
+    let first = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
+    assert_eq!(level_of(first).await, "street");
+    let today = "2026-11-29";
+    assert!(matches!(t.app.add_ceiling(&t.reviewer, "street", today, 100_000, "x").await, Err(AppError::Forbidden)));
+    for (level, day, fen, code) in [
+        ("city", today, 100_000, "UNKNOWN_LEVEL"),
+        ("street", "2026-13-01", 100_000, "INVALID_DAY"),
+        ("street", today, 0, "NEGATIVE_AMOUNT"),
+    ] {
+        assert_eq!(t.app.add_ceiling(&admin, level, day, fen, "区民政局通知").await.unwrap_err().code(), code);
+    }
+    t.app.add_ceiling(&admin, "street", today, 100_000, "区民政局通知：街道审批上限 1000 元").await.unwrap();
+    let again = t.app.add_ceiling(&admin, "street", today, 200_000, "重复").await;
+    assert_eq!(again.unwrap_err().code(), "RULE_EXISTS");
+    let second = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
+    assert_eq!(level_of(second).await, "district", "1,450 yuan is above the new street ceiling");
+    let actions: Vec<String> =
+        t.app.store.audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "rule.ceiling_added").count(), 1);
 }

@@ -283,6 +283,25 @@ macro_rules! impl_aid_store {
                 Ok(())
             }
 
+            async fn insert_authority(&self, a: &Authority, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO approval_authority (programme, level, max_fen, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&a.programme)
+                .bind(&a.level)
+                .bind(a.max_fen)
+                .bind(a.effective_from)
+                .bind(a.placeholder)
+                .bind(&a.source)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn create_aid(&self, i: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(

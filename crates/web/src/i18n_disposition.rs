@@ -138,6 +138,9 @@ messages! {
     level_city: "市", "City";
     programme_hint: "新增项目的一个版本，自生效日期起替代现行版本；已有项目留空的字段沿用现行版本。", "Adds a version of a programme that replaces the one in force from its effective date; for an existing programme, empty fields keep the current values.";
     add_programme_version: "新增项目版本", "Add programme version";
+    ceiling_title: "临时救助审批权限（各层级审批金额上限）", "Temporary assistance: approval ceilings per level";
+    max_amount_yuan: "审批上限（元）", "Ceiling (yuan)";
+    add_ceiling: "新增审批上限", "Add ceiling";
     run_supervision: "立即检查到期事项", "Check due items now";
     hours: "小时", "hours";
     working_days: "工作日", "working days";

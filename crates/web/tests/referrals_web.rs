@@ -193,6 +193,16 @@ async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
     let r = t.post_form("/admin/rules/programmes", Some(&street), &programme.replace(&acsrf, &csrf)).await;
     assert!(r.location().contains("error=FORBIDDEN"));
     assert!(t.audit_actions().await.iter().filter(|a| *a == "rule.programme_added").count() == 1);
+    // The street's approval ceiling, from a date.
+    assert!(rules.body.contains("id=\"ceiling-form\""));
+    let ceiling =
+        format!("csrf={acsrf}&level=street&effective_from=2027-01-01&amount=1000&source={}", urlenc("区民政局通知"));
+    let r = t.post_form("/admin/rules/ceilings", Some(&admin), &ceiling).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let r = t.post_form("/admin/rules/ceilings", Some(&admin), &ceiling.replace("amount=1000", "amount=-5")).await;
+    assert!(r.location().contains("error="), "{}", r.location());
+    let page = t.get("/admin/rules", Some(&admin)).await;
+    assert!(page.body.contains("≤ 1000.00") && page.body.contains("区民政局通知"), "listed with the other aid rules");
     let clock = t.post_form("/admin/test-clock", Some(&admin), &format!("csrf={acsrf}&at=2027-01-01T00:00")).await;
     assert_eq!(clock.status, 404, "the clock cannot be moved unless the server runs with test_clock");
 }

@@ -72,4 +72,5 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/rules/calendar", post(rules::set_day))
         .route("/admin/rules/standards", post(rules::add_standard))
         .route("/admin/rules/programmes", post(rules::add_programme))
+        .route("/admin/rules/ceilings", post(rules::add_ceiling))
 }

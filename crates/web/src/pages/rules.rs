@@ -223,6 +223,18 @@ pub async fn add_standard(State(state): State<AppState>, ctx: Ctx, body: Bytes) 
     redirect_after("/admin/rules", r, &ctx)
 }
 
+/// Adds a dated approval ceiling of a level.
+pub async fn add_ceiling(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let p = pairs(&body);
+    let r = async {
+        let amount = jiujinan_domain::case::yuan_to_fen(get(&p, "amount")).map_err(AppError::Validation)?;
+        state.app.add_ceiling(actor, get(&p, "level"), get(&p, "effective_from"), amount, get(&p, "source")).await
+    }
+    .await;
+    redirect_after("/admin/rules", r, &ctx)
+}
+
 /// Adds a version of a programme (empty fields keep the current version's values).
 pub async fn add_programme(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
     let actor = ctx.user()?;
