@@ -112,6 +112,14 @@ struct Extras {
     frequency: Option<FrequencyGuard>,
 }
 
+/// A rule row already there for the same key and date.
+fn rule_exists(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(_) => AppError::Conflict("RULE_EXISTS"),
+        other => other.into(),
+    }
+}
+
 fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
     match e {
         StoreError::Conflict("FREQUENCY_LIMIT") => field("FREQUENCY_LIMIT", "cause"),
@@ -691,10 +699,78 @@ impl App {
             ("ceiling", &format!("{}/{}@{y}-{m:02}-{d:02}", a.programme, a.level)),
             &json!({"max_fen": max_fen}),
         );
-        self.store.insert_authority(&a, audit, self.now_ms()).await.map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::Conflict("RULE_EXISTS"),
-            other => other.into(),
-        })
+        self.store.insert_authority(&a, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    /// Adds a dated tier of temporary assistance: how many months of the standard a grant of
+    /// that aid type and tier gives; audited.
+    pub async fn add_tier(
+        &self,
+        actor: &Actor,
+        aid_type: &str,
+        tier: i64,
+        months: i64,
+        effective_from: &str,
+        source: &str,
+    ) -> Result<(), AppError> {
+        if actor.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        let aid_type = AidType::parse(aid_type)?;
+        if !(1..=12).contains(&tier) {
+            return Err(field("UNKNOWN_TIER", "tier"));
+        }
+        if !(1..=24).contains(&months) {
+            return Err(field("INVALID_MONTHS", "months"));
+        }
+        let from =
+            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+        let t = jiujinan_store::Tier {
+            aid_type: aid_type.code().into(),
+            tier,
+            months,
+            effective_from: from,
+            placeholder: false,
+            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+        };
+        let audit = actor.audit(
+            "rule.tier_added",
+            ("tier", &format!("{}/{tier}@{from}", t.aid_type)),
+            &json!({"months": months}),
+        );
+        self.store.insert_tier(&t, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    /// Adds a dated limit on how often temporary assistance is granted per cause and year;
+    /// audited.
+    pub async fn add_frequency(
+        &self,
+        actor: &Actor,
+        max_per_year: i64,
+        effective_from: &str,
+        source: &str,
+    ) -> Result<(), AppError> {
+        if actor.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        if !(1..=12).contains(&max_per_year) {
+            return Err(field("INVALID_FREQUENCY", "max_per_year"));
+        }
+        let from =
+            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+        let f = jiujinan_store::FrequencyRule {
+            programme: TEMPORARY.into(),
+            max_per_year,
+            effective_from: from,
+            placeholder: false,
+            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+        };
+        let audit = actor.audit(
+            "rule.frequency_added",
+            ("frequency", &format!("{}@{from}", f.programme)),
+            &json!({"max_per_year": max_per_year}),
+        );
+        self.store.insert_frequency(&f, audit, self.now_ms()).await.map_err(rule_exists)
     }
 
     /// Adds a dated 低保 standard for Beijing (`11`) or a district (administrators).
@@ -733,10 +809,7 @@ impl App {
             ("standard", &format!("{}@{iso}", s.region)),
             &json!({"amount_fen": amount_fen}),
         );
-        self.store.insert_standard(&s, audit, self.now_ms()).await.map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::Conflict("RULE_EXISTS"),
-            other => other.into(),
-        })
+        self.store.insert_standard(&s, audit, self.now_ms()).await.map_err(rule_exists)
     }
 
     // --- funds ---

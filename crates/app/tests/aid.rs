@@ -20,7 +20,8 @@ both!(
     aid_first_paperwork_is_an_aid_approval,
     a_thousand_approvals_race_for_five_hundred,
     approvals_at_the_same_instant_pass_the_yearly_limit_once,
-    a_new_street_ceiling_sends_larger_items_to_the_district
+    a_new_street_ceiling_sends_larger_items_to_the_district,
+    new_tiers_and_frequency_limits_take_effect
 );
 
 async fn reviewed_case_of(t: &T, name: &str, id_number: &str) -> String {
@@ -385,4 +386,33 @@ async fn a_new_street_ceiling_sends_larger_items_to_the_district(t: T) {
     let actions: Vec<String> =
         t.app.store.audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions.iter().filter(|a| *a == "rule.ceiling_added").count(), 1);
+}
+
+/// Tiers and the yearly limit are rule data too: from today tier 1 of 急难型 gives two months of
+/// the standard, and a cause may be aided twice a year.
+async fn new_tiers_and_frequency_limits_take_effect(t: T) {
+    let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    let admin = user(&t.app, "city_admin", "11:mz", "admin").await;
+    let fund = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    t.app.deposit(&approver, &fund, 10_000_000, "足额").await.unwrap();
+    let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
+    let today = "2026-11-29";
+    assert!(matches!(t.app.add_tier(&t.reviewer, "emergency", 1, 2, today, "x").await, Err(AppError::Forbidden)));
+    for (aid_type, tier, months, code) in
+        [("gift", 1, 2, "UNKNOWN_AID_TYPE"), ("emergency", 0, 2, "UNKNOWN_TIER"), ("emergency", 1, 0, "INVALID_MONTHS")]
+    {
+        assert_eq!(t.app.add_tier(&admin, aid_type, tier, months, today, "区政府通知").await.unwrap_err().code(), code);
+    }
+    t.app.add_tier(&admin, "emergency", 1, 2, today, "区政府通知：一档按 2 个月").await.unwrap();
+    let id = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
+    assert_eq!(t.app.store.aid(&id).await.unwrap().unwrap().amount_fen, 2 * 145_000, "two months of 1,450 yuan");
+    t.app.review_aid(&t.reviewer, &id, 1, "拟救助").await.unwrap();
+    t.app.approve_aid(&approver, &id, 2, "同意").await.unwrap();
+    // Once a year by default: a second grant for the fire is refused, until the limit is two.
+    let second = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await;
+    assert_eq!(second.unwrap_err().code(), "FREQUENCY_LIMIT");
+    assert_eq!(t.app.add_frequency(&admin, 0, today, "x").await.unwrap_err().code(), "INVALID_FREQUENCY");
+    t.app.add_frequency(&admin, 2, today, "区政府通知：每年两次").await.unwrap();
+    assert_eq!(t.app.add_frequency(&admin, 3, today, "重复").await.unwrap_err().code(), "RULE_EXISTS");
+    t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
 }

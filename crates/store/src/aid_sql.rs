@@ -302,6 +302,43 @@ macro_rules! impl_aid_store {
                 Ok(())
             }
 
+            async fn insert_tier(&self, t: &Tier, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO aid_tiers (aid_type, tier, months, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&t.aid_type)
+                .bind(t.tier)
+                .bind(t.months)
+                .bind(t.effective_from)
+                .bind(t.placeholder)
+                .bind(&t.source)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn insert_frequency(&self, f: &FrequencyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO frequency_rules (programme, max_per_year, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&f.programme)
+                .bind(f.max_per_year)
+                .bind(f.effective_from)
+                .bind(f.placeholder)
+                .bind(&f.source)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn create_aid(&self, i: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(

@@ -344,6 +344,10 @@ pub trait AidStore: Send + Sync {
     async fn insert_standard(&self, s: &Standard, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// Adds a dated approval ceiling of a level; `Conflict("RULE_EXISTS")` for the same key and date.
     async fn insert_authority(&self, a: &Authority, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// Adds a dated tier (months of the standard); `Conflict("RULE_EXISTS")` for the same key and date.
+    async fn insert_tier(&self, t: &Tier, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// Adds a dated frequency limit; `Conflict("RULE_EXISTS")` for the same programme and date.
+    async fn insert_frequency(&self, f: &FrequencyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// Stores a proposed aid item with its timeline step and audit entry.
     async fn create_aid(&self, item: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// One aid item.

@@ -141,6 +141,14 @@ messages! {
     ceiling_title: "临时救助审批权限（各层级审批金额上限）", "Temporary assistance: approval ceilings per level";
     max_amount_yuan: "审批上限（元）", "Ceiling (yuan)";
     add_ceiling: "新增审批上限", "Add ceiling";
+    aid_type_label: "救助类型", "Aid type";
+    aid_emergency: "急难型", "Emergency";
+    aid_expenditure: "支出型", "Expenditure";
+    tier: "档次", "Tier";
+    months: "月数（按标准倍数）", "Months of the standard";
+    add_tier: "新增档次", "Add tier";
+    max_per_year: "每个原因每年最多救助次数", "Times per cause per year at most";
+    add_frequency: "新增频次限制", "Add frequency limit";
     run_supervision: "立即检查到期事项", "Check due items now";
     hours: "小时", "hours";
     working_days: "工作日", "working days";

@@ -203,6 +203,19 @@ async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
     assert!(r.location().contains("error="), "{}", r.location());
     let page = t.get("/admin/rules", Some(&admin)).await;
     assert!(page.body.contains("≤ 1000.00") && page.body.contains("区民政局通知"), "listed with the other aid rules");
+    // Tiers and the yearly limit.
+    let tier =
+        format!("csrf={acsrf}&aid_type=emergency&tier=4&months=6&effective_from=2027-01-01&source={}", urlenc("四档"));
+    let r = t.post_form("/admin/rules/tiers", Some(&admin), &tier).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let freq = format!("csrf={acsrf}&max_per_year=2&effective_from=2027-01-01&source={}", urlenc("每年两次"));
+    let r = t.post_form("/admin/rules/frequency", Some(&admin), &freq).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let r =
+        t.post_form("/admin/rules/frequency", Some(&admin), &freq.replace("max_per_year=2", "max_per_year=x")).await;
+    assert!(r.location().contains("error=INVALID_FREQUENCY"), "{}", r.location());
+    let page = t.get("/admin/rules", Some(&admin)).await;
+    assert!(page.body.contains("四档") && page.body.contains("每年两次"));
     let clock = t.post_form("/admin/test-clock", Some(&admin), &format!("csrf={acsrf}&at=2027-01-01T00:00")).await;
     assert_eq!(clock.status, 404, "the clock cannot be moved unless the server runs with test_clock");
 }

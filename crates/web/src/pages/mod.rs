@@ -73,4 +73,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/rules/standards", post(rules::add_standard))
         .route("/admin/rules/programmes", post(rules::add_programme))
         .route("/admin/rules/ceilings", post(rules::add_ceiling))
+        .route("/admin/rules/tiers", post(rules::add_tier))
+        .route("/admin/rules/frequency", post(rules::add_frequency))
 }

@@ -235,6 +235,27 @@ pub async fn add_ceiling(State(state): State<AppState>, ctx: Ctx, body: Bytes) -
     redirect_after("/admin/rules", r, &ctx)
 }
 
+/// Adds a dated tier of temporary assistance.
+pub async fn add_tier(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let p = pairs(&body);
+    let num = |k: &str| get(&p, k).trim().parse::<i64>().unwrap_or(0);
+    let r = state
+        .app
+        .add_tier(actor, get(&p, "aid_type"), num("tier"), num("months"), get(&p, "effective_from"), get(&p, "source"))
+        .await;
+    redirect_after("/admin/rules", r, &ctx)
+}
+
+/// Adds a dated frequency limit.
+pub async fn add_frequency(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+    let actor = ctx.user()?;
+    let p = pairs(&body);
+    let max = get(&p, "max_per_year").trim().parse::<i64>().unwrap_or(0);
+    let r = state.app.add_frequency(actor, max, get(&p, "effective_from"), get(&p, "source")).await;
+    redirect_after("/admin/rules", r, &ctx)
+}
+
 /// Adds a version of a programme (empty fields keep the current version's values).
 pub async fn add_programme(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
     let actor = ctx.user()?;
