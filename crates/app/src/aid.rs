@@ -112,6 +112,16 @@ struct Extras {
     frequency: Option<FrequencyGuard>,
 }
 
+/// An administrator's dated rule row: when it takes effect (start of that Beijing day) and its
+/// source.
+fn dated_rule(actor: &Actor, effective_from: &str, source: &str) -> Result<(i64, String), AppError> {
+    if actor.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let from = crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+    Ok((from, reason(source, 500, "DETAIL_REQUIRED", "source")?))
+}
+
 /// A rule row already there for the same key and date.
 fn rule_exists(e: StoreError) -> AppError {
     match e {
@@ -676,12 +686,8 @@ impl App {
         max_fen: i64,
         source: &str,
     ) -> Result<(), AppError> {
-        if actor.role != Role::Admin {
-            return Err(AppError::Forbidden);
-        }
+        let (from, source) = dated_rule(actor, effective_from, source)?;
         let level = Level::parse(level)?;
-        let from =
-            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
         if max_fen <= 0 {
             return Err(field("NEGATIVE_AMOUNT", "amount"));
         }
@@ -691,7 +697,7 @@ impl App {
             max_fen,
             effective_from: from,
             placeholder: false,
-            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+            source,
         };
         let (y, m, d) = crate::calendar::beijing_date(from);
         let audit = actor.audit(
@@ -713,9 +719,7 @@ impl App {
         effective_from: &str,
         source: &str,
     ) -> Result<(), AppError> {
-        if actor.role != Role::Admin {
-            return Err(AppError::Forbidden);
-        }
+        let (from, source) = dated_rule(actor, effective_from, source)?;
         let aid_type = AidType::parse(aid_type)?;
         if !(1..=12).contains(&tier) {
             return Err(field("UNKNOWN_TIER", "tier"));
@@ -723,15 +727,13 @@ impl App {
         if !(1..=24).contains(&months) {
             return Err(field("INVALID_MONTHS", "months"));
         }
-        let from =
-            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
         let t = jiujinan_store::Tier {
             aid_type: aid_type.code().into(),
             tier,
             months,
             effective_from: from,
             placeholder: false,
-            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+            source,
         };
         let audit = actor.audit(
             "rule.tier_added",
@@ -750,20 +752,16 @@ impl App {
         effective_from: &str,
         source: &str,
     ) -> Result<(), AppError> {
-        if actor.role != Role::Admin {
-            return Err(AppError::Forbidden);
-        }
+        let (from, source) = dated_rule(actor, effective_from, source)?;
         if !(1..=12).contains(&max_per_year) {
             return Err(field("INVALID_FREQUENCY", "max_per_year"));
         }
-        let from =
-            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
         let f = jiujinan_store::FrequencyRule {
             programme: TEMPORARY.into(),
             max_per_year,
             effective_from: from,
             placeholder: false,
-            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+            source,
         };
         let audit = actor.audit(
             "rule.frequency_added",
