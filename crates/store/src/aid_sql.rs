@@ -265,8 +265,7 @@ macro_rules! impl_aid_store {
             }
 
             async fn insert_standard(&self, s: &Standard, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
+                let row = sqlx::query(
                     "INSERT INTO assistance_standards (region, kind, effective_from, amount_fen, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&s.region)
@@ -274,18 +273,12 @@ macro_rules! impl_aid_store {
                 .bind(s.effective_from)
                 .bind(s.amount_fen)
                 .bind(s.placeholder)
-                .bind(&s.source)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
+                .bind(&s.source);
+                self.insert_rule_row(row, audit, now_ms).await
             }
 
             async fn insert_authority(&self, a: &Authority, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
+                let row = sqlx::query(
                     "INSERT INTO approval_authority (programme, level, max_fen, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&a.programme)
@@ -293,18 +286,12 @@ macro_rules! impl_aid_store {
                 .bind(a.max_fen)
                 .bind(a.effective_from)
                 .bind(a.placeholder)
-                .bind(&a.source)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
+                .bind(&a.source);
+                self.insert_rule_row(row, audit, now_ms).await
             }
 
             async fn insert_tier(&self, t: &Tier, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
+                let row = sqlx::query(
                     "INSERT INTO aid_tiers (aid_type, tier, months, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(&t.aid_type)
@@ -312,31 +299,20 @@ macro_rules! impl_aid_store {
                 .bind(t.months)
                 .bind(t.effective_from)
                 .bind(t.placeholder)
-                .bind(&t.source)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
+                .bind(&t.source);
+                self.insert_rule_row(row, audit, now_ms).await
             }
 
             async fn insert_frequency(&self, f: &FrequencyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
+                let row = sqlx::query(
                     "INSERT INTO frequency_rules (programme, max_per_year, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(&f.programme)
                 .bind(f.max_per_year)
                 .bind(f.effective_from)
                 .bind(f.placeholder)
-                .bind(&f.source)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
+                .bind(&f.source);
+                self.insert_rule_row(row, audit, now_ms).await
             }
 
             async fn create_aid(&self, i: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {

@@ -585,8 +585,7 @@ macro_rules! impl_disposition_store {
             }
 
             async fn insert_programme(&self, p: &Programme, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
+                let row = sqlx::query(
                     "INSERT INTO programmes (code, name_zh, name_en, department, level, route, hardship_types, reason_zh, reason_en, \
                      effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
@@ -601,13 +600,8 @@ macro_rules! impl_disposition_store {
                 .bind(&p.reason_en)
                 .bind(p.effective_from)
                 .bind(p.placeholder)
-                .bind(&p.source)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
+                .bind(&p.source);
+                self.insert_rule_row(row, audit, now_ms).await
             }
 
             async fn deadline_rules(&self) -> Result<Vec<DeadlineRule>, StoreError> {
@@ -619,8 +613,7 @@ macro_rules! impl_disposition_store {
             }
 
             async fn insert_deadline_rule(&self, r: &DeadlineRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
+                let row = sqlx::query(
                     "INSERT INTO rule_deadlines (route, step, to_kind, unit, amount, warn_hours, escalate_after_days, \
                      effective_from, placeholder, source, created_by, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
@@ -635,13 +628,8 @@ macro_rules! impl_disposition_store {
                 .bind(r.placeholder)
                 .bind(&r.source)
                 .bind(&r.created_by)
-                .bind(now_ms)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
+                .bind(now_ms);
+                self.insert_rule_row(row, audit, now_ms).await
             }
 
             async fn calendar_days(&self) -> Result<Vec<CalendarDay>, StoreError> {

@@ -178,6 +178,21 @@ macro_rules! impl_store {
                 Ok(e)
             }
 
+            /// Inserts one dated rule row (the query, its values bound) with its audit entry in one
+            /// transaction; the same key and date twice is `Conflict("RULE_EXISTS")`.
+            async fn insert_rule_row<'q>(
+                &self,
+                row: sqlx::query::Query<'q, <$row as sqlx::Row>::Database, <<$row as sqlx::Row>::Database as sqlx::Database>::Arguments>,
+                audit: AuditDraft,
+                now_ms: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                row.execute(&mut *tx).await.map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
+                Self::append_audit_in(&mut tx, audit, now_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             /// Runs a query built at run time (`queue_query`) on a reader.
             async fn fetch_built(&self, sql: String, binds: Vec<Bind>) -> Result<Vec<$row>, StoreError> {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
