@@ -47,7 +47,7 @@ pub struct PgStore {
 
 impl PgStore {
     const BACKEND: Backend = Backend::Postgres;
-    const HEAD_FOR_UPDATE: &'static str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+    pub(crate) const HEAD_FOR_UPDATE: &'static str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
 
     /// Connects to `url`, failing fast when the server is unreachable.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {

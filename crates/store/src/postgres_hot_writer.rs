@@ -20,8 +20,6 @@ use crate::{Created, IdempotencyKey, NewLeadRow, StoreError};
 /// At most this many queued jobs go into one transaction.
 const MAX_BATCH: usize = 256;
 
-const HEAD_FOR_UPDATE: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
-
 /// The next number of the street and year with the duplicate check, in one round trip. The
 /// three variants differ in how a duplicate is recognised (ID number; name and phone; not at all).
 fn number_and_duplicate(by: Duplicate) -> &'static str {
@@ -194,7 +192,7 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
         Ok(tx) => tx,
         Err(e) => return fail_all(batch, e.to_string()),
     };
-    let mut head: (i64, String) = match sqlx::query(HEAD_FOR_UPDATE).fetch_one(&mut *tx).await {
+    let mut head: (i64, String) = match sqlx::query(crate::PgStore::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await {
         Ok(row) => match (row.try_get("seq"), row.try_get("hash")) {
             (Ok(seq), Ok(hash)) => (seq, hash),
             _ => return fail_all(batch, "the audit head cannot be read".into()),

@@ -47,7 +47,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     const BACKEND: Backend = Backend::Sqlite;
     /// The single writer already serialises appends.
-    const HEAD_FOR_UPDATE: &'static str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+    const HEAD_FOR_UPDATE: &'static str = crate::lead_sql::intake_sql::AUDIT_HEAD;
 
     /// Opens (creating if missing, with its folder) the database file named by `url`.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
