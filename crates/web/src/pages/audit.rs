@@ -53,7 +53,7 @@ pub struct AuditQuery {
 /// Newest entries within the user's jurisdiction, and whether the whole chain verifies.
 pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
     let actor = ctx.user()?;
-    if !actor.role.can_read_audit() {
+    if !actor.may(jiujinan_domain::policy::Permission::ReadAudit) {
         return Err(PageError::from_app(AppError::Forbidden, ctx.lang).with_ctx(&ctx));
     }
     let entries = state.app.audit_page(actor, q.before, PAGE).await.ctx(&ctx)?;

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiujinan_app::AppError;
 use jiujinan_app::calendar::beijing_noon_ms;
 use jiujinan_app::cases::{CaseView, MemberInput};
-use jiujinan_app::store::LeadFilter;
+use jiujinan_app::model::LeadFilter;
 use jiujinan_domain::case::{CaseStatus, Economy, InvestigationMethod, MoneyItem, Relationship, Route, yuan_to_fen};
 use jiujinan_domain::id_number::mask;
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
 use super::form::{get, pairs, version};
@@ -75,7 +75,7 @@ struct InvRow {
 #[template(path = "case.html")]
 struct CasePage {
     c: Chrome,
-    k: jiujinan_app::store::CaseRecord,
+    k: jiujinan_app::model::CaseRecord,
     status: &'static str,
     urgency: &'static str,
     hardships: Vec<&'static str>,
@@ -208,12 +208,9 @@ async fn case_page(
         }
         v
     };
-    let editable = matches!(
-        actor.role,
-        Role::WindowClerk | Role::CommunityWorker | Role::StreetReviewer | Role::DistrictApprover | Role::Admin
-    ) && jiujinan_domain::org::DivisionCode::parse(&k.division)
-        .is_ok_and(|d| actor.jurisdiction.covers(&d));
-    let reviewer = editable && matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
+    let editable = actor.may(Permission::EditCaseFile)
+        && jiujinan_domain::org::DivisionCode::parse(&k.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
+    let reviewer = editable && actor.may(Permission::ReviewCase);
     let responsible_name =
         state.app.unit(&k.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| k.responsible_unit.clone());
     let disp = super::dispositions::panel(state, ctx, &k).await?;

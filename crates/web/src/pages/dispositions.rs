@@ -11,11 +11,11 @@ use jiujinan_app::auth::Actor;
 use jiujinan_app::calendar::beijing_noon_ms;
 use jiujinan_app::dispositions::{ActionInput, ActionView, DispositionView};
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::store::{CaseRecord, DeadlineRecord, Programme, SupervisionRecord};
+use jiujinan_app::model::{CaseRecord, DeadlineRecord, Programme, SupervisionRecord};
 use jiujinan_domain::case::{Route, yuan_to_fen};
 use jiujinan_domain::disposition::{ActionDetails, EventKind};
 use jiujinan_domain::id_number::mask;
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
 use super::form::{back, get, pairs, redirect_after, version};
@@ -175,8 +175,7 @@ async fn action_row(
         }
     };
     let receiver_unit = if a.to_unit.is_empty() { &a.from_unit } else { &a.to_unit };
-    let can_receive =
-        receiver_unit == actor.unit.as_str() && !matches!(actor.role, Role::Auditor | Role::CitySupervisor);
+    let can_receive = receiver_unit == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
         route: labels::route(&a.route, lang),
         programme: programme_name(ps, &a.programme, lang),
@@ -232,9 +231,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         rows.push(action_row(state, v, actor, &programmes, now, lang).await);
     }
     let covers = jiujinan_domain::org::DivisionCode::parse(&case.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
-    let can_dispose = covers
-        && actor.jurisdiction.department.is_none()
-        && matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
+    let can_dispose = covers && actor.may(Permission::DisposeCase);
     let case_deadlines: Vec<DeadlineRecord> = deadlines.into_iter().filter(|d| d.subject_type == "case").collect();
     let programme_choices = programmes
         .iter()
@@ -259,7 +256,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         case_clocks: clock_rows(&case_deadlines, now, lang),
         routes: choices(Route::ALL, Route::code, |c| labels::route(c, lang)),
         programmes: programme_choices,
-        can_close: can_dispose && matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin),
+        can_close: can_dispose && actor.may(Permission::ReviewCase),
         can_dispose,
     })
 }
@@ -407,23 +404,12 @@ pub async fn inbox(
     let now = state.app.now_ms();
     let status = if q.status.is_empty() { "sent".to_owned() } else { q.status };
     let filter = Some(status.as_str()).filter(|s| *s != "all");
-    let actions = state.app.inbox(actor, filter, 200, 0).await.ctx(&ctx)?;
-    let ps = state.app.store.programmes(now).await.map_err(AppError::from).ctx(&ctx)?;
+    let items = state.app.inbox_items(actor, filter, 200, 0).await.ctx(&ctx)?;
+    let ps = state.app.programmes_in_force().await.ctx(&ctx)?;
     let mut rows = Vec::new();
-    for a in actions {
-        let deadlines = state.app.store.deadlines_of_case(&a.case_id).await.map_err(AppError::from).ctx(&ctx)?;
-        let case = state.app.store.case_by_id(&a.case_id).await.map_err(AppError::from).ctx(&ctx)?;
-        let (name, id_masked) = case
-            .map(|c| (c.subject_name, c.subject_id_number.as_deref().map(mask).unwrap_or_default()))
-            .unwrap_or_default();
-        let view = ActionView {
-            accountable_unit: if a.status == "sent" { a.from_unit.clone() } else { a.to_unit.clone() },
-            deadlines: deadlines.into_iter().filter(|d| d.subject_id == a.id).collect(),
-            events: vec![],
-            decisions: vec![],
-            action: a,
-        };
-        rows.push((action_row(&state, view, actor, &ps, now, lang).await, name, id_masked));
+    for i in items {
+        let id_masked = i.subject_id_number.as_deref().map(mask).unwrap_or_default();
+        rows.push((action_row(&state, i.view, actor, &ps, now, lang).await, i.subject_name, id_masked));
     }
     let tabs = ["sent", "accepted", "returned", "completed", "all"]
         .into_iter()
@@ -488,9 +474,8 @@ pub async fn show(
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let now = state.app.now_ms();
-    let view = state.app.action_for(actor, &id).await.ctx(&ctx)?;
-    let case = state.app.store.case_by_id(&view.action.case_id).await.map_err(AppError::from).ctx(&ctx)?;
-    let ps = state.app.store.programmes(now).await.map_err(AppError::from).ctx(&ctx)?;
+    let (view, case) = state.app.action_with_case(actor, &id).await.ctx(&ctx)?;
+    let ps = state.app.programmes_in_force().await.ctx(&ctx)?;
     let row = action_row(&state, view, actor, &ps, now, lang).await;
     let (case_number, case_id, subject, id_number, hardships) = match case {
         Some(c) => (
@@ -561,9 +546,9 @@ pub async fn supervision(
         d: dmsgs(lang),
         rows: sup_rows(items, lang),
         open_only,
-        can_run: matches!(actor.role, Role::Admin | Role::CitySupervisor),
+        can_run: actor.may(Permission::RunSupervision),
         report: q.report.chars().take(100).collect(),
-        test_clock: state.web.test_clock && actor.role == Role::Admin,
+        test_clock: state.web.test_clock && actor.may(Permission::SetTestClock),
         now: beijing_time(state.app.now_ms()),
     };
     render(&page, &ctx)
@@ -588,7 +573,7 @@ pub async fn set_clock(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
 /// Runs the supervision sweep now (administrators and city supervisors).
 pub async fn run_sweep(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.user()?;
-    if !matches!(actor.role, Role::Admin | Role::CitySupervisor) {
+    if !actor.may(Permission::RunSupervision) {
         return Err(AppError::Forbidden).ctx(&ctx);
     }
     let r = state.app.run_supervision().await.ctx(&ctx)?;

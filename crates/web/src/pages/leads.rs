@@ -9,7 +9,7 @@ use jiujinan_app::AppError;
 use jiujinan_app::auth::Actor;
 use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::leads::{LeadInput, ReporterInput, SubjectInput};
-use jiujinan_app::store::LeadFilter;
+use jiujinan_app::model::LeadFilter;
 use jiujinan_domain::id_number::mask;
 use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 use jiujinan_domain::org::DivisionLevel;
@@ -147,7 +147,7 @@ struct QueuePage {
 struct LeadPage {
     c: Chrome,
     created: bool,
-    l: jiujinan_app::store::LeadRecord,
+    l: jiujinan_app::model::LeadRecord,
     channel: &'static str,
     urgency: &'static str,
     status: &'static str,
@@ -170,7 +170,7 @@ struct LeadPage {
 #[template(path = "lead_notice.html")]
 struct NoticePage {
     c: Chrome,
-    l: jiujinan_app::store::LeadRecord,
+    l: jiujinan_app::model::LeadRecord,
     office: String,
     date: String,
 }
@@ -190,7 +190,7 @@ pub struct VerifyForm {
 }
 
 fn may_record(actor: &Actor) -> bool {
-    !matches!(actor.role, Role::Auditor)
+    actor.may(jiujinan_domain::policy::Permission::RecordLead)
 }
 
 fn default_channel(actor: &Actor) -> &'static str {
@@ -427,9 +427,7 @@ async fn lead_page(
     let l = view.lead;
     let case = state.app.case_of_lead(actor, &l).await.ctx(ctx)?.map(|c| (c.id, c.number));
     let in_scope = jiujinan_domain::org::DivisionCode::parse(&l.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
-    let can_verify = l.status == "new"
-        && in_scope
-        && matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
+    let can_verify = l.status == "new" && in_scope && actor.may(jiujinan_domain::policy::Permission::VerifyLead);
     let unit_name = |code: &str| {
         let app = state.app.clone();
         let code = code.to_owned();
@@ -444,14 +442,8 @@ async fn lead_page(
     } else {
         None
     };
-    let placeholder = state
-        .app
-        .store
-        .time_limit("verify", &l.urgency, l.created_ms)
-        .await
-        .ok()
-        .flatten()
-        .is_some_and(|t| t.placeholder);
+    let placeholder =
+        state.app.time_limit_at("verify", &l.urgency, l.created_ms).await.ok().flatten().is_some_and(|t| t.placeholder);
     let page = LeadPage {
         c: Chrome::new(ctx),
         created,

@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiujinan_app::AppError;
 use jiujinan_app::meetings::MeetingView;
-use jiujinan_domain::user::Role;
 
 use super::dispositions::{Flash, flash_error};
 use super::form::{get, pairs, redirect_after, version};
@@ -41,7 +40,7 @@ struct ListPage {
 }
 
 fn runs(actor: &jiujinan_app::auth::Actor) -> bool {
-    matches!(actor.role, Role::DistrictApprover | Role::Admin) && actor.jurisdiction.department.is_none()
+    actor.may(jiujinan_domain::policy::Permission::RunMeetings)
 }
 
 /// The meetings of the user's district(s).

@@ -7,9 +7,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use jiujinan_app::AppError;
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::programmes::ProgrammeInput;
 use jiujinan_app::rules::RuleInput;
-use jiujinan_domain::user::Role;
+use jiujinan_app::rules::programmes::ProgrammeInput;
 
 use super::dispositions::{Flash, flash_error};
 use super::form::{get, pairs, redirect_after};
@@ -71,10 +70,9 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let d = dmsgs(lang);
-    let now = state.app.now_ms();
     let limits = state.app.deadline_rules().await.ctx(&ctx)?;
     let days = state.app.calendar_days().await.ctx(&ctx)?;
-    let programmes = state.app.store.programmes(now).await.map_err(AppError::from).ctx(&ctx)?;
+    let programmes = state.app.programmes_in_force().await.ctx(&ctx)?;
     let aid = state.app.aid_rules().await.ctx(&ctx)?;
     let date = |ms: i64| if ms == 0 { "—".to_owned() } else { beijing_time(ms).chars().take(10).collect() };
     let standards = aid
@@ -178,7 +176,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             .collect(),
         standards,
         aid_rules,
-        is_admin: actor.role == Role::Admin,
+        is_admin: actor.may(jiujinan_domain::policy::Permission::EditRules),
         routes: jiujinan_domain::case::Route::ALL
             .iter()
             .map(|r| (r.code(), labels::route(r.code(), lang)))

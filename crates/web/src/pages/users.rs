@@ -102,7 +102,7 @@ async fn page(
 
 fn admin(ctx: &Ctx) -> Result<&Actor, PageError> {
     let actor = ctx.user()?;
-    if !actor.role.can_manage_users() {
+    if !actor.may(jiujinan_domain::policy::Permission::ManageUsers) {
         return Err(PageError::from_app(AppError::Forbidden, ctx.lang).with_ctx(ctx));
     }
     Ok(actor)
