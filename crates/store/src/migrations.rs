@@ -4,7 +4,7 @@
 //! keeps sqlx's macro and offline machinery out of the build. A migration whose SQL is the
 //! same on both databases lives in `migrations/common/`; only one whose SQL must differ has a
 //! file per dialect in `migrations/sqlite/` and `migrations/postgres/` (ADR 0002).
-//! `tests/migrations.rs` checks the versions and the unchanged text of applied migrations.
+//! `tests/it/migrations.rs` checks the versions and the unchanged text of applied migrations.
 
 /// One migration: its version, a name shared by both backends, and the SQL.
 #[derive(Debug, Clone, Copy)]

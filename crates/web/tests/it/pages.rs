@@ -1,6 +1,6 @@
 //! Sign-in, CSRF, role-shaped pages and jurisdiction, through the real router.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,7 @@
 //! The intake API as a hotline system uses it: idempotent posts, field errors in both
 //! languages, jurisdiction, masked lists and an audited lead file.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;

@@ -1,6 +1,6 @@
 //! The JSON API: bearer tokens, error shape and language, OpenAPI snapshot, operations.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;
@@ -112,6 +112,6 @@ async fn openapi_document_matches_the_snapshot() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert_eq!(
         committed, generated,
-        "API changed: review it, then run UPDATE_SNAPSHOTS=1 cargo test -p jiujinan-web --test api"
+        "API changed: review it, then run UPDATE_SNAPSHOTS=1 cargo test -p jiujinan-web --test it api::"
     );
 }

@@ -1,8 +1,7 @@
 //! Intake use cases on SQLite and PostgreSQL: validation, routing, first-inquiry
 //! responsibility, duplicates, idempotency and jurisdiction.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::*;
 use jiujinan_app::AppError;

@@ -1,6 +1,6 @@
 //! Verification and the case file through the pages and the API.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;

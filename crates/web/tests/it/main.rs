@@ -1,0 +1,12 @@
+//! The router tests, in one binary so the crate links its tests once.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod aid_web;
+mod api;
+mod cases_web;
+mod form_submissions;
+mod leads_api;
+mod pages;
+mod referrals_web;
