@@ -8,6 +8,13 @@ use common::*;
 use jiujinan_app::leads::{LeadInput, SubjectInput};
 use jiujinan_app::users::cli_actor;
 
+both!(
+    verify_accept_then_edit_with_a_stale_form_is_refused,
+    people_from_other_provinces_are_pointed_to_the_relief_station,
+    not_accepted_leads_print_a_notice_with_the_right_of_appeal,
+    cases_over_the_api_are_scoped_and_masked_in_lists
+);
+
 async fn lead(t: &TestApp) -> (String, String) {
     let actor =
         jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())
@@ -24,9 +31,7 @@ async fn lead(t: &TestApp) -> (String, String) {
     (r.id, r.number)
 }
 
-#[tokio::test]
-async fn verify_accept_then_edit_with_a_stale_form_is_refused() {
-    let t = spawn_app().await;
+async fn verify_accept_then_edit_with_a_stale_form_is_refused(t: TestApp) {
     let (lead_id, _) = lead(&t).await;
     let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let page = t.get(&format!("/leads/{lead_id}"), Some(&cookie)).await;
@@ -62,9 +67,7 @@ async fn verify_accept_then_edit_with_a_stale_form_is_refused() {
     assert!(shown.body.contains("户籍人口") && !shown.body.contains("流动人口"));
 }
 
-#[tokio::test]
-async fn people_from_other_provinces_are_pointed_to_the_relief_station() {
-    let t = spawn_app().await;
+async fn people_from_other_provinces_are_pointed_to_the_relief_station(t: TestApp) {
     let actor =
         jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())
             .unwrap();
@@ -85,9 +88,7 @@ async fn people_from_other_provinces_are_pointed_to_the_relief_station() {
     assert!(!t.get(&format!("/leads/{local}"), Some(&cookie)).await.body.contains("lead-non-local"));
 }
 
-#[tokio::test]
-async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal() {
-    let t = spawn_app().await;
+async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal(t: TestApp) {
     let (lead_id, number) = lead(&t).await;
     let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let empty = t
@@ -117,9 +118,7 @@ async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal() {
     assert!(notice.body.contains("行政复议") && notice.body.contains("行政诉讼") && notice.body.contains("第六十五条"));
 }
 
-#[tokio::test]
-async fn cases_over_the_api_are_scoped_and_masked_in_lists() {
-    let t = spawn_app().await;
+async fn cases_over_the_api_are_scoped_and_masked_in_lists(t: TestApp) {
     let (lead_id, _) = lead(&t).await;
     let reviewer =
         jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())

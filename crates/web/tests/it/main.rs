@@ -1,6 +1,8 @@
-//! The router tests, in one binary so the crate links its tests once.
+//! The router tests, in one binary so the crate links its tests once. `common` comes first:
+//! its `both!` runs a test on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 mod aid_web;
