@@ -116,16 +116,15 @@ enum Dialect {
 /// One backend's list, picked from the declaration table at compile time.
 const fn for_dialect<const N: usize>(table: &[Entry; N], dialect: Dialect) -> [Migration; N] {
     let mut out = [Migration { version: 0, name: "", sql: "" }; N];
-    let mut i = 0;
-    while i < N {
-        let e = table[i];
+    let (mut rest, mut slots): (&[Entry], &mut [Migration]) = (table, &mut out);
+    while let ([e, tail @ ..], [slot, free @ ..]) = (rest, slots) {
         let sql = match (e.sql, dialect) {
             (Sql::Common(sql), _) => sql,
             (Sql::Dialect { sqlite, .. }, Dialect::Sqlite) => sqlite,
             (Sql::Dialect { postgres, .. }, Dialect::Postgres) => postgres,
         };
-        out[i] = Migration { version: e.version, name: e.name, sql };
-        i += 1;
+        *slot = Migration { version: e.version, name: e.name, sql };
+        (rest, slots) = (tail, free);
     }
     out
 }
