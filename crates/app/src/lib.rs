@@ -3,6 +3,8 @@
 //! Each use case takes the store, the clock and the acting user, checks permissions and
 //! rules, and asks the store to make the change together with its audit record in one
 //! transaction. Nothing here knows about HTTP or SQL.
+// A bad index is an error, not a panic: `.get()` or an iterator, never `v[i]`.
+#![deny(clippy::indexing_slicing)]
 
 mod access;
 pub mod aid;

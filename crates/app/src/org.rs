@@ -108,11 +108,11 @@ fn malformed(file: &str, line: u64, reason: String) -> AppError {
 }
 
 /// Reads a headed CSV, checking the header and each row; line numbers count the header as 1.
-fn parse_csv<T>(
+fn parse_csv<T, const N: usize>(
     file: &str,
     text: &str,
-    header: &[&str],
-    mut row: impl FnMut(&[&str]) -> Result<T, String>,
+    header: &[&str; N],
+    mut row: impl FnMut(&[&str; N]) -> Result<T, String>,
 ) -> Result<Vec<T>, AppError> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = Vec::new();
@@ -128,14 +128,17 @@ fn parse_csv<T>(
             }
             continue;
         }
-        if fields.len() != header.len() {
-            return Err(malformed(file, line, format!("expected {} fields, found {}", header.len(), fields.len())));
-        }
-        if fields[1].is_empty() || fields[1].chars().count() > 100 {
+        let found = fields.len();
+        let Ok(fields) = <[&str; N]>::try_from(fields) else {
+            return Err(malformed(file, line, format!("expected {N} fields, found {found}")));
+        };
+        // Every file starts with a code and a name.
+        let (code, name) = (fields.first().copied().unwrap_or(""), fields.get(1).copied().unwrap_or(""));
+        if name.is_empty() || name.chars().count() > 100 {
             return Err(malformed(file, line, "name is empty or too long".into()));
         }
-        if !seen.insert(fields[0].to_owned()) {
-            return Err(malformed(file, line, format!("duplicate code {}", fields[0])));
+        if !seen.insert(code.to_owned()) {
+            return Err(malformed(file, line, format!("duplicate code {code}")));
         }
         out.push(row(&fields).map_err(|r| malformed(file, line, r))?);
     }

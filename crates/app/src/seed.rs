@@ -65,6 +65,7 @@ struct Gen {
 }
 
 impl Gen {
+    #[allow(clippy::indexing_slicing, reason = "the index is drawn from 0..len")]
     fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
         &v[self.rng.random_range(0..v.len())]
     }
@@ -132,7 +133,8 @@ impl App {
             let (mut leads, mut cases, mut steps) = (Vec::new(), Vec::new(), Vec::new());
             for i in 0..n {
                 let is_case = done + i < plan.cases;
-                let community = g.communities[g.rng.random_range(0..g.communities.len())].clone();
+                let i = g.rng.random_range(0..g.communities.len());
+                let community = g.communities.get(i).cloned().unwrap_or_default();
                 let street = community[..9].to_owned();
                 let district = community[..6].to_owned();
                 let urgency = *g.pick(Urgency::ALL);

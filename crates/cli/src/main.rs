@@ -1,4 +1,6 @@
 //! `jiujinan`: the one binary. Serves the platform and administers it from the shell.
+// A bad index is an error, not a panic: `.get()` or an iterator, never `v[i]`.
+#![deny(clippy::indexing_slicing)]
 
 mod commands;
 mod config;

@@ -50,7 +50,8 @@ pub struct IdNumber(String);
 
 fn check_char(first17: &[u8]) -> u8 {
     let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
-    CHECKS[(sum % 11) as usize]
+    // `sum % 11` is always an index of the eleven check characters.
+    CHECKS.get((sum % 11) as usize).copied().unwrap_or(b'0')
 }
 
 fn is_leap(y: u32) -> bool {
@@ -75,7 +76,8 @@ impl IdNumber {
         let b = s.as_bytes();
         let upgraded = match b.len() {
             18 => {
-                if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
+                let Some((&last, body)) = b.split_last() else { return Err(IdNumberRule::Format) };
+                if !body.iter().all(u8::is_ascii_digit) || !(last.is_ascii_digit() || last == b'X') {
                     return Err(IdNumberRule::Format);
                 }
                 s
@@ -100,7 +102,8 @@ impl IdNumber {
         if y < 1880 || !valid_date(y, m, d) || y * 10_000 + m * 100 + d > today {
             return Err(IdNumberRule::BirthDate);
         }
-        if check_char(&b[..17]) != b[17] {
+        let Some((&last, body)) = b.split_last() else { return Err(IdNumberRule::Format) };
+        if check_char(body) != last {
             return Err(IdNumberRule::CheckDigit);
         }
         Ok(Self(upgraded))
@@ -130,7 +133,7 @@ impl IdNumber {
 
     /// True when the sequence digit is odd.
     pub fn is_male(&self) -> bool {
-        (self.0.as_bytes()[16] - b'0') % 2 == 1
+        self.0.as_bytes().get(16).is_some_and(|d| (d - b'0') % 2 == 1)
     }
 }
 
@@ -140,9 +143,9 @@ pub fn mask(s: &str) -> String {
     if chars.len() <= 10 {
         return "*".repeat(chars.len());
     }
-    let mut out: String = chars[..6].iter().collect();
+    let mut out: String = chars.iter().take(6).collect();
     out.push_str(&"*".repeat(chars.len() - 10));
-    out.extend(&chars[chars.len() - 4..]);
+    out.extend(chars.iter().skip(chars.len() - 4));
     out
 }
 

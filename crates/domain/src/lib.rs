@@ -2,6 +2,8 @@
 //!
 //! Everything here is parsed once at the edge (`parse` constructors) and trusted inside,
 //! so that the layers above cannot hold an invalid division code, role or audit entry.
+// A bad index is an error, not a panic: `.get()` or an iterator, never `v[i]`.
+#![deny(clippy::indexing_slicing)]
 
 pub mod aid;
 pub mod audit;

@@ -2,6 +2,8 @@
 //! OpenAPI document, sign-in, CSRF, security headers, metrics and health endpoints.
 //!
 //! Handlers are thin: they parse input, call a use case on `App`, and render. No SQL here.
+// A bad index is an error, not a panic: `.get()` or an iterator, never `v[i]`.
+#![deny(clippy::indexing_slicing)]
 
 mod api;
 mod assets;

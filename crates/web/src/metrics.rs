@@ -34,9 +34,9 @@ impl Metrics {
         let s = map.entry((method.to_owned(), route.to_owned(), status)).or_default();
         s.count += 1;
         s.sum += secs;
-        for (i, b) in BUCKETS.iter().enumerate() {
+        for (b, n) in BUCKETS.iter().zip(s.buckets.iter_mut()) {
             if secs <= *b {
-                s.buckets[i] += 1;
+                *n += 1;
             }
         }
     }
@@ -60,15 +60,14 @@ impl Metrics {
             let agg = per_route.entry((m.as_str(), r.as_str())).or_default();
             agg.count += s.count;
             agg.sum += s.sum;
-            for i in 0..BUCKETS.len() {
-                agg.buckets[i] += s.buckets[i];
+            for (total, n) in agg.buckets.iter_mut().zip(s.buckets) {
+                *total += n;
             }
         }
         for ((m, r), s) in per_route {
-            for (i, b) in BUCKETS.iter().enumerate() {
+            for (b, n) in BUCKETS.iter().zip(s.buckets) {
                 out.push_str(&format!(
-                    "jiujinan_http_request_duration_seconds_bucket{{method=\"{m}\",route=\"{r}\",le=\"{b}\"}} {}\n",
-                    s.buckets[i]
+                    "jiujinan_http_request_duration_seconds_bucket{{method=\"{m}\",route=\"{r}\",le=\"{b}\"}} {n}\n"
                 ));
             }
             out.push_str(&format!(

@@ -4,8 +4,7 @@
 //! and two supervisors on one database firing each deadline once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,8 +1,7 @@
 //! Intake use cases on SQLite and PostgreSQL: validation, routing, first-inquiry
 //! responsibility, duplicates, idempotency and jurisdiction.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::*;
 use jiujinan_app::AppError;
@@ -43,7 +42,8 @@ async fn a_walk_in_is_routed_to_its_street_with_first_inquiry_kept(t: T) {
 }
 
 async fn bad_input_names_the_field_and_writes_nothing(t: T) {
-    let cases: Vec<(Box<dyn Fn(&mut LeadInput)>, &str, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut LeadInput)>;
+    let cases: Vec<(Edit, &str, &str)> = vec![
         (Box::new(|l| l.subject.id_number = "110105194912310021".into()), "ID_NUMBER_CHECK_DIGIT", "subject.id_number"),
         (Box::new(|l| l.subject.id_number = "110105194902300020".into()), "ID_NUMBER_BIRTH_DATE", "subject.id_number"),
         (Box::new(|l| l.channel = "fax".into()), "UNKNOWN_CHANNEL", "channel"),

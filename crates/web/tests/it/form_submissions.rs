@@ -4,10 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use jiujinan_store::LeadFilter;
+
+both!(
+    an_investigation_sent_twice_is_recorded_once,
+    a_lead_form_sent_twice_records_one_lead_and_errors_can_be_corrected,
+    posts_without_a_token_are_not_deduplicated
+);
 
 /// The value of hidden field `name` inside the form with id `form`.
 fn form_field(html: &str, form: &str, name: &str) -> String {
@@ -23,9 +29,7 @@ async fn a_case(t: &TestApp) -> String {
     open_case(t, &reviewer, &walk_in()).await
 }
 
-#[tokio::test]
-async fn an_investigation_sent_twice_is_recorded_once() {
-    let t = spawn_app().await;
+async fn an_investigation_sent_twice_is_recorded_once(t: TestApp) {
     let case_id = a_case(&t).await;
     let (cookie, csrf) = t.login("jw_reviewer", PASSWORD).await.unwrap();
     let path = format!("/cases/{case_id}/investigations");
@@ -55,9 +59,7 @@ async fn an_investigation_sent_twice_is_recorded_once() {
     assert_eq!(t.app.test_store().investigations(&case_id).await.unwrap().len(), 3);
 }
 
-#[tokio::test]
-async fn a_lead_form_sent_twice_records_one_lead_and_errors_can_be_corrected() {
-    let t = spawn_app().await;
+async fn a_lead_form_sent_twice_records_one_lead_and_errors_can_be_corrected(t: TestApp) {
     let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let page = t.get("/leads/new", Some(&cookie)).await;
     let token = form_field(&page.body, "lead-form", "submission");
@@ -83,9 +85,7 @@ async fn a_lead_form_sent_twice_records_one_lead_and_errors_can_be_corrected() {
     assert_eq!(leads.len(), 1, "one lead for two copies");
 }
 
-#[tokio::test]
-async fn posts_without_a_token_are_not_deduplicated() {
-    let t = spawn_app().await;
+async fn posts_without_a_token_are_not_deduplicated(t: TestApp) {
     let case_id = a_case(&t).await;
     let (cookie, csrf) = t.login("jw_reviewer", PASSWORD).await.unwrap();
     let path = format!("/cases/{case_id}/investigations");

@@ -1,11 +1,20 @@
 //! The JSON API: bearer tokens, error shape and language, OpenAPI snapshot, operations.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;
 use common::*;
 use jiujinan_app::users::cli_actor;
+
+both!(
+    bearer_tokens_authenticate_and_can_be_revoked,
+    errors_have_a_stable_code_and_the_requested_language,
+    organisation_endpoints,
+    cookie_authenticated_api_posts_need_the_csrf_token,
+    operations_endpoints,
+    openapi_document_matches_the_snapshot
+);
 
 async fn api(t: &TestApp, path: &str, token: Option<&str>, lang: Option<&str>) -> Reply {
     let mut b = Request::get(path);
@@ -18,9 +27,7 @@ async fn api(t: &TestApp, path: &str, token: Option<&str>, lang: Option<&str>) -
     t.send(b.body(Body::empty()).unwrap()).await
 }
 
-#[tokio::test]
-async fn bearer_tokens_authenticate_and_can_be_revoked() {
-    let t = spawn_app().await;
+async fn bearer_tokens_authenticate_and_can_be_revoked(t: TestApp) {
     let tok = t.app.issue_token(&cli_actor(), "jw_clerk", "12345 hotline").await.unwrap();
     let me = api(&t, "/api/v1/me", Some(&tok.secret), None).await;
     assert_eq!(me.status, 200);
@@ -38,9 +45,7 @@ async fn bearer_tokens_authenticate_and_can_be_revoked() {
     assert!(actions.contains(&"token.issued".to_owned()) && actions.contains(&"token.revoked".to_owned()));
 }
 
-#[tokio::test]
-async fn errors_have_a_stable_code_and_the_requested_language() {
-    let t = spawn_app().await;
+async fn errors_have_a_stable_code_and_the_requested_language(t: TestApp) {
     let zh = api(&t, "/api/v1/me", None, None).await;
     assert_eq!(zh.status, 401);
     let j = zh.json();
@@ -63,9 +68,7 @@ async fn errors_have_a_stable_code_and_the_requested_language() {
     assert_eq!(nowhere.json()["error"]["code"], "NOT_FOUND");
 }
 
-#[tokio::test]
-async fn organisation_endpoints() {
-    let t = spawn_app().await;
+async fn organisation_endpoints(t: TestApp) {
     let tok = t.app.issue_token(&cli_actor(), "jw_clerk", "").await.unwrap();
     let u = api(&t, "/api/v1/units/110105:jzz", Some(&tok.secret), None).await.json();
     assert_eq!(u["name"], "朝阳区救助管理站");
@@ -77,17 +80,13 @@ async fn organisation_endpoints() {
     assert_eq!(hits[0]["code"], "110108001001");
 }
 
-#[tokio::test]
-async fn cookie_authenticated_api_posts_need_the_csrf_token() {
-    let t = spawn_app().await;
+async fn cookie_authenticated_api_posts_need_the_csrf_token(t: TestApp) {
     let (cookie, _) = t.login("admin", PASSWORD).await.unwrap();
     let with_cookie = Request::post("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap();
     assert_eq!(t.send(with_cookie).await.json()["error"]["code"], "CSRF_FAILED");
 }
 
-#[tokio::test]
-async fn operations_endpoints() {
-    let t = spawn_app().await;
+async fn operations_endpoints(t: TestApp) {
     assert_eq!(t.get("/healthz", None).await.status, 200);
     assert_eq!(t.get("/readyz", None).await.status, 200);
     let m = t.get("/metrics", None).await;
@@ -99,9 +98,7 @@ async fn operations_endpoints() {
     assert_eq!(t.get("/readyz", None).await.status, 503, "not ready without a database");
 }
 
-#[tokio::test]
-async fn openapi_document_matches_the_snapshot() {
-    let t = spawn_app().await;
+async fn openapi_document_matches_the_snapshot(t: TestApp) {
     let served = t.get("/api/openapi.json", None).await.json();
     let generated = jiujinan_web::openapi_json();
     assert_eq!(served, serde_json::from_str::<serde_json::Value>(&generated).unwrap());
@@ -112,6 +109,6 @@ async fn openapi_document_matches_the_snapshot() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert_eq!(
         committed, generated,
-        "API changed: review it, then run UPDATE_SNAPSHOTS=1 cargo test -p jiujinan-web --test api"
+        "API changed: review it, then run UPDATE_SNAPSHOTS=1 cargo test -p jiujinan-web --test it api::"
     );
 }

@@ -1,7 +1,6 @@
 //! The benchmark generator makes valid, queryable data and keeps numbering consistent.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::*;
 use jiujinan_app::seed::SeedPlan;

@@ -1,12 +1,22 @@
 //! Sign-in, CSRF, role-shaped pages and jurisdiction, through the real router.
 
-mod common;
+use crate::common;
 
 use common::*;
 
-#[tokio::test]
-async fn anonymous_pages_redirect_to_login() {
-    let t = spawn_app().await;
+both!(
+    anonymous_pages_redirect_to_login,
+    wrong_credentials_get_one_generic_message_and_are_audited,
+    repeated_failures_lock_existing_and_unknown_names_alike,
+    login_logout_and_session_expiry,
+    unsafe_requests_need_the_csrf_token_and_same_origin,
+    user_management_is_for_admins_within_their_jurisdiction,
+    disabling_a_user_ends_their_session_and_checks_the_version,
+    org_browser_tree_search_and_language,
+    auditors_see_the_log_and_the_chain_status
+);
+
+async fn anonymous_pages_redirect_to_login(t: TestApp) {
     for path in ["/", "/org", "/admin/users", "/audit"] {
         let r = t.get(path, None).await;
         assert_eq!((r.status, r.location()), (303, "/login"), "{path}");
@@ -17,9 +27,7 @@ async fn anonymous_pages_redirect_to_login() {
     assert!(login.headers["content-security-policy"].to_str().unwrap().contains("script-src 'self' 'nonce-"));
 }
 
-#[tokio::test]
-async fn wrong_credentials_get_one_generic_message_and_are_audited() {
-    let t = spawn_app().await;
+async fn wrong_credentials_get_one_generic_message_and_are_audited(t: TestApp) {
     let wrong_pw = t.login("admin", "Wrong-password-1").await.unwrap_err();
     let no_user = t.login("nobody_here", "Wrong-password-1").await.unwrap_err();
     assert_eq!(wrong_pw.status, 401);
@@ -34,9 +42,7 @@ async fn wrong_credentials_get_one_generic_message_and_are_audited() {
     assert_eq!(actions.iter().filter(|a| *a == "auth.login_failed").count(), 2);
 }
 
-#[tokio::test]
-async fn repeated_failures_lock_existing_and_unknown_names_alike() {
-    let t = spawn_app().await;
+async fn repeated_failures_lock_existing_and_unknown_names_alike(t: TestApp) {
     for name in ["admin", "ghost_user"] {
         for _ in 0..5 {
             assert_eq!(t.login(name, "Wrong-password-1").await.unwrap_err().status, 401);
@@ -48,9 +54,7 @@ async fn repeated_failures_lock_existing_and_unknown_names_alike() {
     assert!(t.login("admin", PASSWORD).await.is_ok(), "the lock expires");
 }
 
-#[tokio::test]
-async fn login_logout_and_session_expiry() {
-    let t = spawn_app().await;
+async fn login_logout_and_session_expiry(t: TestApp) {
     let (cookie, csrf) = t.login("admin", PASSWORD).await.unwrap();
     let home = t.get("/", Some(&cookie)).await;
     assert_eq!(home.status, 200);
@@ -67,9 +71,7 @@ async fn login_logout_and_session_expiry() {
     assert!(actions.contains(&"auth.login".to_owned()) && actions.contains(&"auth.logout".to_owned()));
 }
 
-#[tokio::test]
-async fn unsafe_requests_need_the_csrf_token_and_same_origin() {
-    let t = spawn_app().await;
+async fn unsafe_requests_need_the_csrf_token_and_same_origin(t: TestApp) {
     let pre = t.get("/login", None).await.cookie("jjn_pre").unwrap();
     let no_token = t
         .post_form("/login", Some(&format!("jjn_pre={pre}")), &format!("username=admin&password={}", urlenc(PASSWORD)))
@@ -102,9 +104,7 @@ async fn unsafe_requests_need_the_csrf_token_and_same_origin() {
     assert_eq!(t.send(header_token).await.status, 303, "htmx sends the token as a header");
 }
 
-#[tokio::test]
-async fn user_management_is_for_admins_within_their_jurisdiction() {
-    let t = spawn_app().await;
+async fn user_management_is_for_admins_within_their_jurisdiction(t: TestApp) {
     let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
     assert_eq!(t.get("/admin/users", Some(&clerk)).await.status, 403);
     assert_eq!(t.get("/audit", Some(&clerk)).await.status, 403);
@@ -134,9 +134,7 @@ fn jiujinan_domain_scope(code: &str) -> jiujinan_app::domain::jurisdiction::Juri
     jiujinan_app::domain::jurisdiction::Jurisdiction::for_unit(&UnitCode::parse(code).unwrap(), UnitKind::Government)
 }
 
-#[tokio::test]
-async fn disabling_a_user_ends_their_session_and_checks_the_version() {
-    let t = spawn_app().await;
+async fn disabling_a_user_ends_their_session_and_checks_the_version(t: TestApp) {
     let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let (admin, csrf) = t.login("admin", PASSWORD).await.unwrap();
     let id = t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap().id;
@@ -152,9 +150,7 @@ async fn disabling_a_user_ends_their_session_and_checks_the_version() {
     assert!(t.login("jw_clerk", PASSWORD).await.is_ok());
 }
 
-#[tokio::test]
-async fn org_browser_tree_search_and_language() {
-    let t = spawn_app().await;
+async fn org_browser_tree_search_and_language(t: TestApp) {
     let (cookie, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let org = t.get("/org", Some(&cookie)).await;
     assert!(org.body.contains("data-code=\"110105\""));
@@ -174,9 +170,7 @@ async fn org_browser_tree_search_and_language() {
     assert!(page.body.contains("<html lang=\"en\">") && page.body.contains("Organisation"));
 }
 
-#[tokio::test]
-async fn auditors_see_the_log_and_the_chain_status() {
-    let t = spawn_app().await;
+async fn auditors_see_the_log_and_the_chain_status(t: TestApp) {
     let (cookie, _) = t.login("auditor", PASSWORD).await.unwrap();
     let page = t.get("/audit", Some(&cookie)).await;
     assert_eq!(page.status, 200);

@@ -2,8 +2,7 @@
 //! duplicate, accepts a lead, fills the household file, records a home visit and writes the
 //! review opinion; the timeline shows each step with its responsible person.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::*;
 use jiujinan_app::AppError;

@@ -1,12 +1,19 @@
 //! Verification and the case file through the pages and the API.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;
 use common::*;
 use jiujinan_app::leads::{LeadInput, SubjectInput};
 use jiujinan_app::users::cli_actor;
+
+both!(
+    verify_accept_then_edit_with_a_stale_form_is_refused,
+    people_from_other_provinces_are_pointed_to_the_relief_station,
+    not_accepted_leads_print_a_notice_with_the_right_of_appeal,
+    cases_over_the_api_are_scoped_and_masked_in_lists
+);
 
 async fn lead(t: &TestApp) -> (String, String) {
     let actor = jiujinan_app::auth::Actor::from_record(
@@ -25,9 +32,7 @@ async fn lead(t: &TestApp) -> (String, String) {
     (r.id, r.number)
 }
 
-#[tokio::test]
-async fn verify_accept_then_edit_with_a_stale_form_is_refused() {
-    let t = spawn_app().await;
+async fn verify_accept_then_edit_with_a_stale_form_is_refused(t: TestApp) {
     let (lead_id, _) = lead(&t).await;
     let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let page = t.get(&format!("/leads/{lead_id}"), Some(&cookie)).await;
@@ -63,13 +68,10 @@ async fn verify_accept_then_edit_with_a_stale_form_is_refused() {
     assert!(shown.body.contains("户籍人口") && !shown.body.contains("流动人口"));
 }
 
-#[tokio::test]
-async fn people_from_other_provinces_are_pointed_to_the_relief_station() {
-    let t = spawn_app().await;
-    let actor = jiujinan_app::auth::Actor::from_record(
-        &t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap(),
-    )
-    .unwrap();
+async fn people_from_other_provinces_are_pointed_to_the_relief_station(t: TestApp) {
+    let actor =
+        jiujinan_app::auth::Actor::from_record(&t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap())
+            .unwrap();
     let input = LeadInput {
         channel: "discovery".into(),
         subject: SubjectInput { name: "无名男子".into(), ..Default::default() },
@@ -87,9 +89,7 @@ async fn people_from_other_provinces_are_pointed_to_the_relief_station() {
     assert!(!t.get(&format!("/leads/{local}"), Some(&cookie)).await.body.contains("lead-non-local"));
 }
 
-#[tokio::test]
-async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal() {
-    let t = spawn_app().await;
+async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal(t: TestApp) {
     let (lead_id, number) = lead(&t).await;
     let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let empty = t
@@ -119,9 +119,7 @@ async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal() {
     assert!(notice.body.contains("行政复议") && notice.body.contains("行政诉讼") && notice.body.contains("第六十五条"));
 }
 
-#[tokio::test]
-async fn cases_over_the_api_are_scoped_and_masked_in_lists() {
-    let t = spawn_app().await;
+async fn cases_over_the_api_are_scoped_and_masked_in_lists(t: TestApp) {
     let (lead_id, _) = lead(&t).await;
     let reviewer = jiujinan_app::auth::Actor::from_record(
         &t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap(),

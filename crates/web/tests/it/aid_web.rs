@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;
@@ -13,9 +13,9 @@ use jiujinan_app::leads::LeadInput;
 use jiujinan_app::users::cli_actor;
 use serde_json::json;
 
-#[tokio::test]
-async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page() {
-    let t = spawn_app().await;
+both!(a_street_proposes_reviews_approves_and_pays_on_the_case_page);
+
+async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp) {
     let reviewer = user(&t, "jw_reviewer", "110105001:mz", "street_reviewer").await;
     let approver = user(&t, "cy_approver", "110105:mz", "district_approver").await;
     let input = LeadInput { hardship_types: vec!["FIRE".into(), "MEDICAL_EXPENSE".into()], ..walk_in() };

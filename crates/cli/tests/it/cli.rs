@@ -358,7 +358,7 @@ fn which(name: &str) -> Option<PathBuf> {
 
 fn start_server(e: &Env) -> (Child, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(BIN)
+    let mut child = Command::new(BIN)
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}"), "--database-url", &e.url])
         .current_dir(e.dir.path())
         .stdout(Stdio::null())
@@ -377,6 +377,8 @@ fn start_server(e: &Env) -> (Child, u16) {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not become ready");
 }
 

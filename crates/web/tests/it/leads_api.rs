@@ -1,13 +1,20 @@
 //! The intake API as a hotline system uses it: idempotent posts, field errors in both
 //! languages, jurisdiction, masked lists and an audited lead file.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;
 use common::*;
 use jiujinan_app::users::cli_actor;
 use serde_json::{Value, json};
+
+both!(
+    a_retried_post_creates_one_lead,
+    bad_input_is_a_field_error_in_the_callers_language,
+    leads_are_scoped_and_reading_one_is_audited,
+    the_intake_form_records_and_shows_the_lead
+);
 
 fn lead_body() -> Value {
     json!({
@@ -38,9 +45,7 @@ async fn get(t: &TestApp, token: &str, path: &str) -> Reply {
     t.send(Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap()).await
 }
 
-#[tokio::test]
-async fn a_retried_post_creates_one_lead() {
-    let t = spawn_app().await;
+async fn a_retried_post_creates_one_lead(t: TestApp) {
     let token = t.app.issue_token(&cli_actor(), "admin", "12345").await.unwrap().secret;
     let first = post(&t, &token, Some("wo-1"), lead_body().to_string(), None).await;
     assert_eq!(first.status, 201, "{}", first.body);
@@ -61,9 +66,7 @@ async fn a_retried_post_creates_one_lead() {
     assert_eq!(list[0]["subject_id_number"], "110105********002X", "masked in lists");
 }
 
-#[tokio::test]
-async fn bad_input_is_a_field_error_in_the_callers_language() {
-    let t = spawn_app().await;
+async fn bad_input_is_a_field_error_in_the_callers_language(t: TestApp) {
     let token = t.app.issue_token(&cli_actor(), "admin", "").await.unwrap().secret;
     let mut bad = lead_body();
     bad["subject"]["id_number"] = json!("110105194912310021");
@@ -91,9 +94,7 @@ async fn bad_input_is_a_field_error_in_the_callers_language() {
     assert!(get(&t, &token, "/api/v1/leads").await.json().as_array().unwrap().is_empty(), "nothing written");
 }
 
-#[tokio::test]
-async fn leads_are_scoped_and_reading_one_is_audited() {
-    let t = spawn_app().await;
+async fn leads_are_scoped_and_reading_one_is_audited(t: TestApp) {
     let hotline = t.app.issue_token(&cli_actor(), "admin", "").await.unwrap().secret;
     let clerk = t.app.issue_token(&cli_actor(), "jw_clerk", "").await.unwrap().secret;
     let id = post(&t, &hotline, None, lead_body().to_string(), None).await.json()["id"].as_str().unwrap().to_owned();
@@ -126,9 +127,7 @@ async fn leads_are_scoped_and_reading_one_is_audited() {
     assert_eq!(reads, 2);
 }
 
-#[tokio::test]
-async fn the_intake_form_records_and_shows_the_lead() {
-    let t = spawn_app().await;
+async fn the_intake_form_records_and_shows_the_lead(t: TestApp) {
     let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let form = t.get("/leads/new", Some(&cookie)).await;
     assert!(form.body.contains("id=\"lead-form\"") && form.body.contains("value=\"110105001024\""));

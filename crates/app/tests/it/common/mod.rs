@@ -15,7 +15,7 @@ use jiujinan_store::Store;
 /// 2026-11-29 10:00 Beijing time.
 pub const T0: i64 = 1_795_917_600_000;
 
-#[macro_export]
+/// Runs each named `async fn(T)` once on SQLite and once on PostgreSQL (when configured).
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {

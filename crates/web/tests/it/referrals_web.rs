@@ -3,7 +3,7 @@
 //! the rule data.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;
@@ -13,6 +13,11 @@ use jiujinan_app::dispositions::ActionInput;
 use jiujinan_app::leads::LeadInput;
 use jiujinan_app::users::cli_actor;
 use serde_json::json;
+
+both!(
+    a_department_system_answers_referrals_through_the_api,
+    the_case_page_disposes_and_the_department_answers_in_its_inbox
+);
 
 /// A reviewed case of 建外街道 and its reviewer.
 async fn reviewed_case(t: &TestApp) -> (String, Actor) {
@@ -40,9 +45,7 @@ async fn api(t: &TestApp, token: &str, method: &str, path: &str, body: Option<se
     t.send(b.body(body).unwrap()).await
 }
 
-#[tokio::test]
-async fn a_department_system_answers_referrals_through_the_api() {
-    let t = spawn_app().await;
+async fn a_department_system_answers_referrals_through_the_api(t: TestApp) {
     let (case_id, reviewer) = reviewed_case(&t).await;
     user(&t, "cy_health", "110105:wj", "department_handler").await;
     user(&t, "hd_clerk", "110108001:mz", "window_clerk").await;
@@ -119,9 +122,7 @@ async fn a_department_system_answers_referrals_through_the_api() {
     assert_eq!(bad.status, 422, "a body without its version is refused: {}", bad.body);
 }
 
-#[tokio::test]
-async fn the_case_page_disposes_and_the_department_answers_in_its_inbox() {
-    let t = spawn_app().await;
+async fn the_case_page_disposes_and_the_department_answers_in_its_inbox(t: TestApp) {
     let (case_id, _) = reviewed_case(&t).await;
     user(&t, "cy_health", "110105:wj", "department_handler").await;
     let (street, csrf) = t.login("jw_reviewer", PASSWORD).await.unwrap();

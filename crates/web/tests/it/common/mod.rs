@@ -1,5 +1,6 @@
-//! `spawn_app` for web tests: the real router on a fresh SQLite database with a small
-//! organisation and a few users, driven in-process with `tower::ServiceExt::oneshot`.
+//! `spawn_app` for web tests: the real router on a fresh database with a small organisation
+//! and a few users, driven in-process with `tower::ServiceExt::oneshot`; `both!` runs each
+//! test on SQLite and, when `JIUJINAN_TEST_PG_URL` is set, on PostgreSQL.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use jiujinan_app::clock::ManualClock;
 use jiujinan_app::org::OrgFiles;
 use jiujinan_app::users::{CreateUser, cli_actor};
 use jiujinan_app::{App, AppSettings};
+use jiujinan_store::Store;
 use jiujinan_web::{AppState, WebSettings, router};
 use tower::ServiceExt;
 
@@ -21,7 +23,8 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<ManualClock>,
     router: Router,
-    _dir: tempfile::TempDir,
+    /// The SQLite database's directory, kept until the test ends.
+    _dir: Option<tempfile::TempDir>,
 }
 
 const DIVISIONS: &str = "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110108,海淀区,district,11\n\
@@ -37,8 +40,39 @@ pub const USERS: &[(&str, &str, &str)] = &[
     ("auditor", "11:mz", "auditor"),
 ];
 
-pub async fn spawn_app() -> TestApp {
+/// Runs each named `async fn(TestApp)` once on SQLite and once on PostgreSQL (when configured).
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(crate::common::spawn_sqlite().await).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                if let Some(t) = crate::common::spawn_postgres().await {
+                    super::$name(t).await;
+                }
+            })*
+        }
+    };
+}
+
+/// The app on a fresh SQLite file.
+pub async fn spawn_sqlite() -> TestApp {
     let (store, dir) = jiujinan_store::testing::fresh_sqlite().await;
+    spawn_app(store, Some(dir)).await
+}
+
+/// The app on a fresh PostgreSQL database, or `None` when `JIUJINAN_TEST_PG_URL` is unset.
+pub async fn spawn_postgres() -> Option<TestApp> {
+    let store = jiujinan_store::testing::fresh_postgres().await?;
+    Some(spawn_app(store, None).await)
+}
+
+pub async fn spawn_app(store: Arc<dyn Store>, dir: Option<tempfile::TempDir>) -> TestApp {
     let clock = Arc::new(ManualClock::new(T0));
     let app = App::new(store, clock.clone(), AppSettings::default());
     let files = OrgFiles {

@@ -1,0 +1,6 @@
+//! The binary's tests (it runs the built `jiujinan`), in one binary so the crate links its
+//! tests once.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod cli;
+mod supervise;
