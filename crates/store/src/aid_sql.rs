@@ -1,5 +1,19 @@
 //! The one implementation of `AidStore`, instantiated per backend like `impl_store!`.
 
+#![allow(unused_imports)]
+use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
+use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::org::{NewUnit, UnitCode};
+
+use crate::backend::SqlStore;
+use crate::case_sql::CASE_COLUMNS;
+use crate::db::*;
+use crate::disposition_sql::*;
+use crate::intake::*;
+use crate::lead_sql::*;
+use crate::sql::*;
+use crate::*;
+
 pub(crate) const AID_COLUMNS: &str = "id, case_id, case_number, division, programme, kind, aid_type, cause, tier, persons, \
      description, proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status, \
      delivery_method, delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, updated_ms, version";
@@ -17,519 +31,677 @@ pub(crate) const PRIOR_AID_COUNT: &str = "SELECT COUNT(*) AS n FROM aid_items a 
 
 /// Implements `AidStore` for a backend type that already has `impl_store!`,
 /// `impl_lead_store!` and `impl_disposition_store!`.
-macro_rules! impl_aid_store {
-    ($ty:ty, $row:ty) => {
-        mod aid_row_map {
-            use super::*;
-            use sqlx::Row;
+mod aid_row_map {
+    use super::*;
 
-            pub(super) fn aid(r: &$row) -> Result<AidItem, sqlx::Error> {
-                Ok(from_row!(r, AidItem {
-                    id, case_id, case_number, division, programme, kind, aid_type, cause, tier, persons, description,
-                    proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status,
-                    delivery_method, delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit,
-                    created_ms, updated_ms, version
-                }))
+    pub(super) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
+        Ok(from_row!(
+            r,
+            AidItem {
+                id,
+                case_id,
+                case_number,
+                division,
+                programme,
+                kind,
+                aid_type,
+                cause,
+                tier,
+                persons,
+                description,
+                proposed_fen,
+                amount_fen,
+                calculation,
+                change_reason,
+                special,
+                required_level,
+                fund_id,
+                status,
+                delivery_method,
+                delivery_ref,
+                paid_ms,
+                refusal_reason,
+                action_id,
+                created_by,
+                created_unit,
+                created_ms,
+                updated_ms,
+                version
             }
+        ))
+    }
 
-            pub(super) fn fund(r: &$row) -> Result<Fund, sqlx::Error> {
-                Ok(from_row!(r, Fund {
-                    id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version
-                }))
-            }
+    pub(super) fn fund(r: &DbRow) -> Result<Fund, sqlx::Error> {
+        Ok(from_row!(
+            r,
+            Fund { id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version }
+        ))
+    }
 
-            pub(super) fn entry(r: &$row) -> Result<LedgerEntry, sqlx::Error> {
-                Ok(from_row!(r, LedgerEntry { seq, tx_id, fund_id, account, amount_fen, kind, aid_id, memo, actor, at_ms }))
-            }
+    pub(super) fn entry(r: &DbRow) -> Result<LedgerEntry, sqlx::Error> {
+        Ok(from_row!(r, LedgerEntry { seq, tx_id, fund_id, account, amount_fen, kind, aid_id, memo, actor, at_ms }))
+    }
 
-            pub(super) fn posting(r: &$row) -> Result<Posting, sqlx::Error> {
-                Ok(from_row!(r, Posting {
-                    id, aid_id, case_id, division, programme, head_name, persons, amount_fen, reason, start_ms, end_ms,
-                    status, created_ms
-                }))
+    pub(super) fn posting(r: &DbRow) -> Result<Posting, sqlx::Error> {
+        Ok(from_row!(
+            r,
+            Posting {
+                id,
+                aid_id,
+                case_id,
+                division,
+                programme,
+                head_name,
+                persons,
+                amount_fen,
+                reason,
+                start_ms,
+                end_ms,
+                status,
+                created_ms
             }
+        ))
+    }
 
-            pub(super) fn approval(r: &$row) -> Result<AidApproval, sqlx::Error> {
-                Ok(from_row!(r, AidApproval { id, aid_id, step, level, actor, unit, opinion, at_ms }))
-            }
-        }
-
-        impl $ty {
-            /// Appends the lines of one ledger transaction (they sum to zero).
-            async fn post_ledger(
-                tx: &mut WriteTx,
-                tx_id: &str,
-                lines: &[(&str, &str, i64)],
-                kind: &str,
-                aid_id: &str,
-                memo: &str,
-                actor: &str,
-                now_ms: i64,
-            ) -> Result<(), StoreError> {
-                debug_assert_eq!(lines.iter().map(|l| l.2).sum::<i64>(), 0, "a ledger transaction balances");
-                for (fund, account, amount) in lines {
-                    sqlx::query(
-                        "INSERT INTO ledger_entries (tx_id, fund_id, account, amount_fen, kind, aid_id, memo, actor, at_ms) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(tx_id)
-                    .bind(*fund)
-                    .bind(*account)
-                    .bind(*amount)
-                    .bind(kind)
-                    .bind(aid_id)
-                    .bind(memo)
-                    .bind(actor)
-                    .bind(now_ms)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                Ok(())
-            }
-
-            /// Moves `amount` between two balance columns of a fund if the source holds it.
-            async fn move_balance(tx: &mut WriteTx, fund: &str, from: &str, to: &str, amount: i64) -> Result<(), StoreError> {
-                let sql = format!(
-                    "UPDATE funds SET {from} = {from} - $1, {to} = {to} + $1, version = version + 1 WHERE id = $2 AND {from} >= $1"
-                );
-                let res = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(amount).bind(fund).execute(&mut **tx).await?;
-                if res.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("INSUFFICIENT_FUNDS"));
-                }
-                Ok(())
-            }
-
-            async fn insert_approval(tx: &mut WriteTx, a: &AidApproval) -> Result<(), StoreError> {
-                sqlx::query(
-                    "INSERT INTO aid_approvals (id, aid_id, step, level, actor, unit, opinion, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(&a.id)
-                .bind(&a.aid_id)
-                .bind(&a.step)
-                .bind(&a.level)
-                .bind(&a.actor)
-                .bind(&a.unit)
-                .bind(&a.opinion)
-                .bind(a.at_ms)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
-
-            async fn apply_aid_change(tx: &mut WriteTx, c: &AidChange, who: &Who, now_ms: i64) -> Result<AidItem, StoreError> {
-                use sqlx::Row;
-                if let Some(g) = &c.frequency {
-                    if Self::BACKEND == Backend::Postgres {
-                        // SQLite's single writer already serialises this transaction.
-                        let person = g.id_number.as_deref().unwrap_or(&g.case_id);
-                        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                            .bind(format!("aid-frequency:{person}:{}", g.cause))
-                            .execute(&mut **tx)
-                            .await?;
-                    }
-                    let prior: i64 = sqlx::query(PRIOR_AID_COUNT)
-                        .bind(&g.programme)
-                        .bind(&g.cause)
-                        .bind(g.since_ms)
-                        .bind(&g.case_id)
-                        .bind(g.id_number.as_deref().unwrap_or("-"))
-                        .fetch_one(&mut **tx)
-                        .await?
-                        .try_get("n")?;
-                    if prior >= g.max_per_year {
-                        return Err(StoreError::Conflict("FREQUENCY_LIMIT"));
-                    }
-                }
-                let (method, reference) = c.delivery.clone().unwrap_or_default();
-                let res = sqlx::query(
-                    "UPDATE aid_items SET status = $1, version = version + 1, updated_ms = $2, \
-                     refusal_reason = COALESCE($3, refusal_reason), \
-                     delivery_method = CASE WHEN $4 = '' THEN delivery_method ELSE $4 END, \
-                     delivery_ref = CASE WHEN $4 = '' THEN delivery_ref ELSE $5 END, \
-                     paid_ms = CASE WHEN $4 = '' THEN paid_ms ELSE $2 END \
-                     WHERE id = $6 AND version = $7 AND status = $8",
-                )
-                .bind(&c.to)
-                .bind(now_ms)
-                .bind(c.refusal_reason.as_deref())
-                .bind(&method)
-                .bind(&reference)
-                .bind(&c.id)
-                .bind(c.expected_version)
-                .bind(&c.from)
-                .execute(&mut **tx)
-                .await?;
-                if res.rows_affected() == 0 {
-                    let row = sqlx::query("SELECT status FROM aid_items WHERE id = $1").bind(&c.id).fetch_optional(&mut **tx).await?;
-                    return Err(match row {
-                        None => StoreError::NotFound,
-                        Some(r) if r.try_get::<String, _>("status")? != c.from => StoreError::Conflict("AID_STATE"),
-                        Some(_) => StoreError::Conflict("STALE_VERSION"),
-                    });
-                }
-                let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {AID_COLUMNS} FROM aid_items WHERE id = $1")))
-                    .bind(&c.id)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                let item = aid_row_map::aid(&row)?;
-                if c.money == Money::Pay {
-                    let open = sqlx::query("SELECT 1 AS one FROM publicity_postings WHERE aid_id = $1 AND status = 'open' AND end_ms > $2")
-                        .bind(&item.id)
-                        .bind(now_ms)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                    if open.is_some() {
-                        return Err(StoreError::Conflict("POSTING_OPEN"));
-                    }
-                }
-                if matches!(c.to.as_str(), "paid" | "cancelled") {
-                    sqlx::query("UPDATE publicity_postings SET status = 'closed' WHERE aid_id = $1 AND status = 'open'")
-                        .bind(&item.id)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                let (f, a) = (item.fund_id.as_str(), item.amount_fen);
-                let tx_id = format!("{}-{}", item.id, c.expected_version + 1);
-                let lines: Option<([(&str, &str, i64); 2], &str, (&str, &str))> = match c.money {
-                    Money::None => None,
-                    Money::Reserve => Some(([(f, "available", -a), (f, "reserved", a)], "reservation", ("available_fen", "reserved_fen"))),
-                    Money::Pay => Some(([(f, "reserved", -a), (f, "paid", a)], "posting", ("reserved_fen", "paid_fen"))),
-                    Money::Release => Some(([(f, "reserved", -a), (f, "available", a)], "release", ("reserved_fen", "available_fen"))),
-                    Money::Reverse => Some(([(f, "paid", -a), (f, "available", a)], "reversal", ("paid_fen", "available_fen"))),
-                };
-                if let Some((lines, kind, (from, to))) = lines {
-                    if a > 0 {
-                        Self::move_balance(tx, f, from, to, a).await?;
-                        Self::post_ledger(tx, &tx_id, &lines, kind, &item.id, &c.approval.opinion, &who.user, now_ms).await?;
-                    }
-                }
-                Self::insert_approval(tx, &c.approval).await?;
-                if let Some(p) = &c.posting {
-                    sqlx::query(
-                        "INSERT INTO publicity_postings (id, aid_id, case_id, division, programme, head_name, persons, amount_fen, reason, \
-                         start_ms, end_ms, status, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)",
-                    )
-                    .bind(&p.id)
-                    .bind(&p.aid_id)
-                    .bind(&p.case_id)
-                    .bind(&p.division)
-                    .bind(&p.programme)
-                    .bind(&p.head_name)
-                    .bind(p.persons)
-                    .bind(p.amount_fen)
-                    .bind(&p.reason)
-                    .bind(p.start_ms)
-                    .bind(p.end_ms)
-                    .bind(now_ms)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                let at = (now_ms, who.user.as_str(), who.unit.as_str());
-                let note = format!("{} {}", crate::aid_sql::yuan(a), c.approval.opinion);
-                Self::insert_timeline(tx, format!("{tx_id}-aid"), ("case", &item.case_id), at, &format!("aid_{}", c.to), note.trim()).await?;
-                Ok(item)
-            }
-
-            async fn fetch_aid(&self, where_sql: &str, binds: Vec<Bind>) -> Result<Vec<AidItem>, StoreError> {
-                let rows = self.fetch_built(format!("SELECT {AID_COLUMNS} FROM aid_items WHERE {where_sql}"), binds).await?;
-                Ok(rows.iter().map(aid_row_map::aid).collect::<Result<_, _>>()?)
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl AidStore for $ty {
-            async fn aid_rules(&self) -> Result<AidRules, StoreError> {
-                let q = |sql: &str| self.fetch_built(sql.to_owned(), vec![]);
-                let (s, t, a, f, p) = tokio::try_join!(
-                    q("SELECT region, kind, effective_from, amount_fen, placeholder, source FROM assistance_standards ORDER BY region, kind, effective_from"),
-                    q("SELECT aid_type, tier, months, effective_from, placeholder, source FROM aid_tiers ORDER BY aid_type, tier, effective_from"),
-                    q("SELECT programme, level, max_fen, effective_from, placeholder, source FROM approval_authority ORDER BY programme, level, effective_from"),
-                    q("SELECT programme, max_per_year, effective_from, placeholder, source FROM frequency_rules ORDER BY programme, effective_from"),
-                    q("SELECT programme, aid_type, required, days, fields, effective_from, placeholder, source FROM publicity_rules ORDER BY programme, aid_type, effective_from"),
-                )?;
-                use sqlx::Row;
-                let std = |r: &$row| -> Result<Standard, sqlx::Error> { Ok(from_row!(r, Standard { region, kind, effective_from, amount_fen, placeholder, source })) };
-                let tier = |r: &$row| -> Result<Tier, sqlx::Error> { Ok(from_row!(r, Tier { aid_type, tier, months, effective_from, placeholder, source })) };
-                let auth = |r: &$row| -> Result<Authority, sqlx::Error> { Ok(from_row!(r, Authority { programme, level, max_fen, effective_from, placeholder, source })) };
-                let freq = |r: &$row| -> Result<FrequencyRule, sqlx::Error> { Ok(from_row!(r, FrequencyRule { programme, max_per_year, effective_from, placeholder, source })) };
-                let publ = |r: &$row| -> Result<PublicityRule, sqlx::Error> {
-                    Ok(from_row!(r, PublicityRule { programme, aid_type, required, days, fields, effective_from, placeholder, source }))
-                };
-                Ok(AidRules {
-                    standards: s.iter().map(std).collect::<Result<_, _>>()?,
-                    tiers: t.iter().map(tier).collect::<Result<_, _>>()?,
-                    authority: a.iter().map(auth).collect::<Result<_, _>>()?,
-                    frequency: f.iter().map(freq).collect::<Result<_, _>>()?,
-                    publicity: p.iter().map(publ).collect::<Result<_, _>>()?,
-                })
-            }
-
-            async fn insert_standard(&self, s: &Standard, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let row = sqlx::query(
-                    "INSERT INTO assistance_standards (region, kind, effective_from, amount_fen, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&s.region)
-                .bind(&s.kind)
-                .bind(s.effective_from)
-                .bind(s.amount_fen)
-                .bind(s.placeholder)
-                .bind(&s.source);
-                self.insert_rule_row(row, audit, now_ms).await
-            }
-
-            async fn insert_authority(&self, a: &Authority, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let row = sqlx::query(
-                    "INSERT INTO approval_authority (programme, level, max_fen, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&a.programme)
-                .bind(&a.level)
-                .bind(a.max_fen)
-                .bind(a.effective_from)
-                .bind(a.placeholder)
-                .bind(&a.source);
-                self.insert_rule_row(row, audit, now_ms).await
-            }
-
-            async fn insert_tier(&self, t: &Tier, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let row = sqlx::query(
-                    "INSERT INTO aid_tiers (aid_type, tier, months, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&t.aid_type)
-                .bind(t.tier)
-                .bind(t.months)
-                .bind(t.effective_from)
-                .bind(t.placeholder)
-                .bind(&t.source);
-                self.insert_rule_row(row, audit, now_ms).await
-            }
-
-            async fn insert_frequency(&self, f: &FrequencyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let row = sqlx::query(
-                    "INSERT INTO frequency_rules (programme, max_per_year, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(&f.programme)
-                .bind(f.max_per_year)
-                .bind(f.effective_from)
-                .bind(f.placeholder)
-                .bind(&f.source);
-                self.insert_rule_row(row, audit, now_ms).await
-            }
-
-            async fn create_aid(&self, i: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
-                    "INSERT INTO aid_items (id, case_id, case_number, division, programme, kind, aid_type, cause, tier, persons, description, \
-                     proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status, delivery_method, \
-                     delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, updated_ms, version) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'proposed', '', '', 0, '', \
-                     $19, $20, $21, $22, $22, 1)",
-                )
-                .bind(&i.id)
-                .bind(&i.case_id)
-                .bind(&i.case_number)
-                .bind(&i.division)
-                .bind(&i.programme)
-                .bind(&i.kind)
-                .bind(&i.aid_type)
-                .bind(&i.cause)
-                .bind(i.tier)
-                .bind(i.persons)
-                .bind(&i.description)
-                .bind(i.proposed_fen)
-                .bind(i.amount_fen)
-                .bind(&i.calculation)
-                .bind(&i.change_reason)
-                .bind(i.special)
-                .bind(&i.required_level)
-                .bind(&i.fund_id)
-                .bind(&i.action_id)
-                .bind(&i.created_by)
-                .bind(&i.created_unit)
-                .bind(now_ms)
-                .execute(&mut *tx)
-                .await?;
-                let at = (now_ms, who.user.as_str(), who.unit.as_str());
-                let note = format!("{} {}", crate::aid_sql::yuan(i.amount_fen), i.calculation);
-                Self::insert_timeline(&mut tx, format!("{}-proposed", i.id), ("case", &i.case_id), at, "aid_proposed", &note).await?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn aid(&self, id: &str) -> Result<Option<AidItem>, StoreError> {
-                Ok(self.fetch_aid("id = $1", vec![Bind::Text(id.to_owned())]).await?.into_iter().next())
-            }
-
-            async fn aid_of_case(&self, case_id: &str) -> Result<Vec<AidItem>, StoreError> {
-                self.fetch_aid("case_id = $1 ORDER BY created_ms, id", vec![Bind::Text(case_id.to_owned())]).await
-            }
-
-            async fn aid_approvals(&self, aid_id: &str) -> Result<Vec<AidApproval>, StoreError> {
-                let sql = "SELECT id, aid_id, step, level, actor, unit, opinion, at_ms FROM aid_approvals WHERE aid_id = $1 ORDER BY at_ms, id".to_owned();
-                let rows = self.fetch_built(sql, vec![Bind::Text(aid_id.to_owned())]).await?;
-                Ok(rows.iter().map(aid_row_map::approval).collect::<Result<_, _>>()?)
-            }
-
-            async fn aid_queue(&self, scope: &Jurisdiction, status: &str, level: Option<&str>, limit: i64) -> Result<Vec<AidItem>, StoreError> {
-                let mut binds = vec![Bind::Text(scope.division.to_string()), Bind::Text(status.to_owned())];
-                let mut cond = format!("{} AND status = $2", in_scope("division", scope));
-                if let Some(l) = level {
-                    binds.push(Bind::Text(l.to_owned()));
-                    cond.push_str(" AND required_level = $3");
-                }
-                binds.push(Bind::Int(limit.clamp(1, 1_000)));
-                let n = binds.len();
-                self.fetch_aid(&format!("{cond} ORDER BY created_ms, id LIMIT ${n}"), binds).await
-            }
-
-            async fn change_aid(&self, c: &AidChange, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<AidItem, StoreError> {
-                let mut tx = self.begin_write().await?;
-                let item = Self::apply_aid_change(&mut tx, c, who, now_ms).await?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(item)
-            }
-
-            async fn prior_aid_count(&self, id_number: Option<&str>, case_id: &str, programme: &str, cause: &str, since_ms: i64) -> Result<i64, StoreError> {
-                use sqlx::Row;
-                let sql = PRIOR_AID_COUNT.to_owned();
-                let binds = vec![
-                    Bind::Text(programme.to_owned()),
-                    Bind::Text(cause.to_owned()),
-                    Bind::Int(since_ms),
-                    Bind::Text(case_id.to_owned()),
-                    // An impossible number when there is none, so only the same case counts.
-                    Bind::Text(id_number.unwrap_or("-").to_owned()),
-                ];
-                let rows = self.fetch_built(sql, binds).await?;
-                Ok(rows.first().map(|r| r.try_get::<i64, _>("n")).transpose()?.unwrap_or(0))
-            }
-
-            async fn create_fund(&self, f: &Fund, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
-                    "INSERT INTO funds (id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version) \
-                     VALUES ($1, $2, $3, $4, $5, 0, 0, 0, $6, 1)",
-                )
-                .bind(&f.id)
-                .bind(&f.unit)
-                .bind(&f.division)
-                .bind(&f.kind)
-                .bind(&f.name)
-                .bind(now_ms)
-                .execute(&mut *tx)
-                .await?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn funds(&self, scope: &Jurisdiction) -> Result<Vec<Fund>, StoreError> {
-                let sql = format!("SELECT {FUND_COLUMNS} FROM funds WHERE {} ORDER BY division, kind, name", in_scope("division", scope));
-                let rows = self.fetch_built(sql, vec![Bind::Text(scope.division.to_string())]).await?;
-                Ok(rows.iter().map(aid_row_map::fund).collect::<Result<_, _>>()?)
-            }
-
-            async fn funds_covering(&self, division: &str) -> Result<Vec<Fund>, StoreError> {
-                let sql = format!("SELECT {FUND_COLUMNS} FROM funds WHERE substr($1, 1, length(division)) = division ORDER BY length(division) DESC, kind, name");
-                let rows = self.fetch_built(sql, vec![Bind::Text(division.to_owned())]).await?;
-                Ok(rows.iter().map(aid_row_map::fund).collect::<Result<_, _>>()?)
-            }
-
-            async fn fund(&self, id: &str) -> Result<Option<Fund>, StoreError> {
-                let rows = self.fetch_built(format!("SELECT {FUND_COLUMNS} FROM funds WHERE id = $1"), vec![Bind::Text(id.to_owned())]).await?;
-                Ok(rows.iter().map(aid_row_map::fund).next().transpose()?)
-            }
-
-            async fn deposit(&self, fund_id: &str, amount_fen: i64, memo: &str, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                let res = sqlx::query("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
-                    .bind(amount_fen)
-                    .bind(fund_id)
-                    .execute(&mut *tx)
-                    .await?;
-                if res.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                let tx_id = format!("dep-{fund_id}-{now_ms}-{}", rand_suffix());
-                Self::post_ledger(&mut tx, &tx_id, &[(fund_id, "external", -amount_fen), (fund_id, "available", amount_fen)], "deposit", "", memo, &who.user, now_ms).await?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn allocate(&self, from: &str, to: &str, amount_fen: i64, memo: &str, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                let res = sqlx::query("UPDATE funds SET available_fen = available_fen - $1, version = version + 1 WHERE id = $2 AND available_fen >= $1")
-                    .bind(amount_fen)
-                    .bind(from)
-                    .execute(&mut *tx)
-                    .await?;
-                if res.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("INSUFFICIENT_FUNDS"));
-                }
-                let res = sqlx::query("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
-                    .bind(amount_fen)
-                    .bind(to)
-                    .execute(&mut *tx)
-                    .await?;
-                if res.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                let tx_id = format!("alloc-{from}-{now_ms}-{}", rand_suffix());
-                Self::post_ledger(&mut tx, &tx_id, &[(from, "available", -amount_fen), (to, "available", amount_fen)], "allocation", "", memo, &who.user, now_ms).await?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn ledger(&self, fund_id: &str, from_ms: i64, to_ms: i64) -> Result<Vec<LedgerEntry>, StoreError> {
-                let sql = "SELECT seq, tx_id, fund_id, account, amount_fen, kind, aid_id, memo, actor, at_ms FROM ledger_entries \
-                     WHERE fund_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY seq"
-                    .to_owned();
-                let rows = self.fetch_built(sql, vec![Bind::Text(fund_id.to_owned()), Bind::Int(from_ms), Bind::Int(to_ms)]).await?;
-                Ok(rows.iter().map(aid_row_map::entry).collect::<Result<_, _>>()?)
-            }
-
-            async fn postings(&self, scope: &Jurisdiction, open_only: bool) -> Result<Vec<Posting>, StoreError> {
-                let open = if open_only { " AND status = 'open'" } else { "" };
-                let sql = format!("SELECT {POSTING_COLUMNS} FROM publicity_postings WHERE {}{open} ORDER BY start_ms DESC, id LIMIT 500", in_scope("division", scope));
-                let rows = self.fetch_built(sql, vec![Bind::Text(scope.division.to_string())]).await?;
-                Ok(rows.iter().map(aid_row_map::posting).collect::<Result<_, _>>()?)
-            }
-
-            async fn posting(&self, id: &str) -> Result<Option<Posting>, StoreError> {
-                let rows = self.fetch_built(format!("SELECT {POSTING_COLUMNS} FROM publicity_postings WHERE id = $1"), vec![Bind::Text(id.to_owned())]).await?;
-                Ok(rows.iter().map(aid_row_map::posting).next().transpose()?)
-            }
-
-            async fn object_to_posting(&self, posting_id: &str, objection: (&str, &str), reopen: &AidChange, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                let res = sqlx::query("UPDATE publicity_postings SET status = 'objected' WHERE id = $1 AND status = 'open'")
-                    .bind(posting_id)
-                    .execute(&mut *tx)
-                    .await?;
-                if res.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("POSTING_CLOSED"));
-                }
-                sqlx::query("INSERT INTO publicity_objections (id, posting_id, text, recorded_by, at_ms) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(objection.0)
-                    .bind(posting_id)
-                    .bind(objection.1)
-                    .bind(&who.user)
-                    .bind(now_ms)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::apply_aid_change(&mut tx, reopen, who, now_ms).await?;
-                Self::append_audit_in(&mut tx, audit, now_ms).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-        }
-    };
+    pub(super) fn approval(r: &DbRow) -> Result<AidApproval, sqlx::Error> {
+        Ok(from_row!(r, AidApproval { id, aid_id, step, level, actor, unit, opinion, at_ms }))
+    }
 }
 
-pub(crate) use impl_aid_store;
+impl SqlStore {
+    /// Appends the lines of one ledger transaction (they sum to zero).
+    pub(crate) async fn post_ledger(
+        tx: &mut WriteTx,
+        tx_id: &str,
+        lines: &[(&str, &str, i64)],
+        kind: &str,
+        aid_id: &str,
+        memo: &str,
+        actor: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        debug_assert_eq!(lines.iter().map(|l| l.2).sum::<i64>(), 0, "a ledger transaction balances");
+        for (fund, account, amount) in lines {
+            Sql::new(
+                "INSERT INTO ledger_entries (tx_id, fund_id, account, amount_fen, kind, aid_id, memo, actor, at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(tx_id)
+            .bind(*fund)
+            .bind(*account)
+            .bind(*amount)
+            .bind(kind)
+            .bind(aid_id)
+            .bind(memo)
+            .bind(actor)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Moves `amount` between two balance columns of a fund if the source holds it.
+    pub(crate) async fn move_balance(
+        tx: &mut WriteTx,
+        fund: &str,
+        from: &str,
+        to: &str,
+        amount: i64,
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "UPDATE funds SET {from} = {from} - $1, {to} = {to} + $1, version = version + 1 WHERE id = $2 AND {from} >= $1"
+        );
+        let res = Sql::new(sql).bind(amount).bind(fund).execute(&mut *tx).await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::Conflict("INSUFFICIENT_FUNDS"));
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn insert_approval(tx: &mut WriteTx, a: &AidApproval) -> Result<(), StoreError> {
+        Sql::new(
+            "INSERT INTO aid_approvals (id, aid_id, step, level, actor, unit, opinion, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&a.id)
+        .bind(&a.aid_id)
+        .bind(&a.step)
+        .bind(&a.level)
+        .bind(&a.actor)
+        .bind(&a.unit)
+        .bind(&a.opinion)
+        .bind(a.at_ms)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn apply_aid_change(
+        tx: &mut WriteTx,
+        c: &AidChange,
+        who: &Who,
+        now_ms: i64,
+    ) -> Result<AidItem, StoreError> {
+        if let Some(g) = &c.frequency {
+            if tx.is_postgres() {
+                // SQLite's single writer already serialises this transaction.
+                let person = g.id_number.as_deref().unwrap_or(&g.case_id);
+                Sql::new("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(format!("aid-frequency:{person}:{}", g.cause))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let prior: i64 = Sql::new(PRIOR_AID_COUNT)
+                .bind(&g.programme)
+                .bind(&g.cause)
+                .bind(g.since_ms)
+                .bind(&g.case_id)
+                .bind(g.id_number.as_deref().unwrap_or("-"))
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+            if prior >= g.max_per_year {
+                return Err(StoreError::Conflict("FREQUENCY_LIMIT"));
+            }
+        }
+        let (method, reference) = c.delivery.clone().unwrap_or_default();
+        let res = Sql::new(
+            "UPDATE aid_items SET status = $1, version = version + 1, updated_ms = $2, \
+             refusal_reason = COALESCE($3, refusal_reason), \
+             delivery_method = CASE WHEN $4 = '' THEN delivery_method ELSE $4 END, \
+             delivery_ref = CASE WHEN $4 = '' THEN delivery_ref ELSE $5 END, \
+             paid_ms = CASE WHEN $4 = '' THEN paid_ms ELSE $2 END \
+             WHERE id = $6 AND version = $7 AND status = $8",
+        )
+        .bind(&c.to)
+        .bind(now_ms)
+        .bind(c.refusal_reason.as_deref())
+        .bind(&method)
+        .bind(&reference)
+        .bind(&c.id)
+        .bind(c.expected_version)
+        .bind(&c.from)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            let row =
+                Sql::new("SELECT status FROM aid_items WHERE id = $1").bind(&c.id).fetch_optional(&mut *tx).await?;
+            return Err(match row {
+                None => StoreError::NotFound,
+                Some(r) if r.try_get::<String>("status")? != c.from => StoreError::Conflict("AID_STATE"),
+                Some(_) => StoreError::Conflict("STALE_VERSION"),
+            });
+        }
+        let row = Sql::new(format!("SELECT {AID_COLUMNS} FROM aid_items WHERE id = $1"))
+            .bind(&c.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let item = aid_row_map::aid(&row)?;
+        if c.money == Money::Pay {
+            let open = Sql::new(
+                "SELECT 1 AS one FROM publicity_postings WHERE aid_id = $1 AND status = 'open' AND end_ms > $2",
+            )
+            .bind(&item.id)
+            .bind(now_ms)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if open.is_some() {
+                return Err(StoreError::Conflict("POSTING_OPEN"));
+            }
+        }
+        if matches!(c.to.as_str(), "paid" | "cancelled") {
+            Sql::new("UPDATE publicity_postings SET status = 'closed' WHERE aid_id = $1 AND status = 'open'")
+                .bind(&item.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let (f, a) = (item.fund_id.as_str(), item.amount_fen);
+        let tx_id = format!("{}-{}", item.id, c.expected_version + 1);
+        let lines: Option<([(&str, &str, i64); 2], &str, (&str, &str))> = match c.money {
+            Money::None => None,
+            Money::Reserve => {
+                Some(([(f, "available", -a), (f, "reserved", a)], "reservation", ("available_fen", "reserved_fen")))
+            }
+            Money::Pay => Some(([(f, "reserved", -a), (f, "paid", a)], "posting", ("reserved_fen", "paid_fen"))),
+            Money::Release => {
+                Some(([(f, "reserved", -a), (f, "available", a)], "release", ("reserved_fen", "available_fen")))
+            }
+            Money::Reverse => Some(([(f, "paid", -a), (f, "available", a)], "reversal", ("paid_fen", "available_fen"))),
+        };
+        if let Some((lines, kind, (from, to))) = lines {
+            if a > 0 {
+                Self::move_balance(tx, f, from, to, a).await?;
+                Self::post_ledger(tx, &tx_id, &lines, kind, &item.id, &c.approval.opinion, &who.user, now_ms).await?;
+            }
+        }
+        Self::insert_approval(tx, &c.approval).await?;
+        if let Some(p) = &c.posting {
+            Sql::new(
+                "INSERT INTO publicity_postings (id, aid_id, case_id, division, programme, head_name, persons, amount_fen, reason, \
+                 start_ms, end_ms, status, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)",
+            )
+            .bind(&p.id)
+            .bind(&p.aid_id)
+            .bind(&p.case_id)
+            .bind(&p.division)
+            .bind(&p.programme)
+            .bind(&p.head_name)
+            .bind(p.persons)
+            .bind(p.amount_fen)
+            .bind(&p.reason)
+            .bind(p.start_ms)
+            .bind(p.end_ms)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let at = (now_ms, who.user.as_str(), who.unit.as_str());
+        let note = format!("{} {}", crate::aid_sql::yuan(a), c.approval.opinion);
+        Self::insert_timeline(
+            tx,
+            format!("{tx_id}-aid"),
+            ("case", &item.case_id),
+            at,
+            &format!("aid_{}", c.to),
+            note.trim(),
+        )
+        .await?;
+        Ok(item)
+    }
+
+    pub(crate) async fn fetch_aid(&self, where_sql: &str, binds: Vec<Arg>) -> Result<Vec<AidItem>, StoreError> {
+        let rows = self.fetch_built(format!("SELECT {AID_COLUMNS} FROM aid_items WHERE {where_sql}"), binds).await?;
+        Ok(rows.iter().map(aid_row_map::aid).collect::<Result<_, _>>()?)
+    }
+}
+
+#[async_trait::async_trait]
+impl AidStore for SqlStore {
+    async fn aid_rules(&self) -> Result<AidRules, StoreError> {
+        let q = |sql: &str| self.fetch_built(sql.to_owned(), vec![]);
+        let (s, t, a, f, p) = tokio::try_join!(
+            q(
+                "SELECT region, kind, effective_from, amount_fen, placeholder, source FROM assistance_standards ORDER BY region, kind, effective_from"
+            ),
+            q(
+                "SELECT aid_type, tier, months, effective_from, placeholder, source FROM aid_tiers ORDER BY aid_type, tier, effective_from"
+            ),
+            q(
+                "SELECT programme, level, max_fen, effective_from, placeholder, source FROM approval_authority ORDER BY programme, level, effective_from"
+            ),
+            q(
+                "SELECT programme, max_per_year, effective_from, placeholder, source FROM frequency_rules ORDER BY programme, effective_from"
+            ),
+            q(
+                "SELECT programme, aid_type, required, days, fields, effective_from, placeholder, source FROM publicity_rules ORDER BY programme, aid_type, effective_from"
+            ),
+        )?;
+        let std = |r: &DbRow| -> Result<Standard, sqlx::Error> {
+            Ok(from_row!(r, Standard { region, kind, effective_from, amount_fen, placeholder, source }))
+        };
+        let tier = |r: &DbRow| -> Result<Tier, sqlx::Error> {
+            Ok(from_row!(r, Tier { aid_type, tier, months, effective_from, placeholder, source }))
+        };
+        let auth = |r: &DbRow| -> Result<Authority, sqlx::Error> {
+            Ok(from_row!(r, Authority { programme, level, max_fen, effective_from, placeholder, source }))
+        };
+        let freq = |r: &DbRow| -> Result<FrequencyRule, sqlx::Error> {
+            Ok(from_row!(r, FrequencyRule { programme, max_per_year, effective_from, placeholder, source }))
+        };
+        let publ = |r: &DbRow| -> Result<PublicityRule, sqlx::Error> {
+            Ok(from_row!(
+                r,
+                PublicityRule { programme, aid_type, required, days, fields, effective_from, placeholder, source }
+            ))
+        };
+        Ok(AidRules {
+            standards: s.iter().map(std).collect::<Result<_, _>>()?,
+            tiers: t.iter().map(tier).collect::<Result<_, _>>()?,
+            authority: a.iter().map(auth).collect::<Result<_, _>>()?,
+            frequency: f.iter().map(freq).collect::<Result<_, _>>()?,
+            publicity: p.iter().map(publ).collect::<Result<_, _>>()?,
+        })
+    }
+
+    async fn insert_standard(&self, s: &Standard, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let row = Sql::new(
+            "INSERT INTO assistance_standards (region, kind, effective_from, amount_fen, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&s.region)
+        .bind(&s.kind)
+        .bind(s.effective_from)
+        .bind(s.amount_fen)
+        .bind(s.placeholder)
+        .bind(&s.source);
+        self.insert_rule_row(row, audit, now_ms).await
+    }
+
+    async fn insert_authority(&self, a: &Authority, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let row = Sql::new(
+            "INSERT INTO approval_authority (programme, level, max_fen, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&a.programme)
+        .bind(&a.level)
+        .bind(a.max_fen)
+        .bind(a.effective_from)
+        .bind(a.placeholder)
+        .bind(&a.source);
+        self.insert_rule_row(row, audit, now_ms).await
+    }
+
+    async fn insert_tier(&self, t: &Tier, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let row = Sql::new(
+            "INSERT INTO aid_tiers (aid_type, tier, months, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&t.aid_type)
+        .bind(t.tier)
+        .bind(t.months)
+        .bind(t.effective_from)
+        .bind(t.placeholder)
+        .bind(&t.source);
+        self.insert_rule_row(row, audit, now_ms).await
+    }
+
+    async fn insert_frequency(&self, f: &FrequencyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let row = Sql::new(
+            "INSERT INTO frequency_rules (programme, max_per_year, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&f.programme)
+        .bind(f.max_per_year)
+        .bind(f.effective_from)
+        .bind(f.placeholder)
+        .bind(&f.source);
+        self.insert_rule_row(row, audit, now_ms).await
+    }
+
+    async fn create_aid(&self, i: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        Sql::new(
+            "INSERT INTO aid_items (id, case_id, case_number, division, programme, kind, aid_type, cause, tier, persons, description, \
+             proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status, delivery_method, \
+             delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, updated_ms, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'proposed', '', '', 0, '', \
+             $19, $20, $21, $22, $22, 1)",
+        )
+        .bind(&i.id)
+        .bind(&i.case_id)
+        .bind(&i.case_number)
+        .bind(&i.division)
+        .bind(&i.programme)
+        .bind(&i.kind)
+        .bind(&i.aid_type)
+        .bind(&i.cause)
+        .bind(i.tier)
+        .bind(i.persons)
+        .bind(&i.description)
+        .bind(i.proposed_fen)
+        .bind(i.amount_fen)
+        .bind(&i.calculation)
+        .bind(&i.change_reason)
+        .bind(i.special)
+        .bind(&i.required_level)
+        .bind(&i.fund_id)
+        .bind(&i.action_id)
+        .bind(&i.created_by)
+        .bind(&i.created_unit)
+        .bind(now_ms)
+        .execute(&mut tx)
+        .await?;
+        let at = (now_ms, who.user.as_str(), who.unit.as_str());
+        let note = format!("{} {}", crate::aid_sql::yuan(i.amount_fen), i.calculation);
+        Self::insert_timeline(&mut tx, format!("{}-proposed", i.id), ("case", &i.case_id), at, "aid_proposed", &note)
+            .await?;
+        tx.finish(audit, now_ms).await?;
+        Ok(())
+    }
+
+    async fn aid(&self, id: &str) -> Result<Option<AidItem>, StoreError> {
+        Ok(self.fetch_aid("id = $1", vec![Arg::Text(id.to_owned())]).await?.into_iter().next())
+    }
+
+    async fn aid_of_case(&self, case_id: &str) -> Result<Vec<AidItem>, StoreError> {
+        self.fetch_aid("case_id = $1 ORDER BY created_ms, id", vec![Arg::Text(case_id.to_owned())]).await
+    }
+
+    async fn aid_approvals(&self, aid_id: &str) -> Result<Vec<AidApproval>, StoreError> {
+        let sql = "SELECT id, aid_id, step, level, actor, unit, opinion, at_ms FROM aid_approvals WHERE aid_id = $1 ORDER BY at_ms, id".to_owned();
+        let rows = self.fetch_built(sql, vec![Arg::Text(aid_id.to_owned())]).await?;
+        Ok(rows.iter().map(aid_row_map::approval).collect::<Result<_, _>>()?)
+    }
+
+    async fn aid_queue(
+        &self,
+        scope: &Jurisdiction,
+        status: &str,
+        level: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AidItem>, StoreError> {
+        let mut binds = vec![Arg::Text(scope.division.to_string()), Arg::Text(status.to_owned())];
+        let mut cond = format!("{} AND status = $2", in_scope("division", scope));
+        if let Some(l) = level {
+            binds.push(Arg::Text(l.to_owned()));
+            cond.push_str(" AND required_level = $3");
+        }
+        binds.push(Arg::Int(limit.clamp(1, 1_000)));
+        let n = binds.len();
+        self.fetch_aid(&format!("{cond} ORDER BY created_ms, id LIMIT ${n}"), binds).await
+    }
+
+    async fn change_aid(
+        &self,
+        c: &AidChange,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<AidItem, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let item = Self::apply_aid_change(&mut tx, c, who, now_ms).await?;
+        tx.finish(audit, now_ms).await?;
+        Ok(item)
+    }
+
+    async fn prior_aid_count(
+        &self,
+        id_number: Option<&str>,
+        case_id: &str,
+        programme: &str,
+        cause: &str,
+        since_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let sql = PRIOR_AID_COUNT.to_owned();
+        let binds = vec![
+            Arg::Text(programme.to_owned()),
+            Arg::Text(cause.to_owned()),
+            Arg::Int(since_ms),
+            Arg::Text(case_id.to_owned()),
+            // An impossible number when there is none, so only the same case counts.
+            Arg::Text(id_number.unwrap_or("-").to_owned()),
+        ];
+        let rows = self.fetch_built(sql, binds).await?;
+        Ok(rows.first().map(|r| r.try_get::<i64>("n")).transpose()?.unwrap_or(0))
+    }
+
+    async fn create_fund(&self, f: &Fund, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        Sql::new(
+            "INSERT INTO funds (id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version) \
+             VALUES ($1, $2, $3, $4, $5, 0, 0, 0, $6, 1)",
+        )
+        .bind(&f.id)
+        .bind(&f.unit)
+        .bind(&f.division)
+        .bind(&f.kind)
+        .bind(&f.name)
+        .bind(now_ms)
+        .execute(&mut tx)
+        .await?;
+        tx.finish(audit, now_ms).await?;
+        Ok(())
+    }
+
+    async fn funds(&self, scope: &Jurisdiction) -> Result<Vec<Fund>, StoreError> {
+        let sql = format!(
+            "SELECT {FUND_COLUMNS} FROM funds WHERE {} ORDER BY division, kind, name",
+            in_scope("division", scope)
+        );
+        let rows = self.fetch_built(sql, vec![Arg::Text(scope.division.to_string())]).await?;
+        Ok(rows.iter().map(aid_row_map::fund).collect::<Result<_, _>>()?)
+    }
+
+    async fn funds_covering(&self, division: &str) -> Result<Vec<Fund>, StoreError> {
+        let sql = format!(
+            "SELECT {FUND_COLUMNS} FROM funds WHERE substr($1, 1, length(division)) = division ORDER BY length(division) DESC, kind, name"
+        );
+        let rows = self.fetch_built(sql, vec![Arg::Text(division.to_owned())]).await?;
+        Ok(rows.iter().map(aid_row_map::fund).collect::<Result<_, _>>()?)
+    }
+
+    async fn fund(&self, id: &str) -> Result<Option<Fund>, StoreError> {
+        let rows = self
+            .fetch_built(format!("SELECT {FUND_COLUMNS} FROM funds WHERE id = $1"), vec![Arg::Text(id.to_owned())])
+            .await?;
+        Ok(rows.iter().map(aid_row_map::fund).next().transpose()?)
+    }
+
+    async fn deposit(
+        &self,
+        fund_id: &str,
+        amount_fen: i64,
+        memo: &str,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let res = Sql::new("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
+            .bind(amount_fen)
+            .bind(fund_id)
+            .execute(&mut tx)
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let tx_id = format!("dep-{fund_id}-{now_ms}-{}", rand_suffix());
+        Self::post_ledger(
+            &mut tx,
+            &tx_id,
+            &[(fund_id, "external", -amount_fen), (fund_id, "available", amount_fen)],
+            "deposit",
+            "",
+            memo,
+            &who.user,
+            now_ms,
+        )
+        .await?;
+        tx.finish(audit, now_ms).await?;
+        Ok(())
+    }
+
+    async fn allocate(
+        &self,
+        from: &str,
+        to: &str,
+        amount_fen: i64,
+        memo: &str,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let res = Sql::new("UPDATE funds SET available_fen = available_fen - $1, version = version + 1 WHERE id = $2 AND available_fen >= $1")
+            .bind(amount_fen)
+            .bind(from)
+            .execute(&mut tx)
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::Conflict("INSUFFICIENT_FUNDS"));
+        }
+        let res = Sql::new("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
+            .bind(amount_fen)
+            .bind(to)
+            .execute(&mut tx)
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let tx_id = format!("alloc-{from}-{now_ms}-{}", rand_suffix());
+        Self::post_ledger(
+            &mut tx,
+            &tx_id,
+            &[(from, "available", -amount_fen), (to, "available", amount_fen)],
+            "allocation",
+            "",
+            memo,
+            &who.user,
+            now_ms,
+        )
+        .await?;
+        tx.finish(audit, now_ms).await?;
+        Ok(())
+    }
+
+    async fn ledger(&self, fund_id: &str, from_ms: i64, to_ms: i64) -> Result<Vec<LedgerEntry>, StoreError> {
+        let sql =
+            "SELECT seq, tx_id, fund_id, account, amount_fen, kind, aid_id, memo, actor, at_ms FROM ledger_entries \
+             WHERE fund_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY seq"
+                .to_owned();
+        let rows =
+            self.fetch_built(sql, vec![Arg::Text(fund_id.to_owned()), Arg::Int(from_ms), Arg::Int(to_ms)]).await?;
+        Ok(rows.iter().map(aid_row_map::entry).collect::<Result<_, _>>()?)
+    }
+
+    async fn postings(&self, scope: &Jurisdiction, open_only: bool) -> Result<Vec<Posting>, StoreError> {
+        let open = if open_only { " AND status = 'open'" } else { "" };
+        let sql = format!(
+            "SELECT {POSTING_COLUMNS} FROM publicity_postings WHERE {}{open} ORDER BY start_ms DESC, id LIMIT 500",
+            in_scope("division", scope)
+        );
+        let rows = self.fetch_built(sql, vec![Arg::Text(scope.division.to_string())]).await?;
+        Ok(rows.iter().map(aid_row_map::posting).collect::<Result<_, _>>()?)
+    }
+
+    async fn posting(&self, id: &str) -> Result<Option<Posting>, StoreError> {
+        let rows = self
+            .fetch_built(
+                format!("SELECT {POSTING_COLUMNS} FROM publicity_postings WHERE id = $1"),
+                vec![Arg::Text(id.to_owned())],
+            )
+            .await?;
+        Ok(rows.iter().map(aid_row_map::posting).next().transpose()?)
+    }
+
+    async fn object_to_posting(
+        &self,
+        posting_id: &str,
+        objection: (&str, &str),
+        reopen: &AidChange,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let res = Sql::new("UPDATE publicity_postings SET status = 'objected' WHERE id = $1 AND status = 'open'")
+            .bind(posting_id)
+            .execute(&mut tx)
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::Conflict("POSTING_CLOSED"));
+        }
+        Sql::new(
+            "INSERT INTO publicity_objections (id, posting_id, text, recorded_by, at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(objection.0)
+        .bind(posting_id)
+        .bind(objection.1)
+        .bind(&who.user)
+        .bind(now_ms)
+        .execute(&mut tx)
+        .await?;
+        Self::apply_aid_change(&mut tx, reopen, who, now_ms).await?;
+        tx.finish(audit, now_ms).await?;
+        Ok(())
+    }
+}
 
 /// Yuan with two decimals, for timeline notes.
 pub(crate) fn yuan(fen: i64) -> String {

@@ -7,10 +7,13 @@
 
 mod aid_records;
 mod aid_sql;
+mod backend;
 mod case_records;
 mod case_sql;
+mod db;
 mod disposition_records;
 mod disposition_sql;
+mod intake;
 mod lead_records;
 mod lead_sql;
 mod migrations;
@@ -34,13 +37,12 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{NewUnit, UnitCode};
 
 pub use aid_records::*;
+pub use backend::SqlStore;
 pub use case_records::*;
 pub use disposition_records::*;
 pub use lead_records::*;
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
-pub use postgres::PgStore;
 pub use records::*;
-pub use sqlite::SqliteStore;
 
 /// Errors of the storage layer. `Conflict` and `NotFound` are expected outcomes the use
 /// cases turn into user-facing errors; `Unavailable` and `Database` become 503/500.
@@ -580,9 +582,9 @@ pub trait Store: LeadStore + CaseStore + DispositionStore + AidStore + SeedStore
 /// Opens the store for a URL: `sqlite://PATH` (created if missing) or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
+        Ok(Arc::new(SqlStore::connect_postgres(url).await?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
+        Ok(Arc::new(SqlStore::connect_sqlite(url).await?))
     } else {
         Err(StoreError::Unavailable(format!(
             "unsupported database URL scheme (use sqlite://PATH or postgres://…): {}",
