@@ -11,7 +11,9 @@ use jiujinan_domain::disposition::reason;
 use jiujinan_domain::lead::HardshipType;
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode};
 use jiujinan_domain::user::Role;
-use jiujinan_store::{AidApproval, AidChange, AidItem, AidRules, FrequencyGuard, Fund, Money, Posting, StoreError};
+use jiujinan_store::{
+    AidApproval, AidChange, AidItem, AidRules, Conflict, FrequencyGuard, Fund, Money, Posting, StoreError,
+};
 use serde::Serialize;
 use serde_json::json;
 
@@ -132,10 +134,10 @@ fn rule_exists(e: StoreError) -> AppError {
 
 fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
     match e {
-        StoreError::Conflict("FREQUENCY_LIMIT") => field("FREQUENCY_LIMIT", "cause"),
-        StoreError::Conflict("AID_STATE") => AppError::Conflict(state_code),
-        StoreError::Conflict("INSUFFICIENT_FUNDS") => AppError::Conflict("INSUFFICIENT_FUNDS"),
-        StoreError::Conflict("POSTING_OPEN") => AppError::Conflict("POSTING_OPEN"),
+        StoreError::Conflict(Conflict::FrequencyLimit) => field("FREQUENCY_LIMIT", "cause"),
+        StoreError::Conflict(Conflict::AidState) => AppError::Conflict(state_code),
+        StoreError::Conflict(Conflict::InsufficientFunds) => AppError::Conflict("INSUFFICIENT_FUNDS"),
+        StoreError::Conflict(Conflict::PostingOpen) => AppError::Conflict("POSTING_OPEN"),
         StoreError::Conflict(_) => AppError::StaleVersion,
         other => other.into(),
     }
@@ -898,7 +900,7 @@ impl App {
         audit.division = f.division.clone();
         self.store.allocate(&f.id, &t.id, amount_fen, &memo, &who(actor), audit, self.now_ms()).await.map_err(|e| {
             match e {
-                StoreError::Conflict(c) => AppError::Conflict(c),
+                StoreError::Conflict(c) => AppError::Conflict(c.code()),
                 other => other.into(),
             }
         })

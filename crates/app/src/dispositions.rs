@@ -8,8 +8,8 @@ use jiujinan_domain::disposition::{ActionDetails, ActionStatus, EventKind, Limit
 use jiujinan_domain::org::{DivisionCode, UnitCode, UnitKind};
 use jiujinan_domain::user::Role;
 use jiujinan_store::{
-    ActionChange, ActionEvent, ActionRecord, CaseRecord, ClockChange, DeadlineRecord, Decision, NewAction, NewDeadline,
-    Programme, StoreError, SupervisionRecord,
+    ActionChange, ActionEvent, ActionRecord, CaseRecord, ClockChange, Conflict, DeadlineRecord, Decision, NewAction,
+    NewDeadline, Programme, StoreError, SupervisionRecord,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -92,7 +92,7 @@ fn kind_code(unit: &str) -> &'static str {
 
 fn action_conflict(e: StoreError, state_code: &'static str) -> AppError {
     match e {
-        StoreError::Conflict("ACTION_STATE") => AppError::Conflict(state_code),
+        StoreError::Conflict(Conflict::ActionState) => AppError::Conflict(state_code),
         StoreError::Conflict(_) => AppError::StaleVersion,
         other => other.into(),
     }
@@ -660,7 +660,7 @@ impl App {
         };
         self.store.set_deadline_paused(&d.id, expected_version, change, &who(actor), audit, now).await.map_err(|e| {
             match e {
-                StoreError::Conflict("DEADLINE_STATE") => AppError::Conflict("CLOCK_STATE"),
+                StoreError::Conflict(Conflict::DeadlineState) => AppError::Conflict("CLOCK_STATE"),
                 other => other.into(),
             }
         })

@@ -154,7 +154,7 @@ impl SqlStore {
         );
         let res = Sql::new(sql).bind(amount).bind(fund).execute(&mut *tx).await?;
         if res.rows_affected() == 0 {
-            return Err(StoreError::Conflict("INSUFFICIENT_FUNDS"));
+            return Err(StoreError::Conflict(Conflict::InsufficientFunds));
         }
         Ok(())
     }
@@ -201,7 +201,7 @@ impl SqlStore {
                 .await?
                 .try_get("n")?;
             if prior >= g.max_per_year {
-                return Err(StoreError::Conflict("FREQUENCY_LIMIT"));
+                return Err(StoreError::Conflict(Conflict::FrequencyLimit));
             }
         }
         let (method, reference) = c.delivery.clone().unwrap_or_default();
@@ -228,8 +228,8 @@ impl SqlStore {
                 Sql::new("SELECT status FROM aid_items WHERE id = $1").bind(&c.id).fetch_optional(&mut *tx).await?;
             return Err(match row {
                 None => StoreError::NotFound,
-                Some(r) if r.try_get::<String>("status")? != c.from => StoreError::Conflict("AID_STATE"),
-                Some(_) => StoreError::Conflict("STALE_VERSION"),
+                Some(r) if r.try_get::<String>("status")? != c.from => StoreError::Conflict(Conflict::AidState),
+                Some(_) => StoreError::Conflict(Conflict::StaleVersion),
             });
         }
         let row = Sql::new(format!("SELECT {AID_COLUMNS} FROM aid_items WHERE id = $1"))
@@ -246,7 +246,7 @@ impl SqlStore {
             .fetch_optional(&mut *tx)
             .await?;
             if open.is_some() {
-                return Err(StoreError::Conflict("POSTING_OPEN"));
+                return Err(StoreError::Conflict(Conflict::PostingOpen));
             }
         }
         if matches!(c.to.as_str(), "paid" | "cancelled") {
@@ -614,7 +614,7 @@ impl AidStore for SqlStore {
             .execute(&mut tx)
             .await?;
         if res.rows_affected() == 0 {
-            return Err(StoreError::Conflict("INSUFFICIENT_FUNDS"));
+            return Err(StoreError::Conflict(Conflict::InsufficientFunds));
         }
         let res = Sql::new("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
             .bind(amount_fen)
@@ -685,7 +685,7 @@ impl AidStore for SqlStore {
             .execute(&mut tx)
             .await?;
         if res.rows_affected() == 0 {
-            return Err(StoreError::Conflict("POSTING_CLOSED"));
+            return Err(StoreError::Conflict(Conflict::PostingClosed));
         }
         Sql::new(
             "INSERT INTO publicity_objections (id, posting_id, text, recorded_by, at_ms) VALUES ($1, $2, $3, $4, $5)",

@@ -97,8 +97,8 @@ impl SqlStore {
         let row = Sql::new("SELECT status FROM leads WHERE id = $1").bind(lead_id).fetch_optional(&mut *tx).await?;
         match row {
             None => Err(StoreError::NotFound),
-            Some(r) if r.try_get::<String>("status")? != "new" => Err(StoreError::Conflict("LEAD_CLOSED")),
-            Some(_) => Err(StoreError::Conflict("STALE_VERSION")),
+            Some(r) if r.try_get::<String>("status")? != "new" => Err(StoreError::Conflict(Conflict::LeadClosed)),
+            Some(_) => Err(StoreError::Conflict(Conflict::StaleVersion)),
         }
     }
 }
@@ -248,7 +248,11 @@ impl CaseStore for SqlStore {
         .await?;
         if res.rows_affected() == 0 {
             let exists = Sql::new("SELECT 1 AS one FROM cases WHERE id = $1").bind(id).fetch_optional(&mut tx).await?;
-            return Err(if exists.is_some() { StoreError::Conflict("STALE_VERSION") } else { StoreError::NotFound });
+            return Err(if exists.is_some() {
+                StoreError::Conflict(Conflict::StaleVersion)
+            } else {
+                StoreError::NotFound
+            });
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
         Self::insert_timeline(
@@ -328,7 +332,11 @@ impl CaseStore for SqlStore {
         .await?;
         if res.rows_affected() == 0 {
             let exists = Sql::new("SELECT 1 AS one FROM cases WHERE id = $1").bind(id).fetch_optional(&mut tx).await?;
-            return Err(if exists.is_some() { StoreError::Conflict("STALE_VERSION") } else { StoreError::NotFound });
+            return Err(if exists.is_some() {
+                StoreError::Conflict(Conflict::StaleVersion)
+            } else {
+                StoreError::NotFound
+            });
         }
         if t.close_case_deadlines {
             Self::close_deadlines_of(&mut tx, "case", id, now_ms).await?;

@@ -283,8 +283,8 @@ impl SqlStore {
                 .await?;
             return Err(match row {
                 None => StoreError::NotFound,
-                Some(r) if r.try_get::<String>("status")? != c.from => StoreError::Conflict("ACTION_STATE"),
-                Some(_) => StoreError::Conflict("STALE_VERSION"),
+                Some(r) if r.try_get::<String>("status")? != c.from => StoreError::Conflict(Conflict::ActionState),
+                Some(_) => StoreError::Conflict(Conflict::StaleVersion),
             });
         }
         let row = Sql::new(format!("SELECT {ACTION_COLUMNS} FROM actions WHERE id = $1"))
@@ -622,10 +622,10 @@ impl DispositionStore for SqlStore {
         let (case_id, paused_ms, state, version): (String, i64, String, i64) =
             (row.try_get("case_id")?, row.try_get("paused_ms")?, row.try_get("state")?, row.try_get("version")?);
         if version != expected_version {
-            return Err(StoreError::Conflict("STALE_VERSION"));
+            return Err(StoreError::Conflict(Conflict::StaleVersion));
         }
         if state != "open" || (pause.is_some() == (paused_ms != 0)) {
-            return Err(StoreError::Conflict("DEADLINE_STATE"));
+            return Err(StoreError::Conflict(Conflict::DeadlineState));
         }
         match pause {
             Some(reason) => {
@@ -864,7 +864,7 @@ impl DispositionStore for SqlStore {
             .execute(&mut tx)
             .await?;
         if res.rows_affected() == 0 {
-            return Err(StoreError::Conflict("STALE_VERSION"));
+            return Err(StoreError::Conflict(Conflict::StaleVersion));
         }
         tx.finish(audit, now_ms).await?;
         Ok(expected_version + 1)
@@ -889,7 +889,7 @@ impl DispositionStore for SqlStore {
         .bind(now_ms)
         .execute(&mut tx)
         .await
-        .map_err(|e| unique_to_conflict(e, "ALREADY_ON_AGENDA"))?;
+        .map_err(|e| unique_to_conflict(e, Conflict::AlreadyOnAgenda))?;
         if let Some(c) = accept {
             Self::apply_action_change(&mut tx, c, who, now_ms).await?;
         }
@@ -966,7 +966,7 @@ impl DispositionStore for SqlStore {
         .execute(&mut tx)
         .await?;
         if res.rows_affected() == 0 {
-            return Err(StoreError::Conflict("DECISION_DONE"));
+            return Err(StoreError::Conflict(Conflict::DecisionDone));
         }
         let case_id: String = Sql::new("SELECT case_id FROM joint_decisions WHERE id = $1")
             .bind(id)

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use crate::{Created, IdempotencyKey, LeadReceipt, NewLeadRow, StoreError};
+use crate::{Conflict, Created, IdempotencyKey, LeadReceipt, NewLeadRow, StoreError};
 
 /// The columns of a lead row, in the order the inserts bind them.
 pub(crate) const LEAD_COLUMNS: &str = "id, number, channel, reporter_name, reporter_phone, reporter_relation, subject_name, \
@@ -79,7 +79,7 @@ pub(crate) fn stored_reply(r: &LeadReceipt) -> Result<String, StoreError> {
 /// A key already taken: the first reply again if the request is the same, else a conflict.
 pub(crate) fn replay(k: &IdempotencyKey, stored_hash: &str, response: &str) -> Result<Created, StoreError> {
     if stored_hash != k.request_hash {
-        return Err(StoreError::Conflict("IDEMPOTENCY_KEY_REUSED"));
+        return Err(StoreError::Conflict(Conflict::IdempotencyKeyReused));
     }
     let stored: LeadReceipt =
         serde_json::from_str(response).map_err(|e| StoreError::Corrupt(format!("stored reply: {e}")))?;

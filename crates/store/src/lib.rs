@@ -13,6 +13,7 @@ mod case_sql;
 mod db;
 mod disposition_records;
 mod disposition_sql;
+mod error;
 mod intake;
 mod lead_records;
 mod lead_sql;
@@ -40,33 +41,10 @@ pub use aid_records::*;
 pub use backend::SqlStore;
 pub use case_records::*;
 pub use disposition_records::*;
+pub use error::{Conflict, StoreError};
 pub use lead_records::*;
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
 pub use records::*;
-
-/// Errors of the storage layer. `Conflict` and `NotFound` are expected outcomes the use
-/// cases turn into user-facing errors; `Unavailable` and `Database` become 503/500.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// A unique key or an optimistic-concurrency version check failed.
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
-    /// The row to change does not exist.
-    #[error("not found")]
-    NotFound,
-    /// The database could not be reached.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    /// Any other database failure.
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    /// Any other failure of the SQLite engine on the synchronous writer (rusqlite).
-    #[error("database error: {0}")]
-    Engine(String),
-    /// Stored data that does not parse into domain types.
-    #[error("corrupt data: {0}")]
-    Corrupt(String),
-}
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +58,7 @@ pub enum Backend {
 pub trait LeadStore: Send + Sync {
     /// Stores a lead with its number, duplicate link, timeline and audit entry in one
     /// transaction. With a key: the same key and body replays the first reply, the same key
-    /// with another body is `Conflict("IDEMPOTENCY_KEY_REUSED")`.
+    /// with another body is `Conflict::IdempotencyKeyReused`.
     async fn create_lead(
         &self,
         lead: &NewLeadRow,
@@ -188,7 +166,7 @@ pub trait DispositionStore: Send + Sync {
         offset: i64,
     ) -> Result<Vec<ActionRecord>, StoreError>;
     /// Moves an action if it is still at the expected version and status:
-    /// `Conflict("ACTION_STATE")` when its status moved on, `Conflict("STALE_VERSION")` otherwise.
+    /// `Conflict::ActionState` when its status moved on, `Conflict::StaleVersion` otherwise.
     async fn change_action(
         &self,
         change: &ActionChange,
@@ -265,12 +243,12 @@ pub trait DispositionStore: Send + Sync {
 
     /// The programme catalogue in force at `at_ms`.
     async fn programmes(&self, at_ms: i64) -> Result<Vec<Programme>, StoreError>;
-    /// Adds a version of a programme from its `effective_from`; `Conflict("RULE_EXISTS")` for
+    /// Adds a version of a programme from its `effective_from`; `Conflict::RuleExists` for
     /// the same code and date.
     async fn insert_programme(&self, p: &Programme, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// Every time-limit rule, including superseded ones.
     async fn deadline_rules(&self) -> Result<Vec<DeadlineRule>, StoreError>;
-    /// Adds a time-limit rule; `Conflict("RULE_EXISTS")` for the same key and date.
+    /// Adds a time-limit rule; `Conflict::RuleExists` for the same key and date.
     async fn insert_deadline_rule(&self, rule: &DeadlineRule, audit: AuditDraft, now_ms: i64)
     -> Result<(), StoreError>;
     /// The holidays and make-up working days.
@@ -326,7 +304,7 @@ pub trait DispositionStore: Send + Sync {
     async fn decisions_of_action(&self, action_id: &str) -> Result<Vec<Decision>, StoreError>;
     /// One decision.
     async fn decision(&self, id: &str) -> Result<Option<Decision>, StoreError>;
-    /// Marks a decision carried out and stops its clock; `Conflict("DECISION_DONE")` twice.
+    /// Marks a decision carried out and stops its clock; `Conflict::DecisionDone` twice.
     async fn complete_decision(
         &self,
         id: &str,
@@ -342,13 +320,13 @@ pub trait DispositionStore: Send + Sync {
 pub trait AidStore: Send + Sync {
     /// Every rule row of aid (standards, tiers, authority, frequency, publicity).
     async fn aid_rules(&self) -> Result<AidRules, StoreError>;
-    /// Adds a dated standard; `Conflict("RULE_EXISTS")` for the same key and date.
+    /// Adds a dated standard; `Conflict::RuleExists` for the same key and date.
     async fn insert_standard(&self, s: &Standard, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
-    /// Adds a dated approval ceiling of a level; `Conflict("RULE_EXISTS")` for the same key and date.
+    /// Adds a dated approval ceiling of a level; `Conflict::RuleExists` for the same key and date.
     async fn insert_authority(&self, a: &Authority, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
-    /// Adds a dated tier (months of the standard); `Conflict("RULE_EXISTS")` for the same key and date.
+    /// Adds a dated tier (months of the standard); `Conflict::RuleExists` for the same key and date.
     async fn insert_tier(&self, t: &Tier, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
-    /// Adds a dated frequency limit; `Conflict("RULE_EXISTS")` for the same programme and date.
+    /// Adds a dated frequency limit; `Conflict::RuleExists` for the same programme and date.
     async fn insert_frequency(&self, f: &FrequencyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// Stores a proposed aid item with its timeline step and audit entry.
     async fn create_aid(&self, item: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
@@ -366,8 +344,8 @@ pub trait AidStore: Send + Sync {
         level: Option<&str>,
         limit: i64,
     ) -> Result<Vec<AidItem>, StoreError>;
-    /// Moves an aid item and its money in one transaction: `Conflict("AID_STATE")` when the
-    /// status moved on, `Conflict("STALE_VERSION")`, `Conflict("INSUFFICIENT_FUNDS")` when the
+    /// Moves an aid item and its money in one transaction: `Conflict::AidState` when the
+    /// status moved on, `Conflict::StaleVersion`, `Conflict::InsufficientFunds` when the
     /// fund cannot cover a reservation (nothing is written then).
     async fn change_aid(
         &self,
@@ -405,7 +383,7 @@ pub trait AidStore: Send + Sync {
         audit: AuditDraft,
         now_ms: i64,
     ) -> Result<(), StoreError>;
-    /// Money from one fund to another (district to street); `Conflict("INSUFFICIENT_FUNDS")`.
+    /// Money from one fund to another (district to street); `Conflict::InsufficientFunds`.
     async fn allocate(
         &self,
         from: &str,
@@ -423,7 +401,7 @@ pub trait AidStore: Send + Sync {
     /// One posting.
     async fn posting(&self, id: &str) -> Result<Option<Posting>, StoreError>;
     /// Records an objection to an open posting and reopens the review (`reopen`) in one
-    /// transaction; `Conflict("POSTING_CLOSED")` when the posting is not open.
+    /// transaction; `Conflict::PostingClosed` when the posting is not open.
     async fn object_to_posting(
         &self,
         posting_id: &str,
@@ -488,7 +466,7 @@ pub trait Store: LeadStore + CaseStore + DispositionStore + AidStore + SeedStore
     async fn unit_counts(&self) -> Result<Vec<UnitCount>, StoreError>;
 
     // --- users ---
-    /// Creates a user; `Conflict("USERNAME_TAKEN")` if the name exists.
+    /// Creates a user; `Conflict::UsernameTaken` if the name exists.
     async fn insert_user(&self, user: &NewUserRow, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// A user by login name, for authentication only (not scoped).
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;

@@ -49,7 +49,7 @@ pub(crate) fn in_scope(col: &str, scope: &jiujinan_domain::jurisdiction::Jurisdi
 }
 
 /// A unique-key violation as the given conflict; other errors unchanged.
-pub(crate) fn unique_to_conflict(e: sqlx::Error, code: &'static str) -> crate::StoreError {
+pub(crate) fn unique_to_conflict(e: sqlx::Error, code: Conflict) -> crate::StoreError {
     match e {
         sqlx::Error::Database(d) if d.is_unique_violation() => crate::StoreError::Conflict(code),
         other => crate::StoreError::Database(other),
@@ -151,10 +151,10 @@ mod row_map {
 
 impl SqlStore {
     /// Inserts one dated rule row (the query, its values bound) with its audit entry in one
-    /// transaction; the same key and date twice is `Conflict("RULE_EXISTS")`.
+    /// transaction; the same key and date twice is `Conflict(Conflict::RuleExists)`.
     pub(crate) async fn insert_rule_row(&self, row: Sql, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        row.execute(&mut tx).await.map_err(|e| unique_to_conflict(e, "RULE_EXISTS"))?;
+        row.execute(&mut tx).await.map_err(|e| unique_to_conflict(e, Conflict::RuleExists))?;
         tx.finish(audit, now_ms).await?;
         Ok(())
     }
@@ -351,7 +351,7 @@ impl Store for SqlStore {
             .fetch_optional(&mut tx)
             .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict("USERNAME_TAKEN"));
+            return Err(StoreError::Conflict(Conflict::UsernameTaken));
         }
         let unit = Sql::new("SELECT 1 AS one FROM units WHERE code = $1")
             .bind(&user.unit_code)
@@ -376,7 +376,7 @@ impl Store for SqlStore {
         .execute(&mut tx)
         .await
         .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict("USERNAME_TAKEN"),
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(Conflict::UsernameTaken),
             _ => StoreError::Database(e),
         })?;
         tx.finish(audit, now_ms).await?;
@@ -421,7 +421,11 @@ impl Store for SqlStore {
             .await?;
         if res.rows_affected() == 0 {
             let exists = Sql::new("SELECT 1 AS one FROM users WHERE id = $1").bind(id).fetch_optional(&mut tx).await?;
-            return Err(if exists.is_some() { StoreError::Conflict("STALE_VERSION") } else { StoreError::NotFound });
+            return Err(if exists.is_some() {
+                StoreError::Conflict(Conflict::StaleVersion)
+            } else {
+                StoreError::NotFound
+            });
         }
         if disabled {
             Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut tx).await?;
