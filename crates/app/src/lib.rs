@@ -23,6 +23,7 @@ pub mod meetings;
 pub mod org;
 pub mod programmes;
 pub mod rules;
+#[cfg(feature = "bench")]
 pub mod seed;
 pub mod submissions;
 pub mod tokens;
@@ -34,7 +35,8 @@ use std::sync::Arc;
 pub use error::AppError;
 pub use jiujinan_domain as domain;
 pub use jiujinan_store as store;
-use jiujinan_store::{LockoutPolicy, Store};
+use jiujinan_store::LockoutPolicy;
+use jiujinan_store::prelude::*;
 
 use crate::clock::Clock;
 

@@ -107,3 +107,30 @@ impl SqlStore {
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
+
+#[async_trait::async_trait]
+impl crate::Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.kind()
+    }
+
+    async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        self.run_migrations().await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.ping_db().await
+    }
+
+    async fn close(&self) {
+        self.close_pools().await
+    }
+
+    #[cfg(feature = "testing")]
+    async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        tx.raw(sql).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

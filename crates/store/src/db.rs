@@ -114,8 +114,8 @@ pub(crate) enum On<'c> {
 impl<'c> From<&'c mut WriteTx> for On<'c> {
     fn from(tx: &'c mut WriteTx) -> Self {
         match tx {
-            WriteTx::Lite(t) => On::Lite(&mut **t),
-            WriteTx::Pg(t) => On::Pg(&mut **t),
+            WriteTx::Lite(t) => On::Lite(t),
+            WriteTx::Pg(t) => On::Pg(t),
         }
     }
 }
@@ -311,8 +311,8 @@ impl WriteTx {
     #[cfg(feature = "testing")]
     pub(crate) async fn raw(&mut self, sql: &'static str) -> Result<(), StoreError> {
         match self {
-            Self::Lite(t) => drop(sqlx::raw_sql(sql).execute(&mut **t).await?),
-            Self::Pg(t) => drop(sqlx::raw_sql(sql).execute(&mut **t).await?),
+            Self::Lite(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ())?,
+            Self::Pg(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ())?,
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The hot writes of the SQLite store on its synchronous writer (`sqlite_sync_writer.rs`): a
 //! new lead, and an audit entry on its own (the record of a read). The statements are the
 //! shared ones of `intake.rs`; PostgreSQL runs the same through sqlx
-//! (`PgStore::insert_new_lead`), and the conformance suite holds both to the same behaviour.
+//! (`postgres_hot_writer.rs`), and the conformance suite holds both to the same behaviour.
 
 use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
 use rusqlite::{Connection, ToSql};

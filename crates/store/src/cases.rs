@@ -1,109 +1,78 @@
-//! The one implementation of `CaseStore`, instantiated per backend like `impl_store!`.
+//! Verification outcomes and the case file.
+//!
+//! The trait and its one implementation on [`SqlStore`], written against `db.rs`.
 
-#![allow(unused_imports)]
-use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
+use async_trait::async_trait;
+use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
-use jiujinan_domain::org::{NewUnit, UnitCode};
 
-use crate::aid_sql::*;
 use crate::backend::SqlStore;
 use crate::db::*;
-use crate::disposition_sql::*;
-use crate::intake::*;
-use crate::lead_sql::*;
-use crate::sql::*;
+use crate::query::*;
+use crate::rows::{self, *};
 use crate::*;
 
-pub(crate) const CASE_COLUMNS: &str = "id, number, lead_id, subject_name, subject_id_number, subject_phone, division, \
-     responsible_unit, responsible_user, first_inquiry_unit, status, urgency, hardship_types, documents_pending, household, \
-     economy, population, review_opinion, recommended_routes, step_due_ms, created_ms, updated_ms, version";
-
-/// Implements `CaseStore` for a backend type that already has `impl_store!` and
-/// `impl_lead_store!`.
-mod case_row_map {
-    use super::*;
-
-    pub(super) fn case(r: &DbRow) -> Result<CaseRecord, sqlx::Error> {
-        Ok(CaseRecord {
-            id: r.try_get("id")?,
-            number: r.try_get("number")?,
-            lead_id: r.try_get("lead_id")?,
-            subject_name: r.try_get("subject_name")?,
-            subject_id_number: r.try_get("subject_id_number")?,
-            subject_phone: r.try_get("subject_phone")?,
-            division: r.try_get("division")?,
-            responsible_unit: r.try_get("responsible_unit")?,
-            responsible_user: r.try_get("responsible_user")?,
-            first_inquiry_unit: r.try_get("first_inquiry_unit")?,
-            status: r.try_get("status")?,
-            urgency: r.try_get("urgency")?,
-            hardship_types: r.try_get("hardship_types")?,
-            documents_pending: r.try_get("documents_pending")?,
-            household: r.try_get("household")?,
-            economy: r.try_get("economy")?,
-            population: r.try_get("population")?,
-            review_opinion: r.try_get("review_opinion")?,
-            recommended_routes: r.try_get("recommended_routes")?,
-            step_due_ms: r.try_get("step_due_ms")?,
-            created_ms: r.try_get("created_ms")?,
-            updated_ms: r.try_get("updated_ms")?,
-            version: r.try_get("version")?,
-        })
-    }
-
-    pub(super) fn investigation(r: &DbRow) -> Result<Investigation, sqlx::Error> {
-        Ok(Investigation {
-            id: r.try_get("id")?,
-            case_id: r.try_get("case_id")?,
-            method: r.try_get("method")?,
-            investigator: r.try_get("investigator")?,
-            unit: r.try_get("unit")?,
-            done_ms: r.try_get("done_ms")?,
-            findings: r.try_get("findings")?,
-            created_ms: r.try_get("created_ms")?,
-        })
-    }
-}
-
-impl SqlStore {
-    /// Claims an open lead at a version: `Conflict` when it moved on, `NotFound` when absent.
-    pub(crate) async fn claim_open_lead(
-        tx: &mut WriteTx,
+/// Verification outcomes and the case file.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Accepts an open lead at `expected_version` and opens its case (numbered per street and
+    /// year), with timeline and audit, in one transaction.
+    async fn accept_lead(
+        &self,
         lead_id: &str,
         expected_version: i64,
-        status: &str,
-        set: (&str, &str, &str),
-        note: &str,
-    ) -> Result<(), StoreError> {
-        let res = Sql::new(
-            "UPDATE leads SET status = $1, version = version + 1, outcome_note = $2, \
-             responsible_unit = CASE WHEN $3 = '' THEN responsible_unit ELSE $3 END, \
-             division = CASE WHEN $4 = '' THEN division ELSE $4 END, \
-             duplicate_of = CASE WHEN $5 = '' THEN duplicate_of ELSE $5 END \
-             WHERE id = $6 AND version = $7 AND status = 'new'",
-        )
-        .bind(status)
-        .bind(note)
-        .bind(set.0)
-        .bind(set.1)
-        .bind(set.2)
-        .bind(lead_id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?;
-        if res.rows_affected() == 1 {
-            return Ok(());
-        }
-        let row = Sql::new("SELECT status FROM leads WHERE id = $1").bind(lead_id).fetch_optional(&mut *tx).await?;
-        match row {
-            None => Err(StoreError::NotFound),
-            Some(r) if r.try_get::<String>("status")? != "new" => Err(StoreError::Conflict(Conflict::LeadClosed)),
-            Some(_) => Err(StoreError::Conflict(Conflict::StaleVersion)),
-        }
-    }
+        case: &NewCaseRow,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<CaseRecord, StoreError>;
+    /// Closes or re-routes an open lead at `expected_version`.
+    async fn close_lead(
+        &self,
+        lead_id: &str,
+        expected_version: i64,
+        outcome: &LeadOutcome,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// One case by id (callers check the jurisdiction).
+    async fn case_by_id(&self, id: &str) -> Result<Option<CaseRecord>, StoreError>;
+    /// The case opened from a lead, if any.
+    async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError>;
+    /// Cases located within `scope`, most urgent and earliest deadline first.
+    async fn list_cases(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError>;
+    /// How many cases within `scope` have each status.
+    async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Replaces the household part of the file if `expected_version` still matches; returns
+    /// the new version.
+    async fn update_case_file(
+        &self,
+        id: &str,
+        expected_version: i64,
+        edit: &CaseFileEdit,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
+    /// Adds an investigation record (and its timeline step).
+    async fn add_investigation(&self, record: &Investigation, audit: AuditDraft, now_ms: i64)
+    -> Result<(), StoreError>;
+    /// The investigation records of a case, in the order they were done.
+    async fn investigations(&self, case_id: &str) -> Result<Vec<Investigation>, StoreError>;
+    /// Moves a case between statuses if it is still at `expected_version` and `from`.
+    async fn transition_case(
+        &self,
+        id: &str,
+        expected_version: i64,
+        t: &CaseTransition,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
 }
 
-#[async_trait::async_trait]
+#[async_trait]
 impl CaseStore for SqlStore {
     async fn accept_lead(
         &self,
@@ -148,11 +117,10 @@ impl CaseStore for SqlStore {
         Self::insert_timeline(&mut tx, format!("{}-acc", c.id), ("case", &c.id), at, "case_opened", &number).await?;
         let mut audit = audit;
         audit.entity_id = c.id.clone();
-        tx.append_audit(audit, now_ms).await?;
         let row =
             Sql::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")).bind(&c.id).fetch_one(&mut tx).await?;
-        let case = case_row_map::case(&row)?;
-        tx.commit().await?;
+        let case = rows::case(&row)?;
+        tx.finish(audit, now_ms).await?;
         Ok(case)
     }
 
@@ -193,8 +161,7 @@ impl CaseStore for SqlStore {
                 .await?;
             }
         }
-        tx.finish(audit, now_ms).await?;
-        Ok(())
+        tx.finish(audit, now_ms).await
     }
 
     async fn case_by_id(&self, id: &str) -> Result<Option<CaseRecord>, StoreError> {
@@ -202,7 +169,7 @@ impl CaseStore for SqlStore {
             .bind(id)
             .fetch_optional(self.reader())
             .await?;
-        Ok(row.as_ref().map(case_row_map::case).transpose()?)
+        Ok(row.as_ref().map(rows::case).transpose()?)
     }
 
     async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError> {
@@ -210,13 +177,13 @@ impl CaseStore for SqlStore {
             .bind(lead_id)
             .fetch_optional(self.reader())
             .await?;
-        Ok(row.as_ref().map(case_row_map::case).transpose()?)
+        Ok(row.as_ref().map(rows::case).transpose()?)
     }
 
     async fn list_cases(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError> {
         let (sql, binds) = queue_query(CASE_COLUMNS, "cases", "step_due_ms", scope, f);
         let rows = self.fetch_built(sql, binds).await?;
-        Ok(rows.iter().map(case_row_map::case).collect::<Result<_, _>>()?)
+        Ok(rows.iter().map(rows::case).collect::<Result<_, _>>()?)
     }
 
     async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {
@@ -287,8 +254,7 @@ impl CaseStore for SqlStore {
         let at = (i.done_ms, i.investigator.as_str(), i.unit.as_str());
         Self::insert_timeline(&mut tx, format!("{}-inv", i.id), ("case", &i.case_id), at, "investigated", &i.method)
             .await?;
-        tx.finish(audit, now_ms).await?;
-        Ok(())
+        tx.finish(audit, now_ms).await
     }
 
     async fn investigations(&self, case_id: &str) -> Result<Vec<Investigation>, StoreError> {
@@ -299,7 +265,7 @@ impl CaseStore for SqlStore {
         .bind(case_id)
         .fetch_all(self.reader())
         .await?;
-        Ok(rows.iter().map(case_row_map::investigation).collect::<Result<_, _>>()?)
+        Ok(rows.iter().map(rows::investigation).collect::<Result<_, _>>()?)
     }
 
     async fn transition_case(
@@ -349,5 +315,43 @@ impl CaseStore for SqlStore {
             .await?;
         tx.finish(audit, now_ms).await?;
         Ok(expected_version + 1)
+    }
+}
+
+impl SqlStore {
+    /// Claims an open lead at a version: `Conflict` when it moved on, `NotFound` when absent.
+    pub(crate) async fn claim_open_lead(
+        tx: &mut WriteTx,
+        lead_id: &str,
+        expected_version: i64,
+        status: &str,
+        set: (&str, &str, &str),
+        note: &str,
+    ) -> Result<(), StoreError> {
+        let res = Sql::new(
+            "UPDATE leads SET status = $1, version = version + 1, outcome_note = $2, \
+             responsible_unit = CASE WHEN $3 = '' THEN responsible_unit ELSE $3 END, \
+             division = CASE WHEN $4 = '' THEN division ELSE $4 END, \
+             duplicate_of = CASE WHEN $5 = '' THEN duplicate_of ELSE $5 END \
+             WHERE id = $6 AND version = $7 AND status = 'new'",
+        )
+        .bind(status)
+        .bind(note)
+        .bind(set.0)
+        .bind(set.1)
+        .bind(set.2)
+        .bind(lead_id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 1 {
+            return Ok(());
+        }
+        let row = Sql::new("SELECT status FROM leads WHERE id = $1").bind(lead_id).fetch_optional(&mut *tx).await?;
+        match row {
+            None => Err(StoreError::NotFound),
+            Some(r) if r.try_get::<String>("status")? != "new" => Err(StoreError::Conflict(Conflict::LeadClosed)),
+            Some(_) => Err(StoreError::Conflict(Conflict::StaleVersion)),
+        }
     }
 }

@@ -1,25 +1,45 @@
-//! Bulk loading of synthetic leads, cases and timelines for benchmarks (`jiujinan bench seed`).
+//! Bulk loading of synthetic leads, cases and timelines for benchmarks (`jiujinan bench seed`),
+//! built only with the `bench` feature so production builds carry no seeding.
 //! Multi-row INSERTs in large transactions; no audit entries, because nobody acted.
 
-#![allow(unused_imports)]
-use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
-use jiujinan_domain::jurisdiction::Jurisdiction;
-use jiujinan_domain::org::{NewUnit, UnitCode};
+use async_trait::async_trait;
 
-use crate::aid_sql::*;
 use crate::backend::SqlStore;
-use crate::case_sql::CASE_COLUMNS;
-use crate::db::*;
-use crate::disposition_sql::*;
-use crate::intake::*;
-use crate::lead_sql::*;
-use crate::sql::*;
-use crate::*;
+use crate::db::Sql;
+use crate::intake::LEAD_COLUMNS;
+use crate::rows::CASE_COLUMNS;
+use crate::{CaseRecord, LeadRecord, StoreError, TimelineEntry};
+
+/// A synthetic lead for benchmarks, with its sort rank.
+#[derive(Debug, Clone)]
+pub struct SeedLead {
+    pub lead: LeadRecord,
+    pub urgency_rank: i64,
+}
+
+/// A synthetic timeline step for benchmarks.
+#[derive(Debug, Clone)]
+pub struct SeedStep {
+    pub id: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub entry: TimelineEntry,
+}
+
+/// Bulk loading for the benchmark generator (`jiujinan bench seed`).
+#[async_trait]
+pub trait SeedStore: Send + Sync {
+    /// Inserts synthetic rows in one transaction, without audit entries.
+    async fn bulk_seed(&self, leads: &[SeedLead], cases: &[CaseRecord], steps: &[SeedStep]) -> Result<(), StoreError>;
+    /// Raises the lead and case number counters to at least the given values.
+    async fn seed_counters(&self, leads: &[(String, i64, i64)], cases: &[(String, i64, i64)])
+    -> Result<(), StoreError>;
+}
 
 /// Rows per multi-row INSERT (stays under both databases' parameter limits).
 pub(crate) const SEED_CHUNK: usize = 100;
 
-/// Implements `SeedStore` for a backend type.
+/// `($1,…,$n),(…)`: placeholders for `rows` rows of `cols` values.
 fn placeholders(rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
@@ -39,7 +59,7 @@ fn placeholders(rows: usize, cols: usize) -> String {
     s
 }
 
-#[async_trait::async_trait]
+#[async_trait]
 impl SeedStore for SqlStore {
     async fn bulk_seed(&self, leads: &[SeedLead], cases: &[CaseRecord], steps: &[SeedStep]) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
