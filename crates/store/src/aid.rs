@@ -119,8 +119,7 @@ impl AidStore for SqlStore {
         .await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
         let note = format!("{} {}", crate::aid::yuan(i.amount_fen), i.calculation);
-        Self::insert_timeline(&mut tx, format!("{}-proposed", i.id), ("case", &i.case_id), at, "aid_proposed", &note)
-            .await?;
+        tx.timeline(format!("{}-proposed", i.id), ("case", &i.case_id), at, "aid_proposed", &note).await?;
         tx.finish(audit, now_ms).await
     }
 
@@ -364,15 +363,7 @@ impl SqlStore {
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
         let note = format!("{} {}", crate::aid::yuan(a), c.approval.opinion);
-        Self::insert_timeline(
-            tx,
-            format!("{tx_id}-aid"),
-            ("case", &item.case_id),
-            at,
-            &format!("aid_{}", c.to),
-            note.trim(),
-        )
-        .await?;
+        tx.timeline(format!("{tx_id}-aid"), ("case", &item.case_id), at, &format!("aid_{}", c.to), note.trim()).await?;
         Ok(item)
     }
 

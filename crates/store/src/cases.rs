@@ -113,8 +113,8 @@ impl CaseStore for SqlStore {
         .execute(&mut tx)
         .await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        Self::insert_timeline(&mut tx, format!("{}-acc", lead_id), ("lead", lead_id), at, "accepted", &number).await?;
-        Self::insert_timeline(&mut tx, format!("{}-acc", c.id), ("case", &c.id), at, "case_opened", &number).await?;
+        tx.timeline(format!("{}-acc", lead_id), ("lead", lead_id), at, "accepted", &number).await?;
+        tx.timeline(format!("{}-acc", c.id), ("case", &c.id), at, "case_opened", &number).await?;
         let mut audit = audit;
         audit.entity_id = c.id.clone();
         let row =
@@ -139,26 +139,18 @@ impl CaseStore for SqlStore {
         match outcome {
             LeadOutcome::NotAccepted { reason } => {
                 Self::claim_open_lead(&mut tx, lead_id, expected_version, "not_accepted", ("", "", ""), reason).await?;
-                Self::insert_timeline(&mut tx, step_id, ("lead", lead_id), at, "not_accepted", reason).await?;
+                tx.timeline(step_id, ("lead", lead_id), at, "not_accepted", reason).await?;
             }
             LeadOutcome::Transferred { division, office } => {
                 Self::claim_open_lead(&mut tx, lead_id, expected_version, "new", (office, division, ""), office)
                     .await?;
-                Self::insert_timeline(&mut tx, step_id, ("lead", lead_id), at, "transferred", office).await?;
+                tx.timeline(step_id, ("lead", lead_id), at, "transferred", office).await?;
             }
             LeadOutcome::Merged { into_id, into_number, into_type, report } => {
                 Self::claim_open_lead(&mut tx, lead_id, expected_version, "merged", ("", "", into_id), into_number)
                     .await?;
-                Self::insert_timeline(&mut tx, step_id.clone(), ("lead", lead_id), at, "merged", into_number).await?;
-                Self::insert_timeline(
-                    &mut tx,
-                    format!("{step_id}-into"),
-                    (into_type, into_id),
-                    at,
-                    "merged_report",
-                    report,
-                )
-                .await?;
+                tx.timeline(step_id.clone(), ("lead", lead_id), at, "merged", into_number).await?;
+                tx.timeline(format!("{step_id}-into"), (into_type, into_id), at, "merged_report", report).await?;
             }
         }
         tx.finish(audit, now_ms).await
@@ -222,15 +214,7 @@ impl CaseStore for SqlStore {
             });
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        Self::insert_timeline(
-            &mut tx,
-            format!("{id}-file-{}", expected_version + 1),
-            ("case", id),
-            at,
-            "file_updated",
-            "",
-        )
-        .await?;
+        tx.timeline(format!("{id}-file-{}", expected_version + 1), ("case", id), at, "file_updated", "").await?;
         tx.finish(audit, now_ms).await?;
         Ok(expected_version + 1)
     }
@@ -252,8 +236,7 @@ impl CaseStore for SqlStore {
         .execute(&mut tx)
         .await?;
         let at = (i.done_ms, i.investigator.as_str(), i.unit.as_str());
-        Self::insert_timeline(&mut tx, format!("{}-inv", i.id), ("case", &i.case_id), at, "investigated", &i.method)
-            .await?;
+        tx.timeline(format!("{}-inv", i.id), ("case", &i.case_id), at, "investigated", &i.method).await?;
         tx.finish(audit, now_ms).await
     }
 
@@ -311,8 +294,7 @@ impl CaseStore for SqlStore {
             Self::insert_deadline(&mut tx, d).await?;
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        Self::insert_timeline(&mut tx, format!("{id}-st-{}", expected_version + 1), ("case", id), at, &t.step, &t.note)
-            .await?;
+        tx.timeline(format!("{id}-st-{}", expected_version + 1), ("case", id), at, &t.step, &t.note).await?;
         tx.finish(audit, now_ms).await?;
         Ok(expected_version + 1)
     }

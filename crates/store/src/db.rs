@@ -16,7 +16,7 @@ use sqlx::sqlite::{SqliteConnection, SqlitePool, SqliteRow};
 use sqlx::{AssertSqlSafe, Decode, Postgres, Row as _, Sqlite, Type};
 
 use crate::StoreError;
-use crate::intake::INSERT_AUDIT;
+use crate::intake::{INSERT_AUDIT, INSERT_TIMELINE};
 
 /// A value bound to a statement. Owned, so a statement can be built in one place and run in
 /// another; the copy is negligible next to the round trip.
@@ -269,6 +269,30 @@ impl WriteTx {
     pub(crate) async fn finish(mut self, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         self.append_audit(audit, now_ms).await?;
         self.commit().await
+    }
+
+    /// Adds a step to the timeline of a lead or case (`subject` is its type and id, `at` the
+    /// instant, user and unit): the visible half of most changes, next to the audit entry.
+    pub(crate) async fn timeline(
+        &mut self,
+        id: String,
+        subject: (&str, &str),
+        at: (i64, &str, &str),
+        step: &str,
+        note: &str,
+    ) -> Result<(), StoreError> {
+        Sql::new(INSERT_TIMELINE)
+            .bind(id)
+            .bind(subject.0)
+            .bind(subject.1)
+            .bind(at.0)
+            .bind(at.1)
+            .bind(at.2)
+            .bind(step)
+            .bind(note)
+            .execute(&mut *self)
+            .await?;
+        Ok(())
     }
 
     /// Appends an audit entry inside this transaction, extending the chain. PostgreSQL locks

@@ -86,8 +86,7 @@ impl DeadlineStore for SqlStore {
         let mut tx = self.begin_write().await?;
         Self::insert_deadline(&mut tx, d).await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        Self::insert_timeline(&mut tx, format!("{}-open", d.id), ("case", &d.case_id), at, "deadline_opened", &d.step)
-            .await?;
+        tx.timeline(format!("{}-open", d.id), ("case", &d.case_id), at, "deadline_opened", &d.step).await?;
         tx.finish(audit, now_ms).await
     }
 
@@ -103,15 +102,7 @@ impl DeadlineStore for SqlStore {
         let mut tx = self.begin_write().await?;
         Self::close_deadlines_of(&mut tx, subject.0, subject.1, now_ms).await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        Self::insert_timeline(
-            &mut tx,
-            format!("{}-{}-{now_ms}", subject.1, step.0),
-            ("case", case_id),
-            at,
-            step.0,
-            step.1,
-        )
-        .await?;
+        tx.timeline(format!("{}-{}-{now_ms}", subject.1, step.0), ("case", case_id), at, step.0, step.1).await?;
         tx.finish(audit, now_ms).await
     }
 
@@ -180,15 +171,7 @@ impl DeadlineStore for SqlStore {
             .await?;
         }
         let at = (now_ms, "system", "");
-        Self::insert_timeline(
-            &mut tx,
-            format!("{}-f{}", f.id, f.expected_version + 1),
-            ("case", &case_id),
-            at,
-            &f.step,
-            &f.note,
-        )
-        .await?;
+        tx.timeline(format!("{}-f{}", f.id, f.expected_version + 1), ("case", &case_id), at, &f.step, &f.note).await?;
         tx.finish(audit, now_ms).await?;
         Ok(true)
     }
@@ -246,15 +229,7 @@ impl DeadlineStore for SqlStore {
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
         let step = if pause.is_some() { "clock_paused" } else { "clock_resumed" };
-        Self::insert_timeline(
-            &mut tx,
-            format!("{id}-p{}", version + 1),
-            ("case", &case_id),
-            at,
-            step,
-            pause.unwrap_or(""),
-        )
-        .await?;
+        tx.timeline(format!("{id}-p{}", version + 1), ("case", &case_id), at, step, pause.unwrap_or("")).await?;
         tx.finish(audit, now_ms).await
     }
 

@@ -101,8 +101,7 @@ impl DispositionStore for SqlStore {
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
         let note = format!("{} → {}", a.route, if a.to_party.is_empty() { &a.to_unit } else { &a.to_party });
-        Self::insert_timeline(&mut tx, format!("{}-v1", a.id), ("case", &a.case_id), at, "action_created", &note)
-            .await?;
+        tx.timeline(format!("{}-v1", a.id), ("case", &a.case_id), at, "action_created", &note).await?;
         let mut audit = audit;
         audit.entity_id = a.id.clone();
         tx.finish(audit, now_ms).await
@@ -172,7 +171,7 @@ impl DispositionStore for SqlStore {
         .execute(&mut tx)
         .await?;
         let at = (now_ms, e.actor.as_str(), e.unit.as_str());
-        Self::insert_timeline(&mut tx, format!("{}-ev", e.id), ("case", case_id), at, &e.kind, &e.detail).await?;
+        tx.timeline(format!("{}-ev", e.id), ("case", case_id), at, &e.kind, &e.detail).await?;
         tx.finish(audit, now_ms).await
     }
 
@@ -248,15 +247,8 @@ impl SqlStore {
             Self::insert_deadline(tx, d).await?;
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        Self::insert_timeline(
-            tx,
-            format!("{}-v{}", c.id, c.expected_version + 1),
-            ("case", &action.case_id),
-            at,
-            &c.step,
-            &c.note,
-        )
-        .await?;
+        tx.timeline(format!("{}-v{}", c.id, c.expected_version + 1), ("case", &action.case_id), at, &c.step, &c.note)
+            .await?;
         Ok(action)
     }
 

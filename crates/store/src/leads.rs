@@ -110,27 +110,3 @@ impl LeadStore for SqlStore {
             .collect()
     }
 }
-
-impl SqlStore {
-    pub(crate) async fn insert_timeline(
-        tx: &mut WriteTx,
-        id: String,
-        subject: (&str, &str),
-        at: (i64, &str, &str),
-        step: &str,
-        note: &str,
-    ) -> Result<(), StoreError> {
-        Sql::new(INSERT_TIMELINE)
-            .bind(id)
-            .bind(subject.0)
-            .bind(subject.1)
-            .bind(at.0)
-            .bind(at.1)
-            .bind(at.2)
-            .bind(step)
-            .bind(note)
-            .execute(&mut *tx)
-            .await?;
-        Ok(())
-    }
-}

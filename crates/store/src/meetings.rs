@@ -188,8 +188,7 @@ impl MeetingStore for SqlStore {
         .await?;
         Self::insert_deadline(&mut tx, deadline).await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        Self::insert_timeline(&mut tx, format!("{}-dec", d.id), ("case", &d.case_id), at, "joint_decision", &d.text)
-            .await?;
+        tx.timeline(format!("{}-dec", d.id), ("case", &d.case_id), at, "joint_decision", &d.text).await?;
         tx.finish(audit, now_ms).await
     }
 
@@ -233,7 +232,7 @@ impl MeetingStore for SqlStore {
             .try_get("case_id")?;
         Self::close_deadlines_of(&mut tx, "decision", id, now_ms).await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        Self::insert_timeline(&mut tx, format!("{id}-done"), ("case", &case_id), at, "decision_done", note).await?;
+        tx.timeline(format!("{id}-done"), ("case", &case_id), at, "decision_done", note).await?;
         tx.finish(audit, now_ms).await
     }
 }
