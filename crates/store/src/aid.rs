@@ -7,10 +7,10 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::{Arg, Sql, WriteTx};
+use crate::query::in_scope;
+use crate::rows::{self, AID_COLUMNS, POSTING_COLUMNS};
+use crate::{AidApproval, AidChange, AidItem, Conflict, Money, Posting, StoreError, Who};
 
 /// Approved or paid items of a programme for a cause since a time, in the same case or for the
 /// same ID number ($5 is an impossible number when there is none, so only the case counts).

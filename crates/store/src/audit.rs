@@ -6,11 +6,11 @@ use async_trait::async_trait;
 use jiujinan_domain::audit::{AuditDraft, AuditEntry};
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
+use crate::StoreError;
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::Sql;
+use crate::query::in_scope;
+use crate::rows::{self, AUDIT_COLUMNS};
 
 /// The audit chain: entries on their own and reading the chain back.
 #[async_trait]

@@ -7,10 +7,13 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::{Sql, WriteTx};
+use crate::query::queue_query;
+use crate::rows::{self, CASE_COLUMNS};
+use crate::{
+    CaseFileEdit, CaseRecord, CaseTransition, Conflict, Investigation, LeadFilter, LeadOutcome, NewCaseRow, StoreError,
+    Who,
+};
 
 /// Verification outcomes and the case file.
 #[async_trait]

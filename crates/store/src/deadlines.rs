@@ -7,10 +7,10 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::{Arg, Sql, WriteTx};
+use crate::query::in_scope;
+use crate::rows::{self, DEADLINE_COLUMNS, SUPERVISION_COLUMNS};
+use crate::{ClockChange, Conflict, DeadlineFire, DeadlineRecord, NewDeadline, StoreError, SupervisionRecord, Who};
 
 /// Clocks on steps (deadlines) and the supervision items their breaches raise.
 #[async_trait]

@@ -6,9 +6,9 @@ use async_trait::async_trait;
 use jiujinan_domain::audit::AuditDraft;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::{Arg, Sql, WriteTx};
+use crate::rows::{self, ACTION_COLUMNS};
+use crate::{ActionChange, ActionEvent, ActionRecord, Conflict, NewAction, NewDeadline, StoreError, Who};
 
 /// Disposition: actions (referrals) on cases and their events.
 #[async_trait]

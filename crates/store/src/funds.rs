@@ -7,10 +7,10 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::{Arg, Sql, WriteTx};
+use crate::query::in_scope;
+use crate::rows::{self, FUND_COLUMNS};
+use crate::{Conflict, Fund, LedgerEntry, StoreError, Who};
 
 /// A suffix that keeps ledger transaction ids unique: process and a counter.
 fn rand_suffix() -> String {

@@ -7,11 +7,11 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::*;
+use crate::db::Sql;
 use crate::intake::*;
-use crate::query::*;
+use crate::query::queue_query;
 use crate::rows::{self};
-use crate::*;
+use crate::{Created, IdempotencyKey, LeadFilter, LeadRecord, NewLeadRow, StoreError, TimelineEntry};
 
 /// Intake: leads, their timeline and idempotent creation.
 #[async_trait]

@@ -7,10 +7,10 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::{Arg, Sql};
+use crate::query::unique_to_conflict;
+use crate::rows::{self, DECISION_COLUMNS, MEETING_COLUMNS};
+use crate::{ActionChange, AgendaItem, Conflict, Decision, Meeting, NewDeadline, StoreError, Who};
 
 /// Joint meetings: agenda, decisions and carrying them out.
 #[async_trait]

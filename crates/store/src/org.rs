@@ -7,10 +7,10 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::org::{NewUnit, UnitCode};
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::Sql;
+use crate::query::like_escape;
+use crate::rows::{self, UNIT_COLUMNS};
+use crate::{ImportCounts, StoreError, Unit, UnitCount, UnitNode};
 
 /// Rows per multi-row INSERT in the organisation import.
 const IMPORT_CHUNK: usize = 400;

@@ -3,7 +3,11 @@
 use jiujinan_domain::audit::AuditEntry;
 
 use crate::db::{DbRow, from_row};
-use crate::*;
+use crate::{
+    ActionEvent, ActionRecord, AgendaItem, AidApproval, AidItem, CalendarDay, CaseRecord, DeadlineRecord, DeadlineRule,
+    Decision, Fund, Investigation, LeadRecord, LedgerEntry, Meeting, Posting, Programme, SupervisionRecord, Unit,
+    UserRecord,
+};
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.unit_code, n.name AS unit_name, \
      n.kind AS unit_kind, u.division, u.role, u.password_hash, u.disabled, u.created_ms, u.version";

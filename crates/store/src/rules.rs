@@ -6,10 +6,13 @@ use async_trait::async_trait;
 use jiujinan_domain::audit::AuditDraft;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
+use crate::db::{Arg, DbRow, Sql, from_row};
+use crate::query::unique_to_conflict;
 use crate::rows::{self};
-use crate::*;
+use crate::{
+    AidRules, Authority, CalendarDay, Conflict, DeadlineRule, FrequencyRule, Programme, PublicityRule, Standard,
+    StoreError, Tier, TimeLimit,
+};
 
 /// Rule data, dated and audited: programmes, time limits, the calendar, aid standards, tiers, ceilings and frequency limits.
 #[async_trait]

@@ -5,8 +5,8 @@
 use async_trait::async_trait;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::*;
+use crate::db::Sql;
+use crate::{StoreError, SubmissionClaim};
 
 /// Claims on web form submissions, so a form sent twice is carried out once.
 #[async_trait]

@@ -7,10 +7,13 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::*;
-use crate::query::*;
-use crate::rows::{self, *};
-use crate::*;
+use crate::db::Sql;
+use crate::query::in_scope;
+use crate::rows::{self, USER_COLUMNS};
+use crate::{
+    ApiTokenInfo, ApiTokenRecord, Conflict, LockoutPolicy, LoginThrottle, NewApiToken, NewSession, NewUserRow,
+    SessionRecord, StoreError, UserRecord,
+};
 
 /// People who sign in: users, the login throttle, sessions and API tokens.
 #[async_trait]
