@@ -87,10 +87,14 @@ impl AidStore for SqlStore {
     async fn create_aid(&self, i: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         Sql::new(
-            "INSERT INTO aid_items (id, case_id, case_number, division, programme, kind, aid_type, cause, tier, persons, description, \
-             proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status, delivery_method, \
-             delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, updated_ms, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'proposed', '', '', 0, '', \
+            "INSERT INTO aid_items (id, case_id, case_number, division, programme, kind, aid_type, cause, tier, \
+             persons, description, \
+             proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status, \
+             delivery_method, \
+             delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, updated_ms, \
+             version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'proposed', '', \
+             '', 0, '', \
              $19, $20, $21, $22, $22, 1)",
         )
         .bind(&i.id)
@@ -132,7 +136,9 @@ impl AidStore for SqlStore {
     }
 
     async fn aid_approvals(&self, aid_id: &str) -> Result<Vec<AidApproval>, StoreError> {
-        let sql = "SELECT id, aid_id, step, level, actor, unit, opinion, at_ms FROM aid_approvals WHERE aid_id = $1 ORDER BY at_ms, id".to_owned();
+        let sql = "SELECT id, aid_id, step, level, actor, unit, opinion, at_ms FROM aid_approvals WHERE aid_id = $1 \
+                   ORDER BY at_ms, id"
+            .to_owned();
         let rows = self.fetch_built(sql, vec![Arg::Text(aid_id.to_owned())]).await?;
         Ok(rows.iter().map(rows::approval).collect::<Result<_, _>>()?)
     }
@@ -343,8 +349,10 @@ impl SqlStore {
         Self::insert_approval(tx, &c.approval).await?;
         if let Some(p) = &c.posting {
             Sql::new(
-                "INSERT INTO publicity_postings (id, aid_id, case_id, division, programme, head_name, persons, amount_fen, reason, \
-                 start_ms, end_ms, status, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12)",
+                "INSERT INTO publicity_postings (id, aid_id, case_id, division, programme, head_name, persons, \
+                 amount_fen, reason, \
+                 start_ms, end_ms, status, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', \
+                 $12)",
             )
             .bind(&p.id)
             .bind(&p.aid_id)
@@ -369,7 +377,8 @@ impl SqlStore {
 
     pub(crate) async fn insert_approval(tx: &mut WriteTx, a: &AidApproval) -> Result<(), StoreError> {
         Sql::new(
-            "INSERT INTO aid_approvals (id, aid_id, step, level, actor, unit, opinion, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO aid_approvals (id, aid_id, step, level, actor, unit, opinion, at_ms) VALUES ($1, $2, $3, $4, \
+             $5, $6, $7, $8)",
         )
         .bind(&a.id)
         .bind(&a.aid_id)

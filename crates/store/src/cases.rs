@@ -99,10 +99,13 @@ impl CaseStore for SqlStore {
         .try_get("last")?;
         let number = format!("{}-{}-{:05}", c.street, c.year, seq);
         Sql::new(
-            "INSERT INTO cases (id, number, lead_id, subject_name, subject_id_number, subject_phone, division, responsible_unit, \
-             responsible_user, first_inquiry_unit, status, urgency, urgency_rank, hardship_types, documents_pending, household, \
+            "INSERT INTO cases (id, number, lead_id, subject_name, subject_id_number, subject_phone, division, \
+             responsible_unit, \
+             responsible_user, first_inquiry_unit, status, urgency, urgency_rank, hardship_types, documents_pending, \
+             household, \
              economy, population, review_opinion, recommended_routes, step_due_ms, created_ms, updated_ms, version) \
-             SELECT $1, $2, id, subject_name, subject_id_number, subject_phone, division, responsible_unit, $3, first_inquiry_unit, \
+             SELECT $1, $2, id, subject_name, subject_id_number, subject_phone, division, responsible_unit, $3, \
+             first_inquiry_unit, \
              'investigating', urgency, urgency_rank, hardship_types, $4, '[]', '{}', '', '', '', $5, $6, $6, 1 \
              FROM leads WHERE id = $7",
         )

@@ -223,7 +223,12 @@ pub(crate) trait Column:
     for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
 {
 }
-impl<T> Column for T where T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> {}
+impl<T> Column for T
+where
+    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite>,
+    T: for<'r> Decode<'r, Postgres> + Type<Postgres>,
+{
+}
 
 /// A row of either backend.
 pub(crate) enum DbRow {

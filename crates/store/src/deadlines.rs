@@ -218,7 +218,8 @@ impl DeadlineStore for SqlStore {
                     ClockChange::Pause(_) => 0,
                 };
                 Sql::new(
-                    "UPDATE deadlines SET paused_ms = 0, pause_reason = '', due_ms = due_ms + $1, warn_ms = warn_ms + $1, \
+                    "UPDATE deadlines SET paused_ms = 0, pause_reason = '', due_ms = due_ms + $1, warn_ms = warn_ms + \
+                     $1, \
                      next_ms = next_ms + $1, version = version + 1 WHERE id = $2",
                 )
                 .bind(shift)
@@ -247,7 +248,8 @@ impl DeadlineStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let res = Sql::new(
             "UPDATE deadlines SET due_ms = $1, warn_ms = $2, next_ms = CASE WHEN level > 0 THEN next_ms \
-             WHEN warned THEN $1 ELSE $2 END, rule = $5, version = version + 1 WHERE id = $3 AND version = $4 AND state = 'open'",
+             WHEN warned THEN $1 ELSE $2 END, rule = $5, version = version + 1 WHERE id = $3 AND version = $4 AND \
+             state = 'open'",
         )
         .bind(due_ms)
         .bind(warn_ms.min(due_ms))

@@ -69,7 +69,8 @@ impl DispositionStore for SqlStore {
         let mut tx = self.begin_write().await?;
         Sql::new(
             "INSERT INTO actions (id, case_id, case_number, route, programme, division, from_unit, from_user, to_unit, \
-             to_party, status, request, amount_fen, accepted_by, return_reason, outcome, outcome_detail, redirected_from, \
+             to_party, status, request, amount_fen, accepted_by, return_reason, outcome, outcome_detail, \
+             redirected_from, \
              details, created_ms, updated_ms, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
              $14, '', '', '', $15, $16, $17, $17, 1)",
         )

@@ -61,7 +61,8 @@ impl FundStore for SqlStore {
     async fn create_fund(&self, f: &Fund, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         Sql::new(
-            "INSERT INTO funds (id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version) \
+            "INSERT INTO funds (id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, \
+             version) \
              VALUES ($1, $2, $3, $4, $5, 0, 0, 0, $6, 1)",
         )
         .bind(&f.id)
@@ -86,7 +87,8 @@ impl FundStore for SqlStore {
 
     async fn funds_covering(&self, division: &str) -> Result<Vec<Fund>, StoreError> {
         let sql = format!(
-            "SELECT {FUND_COLUMNS} FROM funds WHERE substr($1, 1, length(division)) = division ORDER BY length(division) DESC, kind, name"
+            "SELECT {FUND_COLUMNS} FROM funds WHERE substr($1, 1, length(division)) = division ORDER BY \
+             length(division) DESC, kind, name"
         );
         let rows = self.fetch_built(sql, vec![Arg::Text(division.to_owned())]).await?;
         Ok(rows.iter().map(rows::fund).collect::<Result<_, _>>()?)
@@ -144,11 +146,14 @@ impl FundStore for SqlStore {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let res = Sql::new("UPDATE funds SET available_fen = available_fen - $1, version = version + 1 WHERE id = $2 AND available_fen >= $1")
-            .bind(amount_fen)
-            .bind(from)
-            .execute(&mut tx)
-            .await?;
+        let res = Sql::new(
+            "UPDATE funds SET available_fen = available_fen - $1, version = version + 1 WHERE id = $2 \
+                            AND available_fen >= $1",
+        )
+        .bind(amount_fen)
+        .bind(from)
+        .execute(&mut tx)
+        .await?;
         if res.rows_affected() == 0 {
             return Err(StoreError::Conflict(Conflict::InsufficientFunds));
         }
@@ -229,7 +234,8 @@ impl SqlStore {
         amount: i64,
     ) -> Result<(), StoreError> {
         let sql = format!(
-            "UPDATE funds SET {from} = {from} - $1, {to} = {to} + $1, version = version + 1 WHERE id = $2 AND {from} >= $1"
+            "UPDATE funds SET {from} = {from} - $1, {to} = {to} + $1, version = version + 1 WHERE id = $2 AND {from} \
+             >= $1"
         );
         let res = Sql::new(sql).bind(amount).bind(fund).execute(&mut *tx).await?;
         if res.rows_affected() == 0 {

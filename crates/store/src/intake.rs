@@ -7,9 +7,11 @@ use std::sync::LazyLock;
 use crate::{Conflict, Created, IdempotencyKey, LeadReceipt, NewLeadRow, StoreError};
 
 /// The columns of a lead row, in the order the inserts bind them.
-pub(crate) const LEAD_COLUMNS: &str = "id, number, channel, reporter_name, reporter_phone, reporter_relation, subject_name, \
+pub(crate) const LEAD_COLUMNS: &str = "id, number, channel, reporter_name, reporter_phone, reporter_relation, \
+                                       subject_name, \
      subject_id_number, subject_phone, hukou, location_code, address, division, responsible_unit, first_inquiry_unit, \
-     first_inquiry_user, description, hardship_types, urgency, needs, status, duplicate_of, verify_due_ms, created_ms, version";
+     first_inquiry_user, description, hardship_types, urgency, needs, status, duplicate_of, verify_due_ms, created_ms, \
+     version";
 
 /// The duplicate check by ID number: the oldest open lead about the same ID number since the
 /// window start. `window` and `id_number` are the placeholders to use (each writer numbers its
@@ -46,11 +48,13 @@ pub(crate) const STORED_KEY: &str = "SELECT request_hash, response FROM idempote
 pub(crate) static INSERT_LEAD: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'new', $21, $22, $23, 1, $24)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'new', $21, $22, \
+         $23, 1, $24)"
     )
 });
 /// One step of a lead's or case's timeline.
-pub(crate) const INSERT_TIMELINE: &str = "INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) \
+pub(crate) const INSERT_TIMELINE: &str = "INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, \
+                                          step, note) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 /// An audit entry; the `audit_log_head` trigger moves the chain head (migration 4).
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, \

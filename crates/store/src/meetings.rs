@@ -73,7 +73,8 @@ impl MeetingStore for SqlStore {
     async fn create_meeting(&self, m: &Meeting, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         Sql::new(
-            "INSERT INTO joint_meetings (id, district, title, meeting_day, departments, status, minutes, created_by, created_ms, version) \
+            "INSERT INTO joint_meetings (id, district, title, meeting_day, departments, status, minutes, created_by, \
+             created_ms, version) \
              VALUES ($1, $2, $3, $4, $5, 'scheduled', '', $6, $7, 1)",
         )
         .bind(&m.id)
@@ -117,12 +118,15 @@ impl MeetingStore for SqlStore {
         now_ms: i64,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let res = Sql::new("UPDATE joint_meetings SET status = 'held', minutes = $1, version = version + 1 WHERE id = $2 AND version = $3")
-            .bind(minutes)
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut tx)
-            .await?;
+        let res = Sql::new(
+            "UPDATE joint_meetings SET status = 'held', minutes = $1, version = version + 1 WHERE id = \
+                            $2 AND version = $3",
+        )
+        .bind(minutes)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut tx)
+        .await?;
         if res.rows_affected() == 0 {
             return Err(StoreError::Conflict(Conflict::StaleVersion));
         }
@@ -174,7 +178,8 @@ impl MeetingStore for SqlStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         Sql::new(
-            "INSERT INTO joint_decisions (id, meeting_id, action_id, case_id, text, lead_unit, status, done_note, done_by, \
+            "INSERT INTO joint_decisions (id, meeting_id, action_id, case_id, text, lead_unit, status, done_note, \
+             done_by, \
              done_ms, created_ms) VALUES ($1, $2, $3, $4, $5, $6, 'open', '', '', 0, $7)",
         )
         .bind(&d.id)
@@ -214,7 +219,8 @@ impl MeetingStore for SqlStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let res = Sql::new(
-            "UPDATE joint_decisions SET status = 'done', done_note = $1, done_by = $2, done_ms = $3 WHERE id = $4 AND status = 'open'",
+            "UPDATE joint_decisions SET status = 'done', done_note = $1, done_by = $2, done_ms = $3 WHERE id = $4 AND \
+             status = 'open'",
         )
         .bind(note)
         .bind(&who.user)

@@ -62,15 +62,18 @@ impl OrgStore for SqlStore {
                     if same {
                         counts.unchanged += 1;
                     } else {
-                        Sql::new("UPDATE units SET name = $1, kind = $2, level = $3, parent = $4, updated_ms = $5 WHERE code = $6")
-                            .bind(&u.name)
-                            .bind(u.kind.code())
-                            .bind(u.level.code())
-                            .bind(parent)
-                            .bind(now_ms)
-                            .bind(u.code.as_str())
-                            .execute(&mut tx)
-                            .await?;
+                        Sql::new(
+                            "UPDATE units SET name = $1, kind = $2, level = $3, parent = $4, updated_ms = $5 \
+                                  WHERE code = $6",
+                        )
+                        .bind(&u.name)
+                        .bind(u.kind.code())
+                        .bind(u.level.code())
+                        .bind(parent)
+                        .bind(now_ms)
+                        .bind(u.code.as_str())
+                        .execute(&mut tx)
+                        .await?;
                         counts.updated += 1;
                     }
                 }

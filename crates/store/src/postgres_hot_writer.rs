@@ -63,7 +63,8 @@ fn insert_all_sql(flagged: bool) -> String {
         "WITH l AS ({}), \
          t AS (INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) VALUES \
          ($37, 'lead', $1, $23, $16, $15, 'reported', $3){dup_step}) \
-         INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash) \
+         INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, \
+         prev_hash, hash) \
          VALUES ($25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)",
         *intake::INSERT_LEAD
     )
@@ -408,8 +409,10 @@ async fn append_group<R>(
     }
     let col = |f: fn(&AuditEntry) -> &str| entries.iter().map(|e| f(e).to_owned()).collect::<Vec<String>>();
     sqlx::query(
-        "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash) \
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
+        "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, \
+         prev_hash, hash) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
+         $8::text[], \
          $9::text[], $10::text[], $11::text[], $12::text[]) ORDER BY 1",
     )
     .bind(entries.iter().map(|e| e.seq).collect::<Vec<i64>>())

@@ -64,7 +64,8 @@ pub(crate) fn queue_query(
         let upper = next(Arg::Text(q.to_ascii_uppercase()), &mut binds);
         let raw = next(Arg::Text(q.to_owned()), &mut binds);
         cond.push(format!(
-            "(subject_name LIKE {like} ESCAPE '\\' OR subject_id_number = {upper} OR subject_phone = {raw} OR number IN ({upper}, {raw}))"
+            "(subject_name LIKE {like} ESCAPE '\\' OR subject_id_number = {upper} OR subject_phone = {raw} OR number \
+             IN ({upper}, {raw}))"
         ));
     }
     let limit = next(Arg::Int(f.limit.clamp(1, 500)), &mut binds);

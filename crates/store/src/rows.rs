@@ -18,11 +18,13 @@ pub(crate) const AUDIT_COLUMNS: &str =
     "seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash";
 
 pub(crate) const CASE_COLUMNS: &str = "id, number, lead_id, subject_name, subject_id_number, subject_phone, division, \
-     responsible_unit, responsible_user, first_inquiry_unit, status, urgency, hardship_types, documents_pending, household, \
+     responsible_unit, responsible_user, first_inquiry_unit, status, urgency, hardship_types, documents_pending, \
+     household, \
      economy, population, review_opinion, recommended_routes, step_due_ms, created_ms, updated_ms, version";
 
 pub(crate) const ACTION_COLUMNS: &str = "id, case_id, case_number, route, programme, division, from_unit, from_user, \
-     to_unit, to_party, status, request, amount_fen, accepted_by, return_reason, outcome, outcome_detail, redirected_from, \
+     to_unit, to_party, status, request, amount_fen, accepted_by, return_reason, outcome, outcome_detail, \
+     redirected_from, \
      details, created_ms, updated_ms, version";
 
 pub(crate) const DEADLINE_COLUMNS: &str = "id, subject_type, subject_id, case_id, case_number, division, step, rule, \
@@ -38,14 +40,17 @@ pub(crate) const MEETING_COLUMNS: &str =
 pub(crate) const DECISION_COLUMNS: &str =
     "id, meeting_id, action_id, case_id, text, lead_unit, status, done_note, done_by, done_ms, created_ms";
 
-pub(crate) const AID_COLUMNS: &str = "id, case_id, case_number, division, programme, kind, aid_type, cause, tier, persons, \
+pub(crate) const AID_COLUMNS: &str = "id, case_id, case_number, division, programme, kind, aid_type, cause, tier, \
+                                      persons, \
      description, proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status, \
-     delivery_method, delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, updated_ms, version";
+     delivery_method, delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, \
+     updated_ms, version";
 
 pub(crate) const FUND_COLUMNS: &str =
     "id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version";
 
-pub(crate) const POSTING_COLUMNS: &str = "id, aid_id, case_id, division, programme, head_name, persons, amount_fen, reason, start_ms, end_ms, status, created_ms";
+pub(crate) const POSTING_COLUMNS: &str = "id, aid_id, case_id, division, programme, head_name, persons, amount_fen, \
+                                          reason, start_ms, end_ms, status, created_ms";
 
 pub(crate) fn user(r: &DbRow) -> Result<UserRecord, sqlx::Error> {
     Ok(UserRecord {

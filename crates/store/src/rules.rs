@@ -1,4 +1,5 @@
-//! Rule data, dated and audited: programmes, time limits, the calendar, aid standards, tiers, ceilings and frequency limits.
+//! Rule data, dated and audited: programmes, time limits, the calendar, aid standards, tiers,
+//! ceilings and frequency limits.
 //!
 //! The trait and its one implementation on [`SqlStore`], written against `db.rs`.
 
@@ -14,7 +15,8 @@ use crate::{
     StoreError, Tier, TimeLimit,
 };
 
-/// Rule data, dated and audited: programmes, time limits, the calendar, aid standards, tiers, ceilings and frequency limits.
+/// Rule data, dated and audited: programmes, time limits, the calendar, aid standards, tiers,
+/// ceilings and frequency limits.
 #[async_trait]
 pub trait RuleStore: Send + Sync {
     /// The time limit in force at `at_ms` for a step and urgency.
@@ -67,17 +69,20 @@ impl RuleStore for SqlStore {
     }
 
     async fn programmes(&self, at_ms: i64) -> Result<Vec<Programme>, StoreError> {
-        let sql = "SELECT p.code, p.name_zh, p.name_en, p.department, p.level, p.route, p.hardship_types, p.reason_zh, \
+        let sql =
+            "SELECT p.code, p.name_zh, p.name_en, p.department, p.level, p.route, p.hardship_types, p.reason_zh, \
              p.reason_en, p.effective_from, p.placeholder, p.source FROM programmes p WHERE p.effective_from = \
-             (SELECT MAX(q.effective_from) FROM programmes q WHERE q.code = p.code AND q.effective_from <= $1) ORDER BY p.code"
-            .to_owned();
+             (SELECT MAX(q.effective_from) FROM programmes q WHERE q.code = p.code AND q.effective_from <= $1) ORDER \
+             BY p.code"
+                .to_owned();
         let rows = self.fetch_built(sql, vec![Arg::Int(at_ms)]).await?;
         Ok(rows.iter().map(rows::programme).collect::<Result<_, _>>()?)
     }
 
     async fn insert_programme(&self, p: &Programme, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let row = Sql::new(
-            "INSERT INTO programmes (code, name_zh, name_en, department, level, route, hardship_types, reason_zh, reason_en, \
+            "INSERT INTO programmes (code, name_zh, name_en, department, level, route, hardship_types, reason_zh, \
+             reason_en, \
              effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&p.code)
@@ -107,7 +112,8 @@ impl RuleStore for SqlStore {
     async fn insert_deadline_rule(&self, r: &DeadlineRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let row = Sql::new(
             "INSERT INTO rule_deadlines (route, step, to_kind, unit, amount, warn_hours, escalate_after_days, \
-             effective_from, placeholder, source, created_by, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             effective_from, placeholder, source, created_by, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             $10, $11, $12)",
         )
         .bind(&r.route)
         .bind(&r.step)
@@ -155,21 +161,16 @@ impl RuleStore for SqlStore {
     async fn aid_rules(&self) -> Result<AidRules, StoreError> {
         let q = |sql: &str| self.fetch_built(sql.to_owned(), vec![]);
         let (s, t, a, f, p) = tokio::try_join!(
-            q(
-                "SELECT region, kind, effective_from, amount_fen, placeholder, source FROM assistance_standards ORDER BY region, kind, effective_from"
-            ),
-            q(
-                "SELECT aid_type, tier, months, effective_from, placeholder, source FROM aid_tiers ORDER BY aid_type, tier, effective_from"
-            ),
-            q(
-                "SELECT programme, level, max_fen, effective_from, placeholder, source FROM approval_authority ORDER BY programme, level, effective_from"
-            ),
-            q(
-                "SELECT programme, max_per_year, effective_from, placeholder, source FROM frequency_rules ORDER BY programme, effective_from"
-            ),
-            q(
-                "SELECT programme, aid_type, required, days, fields, effective_from, placeholder, source FROM publicity_rules ORDER BY programme, aid_type, effective_from"
-            ),
+            q("SELECT region, kind, effective_from, amount_fen, placeholder, source FROM assistance_standards ORDER \
+                 BY region, kind, effective_from"),
+            q("SELECT aid_type, tier, months, effective_from, placeholder, source FROM aid_tiers ORDER BY aid_type, \
+                 tier, effective_from"),
+            q("SELECT programme, level, max_fen, effective_from, placeholder, source FROM approval_authority ORDER \
+                 BY programme, level, effective_from"),
+            q("SELECT programme, max_per_year, effective_from, placeholder, source FROM frequency_rules ORDER BY \
+                 programme, effective_from"),
+            q("SELECT programme, aid_type, required, days, fields, effective_from, placeholder, source FROM \
+                 publicity_rules ORDER BY programme, aid_type, effective_from"),
         )?;
         let std = |r: &DbRow| -> Result<Standard, sqlx::Error> {
             Ok(from_row!(r, Standard { region, kind, effective_from, amount_fen, placeholder, source }))
@@ -200,7 +201,8 @@ impl RuleStore for SqlStore {
 
     async fn insert_standard(&self, s: &Standard, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let row = Sql::new(
-            "INSERT INTO assistance_standards (region, kind, effective_from, amount_fen, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO assistance_standards (region, kind, effective_from, amount_fen, placeholder, source) VALUES \
+             ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&s.region)
         .bind(&s.kind)
@@ -213,7 +215,8 @@ impl RuleStore for SqlStore {
 
     async fn insert_authority(&self, a: &Authority, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let row = Sql::new(
-            "INSERT INTO approval_authority (programme, level, max_fen, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO approval_authority (programme, level, max_fen, effective_from, placeholder, source) VALUES \
+             ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&a.programme)
         .bind(&a.level)
@@ -226,7 +229,8 @@ impl RuleStore for SqlStore {
 
     async fn insert_tier(&self, t: &Tier, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let row = Sql::new(
-            "INSERT INTO aid_tiers (aid_type, tier, months, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO aid_tiers (aid_type, tier, months, effective_from, placeholder, source) VALUES ($1, $2, $3, \
+             $4, $5, $6)",
         )
         .bind(&t.aid_type)
         .bind(t.tier)
@@ -239,7 +243,8 @@ impl RuleStore for SqlStore {
 
     async fn insert_frequency(&self, f: &FrequencyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let row = Sql::new(
-            "INSERT INTO frequency_rules (programme, max_per_year, effective_from, placeholder, source) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO frequency_rules (programme, max_per_year, effective_from, placeholder, source) VALUES ($1, \
+             $2, $3, $4, $5)",
         )
         .bind(&f.programme)
         .bind(f.max_per_year)

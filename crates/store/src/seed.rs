@@ -172,7 +172,8 @@ impl SeedStore for SqlStore {
         for (street, year, last) in leads {
             Sql::new(
                 "INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, $3) \
-                 ON CONFLICT (street, year) DO UPDATE SET last = CASE WHEN lead_numbers.last > $3 THEN lead_numbers.last ELSE $3 END",
+                 ON CONFLICT (street, year) DO UPDATE SET last = CASE WHEN lead_numbers.last > $3 THEN \
+                 lead_numbers.last ELSE $3 END",
             )
             .bind(street)
             .bind(year)
@@ -183,7 +184,8 @@ impl SeedStore for SqlStore {
         for (street, year, last) in cases {
             Sql::new(
                 "INSERT INTO case_numbers (street, year, last) VALUES ($1, $2, $3) \
-                 ON CONFLICT (street, year) DO UPDATE SET last = CASE WHEN case_numbers.last > $3 THEN case_numbers.last ELSE $3 END",
+                 ON CONFLICT (street, year) DO UPDATE SET last = CASE WHEN case_numbers.last > $3 THEN \
+                 case_numbers.last ELSE $3 END",
             )
             .bind(street)
             .bind(year)

@@ -43,7 +43,8 @@ impl SubmissionStore for SqlStore {
             .execute(&mut tx)
             .await?;
         let claimed = Sql::new(
-            "INSERT INTO form_submissions (key, created_ms, location) VALUES ($1, $2, NULL) ON CONFLICT (key) DO NOTHING",
+            "INSERT INTO form_submissions (key, created_ms, location) VALUES ($1, $2, NULL) ON CONFLICT (key) DO \
+             NOTHING",
         )
         .bind(key)
         .bind(now_ms)

@@ -88,7 +88,8 @@ impl UserStore for SqlStore {
             return Err(StoreError::NotFound);
         }
         Sql::new(
-            "INSERT INTO users (id, username, display_name, unit_code, division, role, password_hash, disabled, created_ms, version) \
+            "INSERT INTO users (id, username, display_name, unit_code, division, role, password_hash, disabled, \
+             created_ms, version) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
         )
         .bind(&user.id)
@@ -214,14 +215,17 @@ impl UserStore for SqlStore {
         let mut tx = self.begin_write().await?;
         Sql::new("DELETE FROM login_throttle WHERE username = $1").bind(&s.username).execute(&mut tx).await?;
         Sql::new("DELETE FROM sessions WHERE expires_ms <= $1").bind(now_ms).execute(&mut tx).await?;
-        Sql::new("INSERT INTO sessions (token_hash, user_id, csrf_token, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&s.token_hash)
-            .bind(&s.user_id)
-            .bind(&s.csrf_token)
-            .bind(now_ms)
-            .bind(s.expires_ms)
-            .execute(&mut tx)
-            .await?;
+        Sql::new(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_ms, expires_ms) VALUES ($1, $2, $3, \
+                  $4, $5)",
+        )
+        .bind(&s.token_hash)
+        .bind(&s.user_id)
+        .bind(&s.csrf_token)
+        .bind(now_ms)
+        .bind(s.expires_ms)
+        .execute(&mut tx)
+        .await?;
         tx.finish(audit, now_ms).await
     }
 
@@ -253,14 +257,17 @@ impl UserStore for SqlStore {
 
     async fn insert_api_token(&self, t: &NewApiToken, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        Sql::new("INSERT INTO api_tokens (id, user_id, name, token_hash, created_ms, revoked_ms) VALUES ($1, $2, $3, $4, $5, NULL)")
-            .bind(&t.id)
-            .bind(&t.user_id)
-            .bind(&t.name)
-            .bind(&t.token_hash)
-            .bind(now_ms)
-            .execute(&mut tx)
-            .await?;
+        Sql::new(
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_ms, revoked_ms) VALUES ($1, $2, $3, \
+                  $4, $5, NULL)",
+        )
+        .bind(&t.id)
+        .bind(&t.user_id)
+        .bind(&t.name)
+        .bind(&t.token_hash)
+        .bind(now_ms)
+        .execute(&mut tx)
+        .await?;
         tx.finish(audit, now_ms).await
     }
 
