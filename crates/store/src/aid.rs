@@ -139,7 +139,7 @@ impl AidStore for SqlStore {
         let sql = "SELECT id, aid_id, step, level, actor, unit, opinion, at_ms FROM aid_approvals WHERE aid_id = $1 \
                    ORDER BY at_ms, id"
             .to_owned();
-        let rows = self.fetch_built(sql, vec![Arg::Text(aid_id.to_owned())]).await?;
+        let rows = Sql::new(sql).bind(aid_id).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::approval).collect::<Result<_, _>>()?)
     }
 
@@ -201,16 +201,14 @@ impl AidStore for SqlStore {
             "SELECT {POSTING_COLUMNS} FROM publicity_postings WHERE {}{open} ORDER BY start_ms DESC, id LIMIT 500",
             in_scope("division", scope)
         );
-        let rows = self.fetch_built(sql, vec![Arg::Text(scope.division.to_string())]).await?;
+        let rows = Sql::new(sql).bind(scope.division.as_str()).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::posting).collect::<Result<_, _>>()?)
     }
 
     async fn posting(&self, id: &str) -> Result<Option<Posting>, StoreError> {
-        let rows = self
-            .fetch_built(
-                format!("SELECT {POSTING_COLUMNS} FROM publicity_postings WHERE id = $1"),
-                vec![Arg::Text(id.to_owned())],
-            )
+        let rows = Sql::new(format!("SELECT {POSTING_COLUMNS} FROM publicity_postings WHERE id = $1"))
+            .bind(id)
+            .fetch_all(self.reader())
             .await?;
         Ok(rows.iter().map(rows::posting).next().transpose()?)
     }

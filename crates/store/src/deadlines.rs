@@ -280,7 +280,7 @@ impl DeadlineStore for SqlStore {
             in_scope("responsible_unit", scope),
         );
         let rows =
-            self.fetch_built(sql, vec![Arg::Text(scope.division.to_string()), Arg::Int(limit.clamp(1, 1_000))]).await?;
+            Sql::new(sql).bind(scope.division.as_str()).bind(limit.clamp(1, 1_000)).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::supervision).collect::<Result<_, _>>()?)
     }
 
@@ -288,7 +288,7 @@ impl DeadlineStore for SqlStore {
         let sql = format!(
             "SELECT {SUPERVISION_COLUMNS} FROM supervision_items WHERE case_id = $1 ORDER BY created_ms, level"
         );
-        let rows = self.fetch_built(sql, vec![Arg::Text(case_id.to_owned())]).await?;
+        let rows = Sql::new(sql).bind(case_id).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::supervision).collect::<Result<_, _>>()?)
     }
 }

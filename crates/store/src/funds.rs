@@ -7,7 +7,7 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::{Arg, Sql, WriteTx};
+use crate::db::{Sql, WriteTx};
 use crate::query::in_scope;
 use crate::rows::{self, FUND_COLUMNS};
 use crate::{Conflict, Fund, LedgerEntry, StoreError, Who};
@@ -81,7 +81,7 @@ impl FundStore for SqlStore {
             "SELECT {FUND_COLUMNS} FROM funds WHERE {} ORDER BY division, kind, name",
             in_scope("division", scope)
         );
-        let rows = self.fetch_built(sql, vec![Arg::Text(scope.division.to_string())]).await?;
+        let rows = Sql::new(sql).bind(scope.division.as_str()).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::fund).collect::<Result<_, _>>()?)
     }
 
@@ -90,13 +90,14 @@ impl FundStore for SqlStore {
             "SELECT {FUND_COLUMNS} FROM funds WHERE substr($1, 1, length(division)) = division ORDER BY \
              length(division) DESC, kind, name"
         );
-        let rows = self.fetch_built(sql, vec![Arg::Text(division.to_owned())]).await?;
+        let rows = Sql::new(sql).bind(division).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::fund).collect::<Result<_, _>>()?)
     }
 
     async fn fund(&self, id: &str) -> Result<Option<Fund>, StoreError> {
-        let rows = self
-            .fetch_built(format!("SELECT {FUND_COLUMNS} FROM funds WHERE id = $1"), vec![Arg::Text(id.to_owned())])
+        let rows = Sql::new(format!("SELECT {FUND_COLUMNS} FROM funds WHERE id = $1"))
+            .bind(id)
+            .fetch_all(self.reader())
             .await?;
         Ok(rows.iter().map(rows::fund).next().transpose()?)
     }
@@ -185,8 +186,7 @@ impl FundStore for SqlStore {
             "SELECT seq, tx_id, fund_id, account, amount_fen, kind, aid_id, memo, actor, at_ms FROM ledger_entries \
              WHERE fund_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY seq"
                 .to_owned();
-        let rows =
-            self.fetch_built(sql, vec![Arg::Text(fund_id.to_owned()), Arg::Int(from_ms), Arg::Int(to_ms)]).await?;
+        let rows = Sql::new(sql).bind(fund_id).bind(from_ms).bind(to_ms).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::entry).collect::<Result<_, _>>()?)
     }
 }

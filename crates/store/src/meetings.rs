@@ -7,7 +7,7 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::{Arg, Sql};
+use crate::db::Sql;
 use crate::query::unique_to_conflict;
 use crate::rows::{self, DECISION_COLUMNS, MEETING_COLUMNS};
 use crate::{ActionChange, AgendaItem, Conflict, Decision, Meeting, NewDeadline, StoreError, Who};
@@ -99,13 +99,13 @@ impl MeetingStore for SqlStore {
             }
         );
         let rows =
-            self.fetch_built(sql, vec![Arg::Text(scope.division.to_string()), Arg::Int(limit.clamp(1, 500))]).await?;
+            Sql::new(sql).bind(scope.division.as_str()).bind(limit.clamp(1, 500)).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::meeting).collect::<Result<_, _>>()?)
     }
 
     async fn meeting(&self, id: &str) -> Result<Option<Meeting>, StoreError> {
         let sql = format!("SELECT {MEETING_COLUMNS} FROM joint_meetings WHERE id = $1");
-        let rows = self.fetch_built(sql, vec![Arg::Text(id.to_owned())]).await?;
+        let rows = Sql::new(sql).bind(id).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::meeting).next().transpose()?)
     }
 
@@ -164,7 +164,7 @@ impl MeetingStore for SqlStore {
         let sql = "SELECT meeting_id, action_id, case_id, added_by, added_ms FROM joint_agenda WHERE meeting_id = $1 \
              ORDER BY added_ms, action_id"
             .to_owned();
-        let rows = self.fetch_built(sql, vec![Arg::Text(meeting_id.to_owned())]).await?;
+        let rows = Sql::new(sql).bind(meeting_id).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::agenda).collect::<Result<_, _>>()?)
     }
 
@@ -246,7 +246,7 @@ impl MeetingStore for SqlStore {
 impl SqlStore {
     pub(crate) async fn fetch_decisions(&self, where_sql: &str, arg: &str) -> Result<Vec<Decision>, StoreError> {
         let sql = format!("SELECT {DECISION_COLUMNS} FROM joint_decisions WHERE {where_sql} ORDER BY created_ms, id");
-        let rows = self.fetch_built(sql, vec![Arg::Text(arg.to_owned())]).await?;
+        let rows = Sql::new(sql).bind(arg).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::decision).collect::<Result<_, _>>()?)
     }
 }

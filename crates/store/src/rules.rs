@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use jiujinan_domain::audit::AuditDraft;
 
 use crate::backend::SqlStore;
-use crate::db::{Arg, DbRow, Sql, from_row};
+use crate::db::{DbRow, Sql, from_row};
 use crate::query::unique_to_conflict;
 use crate::rows::{self};
 use crate::{
@@ -75,7 +75,7 @@ impl RuleStore for SqlStore {
              (SELECT MAX(q.effective_from) FROM programmes q WHERE q.code = p.code AND q.effective_from <= $1) ORDER \
              BY p.code"
                 .to_owned();
-        let rows = self.fetch_built(sql, vec![Arg::Int(at_ms)]).await?;
+        let rows = Sql::new(sql).bind(at_ms).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::programme).collect::<Result<_, _>>()?)
     }
 
@@ -105,7 +105,7 @@ impl RuleStore for SqlStore {
             "SELECT route, step, to_kind, unit, amount, warn_hours, escalate_after_days, effective_from, placeholder, \
              source, created_by, created_ms FROM rule_deadlines ORDER BY route, step, to_kind, effective_from"
                 .to_owned();
-        let rows = self.fetch_built(sql, vec![]).await?;
+        let rows = Sql::new(sql).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::rule).collect::<Result<_, _>>()?)
     }
 
@@ -132,7 +132,7 @@ impl RuleStore for SqlStore {
 
     async fn calendar_days(&self) -> Result<Vec<CalendarDay>, StoreError> {
         let sql = "SELECT day, workday, name, placeholder, source FROM calendar_days ORDER BY day".to_owned();
-        let rows = self.fetch_built(sql, vec![]).await?;
+        let rows = Sql::new(sql).fetch_all(self.reader()).await?;
         Ok(rows.iter().map(rows::day).collect::<Result<_, _>>()?)
     }
 
