@@ -8,7 +8,8 @@
 # 100,000) once with BIN_B (the newer schema; the older binary runs on it), then for each
 # round starts A, runs the workloads, stops it, then the same for B. Prints each run's wrk
 # summary and the server's peak RSS; the full output goes to
-# bench/results/<date>-ab-<backend>-<cases>[-$BENCH_LABEL].txt.
+# bench/results/<date>-ab-<backend>-<cases>[-$BENCH_LABEL].txt. BIN_B must be built with
+# `cargo build --release --features bench` (it seeds the database with `bench seed`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -29,7 +29,7 @@ case "$BACKEND" in
 esac
 
 ensure_wrk
-cargo build --release --locked --bin jiujinan >/dev/null
+cargo build --release --locked --features bench --bin jiujinan >/dev/null
 
 WORK="$(mktemp -d)"
 trap 'stop_server; rm -rf "$WORK"' EXIT

@@ -6,7 +6,7 @@
 //! `status()` to HTTP once; the CLI prints `message(Lang::En)`.
 
 use jiujinan_domain::ValidationError;
-use jiujinan_store::StoreError;
+use jiujinan_store::{Conflict, StoreError};
 
 use crate::i18n::Lang;
 
@@ -340,7 +340,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Self::NotFound,
-            StoreError::Conflict("USERNAME_TAKEN") => Self::UsernameTaken,
+            StoreError::Conflict(Conflict::UsernameTaken) => Self::UsernameTaken,
             StoreError::Conflict(_) => Self::StaleVersion,
             StoreError::Unavailable(m) => Self::Unavailable(m),
             StoreError::Database(sqlx_err) => {

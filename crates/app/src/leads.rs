@@ -201,7 +201,9 @@ impl App {
         match self.store.create_lead(&row, key.as_ref(), audit, now).await {
             Ok(Created::New(r)) => Ok((r, true)),
             Ok(Created::Replayed(r)) => Ok((r, false)),
-            Err(jiujinan_store::StoreError::Conflict("IDEMPOTENCY_KEY_REUSED")) => Err(AppError::IdempotencyKeyReused),
+            Err(jiujinan_store::StoreError::Conflict(jiujinan_store::Conflict::IdempotencyKeyReused)) => {
+                Err(AppError::IdempotencyKeyReused)
+            }
             Err(e) => Err(e.into()),
         }
     }

@@ -25,6 +25,7 @@ pub mod meetings;
 pub mod model;
 pub mod org;
 pub mod rules;
+#[cfg(feature = "bench")]
 pub mod seed;
 pub mod submissions;
 pub mod tokens;
@@ -35,7 +36,8 @@ use std::sync::Arc;
 
 pub use error::AppError;
 pub use jiujinan_domain as domain;
-use jiujinan_store::{LockoutPolicy, Store};
+use jiujinan_store::LockoutPolicy;
+use jiujinan_store::Store;
 
 use crate::clock::Clock;
 

@@ -6,7 +6,7 @@ use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::{ActionStatus, reason};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode};
 use jiujinan_domain::policy::Permission;
-use jiujinan_store::{ActionChange, ActionRecord, AgendaItem, Decision, Meeting, StoreError, Who};
+use jiujinan_store::{ActionChange, ActionRecord, AgendaItem, Conflict, Decision, Meeting, StoreError, Who};
 use serde::Serialize;
 use serde_json::json;
 
@@ -187,7 +187,7 @@ impl App {
         audit.division = a.division.clone();
         let who = Who { user: actor.username.clone(), unit: actor.unit.to_string() };
         self.store.add_agenda_item(&item, accept.as_ref(), &who, audit, now).await.map_err(|e| match e {
-            StoreError::Conflict("ALREADY_ON_AGENDA") => AppError::Conflict("ALREADY_ON_AGENDA"),
+            StoreError::Conflict(Conflict::AlreadyOnAgenda) => AppError::Conflict("ALREADY_ON_AGENDA"),
             StoreError::Conflict(_) => AppError::StaleVersion,
             other => other.into(),
         })
@@ -274,7 +274,7 @@ impl App {
         audit.division = a.division.clone();
         self.store.complete_decision(&d.id, &note, &who, audit, now).await.map_err(|e| match e {
             StoreError::Conflict(c) => {
-                AppError::Conflict(if c == "DECISION_DONE" { "DECISION_DONE" } else { "STALE_VERSION" })
+                AppError::Conflict(if c == Conflict::DecisionDone { "DECISION_DONE" } else { "STALE_VERSION" })
             }
             other => other.into(),
         })?;

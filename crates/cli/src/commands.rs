@@ -17,8 +17,10 @@ use jiujinan_app::users::{CreateUser, cli_actor};
 use jiujinan_app::{App, AppError};
 use jiujinan_web::{AppState, WebSettings};
 
+#[cfg(feature = "bench")]
+use crate::BenchCommand;
 use crate::config::Settings;
-use crate::{AuditCommand, BenchCommand, Cli, Command, ConfigCommand, OrgCommand, TokenCommand, UserCommand};
+use crate::{AuditCommand, Cli, Command, ConfigCommand, OrgCommand, TokenCommand, UserCommand};
 
 /// A use-case error as the CLI prints it.
 fn app_err(e: AppError) -> anyhow::Error {
@@ -130,6 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        #[cfg(feature = "bench")]
         Command::Bench { command: BenchCommand::Seed { cases, open_leads, seed, sample_out } } => {
             let app = open(&settings).await?;
             let started = std::time::Instant::now();

@@ -68,13 +68,15 @@ enum Command {
         #[arg(long)]
         at: Option<String>,
     },
-    /// Benchmark support.
+    /// Benchmark support (built with the `bench` feature).
+    #[cfg(feature = "bench")]
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
     },
 }
 
+#[cfg(feature = "bench")]
 #[derive(Subcommand)]
 enum BenchCommand {
     /// Fill the database with synthetic leads and cases over Beijing's real communities.

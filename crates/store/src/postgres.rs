@@ -9,28 +9,16 @@
 
 use std::time::Duration;
 
-use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
-use jiujinan_domain::jurisdiction::Jurisdiction;
-use jiujinan_domain::org::{NewUnit, UnitCode};
-use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use jiujinan_domain::audit::{AuditDraft, AuditEntry};
+use sqlx::postgres::{PgPool, PgPoolOptions};
 
-use crate::aid_records::*;
-use crate::aid_sql::*;
-use crate::case_records::*;
-use crate::case_sql::*;
-use crate::disposition_records::*;
-use crate::disposition_sql::*;
-use crate::lead_records::*;
-use crate::lead_sql::*;
+use crate::backend::now_ms;
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
 use crate::postgres_hot_writer::HotWriter;
-use crate::records::*;
-use crate::seed_sql::*;
-use crate::sql::*;
-use crate::sqlite::now_ms;
-use crate::{
-    AidStore, Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError,
-};
+use crate::{Created, IdempotencyKey, NewLeadRow, StoreError};
+
+/// The chain head, locked until commit so several processes extend one chain.
+pub(crate) const HEAD_FOR_UPDATE: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
 
 /// Key of the advisory lock held while migrating ("jiujinan" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6a69_756a_696e_616e;
@@ -40,17 +28,14 @@ pub(crate) type WriteTx = sqlx::Transaction<'static, sqlx::Postgres>;
 
 /// PostgreSQL store.
 #[derive(Debug, Clone)]
-pub struct PgStore {
+pub(crate) struct PgStore {
     pool: PgPool,
     hot: HotWriter,
 }
 
 impl PgStore {
-    const BACKEND: Backend = Backend::Postgres;
-    pub(crate) const HEAD_FOR_UPDATE: &'static str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
-
     /// Connects to `url`, failing fast when the server is unreachable.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
@@ -62,7 +47,7 @@ impl PgStore {
     }
 
     /// A new lead, group-committed with the other queued hot writes (postgres_hot_writer.rs).
-    async fn insert_new_lead(
+    pub(crate) async fn insert_new_lead(
         &self,
         l: &NewLeadRow,
         idempotency: Option<&IdempotencyKey>,
@@ -73,28 +58,28 @@ impl PgStore {
     }
 
     /// An audit entry on its own (the record of a read), group-committed likewise.
-    async fn append_standalone(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
+    pub(crate) async fn append_standalone(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
         self.hot.append_audit(audit, now_ms).await
     }
 
-    async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         Ok(self.pool.begin().await?)
     }
 
-    fn reader(&self) -> &PgPool {
+    pub(crate) fn reader(&self) -> &PgPool {
         &self.pool
     }
 
-    async fn ping_db(&self) -> Result<(), StoreError> {
+    pub(crate) async fn ping_db(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(())
     }
 
-    async fn close_pools(&self) {
+    pub(crate) async fn close_pools(&self) {
         self.pool.close().await;
     }
 
-    async fn run_migrations(&self) -> Result<Vec<i64>, StoreError> {
+    pub(crate) async fn run_migrations(&self) -> Result<Vec<i64>, StoreError> {
         use sqlx::Row;
         let mut conn = self.pool.acquire().await?;
         sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
@@ -129,10 +114,3 @@ impl PgStore {
         result
     }
 }
-
-impl_store!(PgStore, PgRow);
-impl_lead_store!(PgStore, PgRow);
-impl_case_store!(PgStore, PgRow);
-impl_disposition_store!(PgStore, PgRow);
-impl_aid_store!(PgStore, PgRow);
-impl_seed_store!(PgStore);

@@ -9,38 +9,36 @@
 //! duplicate check, the idempotency key, and one statement that inserts the lead, its timeline
 //! and its audit entry together.
 
+use std::sync::LazyLock;
+
 use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::lead_sql::{LEAD_COLUMNS, intake_sql};
+use crate::intake;
 use crate::{Created, IdempotencyKey, NewLeadRow, StoreError};
 
 /// At most this many queued jobs go into one transaction.
 const MAX_BATCH: usize = 256;
 
 /// The next number of the street and year with the duplicate check, in one round trip. The
-/// three variants differ in how a duplicate is recognised (ID number; name and phone; not at all).
+/// three variants differ in how a duplicate is recognised (ID number; name and phone; not at all);
+/// the checks themselves are the shared ones of `intake.rs`.
 fn number_and_duplicate(by: Duplicate) -> &'static str {
+    static BY_ID: LazyLock<String> = LazyLock::new(|| with_number(&intake::duplicate_by_id("$3", "$4")));
+    static BY_NAME_PHONE: LazyLock<String> =
+        LazyLock::new(|| with_number(&intake::duplicate_by_name_phone("$3", "$4", "$5")));
+    static NONE: LazyLock<String> = LazyLock::new(|| format!("{}, NULL::text AS dup", intake::NEXT_NUMBER));
     match by {
-        Duplicate::ById => {
-            "WITH n AS (INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last) \
-             SELECT n.last, (SELECT id FROM leads WHERE status = 'new' AND created_ms >= $3 AND subject_id_number = $4 \
-             ORDER BY created_ms, id LIMIT 1) AS dup FROM n"
-        }
-        Duplicate::ByNamePhone => {
-            "WITH n AS (INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last) \
-             SELECT n.last, (SELECT id FROM leads WHERE status = 'new' AND created_ms >= $3 AND subject_name = $4 \
-             AND subject_phone = $5 ORDER BY created_ms, id LIMIT 1) AS dup FROM n"
-        }
-        Duplicate::None => {
-            "INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last, NULL::text AS dup"
-        }
+        Duplicate::ById => BY_ID.as_str(),
+        Duplicate::ByNamePhone => BY_NAME_PHONE.as_str(),
+        Duplicate::None => NONE.as_str(),
     }
+}
+
+fn with_number(duplicate: &str) -> String {
+    format!("WITH n AS ({}) SELECT n.last, ({duplicate}) AS dup FROM n", intake::NEXT_NUMBER)
 }
 
 #[derive(Clone, Copy)]
@@ -50,24 +48,25 @@ enum Duplicate {
     None,
 }
 
-/// The lead ($1–$24 as in `intake_sql::INSERT_LEAD`), its audit entry ($25–$36), its first
+/// The lead ($1–$24 as in `intake::INSERT_LEAD`), its audit entry ($25–$36), its first
 /// timeline step ($37) and, when it duplicates an open lead, the `duplicate_flagged` step
 /// ($38), in one statement. The `audit_log_head` trigger moves the chain head.
 fn insert_all(flagged: bool) -> &'static str {
-    static PLAIN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| insert_all_sql(false));
-    static FLAGGED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| insert_all_sql(true));
+    static PLAIN: LazyLock<String> = LazyLock::new(|| insert_all_sql(false));
+    static FLAGGED: LazyLock<String> = LazyLock::new(|| insert_all_sql(true));
     if flagged { FLAGGED.as_str() } else { PLAIN.as_str() }
 }
 
 fn insert_all_sql(flagged: bool) -> String {
     let dup_step = if flagged { ", ($38, 'lead', $1, $23, $16, $15, 'duplicate_flagged', $21)" } else { "" };
     format!(
-        "WITH l AS (INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'new', $21, $22, $23, 1, $24)), \
+        "WITH l AS ({}), \
          t AS (INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) VALUES \
          ($37, 'lead', $1, $23, $16, $15, 'reported', $3){dup_step}) \
-         INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash) \
-         VALUES ($25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)"
+         INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, \
+         prev_hash, hash) \
+         VALUES ($25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)",
+        *intake::INSERT_LEAD
     )
 }
 
@@ -192,7 +191,7 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
         Ok(tx) => tx,
         Err(e) => return fail_all(batch, e.to_string()),
     };
-    let mut head: (i64, String) = match sqlx::query(crate::PgStore::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await {
+    let mut head: (i64, String) = match sqlx::query(crate::postgres::HEAD_FOR_UPDATE).fetch_one(&mut *tx).await {
         Ok(row) => match (row.try_get("seq"), row.try_get("hash")) {
             (Ok(seq), Ok(hash)) => (seq, hash),
             _ => return fail_all(batch, "the audit head cannot be read".into()),
@@ -336,12 +335,12 @@ async fn create_lead(
     };
     let seq: i64 = row.try_get("last")?;
     let duplicate_of: Option<String> = row.try_get("dup")?;
-    let receipt = intake_sql::receipt(l, seq, duplicate_of.clone());
+    let receipt = intake::receipt(l, seq, duplicate_of.clone());
     if let Some(k) = key {
         // Claim the key with the reply. A twin in another transaction waits on this row, then
         // finds it taken and answers with the stored reply.
-        let response = intake_sql::stored_reply(&receipt)?;
-        let claimed = sqlx::query(intake_sql::CLAIM_KEY)
+        let response = intake::stored_reply(&receipt)?;
+        let claimed = sqlx::query(intake::CLAIM_KEY)
             .bind(&k.actor)
             .bind(&k.key)
             .bind(&k.request_hash)
@@ -351,10 +350,10 @@ async fn create_lead(
             .await?
             .rows_affected();
         if claimed == 0 {
-            let row = sqlx::query(intake_sql::STORED_KEY).bind(&k.actor).bind(&k.key).fetch_one(&mut **tx).await?;
+            let row = sqlx::query(intake::STORED_KEY).bind(&k.actor).bind(&k.key).fetch_one(&mut **tx).await?;
             let hash: String = row.try_get("request_hash")?;
             let response: String = row.try_get("response")?;
-            return intake_sql::replay(k, &hash, &response).map(|r| (r, false));
+            return intake::replay(k, &hash, &response).map(|r| (r, false));
         }
     }
     let mut audit = audit;
@@ -410,8 +409,10 @@ async fn append_group<R>(
     }
     let col = |f: fn(&AuditEntry) -> &str| entries.iter().map(|e| f(e).to_owned()).collect::<Vec<String>>();
     sqlx::query(
-        "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash) \
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
+        "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, \
+         prev_hash, hash) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
+         $8::text[], \
          $9::text[], $10::text[], $11::text[], $12::text[]) ORDER BY 1",
     )
     .bind(entries.iter().map(|e| e.seq).collect::<Vec<i64>>())

@@ -7,50 +7,27 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
-use jiujinan_domain::jurisdiction::Jurisdiction;
-use jiujinan_domain::org::{NewUnit, UnitCode};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::aid_records::*;
-use crate::aid_sql::*;
-use crate::case_records::*;
-use crate::case_sql::*;
-use crate::disposition_records::*;
-use crate::disposition_sql::*;
-use crate::lead_records::*;
-use crate::lead_sql::*;
+use crate::StoreError;
+use crate::backend::now_ms;
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, sqlite_migrations};
-use crate::records::*;
-use crate::seed_sql::*;
-use crate::sql::*;
-use crate::{
-    AidStore, Backend, CaseStore, DispositionStore, LeadStore, SeedLead, SeedStep, SeedStore, Store, StoreError,
-};
-
 use crate::sqlite_sync_writer::{SyncWriter, WriteTurn};
 
-/// A write transaction: a savepoint inside the writer's group commit.
-pub(crate) type WriteTx = crate::sqlite_writer::WriteTx;
+use crate::sqlite_writer::WriteTx;
 
 /// SQLite store: two group-commit writers taking turns (the synchronous one for the hot
 /// paths, the sqlx one for the rest) and a reader pool.
 #[derive(Debug, Clone)]
-pub struct SqliteStore {
+pub(crate) struct SqliteStore {
     writer: crate::sqlite_writer::Writer,
     sync_writer: SyncWriter,
     readers: SqlitePool,
 }
 
 impl SqliteStore {
-    const BACKEND: Backend = Backend::Sqlite;
-    /// The single writer already serialises appends.
-    const HEAD_FOR_UPDATE: &'static str = crate::lead_sql::intake_sql::AUDIT_HEAD;
-
     /// Opens (creating if missing, with its folder) the database file named by `url`.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
         let opts = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Unavailable(format!("bad SQLite URL: {e}")))?
             .create_if_missing(true)
@@ -87,7 +64,7 @@ impl SqliteStore {
         Ok(Self { writer, sync_writer, readers })
     }
 
-    async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         self.writer.begin().await
     }
 
@@ -95,20 +72,20 @@ impl SqliteStore {
         &self.sync_writer
     }
 
-    fn reader(&self) -> &SqlitePool {
+    pub(crate) fn reader(&self) -> &SqlitePool {
         &self.readers
     }
 
-    async fn ping_db(&self) -> Result<(), StoreError> {
+    pub(crate) async fn ping_db(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.readers).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(())
     }
 
-    async fn close_pools(&self) {
+    pub(crate) async fn close_pools(&self) {
         self.readers.close().await;
     }
 
-    async fn run_migrations(&self) -> Result<Vec<i64>, StoreError> {
+    pub(crate) async fn run_migrations(&self) -> Result<Vec<i64>, StoreError> {
         use sqlx::Row;
         let mut tx = self.begin_write().await?;
         sqlx::query(CREATE_SCHEMA_MIGRATIONS).execute(&mut *tx).await?;
@@ -138,15 +115,3 @@ impl SqliteStore {
         Ok(applied)
     }
 }
-
-/// Wall-clock time for migration bookkeeping only; use cases pass their own clock.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-impl_store!(SqliteStore, SqliteRow);
-impl_lead_store!(SqliteStore, SqliteRow);
-impl_case_store!(SqliteStore, SqliteRow);
-impl_disposition_store!(SqliteStore, SqliteRow);
-impl_aid_store!(SqliteStore, SqliteRow);
-impl_seed_store!(SqliteStore);

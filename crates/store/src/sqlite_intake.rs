@@ -1,12 +1,12 @@
 //! The hot writes of the SQLite store on its synchronous writer (`sqlite_sync_writer.rs`): a
 //! new lead, and an audit entry on its own (the record of a read). The statements are the
-//! shared ones of `lead_sql::intake_sql`; PostgreSQL runs the same through sqlx
-//! (`PgStore::insert_new_lead`), and the conformance suite holds both to the same behaviour.
+//! shared ones of `intake.rs`; PostgreSQL runs the same through sqlx
+//! (`postgres_hot_writer.rs`), and the conformance suite holds both to the same behaviour.
 
 use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
 use rusqlite::{Connection, ToSql};
 
-use crate::lead_sql::intake_sql;
+use crate::intake;
 use crate::sqlite::SqliteStore;
 use crate::sqlite_sync_writer::Finish;
 use crate::{Created, IdempotencyKey, NewLeadRow, StoreError};
@@ -40,31 +40,31 @@ fn create_lead(
 ) -> Result<Finish<Created>, StoreError> {
     let window = l.duplicate_window_start_ms;
     let duplicate_of: Option<String> = match (&l.subject_id_number, &l.subject_phone) {
-        (Some(id_number), _) => query_one(conn, intake_sql::DUPLICATE_BY_ID, &[&window, id_number], |r| r.get(0))?,
+        (Some(id_number), _) => query_one(conn, &intake::DUPLICATE_BY_ID, &[&window, id_number], |r| r.get(0))?,
         (None, Some(phone)) => {
-            query_one(conn, intake_sql::DUPLICATE_BY_NAME_PHONE, &[&window, &l.subject_name, phone], |r| r.get(0))?
+            query_one(conn, &intake::DUPLICATE_BY_NAME_PHONE, &[&window, &l.subject_name, phone], |r| r.get(0))?
         }
         (None, None) => None,
     };
-    let seq: i64 = query_one(conn, intake_sql::NEXT_NUMBER, &[&l.street, &l.year], |r| r.get(0))?
+    let seq: i64 = query_one(conn, intake::NEXT_NUMBER, &[&l.street, &l.year], |r| r.get(0))?
         .ok_or_else(|| StoreError::Corrupt("no lead number drawn".into()))?;
-    let receipt = intake_sql::receipt(l, seq, duplicate_of.clone());
+    let receipt = intake::receipt(l, seq, duplicate_of.clone());
     if let Some(k) = key {
         // Claim the key with the reply. A twin later in the same batch (or a later batch) finds
         // it taken and answers with the stored reply; its savepoint is discarded, giving back
         // the number it drew. The reply goes out only after the first one's commit.
-        let response = intake_sql::stored_reply(&receipt)?;
-        let claimed = execute(conn, intake_sql::CLAIM_KEY, &[&k.actor, &k.key, &k.request_hash, &response, &now_ms])?;
+        let response = intake::stored_reply(&receipt)?;
+        let claimed = execute(conn, intake::CLAIM_KEY, &[&k.actor, &k.key, &k.request_hash, &response, &now_ms])?;
         if claimed == 0 {
             let (hash, response): (String, String) =
-                query_one(conn, intake_sql::STORED_KEY, &[&k.actor, &k.key], |r| Ok((r.get(0)?, r.get(1)?)))?
+                query_one(conn, intake::STORED_KEY, &[&k.actor, &k.key], |r| Ok((r.get(0)?, r.get(1)?)))?
                     .ok_or_else(|| StoreError::Corrupt("idempotency key vanished".into()))?;
-            return intake_sql::replay(k, &hash, &response).map(Finish::Discard);
+            return intake::replay(k, &hash, &response).map(Finish::Discard);
         }
     }
     execute(
         conn,
-        &intake_sql::INSERT_LEAD,
+        &intake::INSERT_LEAD,
         &[
             &l.id,
             &receipt.number,
@@ -97,7 +97,7 @@ fn create_lead(
         let id = format!("{}-{suffix}", l.id);
         execute(
             conn,
-            intake_sql::INSERT_TIMELINE,
+            intake::INSERT_TIMELINE,
             &[&id, who[0], who[1], who[2], who[3], &l.first_inquiry_unit, &step, &note],
         )
     };
@@ -114,12 +114,12 @@ fn create_lead(
 /// Seals the draft onto the chain head; the `audit_log_head` trigger moves the head.
 fn append_audit(conn: &Connection, draft: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
     let (prev_seq, prev_hash): (i64, String) =
-        query_one(conn, intake_sql::AUDIT_HEAD, &[], |r| Ok((r.get(0)?, r.get(1)?)))?
+        query_one(conn, intake::AUDIT_HEAD, &[], |r| Ok((r.get(0)?, r.get(1)?)))?
             .ok_or_else(|| StoreError::Corrupt("audit head missing".into()))?;
     let e = audit::seal(draft, prev_seq + 1, now_ms, &prev_hash);
     execute(
         conn,
-        intake_sql::INSERT_AUDIT,
+        intake::INSERT_AUDIT,
         &[
             &e.seq,
             &e.at_ms,

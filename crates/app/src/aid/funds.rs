@@ -156,7 +156,7 @@ impl App {
         audit.division = f.division.clone();
         self.store.allocate(&f.id, &t.id, amount_fen, &memo, &who(actor), audit, self.now_ms()).await.map_err(|e| {
             match e {
-                StoreError::Conflict(c) => AppError::Conflict(c),
+                StoreError::Conflict(c) => AppError::Conflict(c.code()),
                 other => other.into(),
             }
         })

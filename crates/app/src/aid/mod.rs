@@ -20,7 +20,7 @@ use jiujinan_domain::lead::HardshipType;
 use jiujinan_domain::org::UnitCode;
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{
-    ActionRecord, AidApproval, AidChange, AidItem, AidRules, CaseRecord, FrequencyGuard, Fund, Money, Posting,
+    ActionRecord, AidApproval, AidChange, AidItem, AidRules, CaseRecord, Conflict, FrequencyGuard, Fund, Money, Posting,
     StoreError,
 };
 use serde::Serialize;
@@ -102,10 +102,10 @@ struct Extras {
 
 fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
     match e {
-        StoreError::Conflict("FREQUENCY_LIMIT") => field("FREQUENCY_LIMIT", "cause"),
-        StoreError::Conflict("AID_STATE") => AppError::Conflict(state_code),
-        StoreError::Conflict("INSUFFICIENT_FUNDS") => AppError::Conflict("INSUFFICIENT_FUNDS"),
-        StoreError::Conflict("POSTING_OPEN") => AppError::Conflict("POSTING_OPEN"),
+        StoreError::Conflict(Conflict::FrequencyLimit) => field("FREQUENCY_LIMIT", "cause"),
+        StoreError::Conflict(Conflict::AidState) => AppError::Conflict(state_code),
+        StoreError::Conflict(Conflict::InsufficientFunds) => AppError::Conflict("INSUFFICIENT_FUNDS"),
+        StoreError::Conflict(Conflict::PostingOpen) => AppError::Conflict("POSTING_OPEN"),
         StoreError::Conflict(_) => AppError::StaleVersion,
         other => other.into(),
     }

@@ -73,7 +73,7 @@ fn stale(e: jiujinan_store::StoreError) -> AppError {
 
 fn lead_conflict(e: jiujinan_store::StoreError) -> AppError {
     match e {
-        jiujinan_store::StoreError::Conflict("LEAD_CLOSED") => AppError::LeadClosed,
+        jiujinan_store::StoreError::Conflict(jiujinan_store::Conflict::LeadClosed) => AppError::LeadClosed,
         jiujinan_store::StoreError::Conflict(_) => AppError::StaleVersion,
         other => other.into(),
     }

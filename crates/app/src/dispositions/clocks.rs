@@ -39,7 +39,7 @@ impl App {
         };
         self.store.set_deadline_paused(&d.id, expected_version, change, &who(actor), audit, now).await.map_err(|e| {
             match e {
-                StoreError::Conflict("DEADLINE_STATE") => AppError::Conflict("CLOCK_STATE"),
+                StoreError::Conflict(Conflict::DeadlineState) => AppError::Conflict("CLOCK_STATE"),
                 other => other.into(),
             }
         })

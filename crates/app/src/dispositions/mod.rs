@@ -15,7 +15,7 @@ use jiujinan_domain::disposition::{ActionDetails, ActionStatus, EventKind, Limit
 use jiujinan_domain::org::{DivisionCode, UnitCode, UnitKind};
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{
-    ActionChange, ActionEvent, ActionRecord, CaseRecord, ClockChange, DeadlineRecord, Decision, NewAction, NewDeadline,
+    ActionChange, ActionEvent, ActionRecord, CaseRecord, ClockChange, Conflict, DeadlineRecord, Decision, NewAction, NewDeadline,
     Programme, StoreError, SupervisionRecord,
 };
 use serde::Serialize;
@@ -105,7 +105,7 @@ fn kind_code(unit: &str) -> &'static str {
 
 fn action_conflict(e: StoreError, state_code: &'static str) -> AppError {
     match e {
-        StoreError::Conflict("ACTION_STATE") => AppError::Conflict(state_code),
+        StoreError::Conflict(Conflict::ActionState) => AppError::Conflict(state_code),
         StoreError::Conflict(_) => AppError::StaleVersion,
         other => other.into(),
     }

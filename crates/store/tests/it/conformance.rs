@@ -183,7 +183,7 @@ async fn users_are_unique_and_scoped(store: Arc<dyn Store>) {
     let dup = store
         .insert_user(&user_row("u4", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0)
         .await;
-    assert!(matches!(dup, Err(StoreError::Conflict("USERNAME_TAKEN"))), "{dup:?}");
+    assert!(matches!(dup, Err(StoreError::Conflict(Conflict::UsernameTaken))), "{dup:?}");
     let bad_unit =
         store.insert_user(&user_row("u5", "ghost", "999999:mz", "999999"), draft(action::USER_CREATED, "11"), T0).await;
     assert!(matches!(bad_unit, Err(StoreError::NotFound)));
@@ -208,7 +208,7 @@ async fn optimistic_concurrency_on_users(store: Arc<dyn Store>) {
         .unwrap();
     store.set_user_disabled("u1", true, 1, draft(action::USER_DISABLED, "110105"), T0).await.unwrap();
     let stale = store.set_user_disabled("u1", false, 1, draft(action::USER_ENABLED, "110105"), T0).await;
-    assert!(matches!(stale, Err(StoreError::Conflict("STALE_VERSION"))), "{stale:?}");
+    assert!(matches!(stale, Err(StoreError::Conflict(Conflict::StaleVersion))), "{stale:?}");
     let missing = store.set_user_disabled("nobody", false, 1, draft(action::USER_ENABLED, "110105"), T0).await;
     assert!(matches!(missing, Err(StoreError::NotFound)));
     let u = store.user_by_username("cy_admin").await.unwrap().unwrap();
@@ -487,7 +487,7 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
             T0,
         )
         .await;
-    assert!(matches!(conflict, Err(StoreError::Conflict("IDEMPOTENCY_KEY_REUSED"))), "{conflict:?}");
+    assert!(matches!(conflict, Err(StoreError::Conflict(Conflict::IdempotencyKeyReused))), "{conflict:?}");
     let other_actor = IdempotencyKey { actor: "12349".into(), ..key };
     assert!(
         matches!(
@@ -633,9 +633,9 @@ async fn accepting_a_lead_opens_a_numbered_case_once(store: Arc<dyn Store>) {
     );
     assert_eq!(store.lead("l1").await.unwrap().unwrap().status, "accepted");
     let again = store.accept_lead("l1", 2, &new_case("c1b"), &who(), draft("lead.accepted", "110105"), T0).await;
-    assert!(matches!(again, Err(StoreError::Conflict("LEAD_CLOSED"))), "{again:?}");
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::LeadClosed))), "{again:?}");
     let stale = store.accept_lead("l2", 7, &new_case("c2"), &who(), draft("lead.accepted", "110105"), T0).await;
-    assert!(matches!(stale, Err(StoreError::Conflict("STALE_VERSION"))), "{stale:?}");
+    assert!(matches!(stale, Err(StoreError::Conflict(Conflict::StaleVersion))), "{stale:?}");
     assert!(matches!(
         store.accept_lead("zz", 1, &new_case("c3"), &who(), draft("x", "11"), T0).await,
         Err(StoreError::NotFound)
@@ -703,7 +703,7 @@ async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>
     assert!(steps.contains(&"merged_report:L4: 家中失火".to_owned()), "{steps:?}");
     assert!(matches!(
         store.close_lead("l4", 2, &reason, &who(), draft("x", "110105"), T0).await,
-        Err(StoreError::Conflict("LEAD_CLOSED"))
+        Err(StoreError::Conflict(Conflict::LeadClosed))
     ));
 }
 
@@ -723,7 +723,7 @@ async fn the_case_file_guards_against_lost_updates(store: Arc<dyn Store>) {
     let other = CaseFileEdit { population: "流动人口".into(), ..edit.clone() };
     let lost = store.update_case_file("c1", 1, &other, &who(), draft("case.file_updated", "110105"), T0).await;
     assert!(
-        matches!(lost, Err(StoreError::Conflict("STALE_VERSION"))),
+        matches!(lost, Err(StoreError::Conflict(Conflict::StaleVersion))),
         "a second editor with the old version is refused"
     );
     let c = store.case_by_id("c1").await.unwrap().unwrap();
@@ -1071,11 +1071,11 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
     let twice = store
         .change_action(&ActionChange { expected_version: 2, ..accept.clone() }, &who(), draft("x", "110105"), T0 + 2)
         .await;
-    assert!(matches!(twice, Err(StoreError::Conflict("ACTION_STATE"))), "{twice:?}");
+    assert!(matches!(twice, Err(StoreError::Conflict(Conflict::ActionState))), "{twice:?}");
     let stale = ActionChange { from: "accepted".into(), to: "completed".into(), open_deadline: None, ..accept.clone() };
     assert!(matches!(
         store.change_action(&stale, &who(), draft("x", "110105"), T0 + 2).await,
-        Err(StoreError::Conflict("STALE_VERSION"))
+        Err(StoreError::Conflict(Conflict::StaleVersion))
     ));
     let clocks = store.deadlines_of_case("c1").await.unwrap();
     let states: Vec<(&str, &str)> = clocks.iter().map(|d| (d.id.as_str(), d.state.as_str())).collect();
@@ -1159,7 +1159,7 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
     let again = store
         .set_deadline_paused("d1", d.version + 1, ClockChange::Pause("x"), &who(), draft("x", "110105"), T0 + 301)
         .await;
-    assert!(matches!(again, Err(StoreError::Conflict("DEADLINE_STATE"))), "{again:?}");
+    assert!(matches!(again, Err(StoreError::Conflict(Conflict::DeadlineState))), "{again:?}");
     assert!(store.due_deadlines(T0 + 50_000, 10).await.unwrap().is_empty(), "a paused clock is never due");
     store
         .set_deadline_paused(
@@ -1199,7 +1199,7 @@ async fn rule_data_is_dated_and_editable(store: Arc<dyn Store>) {
     store.insert_deadline_rule(&r, draft("rule.added", "11"), T0).await.unwrap();
     assert!(matches!(
         store.insert_deadline_rule(&r, draft("rule.added", "11"), T0).await,
-        Err(StoreError::Conflict("RULE_EXISTS"))
+        Err(StoreError::Conflict(Conflict::RuleExists))
     ));
     let days = store.calendar_days().await.unwrap();
     let oct10 = days.iter().find(|d| d.day == 20_261_010).unwrap();

@@ -1,0 +1,136 @@
+//! The one store type: either backend behind one struct, so each store trait is implemented
+//! once, in its aggregate's module, with plain functions over `db.rs`.
+//!
+//! Only what truly differs is dispatched here to `sqlite.rs` or `postgres.rs`: connecting,
+//! migrating, beginning a write, and the two hot writers (new leads and audit entries on their
+//! own). See docs/adr/0014-store-without-macros.md.
+
+use jiujinan_domain::audit::{AuditDraft, AuditEntry};
+
+use crate::db::{On, WriteTx};
+use crate::postgres::PgStore;
+use crate::sqlite::SqliteStore;
+use crate::{Backend, Created, IdempotencyKey, NewLeadRow, StoreError};
+
+/// The store on SQLite or PostgreSQL, chosen by [`crate::connect`] from the URL.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    db: Db,
+}
+
+#[derive(Debug, Clone)]
+enum Db {
+    Lite(SqliteStore),
+    Pg(PgStore),
+}
+
+impl SqlStore {
+    /// Opens an SQLite file (`sqlite://PATH`, created if missing).
+    pub async fn connect_sqlite(url: &str) -> Result<Self, StoreError> {
+        Ok(Self { db: Db::Lite(SqliteStore::connect(url).await?) })
+    }
+
+    /// Connects to PostgreSQL, failing fast when the server is unreachable.
+    pub async fn connect_postgres(url: &str) -> Result<Self, StoreError> {
+        Ok(Self { db: Db::Pg(PgStore::connect(url).await?) })
+    }
+
+    /// Which backend this is.
+    pub(crate) fn kind(&self) -> Backend {
+        match self.db {
+            Db::Lite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// A write transaction (on SQLite a savepoint in the writer's group commit).
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        match &self.db {
+            Db::Lite(s) => Ok(WriteTx::Lite(s.begin_write().await?)),
+            Db::Pg(p) => Ok(WriteTx::Pg(p.begin_write().await?)),
+        }
+    }
+
+    /// Where reads run (SQLite's reader pool never waits for the writer).
+    pub(crate) fn reader(&self) -> On<'_> {
+        match &self.db {
+            Db::Lite(s) => On::LiteReaders(s.reader()),
+            Db::Pg(p) => On::PgReaders(p.reader()),
+        }
+    }
+
+    pub(crate) async fn run_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        match &self.db {
+            Db::Lite(s) => s.run_migrations().await,
+            Db::Pg(p) => p.run_migrations().await,
+        }
+    }
+
+    pub(crate) async fn ping_db(&self) -> Result<(), StoreError> {
+        match &self.db {
+            Db::Lite(s) => s.ping_db().await,
+            Db::Pg(p) => p.ping_db().await,
+        }
+    }
+
+    pub(crate) async fn close_pools(&self) {
+        match &self.db {
+            Db::Lite(s) => s.close_pools().await,
+            Db::Pg(p) => p.close_pools().await,
+        }
+    }
+
+    /// A new lead on the backend's hot writer (ADR 0011 / 0012).
+    pub(crate) async fn insert_new_lead(
+        &self,
+        l: &NewLeadRow,
+        idempotency: Option<&IdempotencyKey>,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<Created, StoreError> {
+        match &self.db {
+            Db::Lite(s) => s.insert_new_lead(l, idempotency, audit, now_ms).await,
+            Db::Pg(p) => p.insert_new_lead(l, idempotency, audit, now_ms).await,
+        }
+    }
+
+    /// An audit entry on its own (the record of a read), group-committed on the hot writer.
+    pub(crate) async fn append_standalone(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
+        match &self.db {
+            Db::Lite(s) => s.append_standalone(audit, now_ms).await,
+            Db::Pg(p) => p.append_standalone(audit, now_ms).await,
+        }
+    }
+}
+
+/// Wall-clock time for migration bookkeeping only; use cases pass their own clock.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+#[async_trait::async_trait]
+impl crate::Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.kind()
+    }
+
+    async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        self.run_migrations().await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.ping_db().await
+    }
+
+    async fn close(&self) {
+        self.close_pools().await
+    }
+
+    #[cfg(feature = "testing")]
+    async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        tx.raw(sql).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,345 @@
+//! Verification outcomes and the case file.
+//!
+//! The trait and its one implementation on [`SqlStore`], written against `db.rs`.
+
+use async_trait::async_trait;
+use jiujinan_domain::audit::AuditDraft;
+use jiujinan_domain::jurisdiction::Jurisdiction;
+
+use crate::backend::SqlStore;
+use crate::db::{Sql, WriteTx};
+use crate::query::queue_query;
+use crate::rows::{self, CASE_COLUMNS};
+use crate::{
+    CaseFileEdit, CaseRecord, CaseTransition, Conflict, Investigation, LeadFilter, LeadOutcome, NewCaseRow, StoreError,
+    Who,
+};
+
+/// Verification outcomes and the case file.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Accepts an open lead at `expected_version` and opens its case (numbered per street and
+    /// year), with timeline and audit, in one transaction.
+    async fn accept_lead(
+        &self,
+        lead_id: &str,
+        expected_version: i64,
+        case: &NewCaseRow,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<CaseRecord, StoreError>;
+    /// Closes or re-routes an open lead at `expected_version`.
+    async fn close_lead(
+        &self,
+        lead_id: &str,
+        expected_version: i64,
+        outcome: &LeadOutcome,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+    /// One case by id (callers check the jurisdiction).
+    async fn case_by_id(&self, id: &str) -> Result<Option<CaseRecord>, StoreError>;
+    /// The case opened from a lead, if any.
+    async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError>;
+    /// Cases located within `scope`, most urgent and earliest deadline first.
+    async fn list_cases(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError>;
+    /// How many cases within `scope` have each status.
+    async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Replaces the household part of the file if `expected_version` still matches; returns
+    /// the new version.
+    async fn update_case_file(
+        &self,
+        id: &str,
+        expected_version: i64,
+        edit: &CaseFileEdit,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
+    /// Adds an investigation record (and its timeline step).
+    async fn add_investigation(&self, record: &Investigation, audit: AuditDraft, now_ms: i64)
+    -> Result<(), StoreError>;
+    /// The investigation records of a case, in the order they were done.
+    async fn investigations(&self, case_id: &str) -> Result<Vec<Investigation>, StoreError>;
+    /// Moves a case between statuses if it is still at `expected_version` and `from`.
+    async fn transition_case(
+        &self,
+        id: &str,
+        expected_version: i64,
+        t: &CaseTransition,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
+}
+
+#[async_trait]
+impl CaseStore for SqlStore {
+    async fn accept_lead(
+        &self,
+        lead_id: &str,
+        expected_version: i64,
+        c: &NewCaseRow,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<CaseRecord, StoreError> {
+        let mut tx = self.begin_write().await?;
+        Self::claim_open_lead(&mut tx, lead_id, expected_version, "accepted", ("", "", ""), "").await?;
+        let seq: i64 = Sql::new(
+            "INSERT INTO case_numbers (street, year, last) VALUES ($1, $2, 1) \
+             ON CONFLICT (street, year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last",
+        )
+        .bind(&c.street)
+        .bind(c.year)
+        .fetch_one(&mut tx)
+        .await?
+        .try_get("last")?;
+        let number = format!("{}-{}-{:05}", c.street, c.year, seq);
+        Sql::new(
+            "INSERT INTO cases (id, number, lead_id, subject_name, subject_id_number, subject_phone, division, \
+             responsible_unit, \
+             responsible_user, first_inquiry_unit, status, urgency, urgency_rank, hardship_types, documents_pending, \
+             household, \
+             economy, population, review_opinion, recommended_routes, step_due_ms, created_ms, updated_ms, version) \
+             SELECT $1, $2, id, subject_name, subject_id_number, subject_phone, division, responsible_unit, $3, \
+             first_inquiry_unit, \
+             'investigating', urgency, urgency_rank, hardship_types, $4, '[]', '{}', '', '', '', $5, $6, $6, 1 \
+             FROM leads WHERE id = $7",
+        )
+        .bind(&c.id)
+        .bind(&number)
+        .bind(&c.responsible_user)
+        .bind(c.documents_pending)
+        .bind(c.step_due_ms)
+        .bind(now_ms)
+        .bind(lead_id)
+        .execute(&mut tx)
+        .await?;
+        let at = (now_ms, who.user.as_str(), who.unit.as_str());
+        tx.timeline(format!("{}-acc", lead_id), ("lead", lead_id), at, "accepted", &number).await?;
+        tx.timeline(format!("{}-acc", c.id), ("case", &c.id), at, "case_opened", &number).await?;
+        let mut audit = audit;
+        audit.entity_id = c.id.clone();
+        let row =
+            Sql::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")).bind(&c.id).fetch_one(&mut tx).await?;
+        let case = rows::case(&row)?;
+        tx.finish(audit, now_ms).await?;
+        Ok(case)
+    }
+
+    async fn close_lead(
+        &self,
+        lead_id: &str,
+        expected_version: i64,
+        outcome: &LeadOutcome,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let at = (now_ms, who.user.as_str(), who.unit.as_str());
+        let step_id = format!("{lead_id}-{now_ms}-{}", expected_version);
+        match outcome {
+            LeadOutcome::NotAccepted { reason } => {
+                Self::claim_open_lead(&mut tx, lead_id, expected_version, "not_accepted", ("", "", ""), reason).await?;
+                tx.timeline(step_id, ("lead", lead_id), at, "not_accepted", reason).await?;
+            }
+            LeadOutcome::Transferred { division, office } => {
+                Self::claim_open_lead(&mut tx, lead_id, expected_version, "new", (office, division, ""), office)
+                    .await?;
+                tx.timeline(step_id, ("lead", lead_id), at, "transferred", office).await?;
+            }
+            LeadOutcome::Merged { into_id, into_number, into_type, report } => {
+                Self::claim_open_lead(&mut tx, lead_id, expected_version, "merged", ("", "", into_id), into_number)
+                    .await?;
+                tx.timeline(step_id.clone(), ("lead", lead_id), at, "merged", into_number).await?;
+                tx.timeline(format!("{step_id}-into"), (into_type, into_id), at, "merged_report", report).await?;
+            }
+        }
+        tx.finish(audit, now_ms).await
+    }
+
+    async fn case_by_id(&self, id: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let row = Sql::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.as_ref().map(rows::case).transpose()?)
+    }
+
+    async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let row = Sql::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE lead_id = $1"))
+            .bind(lead_id)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.as_ref().map(rows::case).transpose()?)
+    }
+
+    async fn list_cases(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError> {
+        let (sql, binds) = queue_query(CASE_COLUMNS, "cases", "step_due_ms", scope, f);
+        let rows = self.fetch_built(sql, binds).await?;
+        Ok(rows.iter().map(rows::case).collect::<Result<_, _>>()?)
+    }
+
+    async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {
+        self.count_by_status("cases", scope).await
+    }
+
+    async fn update_case_file(
+        &self,
+        id: &str,
+        expected_version: i64,
+        e: &CaseFileEdit,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let res = Sql::new(
+            "UPDATE cases SET household = $1, economy = $2, population = $3, documents_pending = $4, updated_ms = $5, \
+             version = version + 1 WHERE id = $6 AND version = $7",
+        )
+        .bind(&e.household)
+        .bind(&e.economy)
+        .bind(&e.population)
+        .bind(e.documents_pending)
+        .bind(now_ms)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            let exists = Sql::new("SELECT 1 AS one FROM cases WHERE id = $1").bind(id).fetch_optional(&mut tx).await?;
+            return Err(if exists.is_some() {
+                StoreError::Conflict(Conflict::StaleVersion)
+            } else {
+                StoreError::NotFound
+            });
+        }
+        let at = (now_ms, who.user.as_str(), who.unit.as_str());
+        tx.timeline(format!("{id}-file-{}", expected_version + 1), ("case", id), at, "file_updated", "").await?;
+        tx.finish(audit, now_ms).await?;
+        Ok(expected_version + 1)
+    }
+
+    async fn add_investigation(&self, i: &Investigation, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        Sql::new(
+            "INSERT INTO investigations (id, case_id, method, investigator, unit, done_ms, findings, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&i.id)
+        .bind(&i.case_id)
+        .bind(&i.method)
+        .bind(&i.investigator)
+        .bind(&i.unit)
+        .bind(i.done_ms)
+        .bind(&i.findings)
+        .bind(now_ms)
+        .execute(&mut tx)
+        .await?;
+        let at = (i.done_ms, i.investigator.as_str(), i.unit.as_str());
+        tx.timeline(format!("{}-inv", i.id), ("case", &i.case_id), at, "investigated", &i.method).await?;
+        tx.finish(audit, now_ms).await
+    }
+
+    async fn investigations(&self, case_id: &str) -> Result<Vec<Investigation>, StoreError> {
+        let rows = Sql::new(
+            "SELECT id, case_id, method, investigator, unit, done_ms, findings, created_ms FROM investigations \
+             WHERE case_id = $1 ORDER BY done_ms, id",
+        )
+        .bind(case_id)
+        .fetch_all(self.reader())
+        .await?;
+        Ok(rows.iter().map(rows::investigation).collect::<Result<_, _>>()?)
+    }
+
+    async fn transition_case(
+        &self,
+        id: &str,
+        expected_version: i64,
+        t: &CaseTransition,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (opinion, routes) = t.opinion.clone().unwrap_or_default();
+        let res = Sql::new(
+            "UPDATE cases SET status = $1, step_due_ms = $2, updated_ms = $3, version = version + 1, \
+             review_opinion = CASE WHEN $4 THEN $5 ELSE review_opinion END, \
+             recommended_routes = CASE WHEN $4 THEN $6 ELSE recommended_routes END \
+             WHERE id = $7 AND version = $8 AND status = $9",
+        )
+        .bind(&t.to)
+        .bind(t.step_due_ms)
+        .bind(now_ms)
+        .bind(t.opinion.is_some())
+        .bind(opinion)
+        .bind(routes)
+        .bind(id)
+        .bind(expected_version)
+        .bind(&t.from)
+        .execute(&mut tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            let exists = Sql::new("SELECT 1 AS one FROM cases WHERE id = $1").bind(id).fetch_optional(&mut tx).await?;
+            return Err(if exists.is_some() {
+                StoreError::Conflict(Conflict::StaleVersion)
+            } else {
+                StoreError::NotFound
+            });
+        }
+        if t.close_case_deadlines {
+            Self::close_deadlines_of(&mut tx, "case", id, now_ms).await?;
+        }
+        if let Some(d) = &t.open_deadline {
+            Self::insert_deadline(&mut tx, d).await?;
+        }
+        let at = (now_ms, who.user.as_str(), who.unit.as_str());
+        tx.timeline(format!("{id}-st-{}", expected_version + 1), ("case", id), at, &t.step, &t.note).await?;
+        tx.finish(audit, now_ms).await?;
+        Ok(expected_version + 1)
+    }
+}
+
+impl SqlStore {
+    /// Claims an open lead at a version: `Conflict` when it moved on, `NotFound` when absent.
+    pub(crate) async fn claim_open_lead(
+        tx: &mut WriteTx,
+        lead_id: &str,
+        expected_version: i64,
+        status: &str,
+        set: (&str, &str, &str),
+        note: &str,
+    ) -> Result<(), StoreError> {
+        let res = Sql::new(
+            "UPDATE leads SET status = $1, version = version + 1, outcome_note = $2, \
+             responsible_unit = CASE WHEN $3 = '' THEN responsible_unit ELSE $3 END, \
+             division = CASE WHEN $4 = '' THEN division ELSE $4 END, \
+             duplicate_of = CASE WHEN $5 = '' THEN duplicate_of ELSE $5 END \
+             WHERE id = $6 AND version = $7 AND status = 'new'",
+        )
+        .bind(status)
+        .bind(note)
+        .bind(set.0)
+        .bind(set.1)
+        .bind(set.2)
+        .bind(lead_id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 1 {
+            return Ok(());
+        }
+        let row = Sql::new("SELECT status FROM leads WHERE id = $1").bind(lead_id).fetch_optional(&mut *tx).await?;
+        match row {
+            None => Err(StoreError::NotFound),
+            Some(r) if r.try_get::<String>("status")? != "new" => Err(StoreError::Conflict(Conflict::LeadClosed)),
+            Some(_) => Err(StoreError::Conflict(Conflict::StaleVersion)),
+        }
+    }
+}

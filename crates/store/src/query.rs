@@ -1,0 +1,101 @@
+//! Helpers shared by the store modules: scope conditions, LIKE escaping, the queue query
+//! built from a filter, and reads of queries built at run time.
+
+use jiujinan_domain::jurisdiction::Jurisdiction;
+
+use crate::backend::SqlStore;
+use crate::db::{Arg, DbRow, Sql};
+use crate::{Conflict, StoreError};
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_escape(q: &str) -> String {
+    let mut s = String::with_capacity(q.len() + 2);
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s
+}
+
+/// The condition "`col` (a division code) lies within the division bound to `$1`", written so
+/// that the queue indexes of migration 5 serve it on both databases: an equality on the code's
+/// prefix of the scope's length.
+pub(crate) fn in_scope(col: &str, scope: &jiujinan_domain::jurisdiction::Jurisdiction) -> String {
+    let len = scope.division.level().code_len();
+    if len == 12 { format!("{col} = $1") } else { format!("substr({col}, 1, {len}) = $1") }
+}
+
+/// A unique-key violation as the given conflict; other errors unchanged.
+pub(crate) fn unique_to_conflict(e: sqlx::Error, code: Conflict) -> crate::StoreError {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => crate::StoreError::Conflict(code),
+        other => crate::StoreError::Database(other),
+    }
+}
+
+/// The SELECT of a lead or case queue with only the filters asked for, so that the queue
+/// indexes serve both the scope and the order (an `x = '' OR …` filter would defeat them).
+pub(crate) fn queue_query(
+    columns: &str,
+    table: &str,
+    due_col: &str,
+    scope: &jiujinan_domain::jurisdiction::Jurisdiction,
+    f: &crate::LeadFilter,
+) -> (String, Vec<Arg>) {
+    let mut binds = vec![Arg::Text(scope.division.to_string())];
+    let mut cond = vec![in_scope("division", scope)];
+    let next = |b: Arg, binds: &mut Vec<Arg>| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
+        cond.push(format!("status = {}", next(Arg::Text(s.to_owned()), &mut binds)));
+    }
+    if let Some(u) = f.urgency.as_deref().filter(|s| !s.is_empty()) {
+        cond.push(format!("urgency = {}", next(Arg::Text(u.to_owned()), &mut binds)));
+    }
+    if let Some(at) = f.overdue_at_ms {
+        cond.push(format!("{due_col} < {}", next(Arg::Int(at), &mut binds)));
+    }
+    if let Some(q) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let like = next(Arg::Text(format!("%{}%", like_escape(q))), &mut binds);
+        let upper = next(Arg::Text(q.to_ascii_uppercase()), &mut binds);
+        let raw = next(Arg::Text(q.to_owned()), &mut binds);
+        cond.push(format!(
+            "(subject_name LIKE {like} ESCAPE '\\' OR subject_id_number = {upper} OR subject_phone = {raw} OR number \
+             IN ({upper}, {raw}))"
+        ));
+    }
+    let limit = next(Arg::Int(f.limit.clamp(1, 500)), &mut binds);
+    let offset = next(Arg::Int(f.offset.max(0)), &mut binds);
+    let sql = format!(
+        "SELECT {columns} FROM {table} WHERE {} ORDER BY urgency_rank, {due_col}, id LIMIT {limit} OFFSET {offset}",
+        cond.join(" AND ")
+    );
+    (sql, binds)
+}
+
+impl SqlStore {
+    /// Runs a query built at run time (`queue_query`) on a reader.
+    pub(crate) async fn fetch_built(&self, sql: String, binds: Vec<Arg>) -> Result<Vec<DbRow>, StoreError> {
+        Ok(Sql::with_args(sql, binds).fetch_all(self.reader()).await?)
+    }
+
+    /// How many rows of `table` within `scope` have each status.
+    pub(crate) async fn count_by_status(
+        &self,
+        table: &'static str,
+        scope: &Jurisdiction,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = Sql::new(format!(
+            "SELECT status, COUNT(*) AS n FROM {table} WHERE {} GROUP BY status ORDER BY status",
+            in_scope("division", scope)
+        ))
+        .bind(scope.division.as_str())
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()
+    }
+}
