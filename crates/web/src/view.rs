@@ -6,7 +6,7 @@ use jiujinan_app::i18n::Lang;
 
 use crate::context::Ctx;
 use crate::errors::PageError;
-use crate::i18n::{Msgs, msgs, role_text};
+use crate::i18n::{Aid, Cases, Common, Dispositions, Leads, catalogue, role_text};
 
 /// Version shown in the footer and used to bust caches of static files.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -29,9 +29,11 @@ pub struct UserChrome {
 
 /// The layout's data: messages, language, nonce, CSRF token and user.
 pub struct Chrome {
-    pub m: &'static Msgs,
-    pub d: &'static crate::i18n_disposition::D,
-    pub a: &'static crate::i18n_aid::A,
+    pub m: &'static Common,
+    pub leads: &'static Leads,
+    pub cases: &'static Cases,
+    pub d: &'static Dispositions,
+    pub a: &'static Aid,
     pub lang: &'static str,
     pub other_lang: &'static str,
     pub nonce: String,
@@ -71,10 +73,13 @@ impl Chrome {
                 jiujinan_domain::user::Role::Auditor | jiujinan_domain::user::Role::CommunityWorker
             ),
         });
+        let cat = catalogue(ctx.lang);
         Self {
-            m: msgs(ctx.lang),
-            d: crate::i18n_disposition::dmsgs(ctx.lang),
-            a: crate::i18n_aid::amsgs(ctx.lang),
+            m: &cat.common,
+            leads: &cat.leads,
+            cases: &cat.cases,
+            d: &cat.dispositions,
+            a: &cat.aid,
             lang: ctx.lang.tag(),
             other_lang: match ctx.lang {
                 Lang::Zh => "en",

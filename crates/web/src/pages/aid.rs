@@ -22,8 +22,8 @@ use super::leads::Choice;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
-use crate::i18n_aid::{A, amsgs};
-use crate::labels;
+use crate::i18n::labels;
+use crate::i18n::{Aid, catalogue};
 use crate::view::{Chrome, beijing_time, render};
 
 /// An aid item as the case page shows it.
@@ -54,7 +54,7 @@ pub struct AidRow {
 
 /// The aid panel of the case page.
 pub struct AidPanel {
-    pub a: &'static A,
+    pub a: &'static Aid,
     pub rows: Vec<AidRow>,
     pub funds: Vec<(String, String)>,
     pub causes: Vec<Choice>,
@@ -148,10 +148,10 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
     let usable: Vec<(String, String)> = funds
         .iter()
         .filter(|f| case.division.starts_with(&f.division))
-        .map(|f| (f.id.clone(), format!("{}（{} {}）", f.name, amsgs(lang).available, yuan(f.available_fen))))
+        .map(|f| (f.id.clone(), format!("{}（{} {}）", f.name, catalogue(lang).aid.available, yuan(f.available_fen))))
         .collect();
     Ok(AidPanel {
-        a: amsgs(lang),
+        a: &catalogue(lang).aid,
         rows: items.into_iter().map(|v| row(v, actor, &funds, lang)).collect(),
         causes: case
             .hardship_types
@@ -249,7 +249,7 @@ struct ApprovalRow {
 #[template(path = "approvals.html")]
 struct ApprovalsPage {
     c: Chrome,
-    a: &'static A,
+    a: &'static Aid,
     sections: Vec<(&'static str, &'static str, Vec<ApprovalRow>)>,
 }
 
@@ -272,7 +272,7 @@ pub async fn approvals(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
             })
             .collect()
     };
-    let a = amsgs(lang);
+    let a = &catalogue(lang).aid;
     let sections = vec![(a.to_approve, "to-approve", rows(to_approve)), (a.to_review, "to-review", rows(to_review))];
     render(&ApprovalsPage { c: Chrome::new(&ctx), a, sections }, &ctx)
 }
@@ -303,7 +303,7 @@ fn fund_row(f: &Fund, lang: Lang) -> FundRow {
 #[template(path = "funds.html")]
 struct FundsPage {
     c: Chrome,
-    a: &'static A,
+    a: &'static Aid,
     rows: Vec<FundRow>,
     can_manage: bool,
     error: Option<String>,
@@ -320,7 +320,7 @@ pub async fn funds(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flas
     let list = state.app.funds(actor).await.ctx(&ctx)?;
     let page = FundsPage {
         c: Chrome::new(&ctx),
-        a: amsgs(lang),
+        a: &catalogue(lang).aid,
         rows: list.iter().map(|f| fund_row(f, lang)).collect(),
         can_manage: manages_funds(actor),
         error: flash_error(f.error(), lang),
@@ -352,7 +352,7 @@ struct LineRow {
 #[template(path = "fund.html")]
 struct FundPage {
     c: Chrome,
-    a: &'static A,
+    a: &'static Aid,
     f: FundRow,
     month: String,
     r: (String, String, String, String, String),
@@ -409,11 +409,12 @@ pub async fn fund(
         names.push(beijing_time(l.at_ms));
         values.push(held as f64 / 100.0);
     }
-    let chart_json = serde_json::json!({"title": amsgs(lang).ledger, "names": names, "values": values}).to_string();
+    let chart_json =
+        serde_json::json!({"title": catalogue(lang).aid.ledger, "names": names, "values": values}).to_string();
     let page = FundPage {
         chart_json,
         c: Chrome::new(&ctx),
-        a: amsgs(lang),
+        a: &catalogue(lang).aid,
         f: fund_row(&fund, lang),
         r: (yuan(opening_fen), yuan(in_fen), yuan(out_fen), yuan(reserved_fen), yuan(closing_fen)),
         lines: lines
@@ -494,7 +495,7 @@ struct PostingRow {
 #[template(path = "publicity.html")]
 struct PublicityPage {
     c: Chrome,
-    a: &'static A,
+    a: &'static Aid,
     rows: Vec<PostingRow>,
     open_only: bool,
     error: Option<String>,
@@ -543,7 +544,7 @@ pub async fn publicity(
         .collect();
     let page = PublicityPage {
         c: Chrome::new(&ctx),
-        a: amsgs(lang),
+        a: &catalogue(lang).aid,
         rows,
         open_only,
         error: flash_error(&q.error, lang),
@@ -569,7 +570,7 @@ pub async fn object(
 #[template(path = "aid_notice.html")]
 struct NoticePage {
     c: Chrome,
-    a: &'static A,
+    a: &'static Aid,
     case_number: String,
     subject: String,
     reason: String,
@@ -586,7 +587,7 @@ pub async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     }
     let page = NoticePage {
         c: Chrome::new(&ctx),
-        a: amsgs(ctx.lang),
+        a: &catalogue(ctx.lang).aid,
         case_number: case.number,
         subject: case.subject_name,
         reason: item.refusal_reason,

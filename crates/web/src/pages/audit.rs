@@ -58,7 +58,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Audit
     }
     let entries = state.app.audit_page(actor, q.before, PAGE).await.ctx(&ctx)?;
     let can_verify = actor.jurisdiction.division == DivisionCode::city();
-    let m = crate::i18n::msgs(ctx.lang);
+    let m = &crate::i18n::catalogue(ctx.lang).common;
     let chain = if can_verify && q.verify {
         Some(match state.app.verify_audit_chain().await.ctx(&ctx)? {
             ChainStatus::Intact { entries } => {

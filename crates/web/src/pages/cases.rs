@@ -21,7 +21,7 @@ use super::timeline::{self, StepRow};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
-use crate::labels;
+use crate::i18n::labels;
 use crate::view::{Chrome, beijing_time, render};
 
 /// Rows of household members and money items the form offers.
@@ -137,7 +137,12 @@ pub async fn queue(
             (labels::case_status(s.code(), lang), s.code().to_owned(), n, status == s.code())
         })
         .collect();
-    tabs.push((crate::i18n::msgs(lang).all, "all".into(), counts.iter().map(|(_, n)| n).sum(), status == "all"));
+    tabs.push((
+        crate::i18n::catalogue(lang).common.all,
+        "all".into(),
+        counts.iter().map(|(_, n)| n).sum(),
+        status == "all",
+    ));
     let rows = cases
         .into_iter()
         .map(|k| Row {

@@ -23,8 +23,8 @@ use super::leads::Choice;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
-use crate::i18n_disposition::{D, dmsgs};
-use crate::labels;
+use crate::i18n::labels;
+use crate::i18n::{Dispositions, catalogue};
 use crate::view::{Chrome, beijing_time, render};
 
 /// A running or finished clock as shown.
@@ -100,7 +100,7 @@ pub struct SupRow {
 
 /// The disposition panel of the case page.
 pub struct Panel {
-    pub d: &'static D,
+    pub d: &'static Dispositions,
     pub actions: Vec<ActionRow>,
     pub suggestions: Vec<SuggestionRow>,
     pub supervision: Vec<SupRow>,
@@ -242,7 +242,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         .map(|p| (p.code.clone(), programme_name(&programmes, &p.code, lang)))
         .collect();
     Ok(Panel {
-        d: dmsgs(lang),
+        d: &catalogue(lang).dispositions,
         suggestions: suggestions
             .into_iter()
             .map(|s| SuggestionRow {
@@ -385,7 +385,7 @@ pub async fn case_step(
 #[template(path = "referrals.html")]
 struct InboxPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
     rows: Vec<(ActionRow, String, String)>,
     tabs: Vec<(&'static str, &'static str, bool)>,
 }
@@ -428,18 +428,19 @@ pub async fn inbox(
     let tabs = ["sent", "accepted", "returned", "completed", "all"]
         .into_iter()
         .map(|s| {
-            let label = if s == "all" { crate::i18n::msgs(lang).all } else { labels::action_status(s, lang) };
+            let label =
+                if s == "all" { crate::i18n::catalogue(lang).common.all } else { labels::action_status(s, lang) };
             (s, label, s == status)
         })
         .collect();
-    render(&InboxPage { c: Chrome::new(&ctx), d: dmsgs(lang), rows, tabs }, &ctx)
+    render(&InboxPage { c: Chrome::new(&ctx), d: &catalogue(lang).dispositions, rows, tabs }, &ctx)
 }
 
 #[derive(Template)]
 #[template(path = "referral.html")]
 struct ReferralPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
     a: ActionRow,
     case_number: String,
     case_id: String,
@@ -504,7 +505,7 @@ pub async fn show(
     };
     let page = ReferralPage {
         c: Chrome::new(&ctx),
-        d: dmsgs(lang),
+        d: &catalogue(lang).dispositions,
         a: row,
         case_number,
         case_id,
@@ -529,7 +530,7 @@ pub async fn show(
 #[template(path = "supervision.html")]
 struct SupervisionPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
     rows: Vec<SupRow>,
     open_only: bool,
     can_run: bool,
@@ -558,7 +559,7 @@ pub async fn supervision(
     let items = state.app.supervision_list(actor, open_only).await.ctx(&ctx)?;
     let page = SupervisionPage {
         c: Chrome::new(&ctx),
-        d: dmsgs(lang),
+        d: &catalogue(lang).dispositions,
         rows: sup_rows(items, lang),
         open_only,
         can_run: matches!(actor.role, Role::Admin | Role::CitySupervisor),

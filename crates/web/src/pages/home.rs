@@ -47,7 +47,8 @@ struct HomePage {
 /// Shows the signed-in user's home page.
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let actor = ctx.user()?;
-    let m = crate::i18n::msgs(ctx.lang);
+    let cat = crate::i18n::catalogue(ctx.lang);
+    let m = &cat.common;
     let (role_name, duty) = role_text(actor.role, ctx.lang);
     let division = actor.jurisdiction.division.as_str();
     let juris = state.app.unit(division).await.ctx(&ctx)?;
@@ -69,9 +70,9 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
     let mut shortcuts = Vec::new();
     let mut to_verify = None;
     if records_leads {
-        shortcuts.push(Shortcut { href: "/leads/new", label: m.new_lead });
+        shortcuts.push(Shortcut { href: "/leads/new", label: cat.leads.new_lead });
         if !department {
-            shortcuts.push(Shortcut { href: "/leads", label: m.lead_queue });
+            shortcuts.push(Shortcut { href: "/leads", label: cat.leads.lead_queue });
             let counts = state.app.lead_counts(actor).await.ctx(&ctx)?;
             to_verify = Some(counts.iter().find(|(s, _)| s == "new").map(|(_, n)| *n).unwrap_or(0));
         }

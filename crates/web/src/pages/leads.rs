@@ -20,7 +20,7 @@ use super::timeline::{self, StepRow};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
-use crate::labels;
+use crate::i18n::labels;
 use crate::view::{Chrome, beijing_time, render};
 
 /// A code with its label, and whether it is selected in the form.
@@ -317,7 +317,7 @@ pub async fn queue(
         })
         .collect();
     let total = counts_raw.iter().map(|(_, n)| n).sum();
-    counts.push((crate::i18n::msgs(lang).all, "all".to_owned(), total, status == "all"));
+    counts.push((crate::i18n::catalogue(lang).common.all, "all".to_owned(), total, status == "all"));
     let rows = leads
         .into_iter()
         .map(|l| Row {

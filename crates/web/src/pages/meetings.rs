@@ -14,7 +14,7 @@ use super::form::{get, pairs, redirect_after, version};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
-use crate::i18n_disposition::{D, dmsgs};
+use crate::i18n::{Dispositions, catalogue};
 use crate::view::{Chrome, beijing_time, render};
 
 fn day_text(day: i64) -> String {
@@ -33,7 +33,7 @@ struct MeetingRow {
 #[template(path = "meetings.html")]
 struct ListPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
     rows: Vec<MeetingRow>,
     can_run: bool,
     district: String,
@@ -50,7 +50,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
     let meetings = state.app.meetings(actor).await.ctx(&ctx)?;
     let page = ListPage {
         c: Chrome::new(&ctx),
-        d: dmsgs(ctx.lang),
+        d: &catalogue(ctx.lang).dispositions,
         rows: meetings
             .into_iter()
             .map(|m| MeetingRow {
@@ -100,7 +100,7 @@ struct DecisionRow {
 #[template(path = "meeting.html")]
 struct MeetingPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
     id: String,
     title: String,
     district: String,
@@ -153,7 +153,7 @@ pub async fn show(
         .collect();
     let page = MeetingPage {
         c: Chrome::new(&ctx),
-        d: dmsgs(ctx.lang),
+        d: &catalogue(ctx.lang).dispositions,
         title: m.title,
         district: m.district,
         day: day_text(m.meeting_day),

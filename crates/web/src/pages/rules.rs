@@ -16,8 +16,8 @@ use super::form::{get, pairs, redirect_after};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, WithCtx};
-use crate::i18n_disposition::{D, dmsgs};
-use crate::labels;
+use crate::i18n::labels;
+use crate::i18n::{Dispositions, Rules, catalogue};
 use crate::view::{Chrome, beijing_time, render};
 
 struct LimitRow {
@@ -53,7 +53,8 @@ struct ProgrammeRow {
 #[template(path = "rules.html")]
 struct RulesPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
+    r: &'static Rules,
     limits: Vec<LimitRow>,
     days: Vec<DayRow>,
     programmes: Vec<ProgrammeRow>,
@@ -70,7 +71,8 @@ struct RulesPage {
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> Result<Response, PageError> {
     let actor = ctx.user()?;
     let lang = ctx.lang;
-    let d = dmsgs(lang);
+    let d = &catalogue(lang).dispositions;
+    let rm = &catalogue(lang).rules;
     let now = state.app.now_ms();
     let limits = state.app.deadline_rules().await.ctx(&ctx)?;
     let days = state.app.calendar_days().await.ctx(&ctx)?;
@@ -128,6 +130,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
     let page = RulesPage {
         c: Chrome::new(&ctx),
         d,
+        r: rm,
         limits: limits
             .into_iter()
             .map(|r| LimitRow {
@@ -138,7 +141,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
                 } else {
                     crate::i18n::kind_text(&r.to_kind, lang).to_owned()
                 },
-                limit: format!("{} {}", r.amount, if r.unit == "hours" { d.hours } else { d.working_days }),
+                limit: format!("{} {}", r.amount, if r.unit == "hours" { rm.hours } else { rm.working_days }),
                 warn_hours: r.warn_hours,
                 escalate: r.escalate_after_days,
                 from: if r.effective_from == 0 {
