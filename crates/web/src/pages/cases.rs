@@ -10,6 +10,7 @@ use jiujinan_app::AppError;
 use jiujinan_app::calendar::beijing_noon_ms;
 use jiujinan_app::cases::{CaseView, MemberInput};
 use jiujinan_app::store::LeadFilter;
+use jiujinan_domain::aid::yuan;
 use jiujinan_domain::case::{CaseStatus, Economy, InvestigationMethod, MoneyItem, Relationship, Route, yuan_to_fen};
 use jiujinan_domain::id_number::mask;
 use jiujinan_domain::user::Role;
@@ -108,8 +109,14 @@ pub struct QueueQuery {
     q: String,
 }
 
-fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
+/// The money items of the household form, with empty rows to add more.
+fn money_rows(items: &[MoneyItem]) -> Vec<MoneyRow> {
+    let mut v: Vec<MoneyRow> =
+        items.iter().map(|i| MoneyRow { kind: i.kind.clone(), yuan: yuan(i.amount_fen) }).collect();
+    while v.len() < MONEY_ROWS.max(items.len() + 1) {
+        v.push(MoneyRow { kind: String::new(), yuan: String::new() });
+    }
+    v
 }
 
 /// Cases in the user's jurisdiction, most urgent and earliest deadline first.
@@ -205,14 +212,6 @@ async fn case_page(
             living_together: true,
         });
     }
-    let money = |items: &[MoneyItem]| {
-        let mut v: Vec<MoneyRow> =
-            items.iter().map(|i| MoneyRow { kind: i.kind.clone(), yuan: yuan(i.amount_fen) }).collect();
-        while v.len() < MONEY_ROWS.max(items.len() + 1) {
-            v.push(MoneyRow { kind: String::new(), yuan: String::new() });
-        }
-        v
-    };
     let editable = matches!(
         actor.role,
         Role::WindowClerk | Role::CommunityWorker | Role::StreetReviewer | Role::DistrictApprover | Role::Admin
@@ -234,8 +233,8 @@ async fn case_page(
         disp,
         aidp,
         members: member_rows,
-        income: money(&economy.income),
-        assets: money(&economy.assets),
+        income: money_rows(&economy.income),
+        assets: money_rows(&economy.assets),
         monthly_income: yuan(economy.monthly_income_fen()),
         investigations: investigations
             .into_iter()
@@ -422,4 +421,17 @@ pub async fn send_back(
     let p = pairs(&body);
     let r = async { state.app.send_back(actor, &id, version(&p)?, get(&p, "reason")).await.map(|_| ()) }.await;
     after(&state, &ctx, &id, r).await
+}
+
+#[cfg(test)]
+mod tests {
+    use jiujinan_domain::case::MoneyItem;
+
+    #[test]
+    fn negative_amounts_show_as_negative_yuan() {
+        let items =
+            [MoneyItem { kind: "退款".into(), amount_fen: -150 }, MoneyItem { kind: "工资".into(), amount_fen: 5 }];
+        let rows = super::money_rows(&items);
+        assert_eq!(rows.iter().map(|r| r.yuan.as_str()).collect::<Vec<_>>(), ["-1.50", "0.05", ""]);
+    }
 }

@@ -12,6 +12,7 @@ use jiujinan_app::calendar::beijing_noon_ms;
 use jiujinan_app::dispositions::{ActionInput, ActionView, DispositionView};
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::store::{CaseRecord, DeadlineRecord, Programme, SupervisionRecord};
+use jiujinan_domain::aid::yuan;
 use jiujinan_domain::case::{Route, yuan_to_fen};
 use jiujinan_domain::disposition::{ActionDetails, EventKind};
 use jiujinan_domain::id_number::mask;
@@ -111,8 +112,9 @@ pub struct Panel {
     pub can_close: bool,
 }
 
-fn yuan(fen: i64) -> String {
-    if fen == 0 { String::new() } else { format!("{}.{:02}", fen / 100, fen % 100) }
+/// An action's amount, blank when it has none.
+fn amount_text(fen: i64) -> String {
+    if fen == 0 { String::new() } else { yuan(fen) }
 }
 
 fn programme_name(ps: &[Programme], code: &str, lang: Lang) -> String {
@@ -189,7 +191,7 @@ async fn action_row(
         } else {
             format!("{}：{}", labels::outcome(&a.outcome, lang), a.outcome_detail)
         },
-        amount: yuan(a.amount_fen),
+        amount: amount_text(a.amount_fen),
         can_cancel: a.from_unit == actor.unit.as_str() && matches!(a.status.as_str(), "sent" | "accepted"),
         can_receive,
         clocks: clock_rows(&v.deadlines, now, lang),
@@ -595,4 +597,14 @@ pub async fn run_sweep(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
     let r = state.app.run_supervision().await.ctx(&ctx)?;
     let report = format!("{}/{}/{}", r.warned, r.overdue, r.escalated);
     Ok(Redirect::to(&format!("/supervision?report={report}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_action_amount_is_blank_when_none_and_signed_when_negative() {
+        assert_eq!(super::amount_text(0), "");
+        assert_eq!(super::amount_text(-150), "-1.50");
+        assert_eq!(super::amount_text(123_456), "1234.56");
+    }
 }
