@@ -1,11 +1,11 @@
 //! What every page shares: the layout's data and small formatting helpers.
 
 use askama::Template;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse};
 use jiujinan_app::i18n::Lang;
 
 use crate::context::Ctx;
-use crate::errors::PageError;
+use crate::errors::PageResult;
 use crate::i18n::{Aid, Cases, Common, Dispositions, Leads, catalogue, role_text};
 
 /// Version shown in the footer and used to bust caches of static files.
@@ -94,11 +94,23 @@ impl Chrome {
     }
 }
 
+/// A code with its label, and whether it is selected in the form.
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The choices of a code list, none selected.
+pub fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: impl Fn(&str) -> &'static str) -> Vec<Choice> {
+    all.iter().map(|x| Choice { code: code(*x), label: label(code(*x)), selected: false }).collect()
+}
+
 /// Renders a page template, turning a template failure into an error page.
-pub fn render(t: &impl Template, ctx: &Ctx) -> Result<Response, PageError> {
+pub fn render(t: &impl Template) -> PageResult {
     match t.render() {
         Ok(html) => Ok(Html(html).into_response()),
-        Err(e) => Err(PageError::from_app(jiujinan_app::AppError::Internal(e.to_string()), ctx.lang).with_ctx(ctx)),
+        Err(e) => Err(jiujinan_app::AppError::Internal(e.to_string()).into()),
     }
 }
 
