@@ -8,6 +8,15 @@ use jiujinan_store::Who;
 use crate::AppError;
 use crate::auth::Actor;
 
+/// Stored JSON read back as `T`; a row that no longer parses is `CORRUPT_DATA`, never a
+/// default (an empty household would make aid be computed for one person).
+pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(json: &str, what: &str, id: &str) -> Result<T, AppError> {
+    serde_json::from_str(json).map_err(|e| {
+        tracing::error!(%what, %id, error = %e, "stored JSON does not parse");
+        AppError::CorruptData(format!("{what} of {id}: {e}"))
+    })
+}
+
 /// A validation error on one field.
 pub(crate) fn field(code: &'static str, f: &'static str) -> AppError {
     AppError::Validation(ValidationError::new(code, f))

@@ -47,7 +47,7 @@ impl App {
         before_seq: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, AppError> {
-        if !actor.role.can_read_audit() {
+        if !actor.may(jiujinan_domain::policy::Permission::ReadAudit) {
             return Err(AppError::Forbidden);
         }
         Ok(self.store.audit_page(&actor.jurisdiction, before_seq, limit.clamp(1, 500)).await?)

@@ -11,6 +11,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use jiujinan_domain::audit::{AuditDraft, action};
 use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{UnitCode, UnitKind};
+use jiujinan_domain::policy::{Permission, Principal};
 use jiujinan_domain::user::{NewPassword, Role};
 use jiujinan_store::{NewSession, UserRecord};
 use rand::RngCore;
@@ -52,6 +53,20 @@ impl Actor {
             unit_kind,
             jurisdiction,
         })
+    }
+
+    /// The actor as the permission policy sees them (role, level, department).
+    pub fn principal(&self) -> Principal {
+        Principal {
+            role: self.role,
+            level: self.jurisdiction.division.level(),
+            department: self.jurisdiction.department,
+        }
+    }
+
+    /// Whether the policy lets this actor do `p` at all (the record's scope is checked on top).
+    pub fn may(&self, p: Permission) -> bool {
+        self.principal().may(p)
     }
 
     /// An audit draft for an action of this actor.

@@ -111,7 +111,7 @@ impl App {
 
     /// Moves a test clock (administrators only; the real clock refuses).
     pub fn set_test_clock(&self, actor: &crate::auth::Actor, ms: i64) -> Result<(), AppError> {
-        if actor.role != jiujinan_domain::user::Role::Admin || !self.clock.set_now(ms) {
+        if !actor.may(jiujinan_domain::policy::Permission::SetTestClock) || !self.clock.set_now(ms) {
             return Err(AppError::Forbidden);
         }
         tracing::warn!(now_ms = ms, by = %actor.username, "test clock moved");

@@ -50,6 +50,9 @@ pub enum AppError {
     Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Stored data that no longer parses (e.g. a case's household JSON): never read as empty.
+    #[error("corrupt stored data: {0}")]
+    CorruptData(String),
 }
 
 impl AppError {
@@ -74,6 +77,7 @@ impl AppError {
             Self::ImportMalformed { .. } => "IMPORT_MALFORMED",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
+            Self::CorruptData(_) => "CORRUPT_DATA",
         }
     }
 
@@ -92,7 +96,7 @@ impl AppError {
             | Self::InvalidTransition
             | Self::Conflict(_) => 409,
             Self::Unavailable(_) => 503,
-            Self::Internal(_) => 500,
+            Self::Internal(_) | Self::CorruptData(_) => 500,
         }
     }
 
@@ -142,6 +146,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         }
         "UNAVAILABLE" => ("数据库暂不可用，请稍后再试", "The database is unavailable; try again shortly"),
         "INTERNAL" => ("系统内部错误，已记录", "Internal error; it has been logged"),
+        "CORRUPT_DATA" => (
+            "该记录的存储数据已损坏，无法显示或计算；已记录，请联系管理员",
+            "The stored data of this record is corrupt and cannot be shown or used; it has been logged, contact an administrator",
+        ),
         "INVALID_DIVISION_CODE" => ("区划代码应为 2、6、9 或 12 位数字", "A division code has 2, 6, 9 or 12 digits"),
         "INVALID_UNIT_CODE" => {
             ("单位代码格式不正确（例如 110105 或 110105:mz）", "Malformed unit code (e.g. 110105 or 110105:mz)")
@@ -343,7 +351,10 @@ impl From<StoreError> for AppError {
                 tracing::error!(error = %m, "database error");
                 Self::Internal(m)
             }
-            StoreError::Corrupt(m) => Self::Internal(m),
+            StoreError::Corrupt(m) => {
+                tracing::error!(error = %m, "corrupt stored data");
+                Self::CorruptData(m)
+            }
         }
     }
 }
@@ -375,6 +386,7 @@ mod tests {
             "LEVEL_REQUIRED",
             "UNAVAILABLE",
             "INTERNAL",
+            "CORRUPT_DATA",
             "WEAK_PASSWORD",
             "UNKNOWN_ROLE",
         ] {

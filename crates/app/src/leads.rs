@@ -4,7 +4,7 @@
 use jiujinan_domain::id_number::IdNumber;
 use jiujinan_domain::lead::{self, Channel, HardshipType, MAX_DESCRIPTION, Urgency};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode, UnitKind};
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use jiujinan_store::{Created, IdempotencyKey, LeadFilter, LeadReceipt, LeadRecord, NewLeadRow, TimelineEntry};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -73,7 +73,7 @@ pub struct LeadView {
 
 impl App {
     fn may_record_leads(actor: &Actor) -> bool {
-        !matches!(actor.role, Role::Auditor)
+        actor.may(Permission::RecordLead)
     }
 
     /// Validates, routes and stores a lead. With an idempotency key, a retry of the same
@@ -228,7 +228,7 @@ impl App {
     /// The actor's queue: leads located in the jurisdiction, most urgent first.
     pub async fn lead_queue(&self, actor: &Actor, filter: &LeadFilter) -> Result<Vec<LeadRecord>, AppError> {
         // Departments work from their referral inbox, not the district's intake queue.
-        if matches!(actor.role, Role::Auditor) || actor.jurisdiction.department.is_some() {
+        if !actor.may(Permission::WorkQueues) {
             return Err(AppError::Forbidden);
         }
         Ok(self.store.list_leads(&actor.jurisdiction, filter).await?)

@@ -20,8 +20,8 @@ pub mod i18n;
 pub mod ids;
 pub mod leads;
 pub mod meetings;
+pub mod model;
 pub mod org;
-pub mod programmes;
 pub mod rules;
 pub mod seed;
 pub mod submissions;
@@ -33,7 +33,6 @@ use std::sync::Arc;
 
 pub use error::AppError;
 pub use jiujinan_domain as domain;
-pub use jiujinan_store as store;
 use jiujinan_store::{LockoutPolicy, Store};
 
 use crate::clock::Clock;
@@ -62,7 +61,9 @@ impl Default for AppSettings {
 /// The application: store, clock and settings, shared by the web layer and the CLI.
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn Store>,
+    /// Private: the layers above reach data only through use cases (see `model` for the
+    /// records they return).
+    store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub settings: AppSettings,
     caches: Arc<cache::Caches>,
@@ -102,6 +103,22 @@ impl App {
             .ok_or_else(|| AppError::Internal(format!("no time limit for {step}/{urgency}")))?;
         self.caches.put_limit(step, urgency, limit, now);
         Ok(limit)
+    }
+
+    /// Checks the database answers (for `/readyz` and `/healthz`).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Closes the database connections (graceful shutdown).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// The store, for tests that inspect rows directly (never compiled into the server).
+    #[cfg(feature = "testing")]
+    pub fn test_store(&self) -> &Arc<dyn Store> {
+        &self.store
     }
 
     /// Current time in milliseconds since the epoch, from the injected clock.

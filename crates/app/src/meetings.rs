@@ -5,7 +5,7 @@
 use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::{ActionStatus, reason};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode};
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use jiujinan_store::{ActionChange, ActionRecord, AgendaItem, Decision, Meeting, StoreError, Who};
 use serde::Serialize;
 use serde_json::json;
@@ -30,11 +30,7 @@ pub struct MeetingView {
 /// District civil-affairs staff run the meeting of their district.
 fn runs_meetings(actor: &Actor) -> Result<DivisionCode, AppError> {
     let d = &actor.jurisdiction.division;
-    if !matches!(actor.role, Role::DistrictApprover | Role::Admin)
-        || actor.jurisdiction.department.is_some()
-        || d.level() == DivisionLevel::Street
-        || d.level() == DivisionLevel::Community
-    {
+    if !actor.may(Permission::RunMeetings) {
         return Err(AppError::Forbidden);
     }
     Ok(d.clone())
@@ -99,7 +95,7 @@ impl App {
     /// Meetings the actor may see (district civil affairs and above; lead departments see a
     /// meeting through its decisions).
     pub async fn meetings(&self, actor: &Actor) -> Result<Vec<Meeting>, AppError> {
-        if matches!(actor.role, Role::CommunityWorker | Role::Auditor) {
+        if !actor.may(Permission::ReadMeetings) {
             return Err(AppError::Forbidden);
         }
         let all = self.store.meetings(&actor.jurisdiction, 200).await?;
@@ -130,7 +126,7 @@ impl App {
         if !(supervises || lead) {
             return Err(AppError::NotFound);
         }
-        if matches!(actor.role, Role::Auditor | Role::CommunityWorker) {
+        if !actor.may(Permission::ReadMeetings) {
             return Err(AppError::NotFound);
         }
         let mut agenda = Vec::new();

@@ -148,7 +148,9 @@ fn parse_csv<T>(
 impl App {
     /// Imports the organisation from both files: all or nothing, idempotent, audited.
     pub async fn import_org(&self, actor: &Actor, files: &OrgFiles) -> Result<ImportCounts, AppError> {
-        if !actor.role.can_manage_users() || actor.jurisdiction.division != DivisionCode::city() {
+        if !actor.may(jiujinan_domain::policy::Permission::ManageUsers)
+            || actor.jurisdiction.division != DivisionCode::city()
+        {
             return Err(AppError::Forbidden);
         }
         let rows = parse_org_files(files)?;

@@ -18,7 +18,7 @@ pub struct IssuedToken {
 impl App {
     /// Issues a token acting as `username` (within the actor's jurisdiction).
     pub async fn issue_token(&self, actor: &Actor, username: &str, name: &str) -> Result<IssuedToken, AppError> {
-        if !actor.role.can_manage_users() {
+        if !actor.may(jiujinan_domain::policy::Permission::ManageUsers) {
             return Err(AppError::Forbidden);
         }
         let user = self.user_by_name_in_scope(actor, username).await?;
@@ -39,7 +39,7 @@ impl App {
 
     /// Revokes a token by id.
     pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
-        if !actor.role.can_manage_users() {
+        if !actor.may(jiujinan_domain::policy::Permission::ManageUsers) {
             return Err(AppError::Forbidden);
         }
         let owner = self.store.api_token_owner(id).await?.ok_or(AppError::NotFound)?;
@@ -54,7 +54,7 @@ impl App {
 
     /// The tokens of a user within the actor's jurisdiction.
     pub async fn tokens_of(&self, actor: &Actor, username: &str) -> Result<Vec<ApiTokenInfo>, AppError> {
-        if !actor.role.can_manage_users() {
+        if !actor.may(jiujinan_domain::policy::Permission::ManageUsers) {
             return Err(AppError::Forbidden);
         }
         let user = self.user_by_name_in_scope(actor, username).await?;

@@ -40,7 +40,7 @@ impl App {
     /// Creates a user. The actor must manage users, the unit must exist within the actor's
     /// jurisdiction, and the role must fit the unit. Nothing is written on any error.
     pub async fn create_user(&self, actor: &Actor, req: &CreateUser) -> Result<UserRecord, AppError> {
-        if !actor.role.can_manage_users() {
+        if !actor.may(jiujinan_domain::policy::Permission::ManageUsers) {
             return Err(AppError::Forbidden);
         }
         let username = Username::parse(&req.username)?;
@@ -89,7 +89,9 @@ impl App {
 
     /// Users the actor may see: those of units within the actor's jurisdiction.
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<UserRecord>, AppError> {
-        if !actor.role.can_manage_users() && !actor.role.can_read_audit() {
+        if !actor.may(jiujinan_domain::policy::Permission::ManageUsers)
+            && !actor.may(jiujinan_domain::policy::Permission::ReadAudit)
+        {
             return Err(AppError::Forbidden);
         }
         Ok(self.store.list_users(&actor.jurisdiction).await?)
@@ -103,7 +105,7 @@ impl App {
         disabled: bool,
         expected_version: i64,
     ) -> Result<(), AppError> {
-        if !actor.role.can_manage_users() {
+        if !actor.may(jiujinan_domain::policy::Permission::ManageUsers) {
             return Err(AppError::Forbidden);
         }
         let user = self.store.user_in_scope(&actor.jurisdiction, user_id).await?.ok_or(AppError::NotFound)?;

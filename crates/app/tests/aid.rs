@@ -45,7 +45,7 @@ fn aid(aid_type: &str, tier: i64, fund: &str) -> AidInput {
 }
 
 async fn version(app: &App, id: &str) -> i64 {
-    app.store.aid(id).await.unwrap().unwrap().version
+    app.test_store().aid(id).await.unwrap().unwrap().version
 }
 
 async fn temporary_assistance_from_proposal_to_payment(t: T) {
@@ -62,9 +62,9 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     t.app.allocate(&approver, &budget, &reserve, 500_000, "下拨备用金").await.unwrap();
     let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
     let covering: Vec<String> =
-        t.app.store.funds_covering("110105001024").await.unwrap().into_iter().map(|f| f.id).collect();
+        t.app.test_store().funds_covering("110105001024").await.unwrap().into_iter().map(|f| f.id).collect();
     assert_eq!(covering, vec![reserve.clone(), budget.clone()], "the street's fund first, then the district's");
-    assert!(t.app.store.funds_covering("110108001001").await.unwrap().is_empty(), "not another district's");
+    assert!(t.app.test_store().funds_covering("110108001001").await.unwrap().is_empty(), "not another district's");
 
     // The street proposes from the current standard (1,450 yuan, a placeholder for 2026),
     // approves within its authority and pays from its reserve fund.
@@ -77,14 +77,14 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     let negative = AidInput { amount_fen: Some(-1), change_reason: "x".into(), ..aid("emergency", 1, &reserve) };
     assert_eq!(t.app.propose_aid(&t.reviewer, &case_id, negative).await.unwrap_err().code(), "NEGATIVE_AMOUNT");
     let a1 = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &reserve)).await.unwrap();
-    let item = t.app.store.aid(&a1).await.unwrap().unwrap();
+    let item = t.app.test_store().aid(&a1).await.unwrap().unwrap();
     assert_eq!((item.amount_fen, item.required_level.as_str(), item.persons), (145_000, "street", 1));
     assert!(item.calculation.contains("1450.00 × 1 × 1 = 1450.00"), "{}", item.calculation);
     assert!(item.calculation.contains("待确认"), "a placeholder standard is marked: {}", item.calculation);
     assert_eq!(t.app.approve_aid(&t.reviewer, &a1, 1, "同意").await.unwrap_err().code(), "AID_STATE", "review first");
     t.app.review_aid(&t.reviewer, &a1, 1, "情况属实，拟给予 1 个月救助").await.unwrap();
     t.app.approve_aid(&t.reviewer, &a1, 2, "同意").await.unwrap();
-    let f = t.app.store.fund(&reserve).await.unwrap().unwrap();
+    let f = t.app.test_store().fund(&reserve).await.unwrap().unwrap();
     assert_eq!((f.available_fen, f.reserved_fen), (355_000, 145_000));
     assert!(t.app.postings(&t.reviewer, false).await.unwrap().is_empty(), "急难型 is not posted");
     assert_eq!(t.app.pay_aid(&t.reviewer, &a1, 3, "wire", "x").await.unwrap_err().code(), "UNKNOWN_DELIVERY");
@@ -98,7 +98,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         "ALREADY_PAID",
         "paid once"
     );
-    let f = t.app.store.fund(&reserve).await.unwrap().unwrap();
+    let f = t.app.test_store().fund(&reserve).await.unwrap().unwrap();
     assert_eq!((f.available_fen, f.reserved_fen, f.paid_fen), (355_000, 0, 145_000));
 
     // The same cause again within a year: refused with the rule.
@@ -122,7 +122,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     let mut big = aid("emergency", 3, &budget);
     big.cause = "SUDDEN_ILLNESS".into();
     let a2 = t.app.propose_aid(&t.reviewer, &other, big).await.unwrap();
-    let item = t.app.store.aid(&a2).await.unwrap().unwrap();
+    let item = t.app.test_store().aid(&a2).await.unwrap().unwrap();
     assert_eq!((item.amount_fen, item.required_level.as_str()), (435_000, "district"));
     t.app.review_aid(&t.reviewer, &a2, 1, "拟给予 3 个月救助").await.unwrap();
     assert_eq!(t.app.approve_aid(&t.reviewer, &a2, 2, "同意").await.unwrap_err().code(), "ABOVE_AUTHORITY");
@@ -140,7 +140,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     assert_eq!(t.app.propose_aid(&t.reviewer, &other, huge.clone()).await.unwrap_err().code(), "ABOVE_AUTHORITY");
     huge.special = true;
     let a3 = t.app.propose_aid(&t.reviewer, &other, huge).await.unwrap();
-    assert_eq!(t.app.store.aid(&a3).await.unwrap().unwrap().required_level, "district");
+    assert_eq!(t.app.test_store().aid(&a3).await.unwrap().unwrap().required_level, "district");
 
     // 支出型 gets a 公示 posting with minimal fields; an objection reopens the review.
     let third = reviewed_case_of(&t, "李娜", "110105194912310062").await;
@@ -165,20 +165,20 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         "AID_STATE",
         "no second review"
     );
-    let before = t.app.store.fund(&budget).await.unwrap().unwrap();
+    let before = t.app.test_store().fund(&budget).await.unwrap().unwrap();
     t.app.object_to_posting(&t.clerk, &postings[0].id, "群众反映其家庭有营业收入").await.unwrap();
-    assert_eq!(t.app.store.aid(&a4).await.unwrap().unwrap().status, "reviewed");
-    let after = t.app.store.fund(&budget).await.unwrap().unwrap();
+    assert_eq!(t.app.test_store().aid(&a4).await.unwrap().unwrap().status, "reviewed");
+    let after = t.app.test_store().fund(&budget).await.unwrap().unwrap();
     assert_eq!(after.available_fen, before.available_fen + 290_000, "the reservation is released");
     assert_eq!(t.app.object_to_posting(&t.clerk, &postings[0].id, "again").await.unwrap_err().code(), "POSTING_CLOSED");
 
     // A wrong payment is corrected by a reversing entry; posted entries never change.
     t.app.pay_aid(&approver, &a2, version(&t.app, &a2).await, "cash", "现金签收单 No.0007").await.unwrap();
     t.app.reverse_payment(&approver, &a2, version(&t.app, &a2).await, "误发：应发往其他账户").await.unwrap();
-    let f = t.app.store.fund(&budget).await.unwrap().unwrap();
+    let f = t.app.test_store().fund(&budget).await.unwrap().unwrap();
     assert_eq!(f.paid_fen, 0);
-    assert!(t.app.store.raw_execute_for_tests("UPDATE ledger_entries SET amount_fen = 0").await.is_err());
-    assert!(t.app.store.raw_execute_for_tests("DELETE FROM ledger_entries").await.is_err());
+    assert!(t.app.test_store().raw_execute_for_tests("UPDATE ledger_entries SET amount_fen = 0").await.is_err());
+    assert!(t.app.test_store().raw_execute_for_tests("DELETE FROM ledger_entries").await.is_err());
 
     // Refusal with written reasons; an unknown fund; a fund that cannot pay reserves nothing.
     let a5 = t
@@ -198,8 +198,8 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         .unwrap();
     t.app.review_aid(&t.reviewer, &a6, 1, "拟救助").await.unwrap();
     assert_eq!(t.app.approve_aid(&t.reviewer, &a6, 2, "同意").await.unwrap_err().code(), "INSUFFICIENT_FUNDS");
-    assert_eq!(t.app.store.aid(&a6).await.unwrap().unwrap().status, "reviewed", "nothing changed");
-    let dry_fund = t.app.store.fund(&dry).await.unwrap().unwrap();
+    assert_eq!(t.app.test_store().aid(&a6).await.unwrap().unwrap().status, "reviewed", "nothing changed");
+    let dry_fund = t.app.test_store().fund(&dry).await.unwrap().unwrap();
     assert_eq!((dry_fund.available_fen, dry_fund.reserved_fen), (0, 0));
 
     // A district's own standard, entered by an administrator, applies from its date.
@@ -221,7 +221,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         )
         .await
         .unwrap();
-    let a7 = t.app.store.aid(&a7).await.unwrap().unwrap();
+    let a7 = t.app.test_store().aid(&a7).await.unwrap().unwrap();
     assert_eq!(a7.amount_fen, 150_000);
     assert!(!a7.calculation.contains("待确认"), "a confirmed standard: {}", a7.calculation);
 
@@ -229,7 +229,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     for fund in [&budget, &reserve] {
         let r = t.app.reconciliation(&approver, fund, "2026-11").await.unwrap();
         assert_eq!(r.opening_fen + r.in_fen - r.out_fen, r.closing_fen, "{r:?}");
-        let f = t.app.store.fund(fund).await.unwrap().unwrap();
+        let f = t.app.test_store().fund(fund).await.unwrap().unwrap();
         assert_eq!((r.closing_fen, r.reserved_fen), (f.available_fen + f.reserved_fen, f.reserved_fen));
     }
     let r = t.app.reconciliation(&approver, &budget, "2026-11").await.unwrap();
@@ -265,7 +265,7 @@ async fn aid_first_paperwork_is_an_aid_approval(t: T) {
     assert_eq!(t.app.propose_aid(&t.reviewer, &case_id, bad).await.unwrap_err().code(), "AID_FIRST_SOURCE");
     let paperwork = AidInput { action_id: action.clone(), ..aid("emergency", 1, &reserve) };
     let id = t.app.propose_aid(&t.reviewer, &case_id, paperwork).await.unwrap();
-    let item = t.app.store.aid(&id).await.unwrap().unwrap();
+    let item = t.app.test_store().aid(&id).await.unwrap().unwrap();
     assert_eq!(
         (item.amount_fen, item.change_reason.as_str()),
         (80_000, "先行救助已给予的金额"),
@@ -273,13 +273,13 @@ async fn aid_first_paperwork_is_an_aid_approval(t: T) {
     );
     t.app.review_aid(&t.reviewer, &id, 1, "补办审核").await.unwrap();
     t.app.approve_aid(&t.reviewer, &id, 2, "补办审批").await.unwrap();
-    let a = t.app.store.action(&action).await.unwrap().unwrap();
+    let a = t.app.test_store().action(&action).await.unwrap().unwrap();
     assert_eq!(
         (a.status.as_str(), a.outcome.as_str()),
         ("completed", "granted"),
         "the approval completes the paperwork"
     );
-    let clocks = t.app.store.deadlines_of_case(&case_id).await.unwrap();
+    let clocks = t.app.test_store().deadlines_of_case(&case_id).await.unwrap();
     assert!(clocks.iter().filter(|d| d.subject_id == action).all(|d| d.state == "met"), "and stops its clock");
 }
 
@@ -320,10 +320,14 @@ async fn a_thousand_approvals_race_for_five_hundred(t: T) {
     assert_eq!((approved, refused), (500, 500));
     // Reported for docs/PERFORMANCE.md (run with --no-capture); never asserted.
     let secs = started.elapsed().as_secs_f64();
-    eprintln!("1,000 concurrent approvals on {:?}: {secs:.2} s ({:.0}/s)", t.app.store.backend(), 1_000.0 / secs);
-    let f = t.app.store.fund(&fund).await.unwrap().unwrap();
+    eprintln!(
+        "1,000 concurrent approvals on {:?}: {secs:.2} s ({:.0}/s)",
+        t.app.test_store().backend(),
+        1_000.0 / secs
+    );
+    let f = t.app.test_store().fund(&fund).await.unwrap().unwrap();
     assert_eq!((f.available_fen, f.reserved_fen), (0, 5_000_000), "exactly used up, never below zero");
-    let lines = t.app.store.ledger(&fund, i64::MIN / 4, i64::MAX / 4).await.unwrap();
+    let lines = t.app.test_store().ledger(&fund, i64::MIN / 4, i64::MAX / 4).await.unwrap();
     assert_eq!(lines.iter().map(|l| l.amount_fen).sum::<i64>(), 0, "double entry: every transaction balances");
     assert_eq!(lines.iter().filter(|l| l.kind == "reservation").count(), 1_000, "500 reservations of two lines");
 }
@@ -365,7 +369,7 @@ async fn a_new_street_ceiling_sends_larger_items_to_the_district(t: T) {
     let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
     let level_of = |id: String| {
         let app = t.app.clone();
-        async move { app.store.aid(&id).await.unwrap().unwrap().required_level }
+        async move { app.test_store().aid(&id).await.unwrap().unwrap().required_level }
     };
     let first = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
     assert_eq!(level_of(first).await, "street");
@@ -384,7 +388,7 @@ async fn a_new_street_ceiling_sends_larger_items_to_the_district(t: T) {
     let second = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
     assert_eq!(level_of(second).await, "district", "1,450 yuan is above the new street ceiling");
     let actions: Vec<String> =
-        t.app.store.audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
+        t.app.test_store().audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions.iter().filter(|a| *a == "rule.ceiling_added").count(), 1);
 }
 
@@ -405,7 +409,7 @@ async fn new_tiers_and_frequency_limits_take_effect(t: T) {
     }
     t.app.add_tier(&admin, "emergency", 1, 2, today, "区政府通知：一档按 2 个月").await.unwrap();
     let id = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
-    assert_eq!(t.app.store.aid(&id).await.unwrap().unwrap().amount_fen, 2 * 145_000, "two months of 1,450 yuan");
+    assert_eq!(t.app.test_store().aid(&id).await.unwrap().unwrap().amount_fen, 2 * 145_000, "two months of 1,450 yuan");
     t.app.review_aid(&t.reviewer, &id, 1, "拟救助").await.unwrap();
     t.app.approve_aid(&approver, &id, 2, "同意").await.unwrap();
     // Once a year by default: a second grant for the fire is refused, until the limit is two.

@@ -11,7 +11,12 @@ use jiujinan_app::cases::{MemberInput, Verification, Verified};
 use jiujinan_domain::case::{Economy, MoneyItem};
 use jiujinan_store::LeadFilter;
 
-both!(the_intake_journey_from_lead_to_review, not_accepted_and_transferred_leads, verification_is_scoped_and_single);
+both!(
+    the_intake_journey_from_lead_to_review,
+    not_accepted_and_transferred_leads,
+    verification_is_scoped_and_single,
+    a_corrupt_household_is_an_error_not_an_empty_household
+);
 
 async fn the_intake_journey_from_lead_to_review(t: T) {
     let (first, _) = t.app.record_lead(&t.hotline, &walk_in(), Some("wo-1")).await.unwrap();
@@ -176,4 +181,24 @@ async fn verification_is_scoped_and_single(t: T) {
         t.app.verify_lead(&t.clerk, &a.id, 1, Verification::NotAccept { reason: "重复".into() }),
     );
     assert_eq!(first.is_ok() as u8 + second.is_ok() as u8, 1, "two verifiers at once: exactly one wins");
+}
+
+/// A household that no longer parses must not read as "nobody": aid would be computed for one
+/// person. The case page and the aid proposal answer `CORRUPT_DATA` instead.
+async fn a_corrupt_household_is_an_error_not_an_empty_household(t: T) {
+    let case_id = reviewed_case(&t, walk_in()).await;
+    assert!(t.app.case_for(&t.reviewer, &case_id).await.is_ok());
+    t.app.test_store().raw_execute_for_tests("UPDATE cases SET household = '[{\"name\": 1'").await.unwrap();
+    let err = t.app.case_for(&t.reviewer, &case_id).await.unwrap_err();
+    assert_eq!(err.code(), "CORRUPT_DATA");
+    assert_eq!(err.status(), 500);
+    let input = jiujinan_app::aid::AidInput {
+        kind: "cash".into(),
+        aid_type: "emergency".into(),
+        cause: "FIRE".into(),
+        tier: 1,
+        ..Default::default()
+    };
+    let err = t.app.propose_aid(&t.reviewer, &case_id, input).await.unwrap_err();
+    assert_eq!(err.code(), "CORRUPT_DATA");
 }

@@ -41,7 +41,7 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     // Wednesday 30 September 2026, the day before the National Day holiday.
     t.clock.set_now(at("2026-09-30T10:00"));
     let case_id = reviewed_case(&t, walk_in()).await;
-    let case = t.app.store.case_by_id(&case_id).await.unwrap().unwrap();
+    let case = t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap();
     let suggested = t.app.suggest_routes(&case).await.unwrap();
     assert!(suggested.iter().any(|s| s.route == "aid_first"), "a critical case suggests aid first: {suggested:?}");
     assert!(suggested.iter().any(|s| s.programme == "housing" && s.to_unit == "110105:zj" && !s.reason_zh.is_empty()));
@@ -78,7 +78,7 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     assert_eq!(t.app.feed_back(&health, &r1, 2, "granted", "x", -1).await.unwrap_err().code(), "NEGATIVE_AMOUNT");
     let done = t.app.feed_back(&health, &r1, 2, "granted", "核定医疗救助 5000 元", 500_000).await.unwrap();
     assert_eq!((done.status.as_str(), done.outcome.as_str(), done.amount_fen), ("completed", "granted", 500_000));
-    let clocks = t.app.store.deadlines_of_case(&case_id).await.unwrap();
+    let clocks = t.app.test_store().deadlines_of_case(&case_id).await.unwrap();
     let mut r1_clocks: Vec<_> =
         clocks.iter().filter(|d| d.subject_id == r1).map(|d| (d.step.as_str(), d.state.as_str())).collect();
     r1_clocks.sort();
@@ -95,7 +95,7 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     assert_eq!(t.app.create_action(&t.reviewer, &case_id, not_returned).await.unwrap_err().code(), "REDIRECT_SOURCE");
     let redirect = ActionInput { redirect_from: r2.clone(), ..refer("temporary", "改按临时救助办理") };
     let r2b = t.app.create_action(&t.reviewer, &case_id, redirect).await.unwrap();
-    let r2b = t.app.store.action(&r2b).await.unwrap().unwrap();
+    let r2b = t.app.test_store().action(&r2b).await.unwrap().unwrap();
     assert_eq!((r2b.to_unit.as_str(), r2b.redirected_from.as_str()), ("110105:mz", r2.as_str()));
     approver_accepts(&t, &approver, &r2b.id).await;
 
@@ -126,7 +126,7 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     assert_eq!(t.app.run_supervision().await.unwrap().escalated, 0);
     t.clock.set_now(at("2026-10-14T00:01"));
     assert_eq!(t.app.run_supervision().await.unwrap().escalated, 1);
-    let all = t.app.store.supervision_of_case(&case_id).await.unwrap();
+    let all = t.app.test_store().supervision_of_case(&case_id).await.unwrap();
     let levels: Vec<(i64, &str)> = all.iter().map(|s| (s.level, s.supervising_unit.as_str())).collect();
     assert_eq!(levels, vec![(1, "110105:mz"), (2, "11:mz")]);
     let steps: Vec<String> =
@@ -168,10 +168,11 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     };
     assert_eq!(t.app.create_action(&t.reviewer, &case_id, aid(0, "")).await.unwrap_err().code(), "AMOUNT_REQUIRED");
     let a = t.app.create_action(&t.reviewer, &case_id, aid(100_000, "棉被两床")).await.unwrap();
-    let a_rec = t.app.store.action(&a).await.unwrap().unwrap();
+    let a_rec = t.app.test_store().action(&a).await.unwrap().unwrap();
     assert_eq!(a_rec.status, "accepted", "aid first is given at once");
     assert!(matches!(t.app.feed_back(&t.reviewer, &a, 1, "granted", "x", 1).await, Err(AppError::InvalidTransition)));
-    let clock = t.app.store.deadlines_of_case(&case_id).await.unwrap().into_iter().find(|d| d.subject_id == a).unwrap();
+    let clock =
+        t.app.test_store().deadlines_of_case(&case_id).await.unwrap().into_iter().find(|d| d.subject_id == a).unwrap();
     assert_eq!((clock.step.as_str(), clock.due_ms), ("aid_first.paperwork", at("2026-12-08T00:00")));
     t.clock.set_now(at("2026-12-08T00:01"));
     assert_eq!(t.app.run_supervision().await.unwrap().overdue, 1);
@@ -218,13 +219,17 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     assert_eq!(view.waiting.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), vec![e.as_str()]);
     t.app.add_to_agenda(&approver, &m, &e).await.unwrap();
     assert_eq!(t.app.add_to_agenda(&approver, &m, &e).await.unwrap_err().code(), "ALREADY_ON_AGENDA");
-    assert_eq!(t.app.store.action(&e).await.unwrap().unwrap().status, "accepted", "on the agenda means accepted");
+    assert_eq!(
+        t.app.test_store().action(&e).await.unwrap().unwrap().status,
+        "accepted",
+        "on the agenda means accepted"
+    );
     let d = t.app.add_decision(&approver, &m, &e, "由区卫健委牵头协调医疗费用减免", "110105:wj").await.unwrap();
     assert!(t.app.meeting_for(&health, &m).await.is_ok(), "the lead department sees the meeting");
     assert!(matches!(t.app.complete_decision(&relief, &d, "x").await, Err(AppError::NotFound)));
     t.app.complete_decision(&health, &d, "医院已减免费用 3000 元").await.unwrap();
     assert_eq!(t.app.complete_decision(&health, &d, "again").await.unwrap_err().code(), "DECISION_DONE");
-    let e_rec = t.app.store.action(&e).await.unwrap().unwrap();
+    let e_rec = t.app.test_store().action(&e).await.unwrap().unwrap();
     assert_eq!(e_rec.status, "completed", "all decisions carried out completes the escalation");
     let haidian = user(&t.app, "hd_approver", "110108:mz", "district_approver").await;
     assert!(matches!(t.app.record_minutes(&haidian, &m, 1, "x").await, Err(AppError::NotFound)), "not their district");
@@ -247,7 +252,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
         )
         .await
         .unwrap();
-    assert_eq!(t.app.store.action(&s).await.unwrap().unwrap().to_unit, "110105:jzz");
+    assert_eq!(t.app.test_store().action(&s).await.unwrap().unwrap().to_unit, "110105:jzz");
     t.app.accept_action(&relief, &s, 1).await.unwrap();
     for (kind, detail) in [
         ("stay_in", "入站，单独安排男性寝室"),
@@ -259,29 +264,29 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
         t.app.record_event(&relief, &s, kind, None, detail).await.unwrap();
     }
     assert_eq!(t.app.record_event(&relief, &s, "teleport", None, "x").await.unwrap_err().code(), "UNKNOWN_EVENT");
-    let s_rec = t.app.store.action(&s).await.unwrap().unwrap();
+    let s_rec = t.app.test_store().action(&s).await.unwrap().unwrap();
     t.app.feed_back(&relief, &s, s_rec.version, "granted", "已护送返回河北省保定市", 0).await.unwrap();
-    assert_eq!(t.app.store.action_events(&s).await.unwrap().len(), 5);
+    assert_eq!(t.app.test_store().action_events(&s).await.unwrap().len(), 5);
 
     // Closing needs every action finished; the follow-up visit is then scheduled.
     let pending = t.app.create_action(&t.reviewer, &case_id, refer("housing", "危房修缮")).await.unwrap();
-    let version = t.app.store.case_by_id(&case_id).await.unwrap().unwrap().version;
+    let version = t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().version;
     assert_eq!(t.app.close_case(&t.reviewer, &case_id, version, "已办结").await.unwrap_err().code(), "ACTIONS_OPEN");
     t.app.cancel_action(&t.reviewer, &pending, 1, "申请人已自行解决住房").await.unwrap();
     let v = t.app.close_case(&t.reviewer, &case_id, version, "各项救助均已落实").await.unwrap();
-    assert_eq!(t.app.store.case_by_id(&case_id).await.unwrap().unwrap().status, "closed");
+    assert_eq!(t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().status, "closed");
     assert_eq!(
         t.app.create_action(&t.reviewer, &case_id, refer("housing", "x")).await.unwrap_err().code(),
         "CASE_CLOSED"
     );
     let followup =
         |ds: Vec<jiujinan_store::DeadlineRecord>| ds.into_iter().find(|d| d.step == "case.followup").unwrap();
-    assert_eq!(followup(t.app.store.deadlines_of_case(&case_id).await.unwrap()).state, "open");
+    assert_eq!(followup(t.app.test_store().deadlines_of_case(&case_id).await.unwrap()).state, "open");
     t.app.record_followup(&t.reviewer, &case_id, "回访：已入住修缮后的住房").await.unwrap();
-    assert_eq!(followup(t.app.store.deadlines_of_case(&case_id).await.unwrap()).state, "met");
+    assert_eq!(followup(t.app.test_store().deadlines_of_case(&case_id).await.unwrap()).state, "met");
     assert_eq!(t.app.reopen_case(&t.reviewer, &case_id, v, " ").await.unwrap_err().code(), "REASON_REQUIRED");
     t.app.reopen_case(&t.reviewer, &case_id, v, "申请人再次遇困").await.unwrap();
-    assert_eq!(t.app.store.case_by_id(&case_id).await.unwrap().unwrap().status, "reviewed");
+    assert_eq!(t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().status, "reviewed");
 
     // A critically ill person of unknown identity: disease emergency aid, before any review.
     let mut unknown = walk_in();
@@ -296,7 +301,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     else {
         panic!("expected a case")
     };
-    let sick_case = t.app.store.case_by_id(&sick).await.unwrap().unwrap();
+    let sick_case = t.app.test_store().case_by_id(&sick).await.unwrap().unwrap();
     let s = t.app.suggest_routes(&sick_case).await.unwrap();
     assert!(s.iter().any(|x| x.route == "disease_emergency" && x.to_unit == "11:wj"), "{s:?}");
     assert_eq!(
@@ -311,7 +316,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     assert_eq!(t.app.create_action(&t.reviewer, &sick, de.clone()).await.unwrap_err().code(), "HOSPITAL_REQUIRED");
     let de = ActionInput { details: ActionDetails { hospital: "朝阳医院".into(), ..Default::default() }, ..de };
     let d_id = t.app.create_action(&t.reviewer, &sick, de).await.unwrap();
-    let d_rec = t.app.store.action(&d_id).await.unwrap().unwrap();
+    let d_rec = t.app.test_store().action(&d_id).await.unwrap().unwrap();
     assert_eq!(d_rec.to_unit, "11:wj");
     assert!(d_rec.details.contains("\"identity_unknown\":true"), "{}", d_rec.details);
     t.app.accept_action(&city_health, &d_id, 1).await.unwrap();
@@ -325,7 +330,7 @@ async fn time_limit_edits_and_paused_clocks(t: T) {
     let clock_of = |id: String| {
         let app = t.app.clone();
         async move {
-            app.store
+            app.test_store()
                 .deadlines_of_case(&case_id_of(&app, &id).await)
                 .await
                 .unwrap()
@@ -406,7 +411,7 @@ async fn time_limit_edits_and_paused_clocks(t: T) {
 }
 
 async fn case_id_of(app: &App, action_id: &str) -> String {
-    app.store.action(action_id).await.unwrap().unwrap().case_id
+    app.test_store().action(action_id).await.unwrap().unwrap().case_id
 }
 
 /// Two supervisors (two processes' stores) on one database: each deadline fires once.
@@ -424,7 +429,7 @@ async fn two_supervisors(url: &str, store: Arc<dyn jiujinan_store::Store>) {
     let (ra, rb) = tokio::join!(t.app.run_supervision(), b.run_supervision());
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(ra.overdue + rb.overdue, 4, "each of the four breaches fired once: {ra:?} {rb:?}");
-    let items = t.app.store.supervision_of_case(&case_id).await.unwrap();
+    let items = t.app.test_store().supervision_of_case(&case_id).await.unwrap();
     assert_eq!(items.iter().filter(|i| i.level == 1).count(), 4);
     // Overdue since 4 December, escalated on 8 December: both happened once, in the same sweep.
     assert_eq!(ra.escalated + rb.escalated, 4, "{ra:?} {rb:?}");
@@ -460,10 +465,10 @@ async fn two_supervisors_on_one_postgresql_fire_each_deadline_once() {
 /// from 1 January 2027 (the clock is at 29 November 2026), a new programme is added, and bad
 /// input or a second version on the same day changes nothing.
 async fn programme_versions_take_effect_on_their_date(t: T) {
-    use jiujinan_app::programmes::ProgrammeInput;
+    use jiujinan_app::rules::programmes::ProgrammeInput;
     let admin = user(&t.app, "city_admin", "11:mz", "admin").await;
     let medical = |at: i64, app: App| async move {
-        app.store.programmes(at).await.unwrap().into_iter().find(|p| p.code == "medical").unwrap()
+        app.test_store().programmes(at).await.unwrap().into_iter().find(|p| p.code == "medical").unwrap()
     };
     let move_medical = ProgrammeInput {
         code: "medical".into(),
@@ -511,11 +516,17 @@ async fn programme_versions_take_effect_on_their_date(t: T) {
         let e = t.app.add_programme_version(&admin, input).await.unwrap_err();
         assert_eq!(e.code(), code);
     }
-    assert!(t.app.store.programmes(T0).await.unwrap().iter().all(|p| p.code != "heating"), "nothing half-written");
+    assert!(
+        t.app.test_store().programmes(T0).await.unwrap().iter().all(|p| p.code != "heating"),
+        "nothing half-written"
+    );
     let h = t.app.add_programme_version(&admin, new).await.unwrap();
     assert_eq!(h.hardship_types, "PRICE_RISE,OTHER_URGENT");
-    assert!(t.app.store.programmes(T0).await.unwrap().iter().any(|p| p.code == "heating"), "in force from today");
+    assert!(
+        t.app.test_store().programmes(T0).await.unwrap().iter().any(|p| p.code == "heating"),
+        "in force from today"
+    );
     let actions: Vec<String> =
-        t.app.store.audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
+        t.app.test_store().audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions.iter().filter(|a| *a == "rule.programme_added").count(), 2, "each version audited");
 }

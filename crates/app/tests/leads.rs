@@ -107,7 +107,8 @@ async fn leads_are_visible_in_jurisdiction_or_to_the_first_receiver(t: T) {
     assert!(t.app.lead_for(&t.haidian, &received.id).await.is_ok(), "the first receiver still sees it");
     assert!(t.app.lead_queue(&t.haidian, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().is_empty());
     assert_eq!(t.app.lead_queue(&t.clerk, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len(), 2);
-    let reads = t.app.store.audit_after(0, 1000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
+    let reads =
+        t.app.test_store().audit_after(0, 1000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
     assert_eq!(reads, 1, "each successful read of a lead file is audited");
 }
 

@@ -97,7 +97,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "warned {} overdue {} escalated {} (fired elsewhere first: {})",
                 r.warned, r.overdue, r.escalated, r.lost
             );
-            app.store.close().await;
+            app.close().await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
@@ -233,7 +233,6 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let addr = listener.local_addr()?;
     println!("jiujinan listening on http://{addr}");
     tracing::info!(%addr, database = %jiujinan_store::redact_url(&settings.database_url), "serving");
-    let store = app.store.clone();
     let web = WebSettings {
         secure_cookies: settings.secure_cookies,
         request_timeout: Duration::from_secs(settings.request_timeout_seconds),
@@ -245,11 +244,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     // Deadlines due while the server was down fire on the first tick.
     let supervisor = (settings.supervision_interval_seconds > 0)
         .then(|| spawn_supervisor(app.clone(), Duration::from_secs(settings.supervision_interval_seconds)));
+    let closer = app.clone();
     jiujinan_web::serve(AppState::new(app, web), listener, shutdown_signal()).await?;
     if let Some(s) = supervisor {
         s.abort();
     }
-    store.close().await;
+    closer.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

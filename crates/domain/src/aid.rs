@@ -109,7 +109,8 @@ pub fn propose(standard_fen: i64, months: i64, persons: i64) -> Proposal {
 /// Yuan with two decimals, e.g. `1450.00`.
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 /// The level that must approve `amount_fen`. A special case (一事一议) lifts the district
@@ -156,6 +157,10 @@ mod tests {
     #[test]
     fn money_moves_only_forward_or_back_to_review() {
         use AidStatus::*;
+        assert_eq!(yuan(-150), "-1.50");
+        assert_eq!(yuan(-5), "-0.05");
+        assert_eq!(yuan(145_000), "1450.00");
+        assert_eq!(yuan(i64::MIN), "-92233720368547758.08");
         assert!(Reviewed.can_become(Approved) && Approved.can_become(Paid) && Paid.can_become(Reversed));
         assert!(Approved.can_become(Reviewed), "an objection to the posting reopens the review");
         assert!(!Paid.can_become(Paid) && !Paid.can_become(Cancelled) && !Refused.can_become(Approved));

@@ -86,6 +86,7 @@ pub struct MoneyItem {
 
 /// Household economic status as declared (核对 results come later).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Economy {
     pub income: Vec<MoneyItem>,
     pub assets: Vec<MoneyItem>,

@@ -11,6 +11,7 @@ pub mod id_number;
 pub mod jurisdiction;
 pub mod lead;
 pub mod org;
+pub mod policy;
 pub mod user;
 pub mod validation;
 

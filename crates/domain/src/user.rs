@@ -74,16 +74,6 @@ impl Role {
             Self::Auditor | Self::Admin => matches!(level, L::City | L::District | L::Street),
         }
     }
-
-    /// True for roles that manage user accounts within their jurisdiction.
-    pub fn can_manage_users(self) -> bool {
-        matches!(self, Self::Admin)
-    }
-
-    /// True for roles that may read the audit log of their jurisdiction.
-    pub fn can_read_audit(self) -> bool {
-        matches!(self, Self::Admin | Self::Auditor | Self::CitySupervisor)
-    }
 }
 
 impl fmt::Display for Role {

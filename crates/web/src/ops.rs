@@ -19,7 +19,7 @@ async fn healthz() -> &'static str {
 
 /// The database answers; 503 otherwise, so a load balancer stops sending traffic.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.app.store.ping().await {
+    match state.app.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
@@ -29,6 +29,6 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let up = state.app.store.ping().await.is_ok();
+    let up = state.app.ping().await.is_ok();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(up))
 }

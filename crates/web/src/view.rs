@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::response::{Html, IntoResponse};
 use jiujinan_app::i18n::Lang;
+use jiujinan_domain::policy::Permission;
 
 use crate::context::Ctx;
 use crate::errors::PageResult;
@@ -52,26 +53,12 @@ impl Chrome {
             display_name: s.actor.display_name.clone(),
             role_name: role_text(s.actor.role, ctx.lang).0,
             unit_name: s.actor.unit_name.clone(),
-            can_manage_users: s.actor.role.can_manage_users(),
-            can_read_audit: s.actor.role.can_read_audit(),
-            can_record_leads: !matches!(
-                s.actor.role,
-                jiujinan_domain::user::Role::Auditor
-                    | jiujinan_domain::user::Role::DepartmentHandler
-                    | jiujinan_domain::user::Role::ReliefStationStaff
-            ),
+            can_manage_users: s.actor.may(Permission::ManageUsers),
+            can_read_audit: s.actor.may(Permission::ReadAudit),
+            can_record_leads: s.actor.may(Permission::RecordLead),
             is_department: s.actor.jurisdiction.department.is_some(),
-            handles_aid: s.actor.jurisdiction.department.is_none()
-                && matches!(
-                    s.actor.role,
-                    jiujinan_domain::user::Role::StreetReviewer
-                        | jiujinan_domain::user::Role::DistrictApprover
-                        | jiujinan_domain::user::Role::Admin
-                ),
-            can_read_referrals: !matches!(
-                s.actor.role,
-                jiujinan_domain::user::Role::Auditor | jiujinan_domain::user::Role::CommunityWorker
-            ),
+            handles_aid: s.actor.may(Permission::ReviewAid),
+            can_read_referrals: s.actor.may(Permission::ReadReferrals),
         });
         let cat = catalogue(ctx.lang);
         Self {

@@ -95,7 +95,7 @@ async fn operations_endpoints() {
     assert!(m.body.contains("jiujinan_database_up 1"));
     let r = t.get("/healthz", None).await;
     assert!(r.headers.contains_key("x-request-id"));
-    t.app.store.close().await;
+    t.app.test_store().close().await;
     assert_eq!(t.get("/readyz", None).await.status, 503, "not ready without a database");
 }
 

@@ -9,9 +9,10 @@ use jiujinan_app::leads::{LeadInput, SubjectInput};
 use jiujinan_app::users::cli_actor;
 
 async fn lead(t: &TestApp) -> (String, String) {
-    let actor =
-        jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())
-            .unwrap();
+    let actor = jiujinan_app::auth::Actor::from_record(
+        &t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap(),
+    )
+    .unwrap();
     let input = LeadInput {
         channel: "window".into(),
         subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002X".into(), phone: String::new() },
@@ -65,9 +66,10 @@ async fn verify_accept_then_edit_with_a_stale_form_is_refused() {
 #[tokio::test]
 async fn people_from_other_provinces_are_pointed_to_the_relief_station() {
     let t = spawn_app().await;
-    let actor =
-        jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())
-            .unwrap();
+    let actor = jiujinan_app::auth::Actor::from_record(
+        &t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap(),
+    )
+    .unwrap();
     let input = LeadInput {
         channel: "discovery".into(),
         subject: SubjectInput { name: "无名男子".into(), ..Default::default() },
@@ -121,9 +123,10 @@ async fn not_accepted_leads_print_a_notice_with_the_right_of_appeal() {
 async fn cases_over_the_api_are_scoped_and_masked_in_lists() {
     let t = spawn_app().await;
     let (lead_id, _) = lead(&t).await;
-    let reviewer =
-        jiujinan_app::auth::Actor::from_record(&t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap())
-            .unwrap();
+    let reviewer = jiujinan_app::auth::Actor::from_record(
+        &t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap(),
+    )
+    .unwrap();
     t.app
         .verify_lead(&reviewer, &lead_id, 1, jiujinan_app::cases::Verification::Accept { documents_pending: false })
         .await
@@ -156,6 +159,6 @@ async fn cases_over_the_api_are_scoped_and_masked_in_lists() {
         .await;
     assert_eq!(other.status, 200, "the city sees everything");
     let reads =
-        t.app.store.audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "case.read").count();
+        t.app.test_store().audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "case.read").count();
     assert_eq!(reads, 2);
 }

@@ -41,7 +41,7 @@ async fn an_investigation_sent_twice_is_recorded_once() {
         assert_eq!(r.location(), a.location());
     }
     assert!(a.location().contains("saved=1"), "{}", a.location());
-    assert_eq!(t.app.store.investigations(&case_id).await.unwrap().len(), 1, "one record for three copies");
+    assert_eq!(t.app.test_store().investigations(&case_id).await.unwrap().len(), 1, "one record for three copies");
 
     // The page rendered again gives the form a new token: a second record on purpose.
     let page = t.get(&format!("/cases/{case_id}"), Some(&cookie)).await;
@@ -52,7 +52,7 @@ async fn an_investigation_sent_twice_is_recorded_once() {
     // The same token with changed fields (back, edit, send) is carried out too.
     let changed = format!("csrf={csrf}&submission={again}&method=data_check&findings=%E5%B1%9E%E5%AE%9E");
     assert_eq!(t.post_form(&path, Some(&cookie), &changed).await.status, 303);
-    assert_eq!(t.app.store.investigations(&case_id).await.unwrap().len(), 3);
+    assert_eq!(t.app.test_store().investigations(&case_id).await.unwrap().len(), 3);
 }
 
 #[tokio::test]
@@ -79,7 +79,7 @@ async fn a_lead_form_sent_twice_records_one_lead_and_errors_can_be_corrected() {
     use jiujinan_app::domain::jurisdiction::Jurisdiction;
     use jiujinan_app::domain::org::{UnitCode, UnitKind};
     let scope = Jurisdiction::for_unit(&UnitCode::parse("11").unwrap(), UnitKind::Government);
-    let leads = t.app.store.list_leads(&scope, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap();
+    let leads = t.app.test_store().list_leads(&scope, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(leads.len(), 1, "one lead for two copies");
 }
 
@@ -92,5 +92,9 @@ async fn posts_without_a_token_are_not_deduplicated() {
     let body = format!("csrf={csrf}&method=home_visit&findings=x");
     t.post_form(&path, Some(&cookie), &body).await;
     t.post_form(&path, Some(&cookie), &body).await;
-    assert_eq!(t.app.store.investigations(&case_id).await.unwrap().len(), 2, "scripts without the field: as before");
+    assert_eq!(
+        t.app.test_store().investigations(&case_id).await.unwrap().len(),
+        2,
+        "scripts without the field: as before"
+    );
 }

@@ -122,7 +122,7 @@ async fn leads_are_scoped_and_reading_one_is_audited() {
         "name search"
     );
     let reads =
-        t.app.store.audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
+        t.app.test_store().audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
     assert_eq!(reads, 2);
 }
 

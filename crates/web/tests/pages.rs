@@ -89,11 +89,11 @@ async fn unsafe_requests_need_the_csrf_token_and_same_origin() {
         .body(axum::body::Body::from(format!("csrf={csrf}&{form}")))
         .unwrap();
     assert_eq!(t.send(cross).await.status, 403, "cross-site even with the token");
-    assert!(t.app.store.user_by_username("new_clerk").await.unwrap().is_none(), "nothing was written");
+    assert!(t.app.test_store().user_by_username("new_clerk").await.unwrap().is_none(), "nothing was written");
 
     let ok = t.post_form("/admin/users", Some(&cookie), &format!("csrf={csrf}&{form}")).await;
     assert_eq!((ok.status, ok.location()), (303, "/admin/users?created=1"));
-    assert!(t.app.store.user_by_username("new_clerk").await.unwrap().is_some());
+    assert!(t.app.test_store().user_by_username("new_clerk").await.unwrap().is_some());
     let header_token = axum::http::Request::post("/logout")
         .header("cookie", &cookie)
         .header("x-csrf-token", &csrf)
@@ -126,7 +126,7 @@ async fn user_management_is_for_admins_within_their_jurisdiction() {
     let r = t.post_form("/admin/users", Some(&cy), &weak).await;
     assert_eq!(r.status, 422);
     assert!(!r.body.contains("value=\"short\""), "passwords are never echoed");
-    assert_eq!(t.app.store.list_users(&jiujinan_domain_scope("11")).await.unwrap().len(), USERS.len());
+    assert_eq!(t.app.test_store().list_users(&jiujinan_domain_scope("11")).await.unwrap().len(), USERS.len());
 }
 
 fn jiujinan_domain_scope(code: &str) -> jiujinan_app::domain::jurisdiction::Jurisdiction {
@@ -139,7 +139,7 @@ async fn disabling_a_user_ends_their_session_and_checks_the_version() {
     let t = spawn_app().await;
     let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let (admin, csrf) = t.login("admin", PASSWORD).await.unwrap();
-    let id = t.app.store.user_by_username("jw_clerk").await.unwrap().unwrap().id;
+    let id = t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap().id;
     let r = t.post_form(&format!("/admin/users/{id}/disable"), Some(&admin), &format!("csrf={csrf}&version=1")).await;
     assert_eq!(r.status, 303);
     assert_eq!(t.get("/", Some(&clerk)).await.status, 303, "the disabled user's session ended");

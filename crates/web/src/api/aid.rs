@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use jiujinan_app::aid::Reconciliation;
-use jiujinan_app::store::{AidItem, Fund};
+use jiujinan_app::model::{AidItem, Fund};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

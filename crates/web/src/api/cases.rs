@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use jiujinan_app::cases::CaseView;
-use jiujinan_app::store::CaseRecord;
+use jiujinan_app::model::CaseRecord;
 use jiujinan_domain::id_number::mask;
 use serde::Serialize;
 use utoipa::ToSchema;

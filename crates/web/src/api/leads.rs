@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiujinan_app::leads::{LeadInput, LeadView};
-use jiujinan_app::store::{LeadFilter, LeadReceipt, LeadRecord, TimelineEntry};
+use jiujinan_app::model::{LeadFilter, LeadReceipt, LeadRecord, TimelineEntry};
 use jiujinan_domain::id_number::mask;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

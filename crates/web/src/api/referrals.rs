@@ -4,8 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use jiujinan_app::dispositions::ActionView;
-use jiujinan_app::store::{ActionRecord, DeadlineRecord};
+use jiujinan_app::dispositions::{ActionView, accountable_unit};
+use jiujinan_app::model::{ActionRecord, DeadlineRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -81,7 +81,7 @@ fn dto(a: &ActionRecord, clocks: &[DeadlineRecord]) -> ReferralDto {
         from_user: a.from_user.clone(),
         to_unit: a.to_unit.clone(),
         status: a.status.clone(),
-        accountable_unit: if a.status == "sent" { a.from_unit.clone() } else { a.to_unit.clone() },
+        accountable_unit: accountable_unit(a),
         request: a.request.clone(),
         return_reason: a.return_reason.clone(),
         outcome: a.outcome.clone(),
@@ -142,17 +142,12 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<InboxQuery>,
 ) -> Result<Json<Vec<ReferralDto>>, ApiError> {
-    let actions = state
+    let items = state
         .app
-        .inbox(&caller.actor, q.status.as_deref(), q.limit.unwrap_or(50), q.offset.unwrap_or(0))
+        .inbox_items(&caller.actor, q.status.as_deref(), q.limit.unwrap_or(50), q.offset.unwrap_or(0))
         .await
         .map_err(|e| caller.err(e))?;
-    let mut out = Vec::with_capacity(actions.len());
-    for a in &actions {
-        let clocks = state.app.store.deadlines_of_case(&a.case_id).await.map_err(|e| caller.err(e.into()))?;
-        out.push(dto(a, &clocks));
-    }
-    Ok(Json(out))
+    Ok(Json(items.into_iter().map(|i| i.view.into()).collect()))
 }
 
 /// One referral with its clocks; `404` for a caller outside the units concerned.

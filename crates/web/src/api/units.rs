@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use jiujinan_app::store::{Unit, UnitNode};
+use jiujinan_app::model::{Unit, UnitNode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

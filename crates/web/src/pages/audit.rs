@@ -52,7 +52,7 @@ pub struct AuditQuery {
 /// Newest entries within the user's jurisdiction, and whether the whole chain verifies.
 pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> PageResult {
     let actor = ctx.user()?;
-    if !actor.role.can_read_audit() {
+    if !actor.may(jiujinan_domain::policy::Permission::ReadAudit) {
         return Err(AppError::Forbidden.into());
     }
     let entries = state.app.audit_page(actor, q.before, PAGE).await?;

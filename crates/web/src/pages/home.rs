@@ -63,9 +63,9 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             (n.unit.code.clone(), n.unit.name.clone(), (n.children - departments).max(0))
         })
         .collect();
-    use jiujinan_domain::user::Role;
+    use jiujinan_domain::policy::Permission;
     let department = actor.jurisdiction.department.is_some();
-    let records_leads = !matches!(actor.role, Role::Auditor);
+    let records_leads = actor.may(Permission::RecordLead);
     let mut shortcuts = Vec::new();
     let mut to_verify = None;
     if records_leads {
@@ -77,16 +77,16 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         }
     }
     let referrals_waiting = if records_leads { state.app.inbox(actor, Some("sent"), 500, 0).await?.len() } else { 0 };
-    let supervision_open = if matches!(actor.role, Role::CommunityWorker | Role::Auditor) {
+    let supervision_open = if !actor.may(Permission::ReadSupervision) {
         None
     } else {
         Some(state.app.supervision_list(actor, true).await?.len())
     };
     shortcuts.push(Shortcut { href: "/org", label: m.nav_org });
-    if actor.role.can_manage_users() {
+    if actor.may(Permission::ManageUsers) {
         shortcuts.push(Shortcut { href: "/admin/users", label: m.nav_users });
     }
-    if actor.role.can_read_audit() {
+    if actor.may(Permission::ReadAudit) {
         shortcuts.push(Shortcut { href: "/audit", label: m.nav_audit });
     }
     let chart_json = (actor.jurisdiction.division.level() == DivisionLevel::City && !sub_units.is_empty())

@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jiujinan_app::meetings::MeetingView;
-use jiujinan_domain::user::Role;
 use serde::Deserialize;
 
 use super::form::{Flash, Form, redirect_after};
@@ -52,7 +51,7 @@ struct ListPage {
 }
 
 fn runs(actor: &jiujinan_app::auth::Actor) -> bool {
-    matches!(actor.role, Role::DistrictApprover | Role::Admin) && actor.jurisdiction.department.is_none()
+    actor.may(jiujinan_domain::policy::Permission::RunMeetings)
 }
 
 /// The meetings of the user's district(s).

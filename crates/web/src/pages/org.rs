@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::store::{Unit, UnitNode};
+use jiujinan_app::model::{Unit, UnitNode};
 use serde::Deserialize;
 
 use crate::AppState;

@@ -7,10 +7,9 @@ use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use jiujinan_app::AppError;
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::programmes::ProgrammeInput;
 use jiujinan_app::rules::RuleInput;
+use jiujinan_app::rules::programmes::ProgrammeInput;
 use jiujinan_domain::case::yuan_to_fen;
-use jiujinan_domain::user::Role;
 use serde::Deserialize;
 
 use super::form::{Flash, Form, redirect_after};
@@ -87,10 +86,9 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
     let lang = ctx.lang;
     let d = &catalogue(lang).dispositions;
     let rm = &catalogue(lang).rules;
-    let now = state.app.now_ms();
     let limits = state.app.deadline_rules().await?;
     let days = state.app.calendar_days().await?;
-    let programmes = state.app.store.programmes(now).await.map_err(AppError::from)?;
+    let programmes = state.app.programmes_in_force().await?;
     let aid = state.app.aid_rules().await?;
     let date = |ms: i64| if ms == 0 { "—".to_owned() } else { beijing_time(ms).chars().take(10).collect() };
     let standards = aid
@@ -195,7 +193,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             .collect(),
         standards,
         aid_rules,
-        is_admin: actor.role == Role::Admin,
+        is_admin: actor.may(jiujinan_domain::policy::Permission::EditRules),
         routes: jiujinan_domain::case::Route::ALL
             .iter()
             .map(|r| (r.code(), labels::route(r.code(), lang)))

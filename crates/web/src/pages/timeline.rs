@@ -1,7 +1,7 @@
 //! Timeline rows as lead and case pages show them.
 
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::store::TimelineEntry;
+use jiujinan_app::model::TimelineEntry;
 
 use crate::i18n::labels;
 use crate::view::beijing_time;

@@ -97,7 +97,7 @@ async fn page(
 
 fn admin(ctx: &Ctx) -> Result<&Actor, PageError> {
     let actor = ctx.user()?;
-    if !actor.role.can_manage_users() {
+    if !actor.may(jiujinan_domain::policy::Permission::ManageUsers) {
         return Err(AppError::Forbidden.into());
     }
     Ok(actor)

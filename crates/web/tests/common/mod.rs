@@ -137,7 +137,7 @@ impl TestApp {
     }
 
     pub async fn audit_actions(&self) -> Vec<String> {
-        self.app.store.audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect()
+        self.app.test_store().audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect()
     }
 }
 

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use jiujinan_app::AppError;
-use jiujinan_app::store::AidItem;
+use jiujinan_app::model::AidItem;
 use jiujinan_domain::aid::yuan;
 use serde::Deserialize;
 
@@ -165,11 +165,7 @@ struct NoticePage {
 /// The printable notice of a refusal, with the person's rights (Order 649 Art. 65).
 pub async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let actor = ctx.user()?;
-    let item = state.app.store.aid(&id).await.map_err(AppError::from)?.ok_or(AppError::NotFound)?;
-    let case = state.app.case_for(actor, &item.case_id).await?.case;
-    if item.status != "refused" {
-        return Err(AppError::NotFound.into());
-    }
+    let (item, case) = state.app.refusal_notice(actor, &id).await?;
     let page = NoticePage {
         c: Chrome::new(&ctx),
         a: &catalogue(ctx.lang).aid,

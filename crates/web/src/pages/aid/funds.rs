@@ -9,10 +9,10 @@ use jiujinan_app::AppError;
 use jiujinan_app::aid::Reconciliation;
 use jiujinan_app::auth::Actor;
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::store::Fund;
+use jiujinan_app::model::Fund;
 use jiujinan_domain::aid::yuan;
 use jiujinan_domain::case::yuan_to_fen;
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -55,7 +55,7 @@ struct FundsPage {
 }
 
 fn manages_funds(actor: &Actor) -> bool {
-    matches!(actor.role, Role::DistrictApprover | Role::Admin) && actor.jurisdiction.department.is_none()
+    actor.may(Permission::ManageFunds)
 }
 
 /// The funds of the user's jurisdiction.

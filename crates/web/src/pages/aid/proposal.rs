@@ -6,11 +6,11 @@ use jiujinan_app::AppError;
 use jiujinan_app::aid::{AidInput, AidView};
 use jiujinan_app::auth::Actor;
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::store::{CaseRecord, Fund};
-use jiujinan_domain::aid::yuan;
+use jiujinan_app::model::{CaseRecord, Fund};
+use jiujinan_domain::aid::{AidStatus, Level, yuan};
 use jiujinan_domain::case::yuan_to_fen;
 use jiujinan_domain::lead::HardshipType;
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::{AidSteps, Permission};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -59,25 +59,12 @@ pub struct AidPanel {
     pub aid_first: Vec<(String, String)>,
 }
 
-fn is_reviewer(actor: &Actor) -> bool {
-    actor.jurisdiction.department.is_none()
-        && matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin)
-}
-
-fn actor_level(actor: &Actor) -> u8 {
-    match actor.jurisdiction.division.level() {
-        jiujinan_domain::org::DivisionLevel::Street => 1,
-        jiujinan_domain::org::DivisionLevel::Community => 0,
-        _ => 2,
-    }
-}
-
 fn row(v: AidView, actor: &Actor, funds: &[Fund], lang: Lang) -> AidRow {
     let i = v.item;
-    let reviewer = is_reviewer(actor);
-    let needed = if i.required_level == "district" { 2 } else { 1 };
-    let handles = actor.jurisdiction.department.is_none()
-        && matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
+    let steps = match (AidStatus::parse(&i.status), Level::parse(&i.required_level)) {
+        (Ok(status), Ok(level)) => actor.principal().aid_steps(status, level),
+        _ => AidSteps::default(),
+    };
     AidRow {
         kind: labels::aid(&i.kind, lang),
         aid_type: labels::aid(&i.aid_type, lang),
@@ -101,11 +88,11 @@ fn row(v: AidView, actor: &Actor, funds: &[Fund], lang: Lang) -> AidRow {
             .into_iter()
             .map(|o| (labels::aid(&o.step, lang), format!("{} {}", o.actor, o.unit), o.opinion, beijing_time(o.at_ms)))
             .collect(),
-        can_review: reviewer && i.status == "proposed",
-        can_approve: reviewer && i.status == "reviewed" && actor_level(actor) >= needed,
-        can_pay: handles && i.status == "approved",
-        can_reverse: reviewer && i.status == "paid",
-        can_cancel: handles && matches!(i.status.as_str(), "proposed" | "reviewed" | "approved"),
+        can_review: steps.review,
+        can_approve: steps.approve,
+        can_pay: steps.pay,
+        can_reverse: steps.reverse,
+        can_cancel: steps.cancel,
         status_code: i.status,
         version: i.version,
         id: i.id,
@@ -118,22 +105,15 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
     let lang = ctx.lang;
     let a = &catalogue(lang).aid;
     let items = state.app.aid_of_case(&case.id).await?;
-    let funds = if actor.jurisdiction.department.is_none() && !matches!(actor.role, Role::CommunityWorker) {
-        state.app.store.funds_covering(&case.division).await.map_err(AppError::from)?
-    } else {
-        vec![]
-    };
+    let funds = state.app.funds_for_case(actor, case).await?;
     let rules = state.app.aid_rules().await?;
     let standard = jiujinan_app::App::standard_in_force(&rules, &case.division, state.app.now_ms());
     let covers = jiujinan_domain::org::DivisionCode::parse(&case.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
     let aid_first: Vec<(String, String)> = state
         .app
-        .store
-        .actions_of_case(&case.id)
-        .await
-        .map_err(AppError::from)?
+        .aid_first_waiting(&case.id)
+        .await?
         .into_iter()
-        .filter(|a| a.route == "aid_first" && a.status == "accepted")
         .map(|a| {
             let label = format!("{} {} {}", labels::route("aid_first", lang), yuan(a.amount_fen), a.request);
             (a.id, label)
@@ -161,8 +141,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
         standard_placeholder: standard.is_some_and(|s| s.placeholder),
         can_propose: covers
             && (case.status == "reviewed" || (!aid_first.is_empty() && case.status != "closed"))
-            && actor.jurisdiction.department.is_none()
-            && matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin)
+            && actor.may(Permission::HandleAid)
             && !usable.is_empty(),
         funds: usable,
         aid_first,

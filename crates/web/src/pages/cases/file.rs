@@ -9,7 +9,7 @@ use jiujinan_app::AppError;
 use jiujinan_app::cases::CaseView;
 use jiujinan_domain::aid::yuan;
 use jiujinan_domain::case::{InvestigationMethod, MoneyItem, Relationship, Route};
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 
 use crate::AppState;
 use crate::context::Ctx;
@@ -48,7 +48,7 @@ struct InvRow {
 #[template(path = "case.html")]
 struct CasePage {
     c: Chrome,
-    k: jiujinan_app::store::CaseRecord,
+    k: jiujinan_app::model::CaseRecord,
     status: &'static str,
     urgency: &'static str,
     hardships: Vec<&'static str>,
@@ -127,12 +127,9 @@ pub(super) async fn case_page(
             living_together: true,
         });
     }
-    let editable = matches!(
-        actor.role,
-        Role::WindowClerk | Role::CommunityWorker | Role::StreetReviewer | Role::DistrictApprover | Role::Admin
-    ) && jiujinan_domain::org::DivisionCode::parse(&k.division)
-        .is_ok_and(|d| actor.jurisdiction.covers(&d));
-    let reviewer = editable && matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
+    let editable = actor.may(Permission::EditCaseFile)
+        && jiujinan_domain::org::DivisionCode::parse(&k.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
+    let reviewer = editable && actor.may(Permission::ReviewCase);
     let responsible_name =
         state.app.unit(&k.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| k.responsible_unit.clone());
     let disp = dispositions::panel(state, ctx, &k).await?;

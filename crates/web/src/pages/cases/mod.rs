@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use jiujinan_app::store::LeadFilter;
+use jiujinan_app::model::LeadFilter;
 use jiujinan_domain::case::CaseStatus;
 use jiujinan_domain::id_number::mask;
 use serde::Deserialize;

@@ -5,10 +5,10 @@ use axum::extract::{Path, State};
 use jiujinan_app::AppError;
 use jiujinan_app::dispositions::{ActionInput, DispositionView};
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::store::{CaseRecord, DeadlineRecord};
+use jiujinan_app::model::{CaseRecord, DeadlineRecord};
 use jiujinan_domain::case::{Route, yuan_to_fen};
 use jiujinan_domain::disposition::ActionDetails;
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
 use super::{ActionRow, ClockRow, SupRow, action_row, clock_rows, programme_name, sup_rows};
@@ -54,9 +54,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         rows.push(action_row(state, v, actor, &programmes, now, lang).await);
     }
     let covers = jiujinan_domain::org::DivisionCode::parse(&case.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
-    let can_dispose = covers
-        && actor.jurisdiction.department.is_none()
-        && matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
+    let can_dispose = covers && actor.may(Permission::DisposeCase);
     let case_deadlines: Vec<DeadlineRecord> = deadlines.into_iter().filter(|d| d.subject_type == "case").collect();
     let programme_choices = programmes
         .iter()
@@ -81,7 +79,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         case_clocks: clock_rows(&case_deadlines, now, lang),
         routes: choices(Route::ALL, Route::code, |c| labels::route(c, lang)),
         programmes: programme_choices,
-        can_close: can_dispose && matches!(actor.role, Role::StreetReviewer | Role::DistrictApprover | Role::Admin),
+        can_close: can_dispose && actor.may(Permission::ReviewCase),
         can_dispose,
     })
 }

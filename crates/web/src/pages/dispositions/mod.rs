@@ -15,10 +15,10 @@ use axum::routing::{get, post};
 use jiujinan_app::auth::Actor;
 use jiujinan_app::dispositions::ActionView;
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::store::{DeadlineRecord, Programme, SupervisionRecord};
+use jiujinan_app::model::{DeadlineRecord, Programme, SupervisionRecord};
 use jiujinan_domain::aid::yuan;
 use jiujinan_domain::disposition::ActionDetails;
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 
 pub use create::{Panel, panel};
 
@@ -174,8 +174,7 @@ async fn action_row(
         }
     };
     let receiver_unit = if a.to_unit.is_empty() { &a.from_unit } else { &a.to_unit };
-    let can_receive =
-        receiver_unit == actor.unit.as_str() && !matches!(actor.role, Role::Auditor | Role::CitySupervisor);
+    let can_receive = receiver_unit == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
         route: labels::route(&a.route, lang),
         programme: programme_name(ps, &a.programme, lang),

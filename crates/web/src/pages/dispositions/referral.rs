@@ -47,9 +47,8 @@ pub async fn show_referral(
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let now = state.app.now_ms();
-    let view = state.app.action_for(actor, &id).await?;
-    let case = state.app.store.case_by_id(&view.action.case_id).await.map_err(AppError::from)?;
-    let ps = state.app.store.programmes(now).await.map_err(AppError::from)?;
+    let (view, case) = state.app.action_with_case(actor, &id).await?;
+    let ps = state.app.programmes_in_force().await?;
     let row = action_row(&state, view, actor, &ps, now, lang).await;
     let (case_number, case_id, subject, id_number, hardships) = match case {
         Some(c) => (

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use jiujinan_app::AppError;
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
 use super::{SupRow, sup_rows};
@@ -48,9 +48,9 @@ pub async fn supervision(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
         d: &catalogue(lang).dispositions,
         rows: sup_rows(items, lang),
         open_only,
-        can_run: matches!(actor.role, Role::Admin | Role::CitySupervisor),
+        can_run: actor.may(Permission::RunSupervision),
         report: q.report.chars().take(100).collect(),
-        test_clock: state.web.test_clock && actor.role == Role::Admin,
+        test_clock: state.web.test_clock && actor.may(Permission::SetTestClock),
         now: beijing_time(state.app.now_ms()),
     };
     render(&page)
@@ -79,7 +79,7 @@ pub async fn set_clock(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Cl
 /// Runs the supervision sweep now (administrators and city supervisors).
 pub async fn run_sweep(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = ctx.user()?;
-    if !matches!(actor.role, Role::Admin | Role::CitySupervisor) {
+    if !actor.may(Permission::RunSupervision) {
         return Err(AppError::Forbidden.into());
     }
     sweep(&state).await

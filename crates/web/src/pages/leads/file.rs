@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiujinan_app::AppError;
 use jiujinan_app::cases::{Verification, Verified};
-use jiujinan_app::store::LeadRecord;
-use jiujinan_domain::user::Role;
+use jiujinan_app::model::LeadRecord;
+use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -125,9 +125,7 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     let l = view.lead;
     let case = state.app.case_of_lead(actor, &l).await?.map(|c| (c.id, c.number));
     let in_scope = jiujinan_domain::org::DivisionCode::parse(&l.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
-    let can_verify = l.status == "new"
-        && in_scope
-        && matches!(actor.role, Role::WindowClerk | Role::StreetReviewer | Role::DistrictApprover | Role::Admin);
+    let can_verify = l.status == "new" && in_scope && actor.may(Permission::VerifyLead);
     let unit_name = |code: &str| {
         let app = state.app.clone();
         let code = code.to_owned();
@@ -142,14 +140,8 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     } else {
         None
     };
-    let placeholder = state
-        .app
-        .store
-        .time_limit("verify", &l.urgency, l.created_ms)
-        .await
-        .ok()
-        .flatten()
-        .is_some_and(|t| t.placeholder);
+    let placeholder =
+        state.app.time_limit_at("verify", &l.urgency, l.created_ms).await.ok().flatten().is_some_and(|t| t.placeholder);
     let page = LeadPage {
         c: Chrome::new(ctx),
         created,

@@ -9,10 +9,10 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use jiujinan_app::auth::Actor;
-use jiujinan_app::store::LeadFilter;
+use jiujinan_app::model::LeadFilter;
 use jiujinan_domain::id_number::mask;
 use jiujinan_domain::lead::{LeadStatus, Urgency};
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -32,7 +32,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn may_record(actor: &Actor) -> bool {
-    !matches!(actor.role, Role::Auditor)
+    actor.may(Permission::RecordLead)
 }
 
 struct Row {

@@ -6,7 +6,7 @@ use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::reason;
 use jiujinan_domain::lead::HardshipType;
 use jiujinan_domain::org::UnitKind;
-use jiujinan_domain::user::Role;
+use jiujinan_domain::policy::Permission;
 use jiujinan_store::{Programme, StoreError};
 use serde_json::json;
 
@@ -55,9 +55,14 @@ fn text_or(
 }
 
 impl App {
+    /// The programme catalogue in force now (route suggestions, forms, pages).
+    pub async fn programmes_in_force(&self) -> Result<Vec<Programme>, AppError> {
+        Ok(self.store.programmes(self.now_ms()).await?)
+    }
+
     /// Adds a version of a programme from its effective date; audited.
     pub async fn add_programme_version(&self, actor: &Actor, input: ProgrammeInput) -> Result<Programme, AppError> {
-        if actor.role != Role::Admin {
+        if !actor.may(Permission::EditRules) {
             return Err(AppError::Forbidden);
         }
         let code = input.code.trim();

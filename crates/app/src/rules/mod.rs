@@ -1,11 +1,15 @@
-//! Rule data an administrator edits without a release: time limits with effective dates and
-//! the working-day calendar (holidays and 调休 make-up working days).
+//! Rule data an administrator edits without a release, each row dated and audited: time limits
+//! and the working-day calendar (holidays and 调休 make-up working days) here, the programme
+//! catalogue in `programmes`, and aid standards, ceilings, tiers and yearly limits in `aid_rules`.
+
+mod aid_rules;
+pub mod programmes;
 
 use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::{LimitUnit, reason};
 use jiujinan_domain::org::UnitKind;
-use jiujinan_domain::user::Role;
-use jiujinan_store::{CalendarDay, DeadlineRule};
+use jiujinan_domain::policy::Permission;
+use jiujinan_store::{CalendarDay, DeadlineRule, TimeLimit};
 use serde::Serialize;
 use serde_json::json;
 
@@ -42,13 +46,19 @@ pub struct RuleAdded {
 }
 
 fn admin(actor: &Actor) -> Result<(), AppError> {
-    if actor.role != Role::Admin {
+    if !actor.may(Permission::EditRules) {
         return Err(AppError::Forbidden);
     }
     Ok(())
 }
 
 impl App {
+    /// The time limit of a step and urgency that was in force at `at_ms` (e.g. when a lead came
+    /// in), if any.
+    pub async fn time_limit_at(&self, step: &str, urgency: &str, at_ms: i64) -> Result<Option<TimeLimit>, AppError> {
+        Ok(self.store.time_limit(step, urgency, at_ms).await?)
+    }
+
     /// Every time-limit rule, including superseded ones.
     pub async fn deadline_rules(&self) -> Result<Vec<DeadlineRule>, AppError> {
         Ok(self.store.deadline_rules().await?)

@@ -1,0 +1,221 @@
+//! Aid, approval and funds (257号 §三(二) 2, 5, §四(二)): temporary assistance proposed from the
+//! standard in force and shown with its calculation, review (审核) and approval (审批) by the
+//! level the amount and the rules require, 公示 where required, and payment from a fund whose
+//! balance can never go below zero.
+
+mod approval;
+mod funds;
+mod proposal;
+mod publicity;
+
+pub use funds::{Reconciliation, month_bounds};
+
+use jiujinan_domain::aid::{
+    AidKind, AidStatus, AidType, DeliveryMethod, FundKind, Level, propose, required_level, yuan,
+};
+use jiujinan_domain::case::{CaseStatus, Member, Route};
+use jiujinan_domain::disposition::ActionStatus;
+use jiujinan_domain::disposition::reason;
+use jiujinan_domain::lead::HardshipType;
+use jiujinan_domain::org::UnitCode;
+use jiujinan_domain::policy::Permission;
+use jiujinan_store::{
+    ActionRecord, AidApproval, AidChange, AidItem, AidRules, CaseRecord, FrequencyGuard, Fund, Money, Posting,
+    StoreError,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::access::{covers, field, stored_json, who};
+use crate::auth::Actor;
+use crate::ids::new_id;
+use crate::{App, AppError};
+
+/// Temporary assistance, the programme this module computes amounts for.
+pub const TEMPORARY: &str = "temporary";
+
+/// What a caseworker proposes.
+#[derive(Debug, Clone, Default)]
+pub struct AidInput {
+    pub kind: String,
+    pub aid_type: String,
+    /// The hardship type the aid answers (frequency limits count per cause).
+    pub cause: String,
+    pub tier: i64,
+    pub description: String,
+    /// A different amount than proposed, in fen; needs `change_reason`.
+    pub amount_fen: Option<i64>,
+    pub change_reason: String,
+    /// 一事一议: lifts the ceiling, needs the district.
+    pub special: bool,
+    pub fund_id: String,
+    /// The aid-first action (先行救助) this item completes the paperwork of: allowed before
+    /// the review, its amount by default; approving the item completes the action.
+    pub action_id: String,
+}
+
+/// An aid item with its opinions and posting.
+#[derive(Debug, Clone, Serialize)]
+pub struct AidView {
+    pub item: AidItem,
+    pub approvals: Vec<AidApproval>,
+    pub posting: Option<Posting>,
+}
+
+/// Civil-affairs staff who handle aid (not departments, auditors, community workers).
+fn handles_aid(actor: &Actor) -> bool {
+    actor.may(Permission::HandleAid)
+}
+
+fn reviews(actor: &Actor) -> bool {
+    actor.may(Permission::ReviewAid)
+}
+
+/// The level an approver acts at (see the policy).
+fn approver_level(actor: &Actor) -> Option<Level> {
+    actor.principal().aid_approval_level()
+}
+
+/// The latest row with `effective_from <= at` among those `keep` selects.
+fn in_force<T>(rows: &[T], at: i64, eff: impl Fn(&T) -> i64, keep: impl Fn(&T) -> bool) -> Option<&T> {
+    rows.iter().filter(|r| keep(r) && eff(r) <= at).max_by_key(|r| eff(r))
+}
+
+/// A name as posted: the family name and a mask (DOMAIN §8, minimal fields).
+fn posted_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => format!("{first}{}", "*".repeat(chars.count().max(1))),
+        None => String::new(),
+    }
+}
+
+/// What a change carries besides its step: a refusal reason, the delivery, a 公示 posting, and
+/// the frequency limit to check again inside its transaction.
+#[derive(Default)]
+struct Extras {
+    refusal_reason: Option<String>,
+    delivery: Option<(String, String)>,
+    posting: Option<Posting>,
+    frequency: Option<FrequencyGuard>,
+}
+
+fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
+    match e {
+        StoreError::Conflict("FREQUENCY_LIMIT") => field("FREQUENCY_LIMIT", "cause"),
+        StoreError::Conflict("AID_STATE") => AppError::Conflict(state_code),
+        StoreError::Conflict("INSUFFICIENT_FUNDS") => AppError::Conflict("INSUFFICIENT_FUNDS"),
+        StoreError::Conflict("POSTING_OPEN") => AppError::Conflict("POSTING_OPEN"),
+        StoreError::Conflict(_) => AppError::StaleVersion,
+        other => other.into(),
+    }
+}
+
+impl App {
+    /// Every aid rule row.
+    pub async fn aid_rules(&self) -> Result<AidRules, AppError> {
+        Ok(self.store.aid_rules().await?)
+    }
+
+    /// The 低保 standard in force for a division (a district's own row before the city's).
+    pub fn standard_in_force<'a>(rules: &'a AidRules, division: &str, at: i64) -> Option<&'a jiujinan_store::Standard> {
+        let district = division.get(..6).unwrap_or(division);
+        in_force(&rules.standards, at, |s| s.effective_from, |s| s.kind == "dibao" && s.region == district)
+            .or_else(|| in_force(&rules.standards, at, |s| s.effective_from, |s| s.kind == "dibao" && s.region == "11"))
+    }
+
+    /// The aid items of a case the actor may see, with opinions and postings.
+    pub async fn aid_of_case(&self, case_id: &str) -> Result<Vec<AidView>, AppError> {
+        let items = self.store.aid_of_case(case_id).await?;
+        let mut out = Vec::new();
+        for item in items {
+            let approvals = self.store.aid_approvals(&item.id).await?;
+            out.push(AidView { item, approvals, posting: None });
+        }
+        Ok(out)
+    }
+
+    /// Funds that can pay for a case there (its street's, its district's, the city's), for
+    /// those who may see funds; nothing for others.
+    pub async fn funds_for_case(&self, actor: &Actor, case: &CaseRecord) -> Result<Vec<Fund>, AppError> {
+        if !actor.may(Permission::ReadFunds) {
+            return Ok(vec![]);
+        }
+        Ok(self.store.funds_covering(&case.division).await?)
+    }
+
+    /// Aid-first actions of a case: help given at once whose paperwork (an aid item) is due.
+    pub async fn aid_first_waiting(&self, case_id: &str) -> Result<Vec<ActionRecord>, AppError> {
+        let actions = self.store.actions_of_case(case_id).await?;
+        Ok(actions
+            .into_iter()
+            .filter(|a| a.route == Route::AidFirst.code() && a.status == ActionStatus::Accepted.code())
+            .collect())
+    }
+
+    /// A refused aid item with its case, for the printable refusal notice (the case read is
+    /// audited like any other); `NotFound` for an item that is not refused.
+    pub async fn refusal_notice(&self, actor: &Actor, id: &str) -> Result<(AidItem, CaseRecord), AppError> {
+        let item = self.store.aid(id).await?.ok_or(AppError::NotFound)?;
+        let case = self.case_for(actor, &item.case_id).await?.case;
+        if item.status != AidStatus::Refused.code() {
+            return Err(AppError::NotFound);
+        }
+        Ok((item, case))
+    }
+
+    async fn aid_in_scope(&self, actor: &Actor, id: &str) -> Result<AidItem, AppError> {
+        let item = self.store.aid(id).await?.ok_or(AppError::NotFound)?;
+        if !covers(actor, &item.division) || !handles_aid(actor) {
+            return Err(AppError::NotFound);
+        }
+        Ok(item)
+    }
+
+    fn opinion(actor: &Actor, item: &AidItem, step: &str, opinion: &str, now: i64) -> AidApproval {
+        AidApproval {
+            id: new_id(now),
+            aid_id: item.id.clone(),
+            step: step.into(),
+            level: approver_level(actor).map(|l| l.code()).unwrap_or("").into(),
+            actor: actor.username.clone(),
+            unit: actor.unit.to_string(),
+            opinion: opinion.into(),
+            at_ms: now,
+        }
+    }
+
+    async fn change(
+        &self,
+        actor: &Actor,
+        item: &AidItem,
+        expected_version: i64,
+        to: AidStatus,
+        spec: (&str, &str, Money),
+        extra: Extras,
+        state_code: &'static str,
+    ) -> Result<AidItem, AppError> {
+        let from = AidStatus::parse(&item.status)?;
+        if !from.can_become(to) {
+            return Err(AppError::Conflict(state_code));
+        }
+        let now = self.now_ms();
+        let (step, opinion, money) = spec;
+        let change = AidChange {
+            id: item.id.clone(),
+            expected_version,
+            from: from.code().into(),
+            to: to.code().into(),
+            approval: Self::opinion(actor, item, step, opinion, now),
+            money,
+            refusal_reason: extra.refusal_reason,
+            delivery: extra.delivery,
+            posting: extra.posting,
+            frequency: extra.frequency,
+        };
+        let mut audit =
+            actor.audit(&format!("aid.{}", to.code()), ("aid", &item.id), &json!({"amount_fen": item.amount_fen}));
+        audit.division = item.division.clone();
+        self.store.change_aid(&change, &who(actor), audit, now).await.map_err(|e| aid_conflict(e, state_code))
+    }
+}

@@ -1,0 +1,79 @@
+//! The referral inbox of a unit, with each referral's clocks and the case's subject.
+
+use std::collections::HashMap;
+
+use super::*;
+
+impl App {
+    /// The referrals addressed to the actor's unit.
+    pub async fn inbox(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ActionRecord>, AppError> {
+        if let Some(s) = status.filter(|s| !s.is_empty()) {
+            ActionStatus::parse(s)?;
+        }
+        Ok(self.store.inbox(actor.unit.as_str(), status, limit, offset).await?)
+    }
+
+    /// The inbox as shown: each referral with its own clocks, the unit accountable now and the
+    /// case's subject. Clocks and cases are read once per case, not once per row.
+    pub async fn inbox_items(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<InboxItem>, AppError> {
+        let actions = self.inbox(actor, status, limit, offset).await?;
+        let mut by_case: HashMap<String, (Vec<DeadlineRecord>, Option<CaseRecord>)> = HashMap::new();
+        for a in &actions {
+            if !by_case.contains_key(&a.case_id) {
+                let (clocks, case) =
+                    tokio::try_join!(self.store.deadlines_of_case(&a.case_id), self.store.case_by_id(&a.case_id))?;
+                by_case.insert(a.case_id.clone(), (clocks, case));
+            }
+        }
+        Ok(actions
+            .into_iter()
+            .map(|a| {
+                let (clocks, case) =
+                    by_case.get(&a.case_id).map(|(d, c)| (d.as_slice(), c.as_ref())).unwrap_or_default();
+                InboxItem {
+                    subject_name: case.map(|c| c.subject_name.clone()).unwrap_or_default(),
+                    subject_id_number: case.and_then(|c| c.subject_id_number.clone()),
+                    view: ActionView {
+                        accountable_unit: accountable_unit(&a),
+                        deadlines: clocks.iter().filter(|d| d.subject_id == a.id).cloned().collect(),
+                        events: vec![],
+                        decisions: vec![],
+                        action: a,
+                    },
+                }
+            })
+            .collect())
+    }
+
+    /// A referral the actor may see (see `action_for`, which audits the read) with its case.
+    pub async fn action_with_case(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<(ActionView, Option<CaseRecord>), AppError> {
+        let view = self.action_for(actor, id).await?;
+        let case = self.store.case_by_id(&view.action.case_id).await?;
+        Ok((view, case))
+    }
+}
+
+/// One row of a referral inbox.
+#[derive(Debug, Clone, Serialize)]
+pub struct InboxItem {
+    pub view: ActionView,
+    /// The case's subject (shown masked where lists mask).
+    pub subject_name: String,
+    pub subject_id_number: Option<String>,
+}

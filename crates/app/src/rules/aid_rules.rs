@@ -1,0 +1,165 @@
+//! Aid rule data edited by administrators: standards, approval ceilings, tiers, yearly limits.
+
+use jiujinan_domain::aid::{AidType, Level};
+use jiujinan_domain::org::{DivisionCode, DivisionLevel};
+use jiujinan_store::StoreError;
+
+use crate::aid::TEMPORARY;
+
+use super::*;
+
+/// An administrator's dated rule row: when it takes effect (start of that Beijing day) and its
+/// source.
+fn dated_rule(actor: &Actor, effective_from: &str, source: &str) -> Result<(i64, String), AppError> {
+    if !actor.may(Permission::EditRules) {
+        return Err(AppError::Forbidden);
+    }
+    let from = crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+    Ok((from, reason(source, 500, "DETAIL_REQUIRED", "source")?))
+}
+
+/// A rule row already there for the same key and date.
+fn rule_exists(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(_) => AppError::Conflict("RULE_EXISTS"),
+        other => other.into(),
+    }
+}
+
+impl App {
+    /// Adds a dated ceiling up to which a level approves temporary assistance (above the
+    /// street's goes to the district; above the district's only 一事一议); audited.
+    pub async fn add_ceiling(
+        &self,
+        actor: &Actor,
+        level: &str,
+        effective_from: &str,
+        max_fen: i64,
+        source: &str,
+    ) -> Result<(), AppError> {
+        let (from, source) = dated_rule(actor, effective_from, source)?;
+        let level = Level::parse(level)?;
+        if max_fen <= 0 {
+            return Err(field("NEGATIVE_AMOUNT", "amount"));
+        }
+        let a = jiujinan_store::Authority {
+            programme: TEMPORARY.into(),
+            level: level.code().into(),
+            max_fen,
+            effective_from: from,
+            placeholder: false,
+            source,
+        };
+        let (y, m, d) = crate::calendar::beijing_date(from);
+        let audit = actor.audit(
+            "rule.ceiling_added",
+            ("ceiling", &format!("{}/{}@{y}-{m:02}-{d:02}", a.programme, a.level)),
+            &json!({"max_fen": max_fen}),
+        );
+        self.store.insert_authority(&a, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    /// Adds a dated tier of temporary assistance: how many months of the standard a grant of
+    /// that aid type and tier gives; audited.
+    pub async fn add_tier(
+        &self,
+        actor: &Actor,
+        aid_type: &str,
+        tier: i64,
+        months: i64,
+        effective_from: &str,
+        source: &str,
+    ) -> Result<(), AppError> {
+        let (from, source) = dated_rule(actor, effective_from, source)?;
+        let aid_type = AidType::parse(aid_type)?;
+        if !(1..=12).contains(&tier) {
+            return Err(field("UNKNOWN_TIER", "tier"));
+        }
+        if !(1..=24).contains(&months) {
+            return Err(field("INVALID_MONTHS", "months"));
+        }
+        let t = jiujinan_store::Tier {
+            aid_type: aid_type.code().into(),
+            tier,
+            months,
+            effective_from: from,
+            placeholder: false,
+            source,
+        };
+        let audit = actor.audit(
+            "rule.tier_added",
+            ("tier", &format!("{}/{tier}@{from}", t.aid_type)),
+            &json!({"months": months}),
+        );
+        self.store.insert_tier(&t, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    /// Adds a dated limit on how often temporary assistance is granted per cause and year;
+    /// audited.
+    pub async fn add_frequency(
+        &self,
+        actor: &Actor,
+        max_per_year: i64,
+        effective_from: &str,
+        source: &str,
+    ) -> Result<(), AppError> {
+        let (from, source) = dated_rule(actor, effective_from, source)?;
+        if !(1..=12).contains(&max_per_year) {
+            return Err(field("INVALID_FREQUENCY", "max_per_year"));
+        }
+        let f = jiujinan_store::FrequencyRule {
+            programme: TEMPORARY.into(),
+            max_per_year,
+            effective_from: from,
+            placeholder: false,
+            source,
+        };
+        let audit = actor.audit(
+            "rule.frequency_added",
+            ("frequency", &format!("{}@{from}", f.programme)),
+            &json!({"max_per_year": max_per_year}),
+        );
+        self.store.insert_frequency(&f, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    /// Adds a dated 低保 standard for Beijing (`11`) or a district (administrators).
+    pub async fn add_standard(
+        &self,
+        actor: &Actor,
+        region: &str,
+        effective_from: &str,
+        amount_fen: i64,
+        source: &str,
+    ) -> Result<(), AppError> {
+        if !actor.may(Permission::EditRules) {
+            return Err(AppError::Forbidden);
+        }
+        let region = DivisionCode::parse(region).map_err(|_| field("INVALID_DIVISION_CODE", "region"))?;
+        if !matches!(region.level(), DivisionLevel::City | DivisionLevel::District) {
+            return Err(field("INVALID_DIVISION_CODE", "region"));
+        }
+        let from =
+            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+        let (y, m, d) = crate::calendar::beijing_date(from);
+        let iso = format!("{y}-{m:02}-{d:02}");
+        if amount_fen <= 0 {
+            return Err(field("NEGATIVE_AMOUNT", "amount"));
+        }
+        let s = jiujinan_store::Standard {
+            region: region.to_string(),
+            kind: "dibao".into(),
+            effective_from: from,
+            amount_fen,
+            placeholder: false,
+            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+        };
+        let audit = actor.audit(
+            "rule.standard_added",
+            ("standard", &format!("{}@{iso}", s.region)),
+            &json!({"amount_fen": amount_fen}),
+        );
+        self.store.insert_standard(&s, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    // --- funds ---
+}
