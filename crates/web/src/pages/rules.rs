@@ -16,8 +16,7 @@ use super::form::{Flash, Form, redirect_after};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::PageResult;
-use crate::i18n::labels;
-use crate::i18n::{Dispositions, Rules, catalogue};
+use crate::i18n::{Dispositions, Rules, catalogue, labels};
 use crate::view::{Chrome, beijing_time, render};
 
 /// The routes of the rule data page.
