@@ -7,12 +7,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use jiujinan_app::AppError;
 use jiujinan_app::auth::{Actor, SessionInfo};
 use jiujinan_app::i18n::Lang;
 use tower_http::request_id::{MakeRequestId, RequestId};
 
 use crate::AppState;
-use crate::errors::PageError;
+use crate::errors::{PageError, plain_response, render_failure};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "jjn_session";
@@ -39,7 +40,7 @@ impl Ctx {
     pub fn user(&self) -> Result<&Actor, PageError> {
         match &self.session {
             Some(s) => Ok(&s.actor),
-            None => Err(PageError::login(self)),
+            None => Err(AppError::Unauthenticated.into()),
         }
     }
 
@@ -84,7 +85,8 @@ pub fn parse_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Loads the context into the request and adds security headers to the response.
+/// Loads the context into the request, renders a failed page in the request's language and
+/// with its layout, and adds security headers to the response.
 pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let cookies = parse_cookies(req.headers());
     let find = |name: &str| cookies.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
@@ -98,15 +100,15 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
     let session = match &session_token {
         Some(t) => match state.app.session(t).await {
             Ok(s) => s,
-            Err(e) => return PageError::from_app(e, lang).into_plain_response(),
+            Err(e) => return plain_response(&e, lang),
         },
         None => None,
     };
     let nonce = jiujinan_app::ids::new_secret()[..24].to_owned();
     let form_token = jiujinan_app::ids::new_secret()[..24].to_owned();
     let ctx = Ctx { lang, session, session_token, nonce: nonce.clone(), form_token, cookies };
-    req.extensions_mut().insert(ctx);
-    let mut res = next.run(req).await;
+    req.extensions_mut().insert(ctx.clone());
+    let mut res = render_failure(next.run(req).await, &ctx);
     security_headers(res.headers_mut(), &nonce);
     res
 }

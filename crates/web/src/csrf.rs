@@ -31,7 +31,7 @@ pub async fn check(req: Request, next: Next) -> Response {
         if is_api {
             ApiError::new(AppError::CsrfFailed, ctx.lang).into_response()
         } else {
-            PageError::from_app(AppError::CsrfFailed, ctx.lang).with_ctx(ctx).into_response()
+            PageError::from(AppError::CsrfFailed).into_response()
         }
     };
     let has_cookie_auth = ctx.cookie(SESSION_COOKIE).is_some() || ctx.cookie(PRELOGIN_COOKIE).is_some();

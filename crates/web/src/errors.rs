@@ -5,6 +5,7 @@
 //! logged with their cause and shown without it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Json;
@@ -80,12 +81,24 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// An error while serving a page.
-pub struct PageError {
-    err: AppError,
-    lang: Lang,
-    ctx: Option<Ctx>,
+/// What a page handler returns: its response, or an error shown as the error page.
+pub type PageResult<T = Response> = Result<T, PageError>;
+
+/// An error while serving a page. Handlers end in `?` on any use-case result; the error
+/// becomes a response marked with [`Failure`], which [`crate::context::load`] (it knows the
+/// request's language and user) renders as the error page with the full layout.
+#[derive(Debug)]
+pub struct PageError(AppError);
+
+impl From<AppError> for PageError {
+    fn from(err: AppError) -> Self {
+        Self(err)
+    }
 }
+
+/// The error of a failed page response, left in its extensions for the context layer.
+#[derive(Clone)]
+struct Failure(Arc<AppError>);
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -96,60 +109,38 @@ struct ErrorPage {
     message: String,
 }
 
-impl PageError {
-    pub fn from_app(err: AppError, lang: Lang) -> Self {
-        Self { err, lang, ctx: None }
-    }
-
-    /// The redirect to the login page.
-    pub fn login(ctx: &Ctx) -> Self {
-        Self { err: AppError::Unauthenticated, lang: ctx.lang, ctx: Some(ctx.clone()) }
-    }
-
-    /// Attaches the request context so the error page has the full layout.
-    pub fn with_ctx(mut self, ctx: &Ctx) -> Self {
-        self.ctx = Some(ctx.clone());
-        self
-    }
-
-    /// A bare text response, when even the context could not be built.
-    pub fn into_plain_response(self) -> Response {
-        log_if_internal(&self.err);
-        (status_of(&self.err), self.err.message(self.lang)).into_response()
-    }
-}
-
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if matches!(self.err, AppError::Unauthenticated) {
+        if matches!(self.0, AppError::Unauthenticated) {
             return Redirect::to("/login").into_response();
         }
-        log_if_internal(&self.err);
-        let Some(ctx) = &self.ctx else { return self.into_plain_response() };
-        let page = ErrorPage {
-            c: Chrome::new(ctx),
-            status: self.err.status(),
-            code: self.err.code(),
-            message: self.err.message(self.lang),
-        };
-        match page.render() {
-            Ok(html) => (status_of(&self.err), Html(html)).into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "error page failed to render");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-            }
-        }
+        log_if_internal(&self.0);
+        // Replaced by the error page in the request's language; seen only if a response
+        // escaped the context layer.
+        let mut res = (status_of(&self.0), self.0.message(Lang::Zh)).into_response();
+        res.extensions_mut().insert(Failure(Arc::new(self.0)));
+        res
     }
 }
 
-/// Runs a page handler body, attaching the context to any error.
-pub trait WithCtx<T> {
-    fn ctx(self, ctx: &Ctx) -> Result<T, PageError>;
+/// A bare text response, when even the context could not be built.
+pub fn plain_response(err: &AppError, lang: Lang) -> Response {
+    log_if_internal(err);
+    (status_of(err), err.message(lang)).into_response()
 }
 
-impl<T> WithCtx<T> for Result<T, AppError> {
-    fn ctx(self, ctx: &Ctx) -> Result<T, PageError> {
-        self.map_err(|e| PageError::from_app(e, ctx.lang).with_ctx(ctx))
+/// Turns a failed page response into the error page, in `ctx`'s language with its layout;
+/// other responses pass unchanged.
+pub fn render_failure(res: Response, ctx: &Ctx) -> Response {
+    let Some(Failure(err)) = res.extensions().get::<Failure>().cloned() else { return res };
+    let page =
+        ErrorPage { c: Chrome::new(ctx), status: err.status(), code: err.code(), message: err.message(ctx.lang) };
+    match page.render() {
+        Ok(html) => (status_of(&err), Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
     }
 }
 
@@ -158,6 +149,6 @@ pub async fn not_found(ctx: Ctx, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         ApiError::new(AppError::NotFound, ctx.lang).into_response()
     } else {
-        PageError::from_app(AppError::NotFound, ctx.lang).with_ctx(&ctx).into_response()
+        PageError::from(AppError::NotFound).into_response()
     }
 }

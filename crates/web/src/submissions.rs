@@ -34,11 +34,11 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     if req.method() != Method::POST || req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let Some(ctx) = req.extensions().get::<Ctx>().cloned() else { return next.run(req).await };
-    let Some(user_id) = ctx.session.as_ref().map(|s| s.actor.user_id.clone()) else { return next.run(req).await };
+    let user_id = req.extensions().get::<Ctx>().and_then(|c| c.session.as_ref()).map(|s| s.actor.user_id.clone());
+    let Some(user_id) = user_id else { return next.run(req).await };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
-        return page_error(AppError::Validation(jiujinan_domain::ValidationError::new("BODY_TOO_LARGE", "body")), &ctx);
+        return page_error(AppError::Validation(jiujinan_domain::ValidationError::new("BODY_TOO_LARGE", "body")));
     };
     let has_token = form_urlencoded::parse(&bytes).any(|(k, v)| k == "submission" && !v.is_empty());
     if !has_token {
@@ -54,10 +54,10 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         let waited = tokio::time::Instant::now();
         let stamp = loop {
             match app.claim_submission(&key, abandon_after_ms).await {
-                Err(e) => return page_error(e, &ctx),
+                Err(e) => return page_error(e),
                 Ok((SubmissionClaim::Done(location), _)) => return Redirect::to(&location).into_response(),
                 Ok((SubmissionClaim::Running, _)) if waited.elapsed() < WAIT => tokio::time::sleep(POLL).await,
-                Ok((SubmissionClaim::Running, _)) => return page_error(AppError::Conflict("SUBMISSION_RUNNING"), &ctx),
+                Ok((SubmissionClaim::Running, _)) => return page_error(AppError::Conflict("SUBMISSION_RUNNING")),
                 Ok((SubmissionClaim::Fresh, stamp)) => break stamp,
             }
         };
@@ -83,6 +83,6 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     }
 }
 
-fn page_error(e: AppError, ctx: &Ctx) -> Response {
-    PageError::from_app(e, ctx.lang).with_ctx(ctx).into_response()
+fn page_error(e: AppError) -> Response {
+    PageError::from(e).into_response()
 }

@@ -1,13 +1,13 @@
 //! What every page shares: the layout's data and small formatting helpers.
 
 use askama::Template;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse};
 use jiujinan_app::i18n::Lang;
 use jiujinan_domain::policy::Permission;
 
 use crate::context::Ctx;
-use crate::errors::PageError;
-use crate::i18n::{Msgs, msgs, role_text};
+use crate::errors::PageResult;
+use crate::i18n::{Aid, Cases, Common, Dispositions, Leads, catalogue, role_text};
 
 /// Version shown in the footer and used to bust caches of static files.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -30,9 +30,11 @@ pub struct UserChrome {
 
 /// The layout's data: messages, language, nonce, CSRF token and user.
 pub struct Chrome {
-    pub m: &'static Msgs,
-    pub d: &'static crate::i18n_disposition::D,
-    pub a: &'static crate::i18n_aid::A,
+    pub m: &'static Common,
+    pub leads: &'static Leads,
+    pub cases: &'static Cases,
+    pub d: &'static Dispositions,
+    pub a: &'static Aid,
     pub lang: &'static str,
     pub other_lang: &'static str,
     pub nonce: String,
@@ -58,10 +60,13 @@ impl Chrome {
             handles_aid: s.actor.may(Permission::ReviewAid),
             can_read_referrals: s.actor.may(Permission::ReadReferrals),
         });
+        let cat = catalogue(ctx.lang);
         Self {
-            m: msgs(ctx.lang),
-            d: crate::i18n_disposition::dmsgs(ctx.lang),
-            a: crate::i18n_aid::amsgs(ctx.lang),
+            m: &cat.common,
+            leads: &cat.leads,
+            cases: &cat.cases,
+            d: &cat.dispositions,
+            a: &cat.aid,
             lang: ctx.lang.tag(),
             other_lang: match ctx.lang {
                 Lang::Zh => "en",
@@ -76,11 +81,23 @@ impl Chrome {
     }
 }
 
+/// A code with its label, and whether it is selected in the form.
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The choices of a code list, none selected.
+pub fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: impl Fn(&str) -> &'static str) -> Vec<Choice> {
+    all.iter().map(|x| Choice { code: code(*x), label: label(code(*x)), selected: false }).collect()
+}
+
 /// Renders a page template, turning a template failure into an error page.
-pub fn render(t: &impl Template, ctx: &Ctx) -> Result<Response, PageError> {
+pub fn render(t: &impl Template) -> PageResult {
     match t.render() {
         Ok(html) => Ok(Html(html).into_response()),
-        Err(e) => Err(PageError::from_app(jiujinan_app::AppError::Internal(e.to_string()), ctx.lang).with_ctx(ctx)),
+        Err(e) => Err(jiujinan_app::AppError::Internal(e.to_string()).into()),
     }
 }
 

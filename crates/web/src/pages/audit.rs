@@ -2,14 +2,13 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use jiujinan_app::AppError;
 use jiujinan_app::audit::ChainStatus;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::errors::{PageError, WithCtx};
+use crate::errors::PageResult;
 use crate::i18n::chain_break_text;
 use crate::view::{Chrome, beijing_time, render};
 use jiujinan_domain::org::DivisionCode;
@@ -51,16 +50,16 @@ pub struct AuditQuery {
 }
 
 /// Newest entries within the user's jurisdiction, and whether the whole chain verifies.
-pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> Result<Response, PageError> {
+pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> PageResult {
     let actor = ctx.user()?;
     if !actor.may(jiujinan_domain::policy::Permission::ReadAudit) {
-        return Err(PageError::from_app(AppError::Forbidden, ctx.lang).with_ctx(&ctx));
+        return Err(AppError::Forbidden.into());
     }
-    let entries = state.app.audit_page(actor, q.before, PAGE).await.ctx(&ctx)?;
+    let entries = state.app.audit_page(actor, q.before, PAGE).await?;
     let can_verify = actor.jurisdiction.division == DivisionCode::city();
-    let m = crate::i18n::msgs(ctx.lang);
+    let m = &crate::i18n::catalogue(ctx.lang).common;
     let chain = if can_verify && q.verify {
-        Some(match state.app.verify_audit_chain().await.ctx(&ctx)? {
+        Some(match state.app.verify_audit_chain().await? {
             ChainStatus::Intact { entries } => {
                 ChainView { ok: true, text: m.audit_chain_ok.replace("{}", &entries.to_string()) }
             }
@@ -84,5 +83,5 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Audit
             detail: e.detail,
         })
         .collect();
-    render(&AuditPage { c: Chrome::new(&ctx), can_verify, chain, entries: rows, older }, &ctx)
+    render(&AuditPage { c: Chrome::new(&ctx), can_verify, chain, entries: rows, older })
 }

@@ -1,59 +1,218 @@
-//! Reading url-encoded form bodies, and the redirect after a form post (PRG) that carries a
-//! success flag or an error code to the page it lands on.
+//! Typed form bodies, the flash a redirect after a form post (PRG) carries to the page it
+//! lands on, and the forms several pages share.
 
-use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Redirect};
 use jiujinan_app::AppError;
+use jiujinan_app::i18n::Lang;
+use jiujinan_domain::ValidationError;
+use serde::de::value::{Error as DeError, MapDeserializer, SeqDeserializer};
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
+use serde::{Deserialize, Deserializer};
 
-use crate::context::Ctx;
-use crate::errors::{PageError, WithCtx};
+use crate::errors::{PageError, PageResult};
 
-/// The fields of a form body, in order (a key may repeat).
-pub fn pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+/// A url-encoded form body as a typed struct (the `csrf` and `submission` fields the
+/// middleware reads are ignored). Unlike `axum::Form`, a field may repeat: a `Vec<String>`
+/// field gets every value (checkbox groups), any other field the first; a `bool` field is
+/// true when sent non-empty (a ticked checkbox). A body that does not fit the struct is an
+/// error page in the user's language.
+pub struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, PageError> {
+        let body = Bytes::from_request(req, state).await.map_err(|_| bad_form())?;
+        parse(&body).map(Form)
+    }
 }
 
-/// The first value of `key`, or "".
-pub fn get<'a>(p: &'a [(String, String)], key: &str) -> &'a str {
-    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+fn bad_form() -> PageError {
+    AppError::Validation(ValidationError::new("BAD_REQUEST", "form")).into()
 }
 
-/// The `version` field the form was rendered with.
-pub fn version(p: &[(String, String)]) -> Result<i64, AppError> {
-    get(p, "version")
-        .parse()
-        .map_err(|_| AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "version")))
+/// Reads a form body into `T`.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, PageError> {
+    let mut fields: BTreeMap<String, Values> = BTreeMap::new();
+    for (k, v) in form_urlencoded::parse(body) {
+        fields.entry(k.into_owned()).or_default().0.push(v.into_owned());
+    }
+    T::deserialize(MapDeserializer::<_, DeError>::new(fields.into_iter())).map_err(|e| {
+        tracing::debug!(error = %e, "form body does not fit");
+        bad_form()
+    })
+}
+
+/// The values one field was sent with, in order.
+#[derive(Default)]
+struct Values(Vec<String>);
+
+impl Values {
+    fn first(self) -> String {
+        self.0.into_iter().next().unwrap_or_default()
+    }
+}
+
+impl IntoDeserializer<'_, DeError> for Values {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> Deserializer<'de> for Values {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        v.visit_string(self.first())
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        v.visit_seq(SeqDeserializer::<_, DeError>::new(self.0.into_iter()))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        v.visit_some(self)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        v.visit_bool(!self.first().is_empty())
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        let s = self.first();
+        match s.trim().parse() {
+            Ok(n) => v.visit_i64(n),
+            Err(_) => Err(de::Error::invalid_value(de::Unexpected::Str(&s), &"a whole number")),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct tuple tuple_struct map struct enum identifier ignored_any
+    }
 }
 
 /// Where to go after a write: the page named by the form's `back` field (a local path only),
 /// else `fallback`.
-pub fn back(p: &[(String, String)], fallback: &str) -> String {
-    let b = get(p, "back");
+pub fn back(back: &str, fallback: &str) -> String {
     // A path on this site only: not `//host` nor `/\host`, which browsers treat as another site.
-    let local = b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') && !b.chars().any(char::is_control);
-    if local { b.to_owned() } else { fallback.to_owned() }
+    let local =
+        back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') && !back.chars().any(char::is_control);
+    if local { back.to_owned() } else { fallback.to_owned() }
 }
 
 /// Back to `to` with `saved=1`, or with `error=CODE` for an expected refusal (shown in the
 /// user's language there); other errors become the error page.
-pub fn redirect_after(to: &str, r: Result<(), AppError>, ctx: &Ctx) -> Result<Response, PageError> {
+pub fn redirect_after<T>(to: &str, r: Result<T, AppError>) -> PageResult {
     let sep = if to.contains('?') { '&' } else { '?' };
     match r {
-        Ok(()) => Ok(Redirect::to(&format!("{to}{sep}saved=1")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("{to}{sep}saved=1")).into_response()),
         Err(e) if matches!(e.status(), 403 | 409 | 422) => {
             Ok(Redirect::to(&format!("{to}{sep}error={}", e.code())).into_response())
         }
-        Err(e) => Err(e).ctx(ctx),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// What a redirect after a form post carries: an error code or the success flag.
+#[derive(Deserialize)]
+pub struct Flash {
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    saved: String,
+}
+
+impl Flash {
+    /// The error code carried over, in the user's language, if any.
+    pub fn error(&self, lang: Lang) -> Option<String> {
+        flash_error(&self.error, lang)
+    }
+
+    /// True after a successful write.
+    pub fn saved(&self) -> bool {
+        !self.saved.is_empty()
+    }
+}
+
+/// Shows an error code from a redirect in the user's language.
+pub fn flash_error(code: &str, lang: Lang) -> Option<String> {
+    (!code.is_empty()).then(|| jiujinan_app::error::catalogue(code, lang).to_owned())
+}
+
+/// A step on a versioned record that needs nothing else.
+#[derive(Deserialize)]
+pub struct VersionForm {
+    pub version: i64,
+    /// The page to return to (see [`back`]).
+    #[serde(default)]
+    pub back: String,
+}
+
+/// A step on a versioned record with a reason (return, cancel, refuse, reopen …).
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    pub version: i64,
+    #[serde(default)]
+    pub reason: String,
+    /// The page to return to (see [`back`]).
+    #[serde(default)]
+    pub back: String,
 }
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Sample {
+        version: i64,
+        #[serde(default)]
+        routes: Vec<String>,
+        #[serde(default)]
+        special: bool,
+        #[serde(default)]
+        note: String,
+        tier: Option<String>,
+    }
+
+    fn parse(body: &str) -> Option<Sample> {
+        super::parse(body.as_bytes()).ok()
+    }
+
+    #[test]
+    fn typed_fields_repeated_fields_and_checkboxes() {
+        let s = parse("csrf=x&version=3&routes=refer&routes=charity&special=on&note=a+b%26c").unwrap();
+        assert_eq!(
+            s,
+            Sample {
+                version: 3,
+                routes: vec!["refer".into(), "charity".into()],
+                special: true,
+                note: "a b&c".into(),
+                tier: None
+            }
+        );
+        let s = parse("version=1&routes=refer&note=x&note=y&tier=").unwrap();
+        assert_eq!(
+            (s.routes, s.special, s.note, s.tier),
+            (vec!["refer".to_owned()], false, "x".into(), Some("".into()))
+        );
+        assert!(parse("version=&note=x").is_none(), "a version must be a number");
+        assert!(parse("note=x").is_none(), "and must be sent");
+    }
+
     #[test]
     fn back_stays_on_this_site() {
-        let p = |v: &str| vec![("back".to_owned(), v.to_owned())];
-        assert_eq!(super::back(&p("/cases/1"), "/x"), "/cases/1");
+        assert_eq!(super::back("/cases/1", "/x"), "/cases/1");
         for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "/a\nb", ""] {
-            assert_eq!(super::back(&p(bad), "/x"), "/x", "{bad:?}");
+            assert_eq!(super::back(bad, "/x"), "/x", "{bad:?}");
         }
     }
 }

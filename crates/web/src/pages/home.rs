@@ -2,13 +2,12 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitKind};
 use serde::Serialize;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::errors::{PageError, WithCtx};
+use crate::errors::PageResult;
 use crate::i18n::{level_text, role_text};
 use crate::view::{Chrome, render};
 
@@ -45,13 +44,14 @@ struct HomePage {
 }
 
 /// Shows the signed-in user's home page.
-pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = ctx.user()?;
-    let m = crate::i18n::msgs(ctx.lang);
+    let cat = crate::i18n::catalogue(ctx.lang);
+    let m = &cat.common;
     let (role_name, duty) = role_text(actor.role, ctx.lang);
     let division = actor.jurisdiction.division.as_str();
-    let juris = state.app.unit(division).await.ctx(&ctx)?;
-    let children = state.app.child_units(division).await.ctx(&ctx)?;
+    let juris = state.app.unit(division).await?;
+    let children = state.app.child_units(division).await?;
     // Sub-divisions with how many divisions lie below each (departments not counted).
     let sub_units: Vec<(String, String, i64)> = children
         .iter()
@@ -69,19 +69,18 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
     let mut shortcuts = Vec::new();
     let mut to_verify = None;
     if records_leads {
-        shortcuts.push(Shortcut { href: "/leads/new", label: m.new_lead });
+        shortcuts.push(Shortcut { href: "/leads/new", label: cat.leads.new_lead });
         if !department {
-            shortcuts.push(Shortcut { href: "/leads", label: m.lead_queue });
-            let counts = state.app.lead_counts(actor).await.ctx(&ctx)?;
+            shortcuts.push(Shortcut { href: "/leads", label: cat.leads.lead_queue });
+            let counts = state.app.lead_counts(actor).await?;
             to_verify = Some(counts.iter().find(|(s, _)| s == "new").map(|(_, n)| *n).unwrap_or(0));
         }
     }
-    let referrals_waiting =
-        if records_leads { state.app.inbox(actor, Some("sent"), 500, 0).await.ctx(&ctx)?.len() } else { 0 };
+    let referrals_waiting = if records_leads { state.app.inbox(actor, Some("sent"), 500, 0).await?.len() } else { 0 };
     let supervision_open = if !actor.may(Permission::ReadSupervision) {
         None
     } else {
-        Some(state.app.supervision_list(actor, true).await.ctx(&ctx)?.len())
+        Some(state.app.supervision_list(actor, true).await?.len())
     };
     shortcuts.push(Shortcut { href: "/org", label: m.nav_org });
     if actor.may(Permission::ManageUsers) {
@@ -113,5 +112,5 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, P
         referrals_waiting,
         supervision_open,
     };
-    render(&page, &ctx)
+    render(&page)
 }

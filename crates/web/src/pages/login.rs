@@ -1,16 +1,16 @@
 //! Sign-in and sign-out.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use jiujinan_app::AppError;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::{Ctx, PRELOGIN_COOKIE, SESSION_COOKIE};
-use crate::errors::{PageError, WithCtx};
+use crate::errors::PageResult;
+use crate::pages::form::Form;
 use crate::view::{Chrome, render};
 
 #[derive(Template)]
@@ -36,7 +36,7 @@ fn cookie(name: &str, value: &str, max_age_s: i64, secure: bool) -> Option<Heade
 }
 
 /// The login form; sets the pre-login CSRF cookie the form echoes back.
-pub async fn show(State(state): State<AppState>, mut ctx: Ctx) -> Result<Response, PageError> {
+pub async fn show(State(state): State<AppState>, mut ctx: Ctx) -> PageResult {
     if ctx.session.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
@@ -47,7 +47,7 @@ pub async fn show(State(state): State<AppState>, mut ctx: Ctx) -> Result<Respons
     } else {
         None
     };
-    let mut res = render(&LoginPage { c: Chrome::new(&ctx), username: String::new(), error: None }, &ctx)?;
+    let mut res = render(&LoginPage { c: Chrome::new(&ctx), username: String::new(), error: None })?;
     if let Some(v) = fresh.and_then(|t| cookie(PRELOGIN_COOKIE, &t, 3600, state.web.secure_cookies)) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -55,11 +55,7 @@ pub async fn show(State(state): State<AppState>, mut ctx: Ctx) -> Result<Respons
 }
 
 /// Checks the credentials; on success sets the session cookie and goes home.
-pub async fn submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, PageError> {
+pub async fn submit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> PageResult {
     match state.app.login(&form.username, &form.password).await {
         Ok(out) => {
             let max_age = (out.expires_ms - state.app.now_ms()) / 1000;
@@ -79,16 +75,16 @@ pub async fn submit(
                 username: form.username.chars().take(64).collect(),
                 error: Some(e.message(ctx.lang)),
             };
-            Ok((status, render(&page, &ctx)?).into_response())
+            Ok((status, render(&page)?).into_response())
         }
-        Err(e) => Err(e).ctx(&ctx),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// Ends the session and clears the cookie.
-pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     if let Some(token) = &ctx.session_token {
-        state.app.logout(token).await.ctx(&ctx)?;
+        state.app.logout(token).await?;
     }
     let mut res = Redirect::to("/login").into_response();
     if let Some(v) = cookie(SESSION_COOKIE, "", 0, state.web.secure_cookies) {

@@ -2,19 +2,30 @@
 //! the escalations waiting for it, decisions and their follow-up.
 
 use askama::Template;
-use axum::body::Bytes;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use jiujinan_app::AppError;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
 use jiujinan_app::meetings::MeetingView;
+use serde::Deserialize;
 
-use super::dispositions::{Flash, flash_error};
-use super::form::{get, pairs, redirect_after, version};
+use super::form::{Flash, Form, redirect_after};
 use crate::AppState;
 use crate::context::Ctx;
-use crate::errors::{PageError, WithCtx};
-use crate::i18n_disposition::{D, dmsgs};
+use crate::errors::PageResult;
+use crate::i18n::{Dispositions, catalogue};
 use crate::view::{Chrome, beijing_time, render};
+
+/// The routes of the joint-meeting pages, one per step.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/meetings", get(list).post(create))
+        .route("/meetings/{id}", get(show))
+        .route("/meetings/{id}/agenda", post(add_to_agenda))
+        .route("/meetings/{id}/decision", post(add_decision))
+        .route("/meetings/{id}/done", post(complete_decision))
+        .route("/meetings/{id}/minutes", post(record_minutes))
+}
 
 fn day_text(day: i64) -> String {
     format!("{}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100)
@@ -32,7 +43,7 @@ struct MeetingRow {
 #[template(path = "meetings.html")]
 struct ListPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
     rows: Vec<MeetingRow>,
     can_run: bool,
     district: String,
@@ -44,12 +55,12 @@ fn runs(actor: &jiujinan_app::auth::Actor) -> bool {
 }
 
 /// The meetings of the user's district(s).
-pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> Result<Response, PageError> {
+pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> PageResult {
     let actor = ctx.user()?;
-    let meetings = state.app.meetings(actor).await.ctx(&ctx)?;
+    let meetings = state.app.meetings(actor).await?;
     let page = ListPage {
         c: Chrome::new(&ctx),
-        d: dmsgs(ctx.lang),
+        d: &catalogue(ctx.lang).dispositions,
         rows: meetings
             .into_iter()
             .map(|m| MeetingRow {
@@ -62,19 +73,29 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             .collect(),
         can_run: runs(actor),
         district: actor.jurisdiction.division.to_string(),
-        error: flash_error(f.error(), ctx.lang),
+        error: f.error(ctx.lang),
     };
-    render(&page, &ctx)
+    render(&page)
+}
+
+/// A meeting to schedule.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewMeetingForm {
+    district: String,
+    title: String,
+    day: String,
+    /// Unit codes, separated by commas or spaces.
+    departments: String,
 }
 
 /// Schedules a meeting.
-pub async fn create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<NewMeetingForm>) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
-    let deps: Vec<String> = get(&p, "departments").split([',', '，', ' ']).map(str::to_owned).collect();
-    match state.app.create_meeting(actor, get(&p, "district"), get(&p, "title"), get(&p, "day"), &deps).await {
+    let deps: Vec<String> = f.departments.split([',', '，', ' ']).map(str::to_owned).collect();
+    match state.app.create_meeting(actor, &f.district, &f.title, &f.day, &deps).await {
         Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
-        Err(e) => redirect_after("/meetings", Err(e), &ctx),
+        Err(e) => redirect_after("/meetings", Err::<(), _>(e)),
     }
 }
 
@@ -99,7 +120,7 @@ struct DecisionRow {
 #[template(path = "meeting.html")]
 struct MeetingPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
     id: String,
     title: String,
     district: String,
@@ -121,9 +142,9 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(f): Query<Flash>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     let actor = ctx.user()?;
-    let MeetingView { meeting: m, agenda, decisions, waiting } = state.app.meeting_for(actor, &id).await.ctx(&ctx)?;
+    let MeetingView { meeting: m, agenda, decisions, waiting } = state.app.meeting_for(actor, &id).await?;
     let can_run = runs(actor);
     let agenda = agenda
         .into_iter()
@@ -152,7 +173,7 @@ pub async fn show(
         .collect();
     let page = MeetingPage {
         c: Chrome::new(&ctx),
-        d: dmsgs(ctx.lang),
+        d: &catalogue(ctx.lang).dispositions,
         title: m.title,
         district: m.district,
         day: day_text(m.meeting_day),
@@ -164,34 +185,85 @@ pub async fn show(
         agenda,
         waiting: waiting.into_iter().map(|a| (a.id, a.case_number, a.request)).collect(),
         can_run,
-        error: flash_error(f.error(), ctx.lang),
+        error: f.error(ctx.lang),
         saved: f.saved(),
     };
-    render(&page, &ctx)
+    render(&page)
 }
 
-/// Agenda, decisions, completion and minutes.
-pub async fn act(
+/// An escalation to put on the agenda.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AgendaForm {
+    action_id: String,
+}
+
+/// Puts an escalation (a joint-meeting action) on the meeting's agenda.
+pub async fn add_to_agenda(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, verb)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, PageError> {
+    Path(id): Path<String>,
+    Form(f): Form<AgendaForm>,
+) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
-    let app = &state.app;
-    let r = async {
-        match verb.as_str() {
-            "agenda" => app.add_to_agenda(actor, &id, get(&p, "action_id")).await,
-            "decision" => app
-                .add_decision(actor, &id, get(&p, "action_id"), get(&p, "text"), get(&p, "lead_unit"))
-                .await
-                .map(|_| ()),
-            "done" => app.complete_decision(actor, get(&p, "decision_id"), get(&p, "note")).await,
-            "minutes" => app.record_minutes(actor, &id, version(&p)?, get(&p, "minutes")).await.map(|_| ()),
-            _ => Err(AppError::NotFound),
-        }
-    }
-    .await;
-    redirect_after(&format!("/meetings/{id}"), r, &ctx)
+    redirect_after(&format!("/meetings/{id}"), state.app.add_to_agenda(actor, &id, &f.action_id).await)
+}
+
+/// A decision on an agenda item and the unit that carries it out.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    action_id: String,
+    text: String,
+    lead_unit: String,
+}
+
+/// Records a decision on an agenda item.
+pub async fn add_decision(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<DecisionForm>,
+) -> PageResult {
+    let actor = ctx.user()?;
+    let r = state.app.add_decision(actor, &id, &f.action_id, &f.text, &f.lead_unit).await;
+    redirect_after(&format!("/meetings/{id}"), r)
+}
+
+/// How a decision was carried out.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DoneForm {
+    decision_id: String,
+    note: String,
+}
+
+/// Marks a decision as carried out.
+pub async fn complete_decision(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<DoneForm>,
+) -> PageResult {
+    let actor = ctx.user()?;
+    redirect_after(&format!("/meetings/{id}"), state.app.complete_decision(actor, &f.decision_id, &f.note).await)
+}
+
+/// The meeting's minutes.
+#[derive(Deserialize)]
+pub struct MinutesForm {
+    version: i64,
+    #[serde(default)]
+    minutes: String,
+}
+
+/// Saves the minutes (the meeting is then held).
+pub async fn record_minutes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<MinutesForm>,
+) -> PageResult {
+    let actor = ctx.user()?;
+    redirect_after(&format!("/meetings/{id}"), state.app.record_minutes(actor, &id, f.version, &f.minutes).await)
 }

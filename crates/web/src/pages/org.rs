@@ -2,14 +2,13 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::{Unit, UnitNode};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::errors::{PageError, WithCtx};
+use crate::errors::PageResult;
 use crate::i18n::{kind_text, level_text};
 use crate::view::{Chrome, render};
 
@@ -79,21 +78,17 @@ pub struct SearchQuery {
 }
 
 /// The tree (city and districts open) and, with `?q=`, search results.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(query): Query<SearchQuery>,
-) -> Result<Response, PageError> {
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(query): Query<SearchQuery>) -> PageResult {
     ctx.user()?;
     let q = query.q.trim().to_owned();
     let results = if q.is_empty() {
         None
     } else {
-        let hits = state.app.search_units(&q, 100).await.ctx(&ctx)?;
+        let hits = state.app.search_units(&q, 100).await?;
         Some(hits.iter().map(|u| NodeView::from_unit(u, ctx.lang)).collect())
     };
-    let city = state.app.unit("11").await.ctx(&ctx)?;
-    let top = state.app.child_units("11").await.ctx(&ctx)?;
+    let city = state.app.unit("11").await?;
+    let top = state.app.child_units("11").await?;
     let mut root = NodeView::from_unit(&city, ctx.lang);
     root.children = top.len() as i64;
     let page = OrgPage {
@@ -103,32 +98,28 @@ pub async fn show(
         root,
         nodes: top.iter().map(|n| NodeView::from_node(n, ctx.lang)).collect(),
     };
-    render(&page, &ctx)
+    render(&page)
 }
 
 /// The units below one unit, as list items for htmx to insert.
-pub async fn children(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn children(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
     ctx.user()?;
-    let nodes = state.app.child_units(&code).await.ctx(&ctx)?;
+    let nodes = state.app.child_units(&code).await?;
     let page = ChildrenFragment {
         c: Chrome::new(&ctx),
         nodes: nodes.iter().map(|n| NodeView::from_node(n, ctx.lang)).collect(),
     };
-    render(&page, &ctx)
+    render(&page)
 }
 
 /// One unit: where it sits and what is below it.
-pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Result<Response, PageError> {
+pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
     ctx.user()?;
-    let path = state.app.unit_path(&code).await.ctx(&ctx)?;
+    let path = state.app.unit_path(&code).await?;
     let Some(u) = path.last() else {
-        return Err(PageError::from_app(jiujinan_app::AppError::NotFound, ctx.lang).with_ctx(&ctx));
+        return Err(jiujinan_app::AppError::NotFound.into());
     };
-    let nodes = state.app.child_units(&code).await.ctx(&ctx)?;
+    let nodes = state.app.child_units(&code).await?;
     let page = UnitPage {
         c: Chrome::new(&ctx),
         level: level_text(&u.level, ctx.lang),
@@ -136,5 +127,5 @@ pub async fn unit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<Stri
         path: path.iter().map(|p| NodeView::from_unit(p, ctx.lang)).collect(),
         nodes: nodes.iter().map(|n| NodeView::from_node(n, ctx.lang)).collect(),
     };
-    render(&page, &ctx)
+    render(&page)
 }

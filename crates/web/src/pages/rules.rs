@@ -2,22 +2,35 @@
 //! dates, and the working-day calendar. Others may read them.
 
 use askama::Template;
-use axum::body::Bytes;
+use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::routing::{get, post};
 use jiujinan_app::AppError;
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::rules::RuleInput;
 use jiujinan_app::rules::programmes::ProgrammeInput;
+use jiujinan_domain::case::yuan_to_fen;
+use serde::Deserialize;
 
-use super::dispositions::{Flash, flash_error};
-use super::form::{get, pairs, redirect_after};
+use super::form::{Flash, Form, redirect_after};
 use crate::AppState;
 use crate::context::Ctx;
-use crate::errors::{PageError, WithCtx};
-use crate::i18n_disposition::{D, dmsgs};
-use crate::labels;
+use crate::errors::PageResult;
+use crate::i18n::{Dispositions, Rules, catalogue, labels};
 use crate::view::{Chrome, beijing_time, render};
+
+/// The routes of the rule data page.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/rules", get(show))
+        .route("/admin/rules/limits", post(add_limit))
+        .route("/admin/rules/calendar", post(set_day))
+        .route("/admin/rules/standards", post(add_standard))
+        .route("/admin/rules/programmes", post(add_programme))
+        .route("/admin/rules/ceilings", post(add_ceiling))
+        .route("/admin/rules/tiers", post(add_tier))
+        .route("/admin/rules/frequency", post(add_frequency))
+}
 
 struct LimitRow {
     route: &'static str,
@@ -52,7 +65,8 @@ struct ProgrammeRow {
 #[template(path = "rules.html")]
 struct RulesPage {
     c: Chrome,
-    d: &'static D,
+    d: &'static Dispositions,
+    r: &'static Rules,
     limits: Vec<LimitRow>,
     days: Vec<DayRow>,
     programmes: Vec<ProgrammeRow>,
@@ -66,14 +80,15 @@ struct RulesPage {
 }
 
 /// The rule data.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> Result<Response, PageError> {
+pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> PageResult {
     let actor = ctx.user()?;
     let lang = ctx.lang;
-    let d = dmsgs(lang);
-    let limits = state.app.deadline_rules().await.ctx(&ctx)?;
-    let days = state.app.calendar_days().await.ctx(&ctx)?;
-    let programmes = state.app.programmes_in_force().await.ctx(&ctx)?;
-    let aid = state.app.aid_rules().await.ctx(&ctx)?;
+    let d = &catalogue(lang).dispositions;
+    let rm = &catalogue(lang).rules;
+    let limits = state.app.deadline_rules().await?;
+    let days = state.app.calendar_days().await?;
+    let programmes = state.app.programmes_in_force().await?;
+    let aid = state.app.aid_rules().await?;
     let date = |ms: i64| if ms == 0 { "—".to_owned() } else { beijing_time(ms).chars().take(10).collect() };
     let standards = aid
         .standards
@@ -126,6 +141,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
     let page = RulesPage {
         c: Chrome::new(&ctx),
         d,
+        r: rm,
         limits: limits
             .into_iter()
             .map(|r| LimitRow {
@@ -136,7 +152,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
                 } else {
                     crate::i18n::kind_text(&r.to_kind, lang).to_owned()
                 },
-                limit: format!("{} {}", r.amount, if r.unit == "hours" { d.hours } else { d.working_days }),
+                limit: format!("{} {}", r.amount, if r.unit == "hours" { rm.hours } else { rm.working_days }),
                 warn_hours: r.warn_hours,
                 escalate: r.escalate_after_days,
                 from: if r.effective_from == 0 {
@@ -182,107 +198,170 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             .map(|r| (r.code(), labels::route(r.code(), lang)))
             .chain([("case", d.followup)])
             .collect(),
-        error: flash_error(f.error(), lang),
+        error: f.error(lang),
         saved: f.saved(),
     };
-    render(&page, &ctx)
+    render(&page)
+}
+
+/// A time limit to add.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LimitForm {
+    route: String,
+    step: String,
+    to_kind: String,
+    unit: String,
+    /// Whole numbers as typed; anything else is refused by the use case.
+    amount: String,
+    warn_hours: String,
+    escalate_after_days: String,
+    effective_from: String,
+    source: String,
+    apply_to_running: bool,
+}
+
+/// A whole number as typed, or `or` when it is not one.
+fn number(s: &str, or: i64) -> i64 {
+    s.trim().parse().unwrap_or(or)
 }
 
 /// Adds a time limit.
-pub async fn add_limit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+pub async fn add_limit(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LimitForm>) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
-    let num = |k: &str| get(&p, k).trim().parse::<i64>().unwrap_or(-1);
     let input = RuleInput {
-        route: get(&p, "route").into(),
-        step: get(&p, "step").into(),
-        to_kind: get(&p, "to_kind").into(),
-        unit: get(&p, "unit").into(),
-        amount: num("amount"),
-        warn_hours: num("warn_hours").max(0),
-        escalate_after_days: num("escalate_after_days").max(0),
-        effective_from: get(&p, "effective_from").into(),
-        source: get(&p, "source").into(),
-        apply_to_running: !get(&p, "apply_to_running").is_empty(),
+        amount: number(&f.amount, -1),
+        warn_hours: number(&f.warn_hours, -1).max(0),
+        escalate_after_days: number(&f.escalate_after_days, -1).max(0),
+        route: f.route,
+        step: f.step,
+        to_kind: f.to_kind,
+        unit: f.unit,
+        effective_from: f.effective_from,
+        source: f.source,
+        apply_to_running: f.apply_to_running,
     };
-    let r = state.app.add_deadline_rule(actor, input).await.map(|_| ());
-    redirect_after("/admin/rules", r, &ctx)
+    redirect_after("/admin/rules", state.app.add_deadline_rule(actor, input).await)
+}
+
+/// A dated amount of a region (低保 standard) or of a level (approval ceiling).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AmountForm {
+    region: String,
+    level: String,
+    effective_from: String,
+    /// Yuan as typed.
+    amount: String,
+    source: String,
 }
 
 /// Adds a dated 低保 standard.
-pub async fn add_standard(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+pub async fn add_standard(State(state): State<AppState>, ctx: Ctx, Form(f): Form<AmountForm>) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
-    let r = async {
-        let amount = jiujinan_domain::case::yuan_to_fen(get(&p, "amount")).map_err(AppError::Validation)?;
-        state.app.add_standard(actor, get(&p, "region"), get(&p, "effective_from"), amount, get(&p, "source")).await
-    }
-    .await;
-    redirect_after("/admin/rules", r, &ctx)
+    let r = match yuan_to_fen(&f.amount) {
+        Ok(amount) => state.app.add_standard(actor, &f.region, &f.effective_from, amount, &f.source).await,
+        Err(e) => Err(AppError::Validation(e)),
+    };
+    redirect_after("/admin/rules", r)
 }
 
 /// Adds a dated approval ceiling of a level.
-pub async fn add_ceiling(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+pub async fn add_ceiling(State(state): State<AppState>, ctx: Ctx, Form(f): Form<AmountForm>) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
-    let r = async {
-        let amount = jiujinan_domain::case::yuan_to_fen(get(&p, "amount")).map_err(AppError::Validation)?;
-        state.app.add_ceiling(actor, get(&p, "level"), get(&p, "effective_from"), amount, get(&p, "source")).await
-    }
-    .await;
-    redirect_after("/admin/rules", r, &ctx)
+    let r = match yuan_to_fen(&f.amount) {
+        Ok(amount) => state.app.add_ceiling(actor, &f.level, &f.effective_from, amount, &f.source).await,
+        Err(e) => Err(AppError::Validation(e)),
+    };
+    redirect_after("/admin/rules", r)
+}
+
+/// A dated tier of temporary assistance.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TierForm {
+    aid_type: String,
+    tier: String,
+    months: String,
+    effective_from: String,
+    source: String,
 }
 
 /// Adds a dated tier of temporary assistance.
-pub async fn add_tier(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+pub async fn add_tier(State(state): State<AppState>, ctx: Ctx, Form(f): Form<TierForm>) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
-    let num = |k: &str| get(&p, k).trim().parse::<i64>().unwrap_or(0);
-    let r = state
-        .app
-        .add_tier(actor, get(&p, "aid_type"), num("tier"), num("months"), get(&p, "effective_from"), get(&p, "source"))
-        .await;
-    redirect_after("/admin/rules", r, &ctx)
+    let (tier, months) = (number(&f.tier, 0), number(&f.months, 0));
+    let r = state.app.add_tier(actor, &f.aid_type, tier, months, &f.effective_from, &f.source).await;
+    redirect_after("/admin/rules", r)
+}
+
+/// A dated frequency limit.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FrequencyForm {
+    max_per_year: String,
+    effective_from: String,
+    source: String,
 }
 
 /// Adds a dated frequency limit.
-pub async fn add_frequency(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+pub async fn add_frequency(State(state): State<AppState>, ctx: Ctx, Form(f): Form<FrequencyForm>) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
-    let max = get(&p, "max_per_year").trim().parse::<i64>().unwrap_or(0);
-    let r = state.app.add_frequency(actor, max, get(&p, "effective_from"), get(&p, "source")).await;
-    redirect_after("/admin/rules", r, &ctx)
+    let r = state.app.add_frequency(actor, number(&f.max_per_year, 0), &f.effective_from, &f.source).await;
+    redirect_after("/admin/rules", r)
+}
+
+/// A version of a programme; empty fields keep the current version's values.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProgrammeForm {
+    code: String,
+    name_zh: String,
+    name_en: String,
+    department: String,
+    level: String,
+    route: String,
+    hardship_types: String,
+    reason_zh: String,
+    reason_en: String,
+    effective_from: String,
+    source: String,
 }
 
 /// Adds a version of a programme (empty fields keep the current version's values).
-pub async fn add_programme(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+pub async fn add_programme(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ProgrammeForm>) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
     let input = ProgrammeInput {
-        code: get(&p, "code").into(),
-        name_zh: get(&p, "name_zh").into(),
-        name_en: get(&p, "name_en").into(),
-        department: get(&p, "department").into(),
-        level: get(&p, "level").into(),
-        route: get(&p, "route").into(),
-        hardship_types: get(&p, "hardship_types").into(),
-        reason_zh: get(&p, "reason_zh").into(),
-        reason_en: get(&p, "reason_en").into(),
-        effective_from: get(&p, "effective_from").into(),
-        source: get(&p, "source").into(),
+        code: f.code,
+        name_zh: f.name_zh,
+        name_en: f.name_en,
+        department: f.department,
+        level: f.level,
+        route: f.route,
+        hardship_types: f.hardship_types,
+        reason_zh: f.reason_zh,
+        reason_en: f.reason_en,
+        effective_from: f.effective_from,
+        source: f.source,
     };
-    let r = state.app.add_programme_version(actor, input).await.map(|_| ());
-    redirect_after("/admin/rules", r, &ctx)
+    redirect_after("/admin/rules", state.app.add_programme_version(actor, input).await)
+}
+
+/// A calendar day to set (`kind`: `workday` or `holiday`) or remove (`remove`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DayForm {
+    day: String,
+    kind: String,
+    name: String,
 }
 
 /// Sets or removes a calendar day.
-pub async fn set_day(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Result<Response, PageError> {
+pub async fn set_day(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DayForm>) -> PageResult {
     let actor = ctx.user()?;
-    let p = pairs(&body);
-    let entry = match get(&p, "kind") {
+    let entry = match f.kind.as_str() {
         "remove" => None,
-        k => Some((k == "workday", get(&p, "name"))),
+        k => Some((k == "workday", f.name.as_str())),
     };
-    let r = state.app.set_calendar_day(actor, get(&p, "day"), entry).await;
-    redirect_after("/admin/rules", r, &ctx)
+    redirect_after("/admin/rules", state.app.set_calendar_day(actor, &f.day, entry).await)
 }

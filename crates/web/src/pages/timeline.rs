@@ -3,7 +3,7 @@
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::TimelineEntry;
 
-use crate::labels;
+use crate::i18n::labels;
 use crate::view::beijing_time;
 
 /// One step: when, which step, who in which unit, and a note in words.

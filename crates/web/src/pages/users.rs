@@ -1,10 +1,9 @@
 //! User management for administrators, within their jurisdiction.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use jiujinan_app::AppError;
 use jiujinan_app::auth::Actor;
 use jiujinan_app::users::CreateUser;
@@ -13,8 +12,9 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::errors::{PageError, WithCtx};
+use crate::errors::{PageError, PageResult};
 use crate::i18n::role_text;
+use crate::pages::form::{Form, VersionForm};
 use crate::view::{Chrome, render};
 
 struct UserRow {
@@ -56,11 +56,6 @@ pub struct NewUserForm {
     password: String,
 }
 
-#[derive(Deserialize)]
-pub struct VersionForm {
-    version: i64,
-}
-
 async fn page(
     state: &AppState,
     ctx: &Ctx,
@@ -68,8 +63,8 @@ async fn page(
     form: NewUserForm,
     error: Option<AppError>,
     created: bool,
-) -> Result<Response, PageError> {
-    let users = state.app.list_users(actor).await.ctx(ctx)?;
+) -> PageResult {
+    let users = state.app.list_users(actor).await?;
     let rows = users
         .into_iter()
         .map(|u| UserRow {
@@ -97,30 +92,26 @@ async fn page(
         error: error.map(|e| e.message(ctx.lang)),
         created,
     };
-    Ok((status, render(&p, ctx)?).into_response())
+    Ok((status, render(&p)?).into_response())
 }
 
 fn admin(ctx: &Ctx) -> Result<&Actor, PageError> {
     let actor = ctx.user()?;
     if !actor.may(jiujinan_domain::policy::Permission::ManageUsers) {
-        return Err(PageError::from_app(AppError::Forbidden, ctx.lang).with_ctx(ctx));
+        return Err(AppError::Forbidden.into());
     }
     Ok(actor)
 }
 
 /// The users of the administrator's jurisdiction and the create form.
-pub async fn list(State(state): State<AppState>, ctx: Ctx, uri: axum::http::Uri) -> Result<Response, PageError> {
+pub async fn list(State(state): State<AppState>, ctx: Ctx, uri: axum::http::Uri) -> PageResult {
     let actor = admin(&ctx)?;
     let created = uri.query().is_some_and(|q| q.contains("created=1"));
     page(&state, &ctx, actor, NewUserForm::default(), None, created).await
 }
 
 /// Creates a user; input errors re-show the form with the message next to the field.
-pub async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<NewUserForm>,
-) -> Result<Response, PageError> {
+pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<NewUserForm>) -> PageResult {
     let actor = admin(&ctx)?;
     let req = CreateUser {
         username: form.username.clone(),
@@ -132,22 +123,16 @@ pub async fn create(
     match state.app.create_user(actor, &req).await {
         Ok(_) => Ok(Redirect::to("/admin/users?created=1").into_response()),
         Err(e) if e.status() < 500 && e.status() != 403 => page(&state, &ctx, actor, form, Some(e), false).await,
-        Err(e) => Err(e).ctx(&ctx),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn set_disabled(
-    state: AppState,
-    ctx: Ctx,
-    id: String,
-    version: i64,
-    disabled: bool,
-) -> Result<Response, PageError> {
+async fn set_disabled(state: AppState, ctx: Ctx, id: String, version: i64, disabled: bool) -> PageResult {
     let actor = admin(&ctx)?;
     match state.app.set_user_disabled(actor, &id, disabled, version).await {
         Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
         Err(e @ AppError::StaleVersion) => page(&state, &ctx, actor, NewUserForm::default(), Some(e), false).await,
-        Err(e) => Err(e).ctx(&ctx),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -157,7 +142,7 @@ pub async fn disable(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<VersionForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     set_disabled(state, ctx, id, f.version, true).await
 }
 
@@ -167,6 +152,6 @@ pub async fn enable(
     ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<VersionForm>,
-) -> Result<Response, PageError> {
+) -> PageResult {
     set_disabled(state, ctx, id, f.version, false).await
 }

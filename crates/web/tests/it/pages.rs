@@ -179,3 +179,58 @@ async fn auditors_see_the_log_and_the_chain_status(t: TestApp) {
     assert!(verified.body.contains("alert-ok") && verified.body.contains("哈希链校验通过"), "chain verifies");
     assert!(page.body.contains("user.created") && page.body.contains("auth.login"));
 }
+
+#[tokio::test]
+async fn every_step_has_its_own_route_and_unknown_steps_answer_404() {
+    let t = spawn_app().await;
+    let (cookie, csrf) = t.login("cy_admin", PASSWORD).await.unwrap();
+    let steps: &[(&str, &[&str])] = &[
+        (
+            "/cases/x",
+            &[
+                "file",
+                "investigations",
+                "submit",
+                "review",
+                "send-back",
+                "actions",
+                "close",
+                "reopen",
+                "followup",
+                "aid",
+            ],
+        ),
+        ("/referrals/x", &["accept", "return", "feedback", "paperwork", "cancel", "event"]),
+        ("/deadlines/x", &["pause", "resume"]),
+        ("/aid/x", &["review", "approve", "refuse", "pay", "reverse", "cancel"]),
+        ("/funds/x", &["deposit", "allocate"]),
+        ("/meetings/x", &["agenda", "decision", "done", "minutes"]),
+        ("/publicity/x", &["object"]),
+    ];
+    for (base, verbs) in steps {
+        for verb in *verbs {
+            // A route that takes only POST: a GET finds the path but not the method.
+            assert_eq!(t.get(&format!("{base}/{verb}"), Some(&cookie)).await.status, 405, "{base}/{verb}");
+        }
+        let r = t.post_form(&format!("{base}/frobnicate"), Some(&cookie), &format!("csrf={csrf}&version=1")).await;
+        assert_eq!(r.status, 404, "{base}/frobnicate");
+        assert!(r.body.contains("id=\"error-message\"") && r.body.contains("id=\"nav-home\""), "{}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn page_errors_are_pages_in_the_users_language() {
+    let t = spawn_app().await;
+    let (cookie, csrf) = t.login("cy_admin", PASSWORD).await.unwrap();
+    let en = format!("{cookie}; jjn_lang=en");
+    // A form that does not fit its step (no version) is refused before any use case runs.
+    let r = t.post_form("/aid/x/approve", Some(&en), &format!("csrf={csrf}&opinion=ok")).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("<html lang=\"en\">") && r.body.contains("data-code=\"BAD_REQUEST\""), "{}", r.body);
+    assert!(r.body.contains("Something went wrong") && r.body.contains("id=\"nav-home\""));
+    let r = t.get("/cases/nonexistent", Some(&cookie)).await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("<html lang=\"zh-CN\">") && r.body.contains("出错了"), "{}", r.body);
+    let r = t.get("/cases/nonexistent", Some(&en)).await;
+    assert!(r.body.contains("Something went wrong") && r.body.contains("data-code=\"NOT_FOUND\""));
+}

@@ -1,0 +1,225 @@
+//! Disposition pages. An *action* is one of the six disposition routes taken on a case (the
+//! panel on the case page creates and lists them); a *referral* is an action as its receiving
+//! unit sees and answers it (the inbox, the referral page). See
+//! docs/adr/0015-referral-and-action.md.
+
+mod clock;
+mod closure;
+mod create;
+mod inbox;
+mod referral;
+mod supervision;
+
+use axum::Router;
+use axum::routing::{get, post};
+use jiujinan_app::auth::Actor;
+use jiujinan_app::dispositions::ActionView;
+use jiujinan_app::i18n::Lang;
+use jiujinan_app::model::{DeadlineRecord, Programme, SupervisionRecord};
+use jiujinan_domain::aid::yuan;
+use jiujinan_domain::disposition::ActionDetails;
+use jiujinan_domain::policy::Permission;
+
+pub use create::{Panel, panel};
+
+use crate::AppState;
+use crate::i18n::labels;
+use crate::view::beijing_time;
+
+/// The routes of the disposition pages, one per step.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{id}/actions", post(create::create_action))
+        .route("/cases/{id}/close", post(closure::close_case))
+        .route("/cases/{id}/reopen", post(closure::reopen_case))
+        .route("/cases/{id}/followup", post(closure::record_followup))
+        .route("/referrals", get(inbox::inbox))
+        .route("/referrals/{id}", get(referral::show_referral))
+        .route("/referrals/{id}/accept", post(referral::accept_referral))
+        .route("/referrals/{id}/return", post(referral::return_referral))
+        .route("/referrals/{id}/feedback", post(referral::feed_back))
+        .route("/referrals/{id}/paperwork", post(referral::complete_paperwork))
+        .route("/referrals/{id}/cancel", post(referral::cancel_referral))
+        .route("/referrals/{id}/event", post(referral::record_event))
+        .route("/deadlines/{id}/pause", post(clock::pause_clock))
+        .route("/deadlines/{id}/resume", post(clock::resume_clock))
+        .route("/supervision", get(supervision::supervision))
+        .route("/admin/supervision/run", post(supervision::run_sweep))
+        .route("/admin/test-clock", post(supervision::set_clock))
+}
+
+/// A running or finished clock as shown.
+pub struct ClockRow {
+    pub id: String,
+    pub step: &'static str,
+    pub due: String,
+    pub overdue: bool,
+    pub open: bool,
+    pub paused: bool,
+    pub pause_reason: String,
+    pub level: i64,
+    pub responsible: String,
+    pub version: i64,
+}
+
+/// An event recorded on an action.
+pub struct EventRow {
+    pub time: String,
+    pub kind: &'static str,
+    pub who: String,
+    pub detail: String,
+}
+
+/// An action as shown on the case page and as a referral.
+pub struct ActionRow {
+    pub id: String,
+    pub route_code: String,
+    pub route: &'static str,
+    pub programme: String,
+    pub receiver: String,
+    pub from: String,
+    pub status_code: String,
+    pub status: &'static str,
+    pub accountable: String,
+    pub request: String,
+    pub outcome: String,
+    pub amount: String,
+    pub return_reason: String,
+    pub hospital: String,
+    pub identity_unknown: bool,
+    pub given: String,
+    pub version: i64,
+    pub can_receive: bool,
+    pub can_cancel: bool,
+    pub clocks: Vec<ClockRow>,
+    pub events: Vec<EventRow>,
+    pub decisions: Vec<(String, String, bool)>,
+}
+
+/// A supervision item as shown.
+pub struct SupRow {
+    pub case_id: String,
+    pub case_number: String,
+    pub step: &'static str,
+    pub level: i64,
+    pub responsible: String,
+    pub supervising: String,
+    pub due: String,
+    pub created: String,
+    pub resolved: bool,
+}
+
+/// An action's amount, blank when it has none.
+fn amount_text(fen: i64) -> String {
+    if fen == 0 { String::new() } else { yuan(fen) }
+}
+
+fn programme_name(ps: &[Programme], code: &str, lang: Lang) -> String {
+    ps.iter()
+        .find(|p| p.code == code)
+        .map(|p| if lang == Lang::Zh { p.name_zh.clone() } else { p.name_en.clone() })
+        .unwrap_or_default()
+}
+
+fn clock_rows(ds: &[DeadlineRecord], now: i64, lang: Lang) -> Vec<ClockRow> {
+    ds.iter()
+        .map(|d| ClockRow {
+            id: d.id.clone(),
+            step: labels::deadline_step(&d.step, lang),
+            due: beijing_time(d.due_ms),
+            overdue: d.state == "open" && d.paused_ms == 0 && d.due_ms <= now,
+            open: d.state == "open",
+            paused: d.paused_ms != 0,
+            pause_reason: d.pause_reason.clone(),
+            level: d.level,
+            responsible: format!("{} {}", d.responsible_unit, d.responsible_user).trim().to_owned(),
+            version: d.version,
+        })
+        .collect()
+}
+
+fn sup_rows(items: Vec<SupervisionRecord>, lang: Lang) -> Vec<SupRow> {
+    items
+        .into_iter()
+        .map(|s| SupRow {
+            step: labels::deadline_step(&s.step, lang),
+            level: s.level,
+            responsible: format!("{} {}", s.responsible_unit, s.responsible_user).trim().to_owned(),
+            supervising: s.supervising_unit,
+            due: beijing_time(s.due_ms),
+            created: beijing_time(s.created_ms),
+            resolved: s.resolved_ms != 0,
+            case_id: s.case_id,
+            case_number: s.case_number,
+        })
+        .collect()
+}
+
+async fn action_row(
+    state: &AppState,
+    v: ActionView,
+    actor: &Actor,
+    ps: &[Programme],
+    now: i64,
+    lang: Lang,
+) -> ActionRow {
+    let a = v.action;
+    let details: ActionDetails = serde_json::from_str(&a.details).unwrap_or_default();
+    let receiver = if !a.to_party.is_empty() {
+        a.to_party.clone()
+    } else {
+        match state.app.unit(&a.to_unit).await {
+            Ok(u) => format!("{} ({})", u.name, u.code),
+            Err(_) => a.to_unit.clone(),
+        }
+    };
+    let receiver_unit = if a.to_unit.is_empty() { &a.from_unit } else { &a.to_unit };
+    let can_receive = receiver_unit == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
+    ActionRow {
+        route: labels::route(&a.route, lang),
+        programme: programme_name(ps, &a.programme, lang),
+        receiver,
+        from: format!("{} {}", a.from_unit, a.from_user),
+        status: labels::action_status(&a.status, lang),
+        accountable: v.accountable_unit,
+        outcome: if a.outcome.is_empty() {
+            String::new()
+        } else {
+            format!("{}：{}", labels::outcome(&a.outcome, lang), a.outcome_detail)
+        },
+        amount: amount_text(a.amount_fen),
+        can_cancel: a.from_unit == actor.unit.as_str() && matches!(a.status.as_str(), "sent" | "accepted"),
+        can_receive,
+        clocks: clock_rows(&v.deadlines, now, lang),
+        events: v
+            .events
+            .into_iter()
+            .map(|e| EventRow {
+                time: beijing_time(e.at_ms),
+                kind: labels::event_kind(&e.kind, lang),
+                who: format!("{} {}", e.actor, e.unit),
+                detail: e.detail,
+            })
+            .collect(),
+        decisions: v.decisions.into_iter().map(|d| (d.text, d.lead_unit, d.status == "done")).collect(),
+        hospital: details.hospital,
+        identity_unknown: details.identity_unknown,
+        given: details.given,
+        id: a.id,
+        route_code: a.route,
+        status_code: a.status,
+        request: a.request,
+        return_reason: a.return_reason,
+        version: a.version,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_action_amount_is_blank_when_none_and_signed_when_negative() {
+        assert_eq!(super::amount_text(0), "");
+        assert_eq!(super::amount_text(-150), "-1.50");
+        assert_eq!(super::amount_text(123_456), "1234.56");
+    }
+}
