@@ -13,7 +13,9 @@ both!(
     user_management_is_for_admins_within_their_jurisdiction,
     disabling_a_user_ends_their_session_and_checks_the_version,
     org_browser_tree_search_and_language,
-    auditors_see_the_log_and_the_chain_status
+    auditors_see_the_log_and_the_chain_status,
+    every_step_has_its_own_route_and_unknown_steps_answer_404,
+    page_errors_are_pages_in_the_users_language
 );
 
 async fn anonymous_pages_redirect_to_login(t: TestApp) {
@@ -180,9 +182,7 @@ async fn auditors_see_the_log_and_the_chain_status(t: TestApp) {
     assert!(page.body.contains("user.created") && page.body.contains("auth.login"));
 }
 
-#[tokio::test]
-async fn every_step_has_its_own_route_and_unknown_steps_answer_404() {
-    let t = spawn_app().await;
+async fn every_step_has_its_own_route_and_unknown_steps_answer_404(t: TestApp) {
     let (cookie, csrf) = t.login("cy_admin", PASSWORD).await.unwrap();
     let steps: &[(&str, &[&str])] = &[
         (
@@ -218,9 +218,7 @@ async fn every_step_has_its_own_route_and_unknown_steps_answer_404() {
     }
 }
 
-#[tokio::test]
-async fn page_errors_are_pages_in_the_users_language() {
-    let t = spawn_app().await;
+async fn page_errors_are_pages_in_the_users_language(t: TestApp) {
     let (cookie, csrf) = t.login("cy_admin", PASSWORD).await.unwrap();
     let en = format!("{cookie}; jjn_lang=en");
     // A form that does not fit its step (no version) is refused before any use case runs.
