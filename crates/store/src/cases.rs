@@ -7,8 +7,8 @@ use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
-use crate::db::{Sql, WriteTx};
-use crate::query::queue_query;
+use crate::db::{Arg, Sql, WriteTx};
+use crate::query::{MAX_IN_LIST, placeholders, queue_query};
 use crate::rows::{self, CASE_COLUMNS};
 use crate::{
     CaseFileEdit, CaseRecord, CaseTransition, Conflict, Investigation, LeadFilter, LeadOutcome, NewCaseRow, StoreError,
@@ -41,6 +41,9 @@ pub trait CaseStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// One case by id (callers check the jurisdiction).
     async fn case_by_id(&self, id: &str) -> Result<Option<CaseRecord>, StoreError>;
+    /// Several cases by id at once (callers check the jurisdiction); at most `MAX_IN_LIST`
+    /// ids are read, the rest ignored.
+    async fn cases_by_ids(&self, ids: &[String]) -> Result<Vec<CaseRecord>, StoreError>;
     /// The case opened from a lead, if any.
     async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError>;
     /// Cases located within `scope`, most urgent and earliest deadline first.
@@ -168,6 +171,16 @@ impl CaseStore for SqlStore {
             .fetch_optional(self.reader())
             .await?;
         Ok(row.as_ref().map(rows::case).transpose()?)
+    }
+
+    async fn cases_by_ids(&self, ids: &[String]) -> Result<Vec<CaseRecord>, StoreError> {
+        let ids = ids.get(..ids.len().min(MAX_IN_LIST)).unwrap_or_default();
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id IN ({})", placeholders(1, ids.len()));
+        let rows = self.fetch_built(sql, ids.iter().map(|i| Arg::Text(i.clone())).collect()).await?;
+        Ok(rows.iter().map(rows::case).collect::<Result<_, _>>()?)
     }
 
     async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError> {

@@ -8,7 +8,7 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
 use crate::db::{Arg, Sql, WriteTx};
-use crate::query::in_scope;
+use crate::query::{MAX_IN_LIST, in_scope, placeholders};
 use crate::rows::{self, DEADLINE_COLUMNS, SUPERVISION_COLUMNS};
 use crate::{ClockChange, Conflict, DeadlineFire, DeadlineRecord, NewDeadline, StoreError, SupervisionRecord, Who};
 
@@ -33,6 +33,9 @@ pub trait DeadlineStore: Send + Sync {
     async fn deadline(&self, id: &str) -> Result<Option<DeadlineRecord>, StoreError>;
     /// All deadlines of a case, oldest first.
     async fn deadlines_of_case(&self, case_id: &str) -> Result<Vec<DeadlineRecord>, StoreError>;
+    /// The deadlines of several actions at once (a referral inbox page), oldest first; at
+    /// most `MAX_IN_LIST` ids are read, the rest ignored.
+    async fn deadlines_of_actions(&self, action_ids: &[String]) -> Result<Vec<DeadlineRecord>, StoreError>;
     /// Open, running deadlines whose `next_ms` has come.
     async fn due_deadlines(&self, now_ms: i64, limit: i64) -> Result<Vec<DeadlineRecord>, StoreError>;
     /// Open deadlines computed from a rule.
@@ -112,6 +115,15 @@ impl DeadlineStore for SqlStore {
 
     async fn deadlines_of_case(&self, case_id: &str) -> Result<Vec<DeadlineRecord>, StoreError> {
         self.fetch_deadlines("case_id = $1 ORDER BY started_ms, id", vec![Arg::Text(case_id.to_owned())]).await
+    }
+
+    async fn deadlines_of_actions(&self, action_ids: &[String]) -> Result<Vec<DeadlineRecord>, StoreError> {
+        let ids = action_ids.get(..action_ids.len().min(MAX_IN_LIST)).unwrap_or_default();
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let filter = format!("subject_id IN ({}) ORDER BY started_ms, id", placeholders(1, ids.len()));
+        self.fetch_deadlines(&filter, ids.iter().map(|i| Arg::Text(i.clone())).collect()).await
     }
 
     async fn due_deadlines(&self, now_ms: i64, limit: i64) -> Result<Vec<DeadlineRecord>, StoreError> {

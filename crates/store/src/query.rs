@@ -77,6 +77,14 @@ pub(crate) fn queue_query(
     (sql, binds)
 }
 
+/// `$1, $2, …` for a list of `n` values bound after `first - 1` others (`col IN (…)`).
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// How many ids one `IN (…)` list takes (well under both databases' limits).
+pub(crate) const MAX_IN_LIST: usize = 500;
+
 impl SqlStore {
     /// Runs a query built at run time (`queue_query`) on a reader.
     pub(crate) async fn fetch_built(&self, sql: String, binds: Vec<Arg>) -> Result<Vec<DbRow>, StoreError> {

@@ -20,8 +20,8 @@ use jiujinan_domain::lead::HardshipType;
 use jiujinan_domain::org::UnitCode;
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{
-    ActionRecord, AidApproval, AidChange, AidItem, AidRules, CaseRecord, Conflict, FrequencyGuard, Fund, Money, Posting,
-    StoreError,
+    ActionRecord, AidApproval, AidChange, AidItem, AidRules, CaseRecord, Conflict, FrequencyGuard, Fund, Money,
+    Posting, StoreError,
 };
 use serde::Serialize;
 use serde_json::json;

@@ -15,8 +15,8 @@ use jiujinan_domain::disposition::{ActionDetails, ActionStatus, EventKind, Limit
 use jiujinan_domain::org::{DivisionCode, UnitCode, UnitKind};
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{
-    ActionChange, ActionEvent, ActionRecord, CaseRecord, ClockChange, Conflict, DeadlineRecord, Decision, NewAction, NewDeadline,
-    Programme, StoreError, SupervisionRecord,
+    ActionChange, ActionEvent, ActionRecord, CaseRecord, ClockChange, Conflict, DeadlineRecord, Decision, NewAction,
+    NewDeadline, Programme, StoreError, SupervisionRecord,
 };
 use serde::Serialize;
 use serde_json::json;

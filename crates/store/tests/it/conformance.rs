@@ -63,6 +63,7 @@ both!(
     a_form_submission_is_claimed_once,
     a_batch_rolled_back_under_its_callers_tells_each_the_truth,
     actions_move_only_from_the_expected_state,
+    inbox_pages_read_clocks_and_cases_in_batches,
     a_deadline_fires_once_under_concurrent_supervisors,
     rule_data_is_dated_and_editable,
 );
@@ -1085,6 +1086,32 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
     let steps: Vec<String> = store.timeline("c1").await.unwrap().into_iter().map(|t| t.step).collect();
     assert!(steps.contains(&"action_created".to_owned()), "{steps:?}");
     assert_eq!(steps.last().map(String::as_str), Some("action_accepted"), "{steps:?}");
+}
+
+/// A referral inbox page reads its clocks and cases in one query each.
+async fn inbox_pages_read_clocks_and_cases_in_batches(store: Arc<dyn Store>) {
+    a_case(&store).await;
+    for (a, d, due) in [("a1", "d1", T0 + 100), ("a2", "d2", T0 + 200)] {
+        store
+            .create_action(
+                &new_action(a, "sent"),
+                Some(&clock(d, a, due)),
+                &who(),
+                draft("action.created", "110105"),
+                T0,
+            )
+            .await
+            .unwrap();
+    }
+    let ids = |v: Vec<DeadlineRecord>| v.into_iter().map(|d| (d.id, d.subject_id)).collect::<Vec<_>>();
+    let both = store.deadlines_of_actions(&["a2".into(), "a1".into(), "nope".into()]).await.unwrap();
+    assert_eq!(ids(both), [("d1".to_owned(), "a1".to_owned()), ("d2".to_owned(), "a2".to_owned())]);
+    assert_eq!(ids(store.deadlines_of_actions(&["a2".into()]).await.unwrap()), [("d2".to_owned(), "a2".to_owned())]);
+    assert!(store.deadlines_of_actions(&[]).await.unwrap().is_empty());
+    let cases = store.cases_by_ids(&["c1".into(), "missing".into()]).await.unwrap();
+    assert_eq!(cases.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c1"]);
+    assert_eq!(cases.first().map(|c| c.number.as_str()), Some("110105001-2026-00001"));
+    assert!(store.cases_by_ids(&[]).await.unwrap().is_empty());
 }
 
 async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store>) {

@@ -69,9 +69,10 @@ async fn verify_accept_then_edit_with_a_stale_form_is_refused(t: TestApp) {
 }
 
 async fn people_from_other_provinces_are_pointed_to_the_relief_station(t: TestApp) {
-    let actor =
-        jiujinan_app::auth::Actor::from_record(&t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap())
-            .unwrap();
+    let actor = jiujinan_app::auth::Actor::from_record(
+        &t.app.test_store().user_by_username("jw_clerk").await.unwrap().unwrap(),
+    )
+    .unwrap();
     let input = LeadInput {
         channel: "discovery".into(),
         subject: SubjectInput { name: "无名男子".into(), ..Default::default() },
