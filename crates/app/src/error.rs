@@ -352,8 +352,8 @@ impl From<StoreError> for AppError {
                 Self::Internal(m)
             }
             StoreError::Corrupt(m) => {
-                tracing::error!(error = %m, "corrupt stored data");
-                Self::CorruptData(m)
+                tracing::error!(error = %m, "store failure");
+                Self::Internal(m)
             }
         }
     }

@@ -20,10 +20,11 @@ pub struct UserChrome {
     pub unit_name: String,
     pub can_manage_users: bool,
     pub can_read_audit: bool,
+    /// The lead and case queues of a jurisdiction (civil-affairs units).
+    pub can_work_queues: bool,
+    /// Everyone else who records leads (departments, relief stations) gets the intake form.
     pub can_record_leads: bool,
     pub can_read_referrals: bool,
-    /// Department staff: they record the requests they receive first and work from referrals.
-    pub is_department: bool,
     /// Civil-affairs reviewers and approvers: the approvals inbox and funds.
     pub handles_aid: bool,
 }
@@ -56,7 +57,7 @@ impl Chrome {
             can_manage_users: s.actor.may(Permission::ManageUsers),
             can_read_audit: s.actor.may(Permission::ReadAudit),
             can_record_leads: s.actor.may(Permission::RecordLead),
-            is_department: s.actor.jurisdiction.department.is_some(),
+            can_work_queues: s.actor.may(Permission::WorkQueues),
             handles_aid: s.actor.may(Permission::ReviewAid),
             can_read_referrals: s.actor.may(Permission::ReadReferrals),
         });

@@ -36,11 +36,12 @@ impl App {
         let (clocks, cases) =
             tokio::try_join!(self.store.deadlines_of_actions(&action_ids), self.store.cases_by_ids(&case_ids))?;
         let cases: HashMap<&str, &CaseRecord> = cases.iter().map(|c| (c.id.as_str(), c)).collect();
-        Ok(actions
+        actions
             .into_iter()
             .map(|a| {
                 let case = cases.get(a.case_id.as_str());
-                InboxItem {
+                let details = stored_json(&a.details, "action details", &a.id)?;
+                Ok(InboxItem {
                     subject_name: case.map(|c| c.subject_name.clone()).unwrap_or_default(),
                     subject_id_number: case.and_then(|c| c.subject_id_number.clone()),
                     view: ActionView {
@@ -48,11 +49,12 @@ impl App {
                         deadlines: clocks.iter().filter(|d| d.subject_id == a.id).cloned().collect(),
                         events: vec![],
                         decisions: vec![],
+                        details,
                         action: a,
                     },
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// A referral the actor may see (see `action_for`, which audits the read) with its case.

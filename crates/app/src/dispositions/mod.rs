@@ -21,7 +21,7 @@ use jiujinan_store::{
 use serde::Serialize;
 use serde_json::json;
 
-use crate::access::{covers, field, who};
+use crate::access::{covers, field, stored_json, who};
 use crate::auth::Actor;
 use crate::calendar::beijing_day;
 use crate::deadlines::{ClockOwner, rule_key};
@@ -64,6 +64,8 @@ pub struct ActionView {
     pub decisions: Vec<Decision>,
     /// Who is accountable now: the sender (first-inquiry holder) until the receiver accepts.
     pub accountable_unit: String,
+    /// The route's own details, parsed from the stored JSON (`CORRUPT_DATA` if it does not parse).
+    pub details: ActionDetails,
 }
 
 /// The disposition part of a case page.
@@ -80,6 +82,12 @@ pub struct DispositionView {
 /// receiver accepts; the receiver from then on.
 pub fn accountable_unit(a: &ActionRecord) -> String {
     if a.status == ActionStatus::Sent.code() { a.from_unit.clone() } else { a.to_unit.clone() }
+}
+
+/// The unit that answers an action: its receiver, or the sender for a party outside the
+/// platform (the sender records that party's answer).
+pub fn answering_unit(a: &ActionRecord) -> &str {
+    if a.to_unit.is_empty() { &a.from_unit } else { &a.to_unit }
 }
 
 /// Civil-affairs staff who dispose of cases (not department handlers, auditors).
@@ -189,7 +197,8 @@ impl App {
         let mut clocks: Vec<DeadlineRecord> = deadlines.iter().filter(|d| d.subject_id == a.id).cloned().collect();
         clocks.extend(deadlines.iter().filter(|d| decisions.iter().any(|x| x.id == d.subject_id)).cloned());
         let accountable_unit = accountable_unit(&a);
-        Ok(ActionView { action: a, events, deadlines: clocks, decisions, accountable_unit })
+        let details = stored_json(&a.details, "action details", &a.id)?;
+        Ok(ActionView { action: a, events, deadlines: clocks, decisions, accountable_unit, details })
     }
 
     /// An action the actor may see: its sender's or receiver's staff, and civil-affairs staff

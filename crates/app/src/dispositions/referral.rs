@@ -39,8 +39,7 @@ impl App {
     /// sender's staff for a party outside the platform.
     async fn receivable(&self, actor: &Actor, id: &str) -> Result<ActionRecord, AppError> {
         let a = self.store.action(id).await?.ok_or(AppError::NotFound)?;
-        let receiver = if a.to_unit.is_empty() { &a.from_unit } else { &a.to_unit };
-        if receiver != actor.unit.as_str() {
+        if answering_unit(&a) != actor.unit.as_str() {
             // Existence does not leak outside the units concerned.
             return Err(if a.from_unit == actor.unit.as_str() { AppError::Forbidden } else { AppError::NotFound });
         }

@@ -15,7 +15,8 @@ both!(
     org_browser_tree_search_and_language,
     auditors_see_the_log_and_the_chain_status,
     every_step_has_its_own_route_and_unknown_steps_answer_404,
-    page_errors_are_pages_in_the_users_language
+    page_errors_are_pages_in_the_users_language,
+    the_navigation_offers_what_the_policy_allows
 );
 
 async fn anonymous_pages_redirect_to_login(t: TestApp) {
@@ -231,4 +232,25 @@ async fn page_errors_are_pages_in_the_users_language(t: TestApp) {
     assert!(r.body.contains("<html lang=\"zh-CN\">") && r.body.contains("出错了"), "{}", r.body);
     let r = t.get("/cases/nonexistent", Some(&en)).await;
     assert!(r.body.contains("Something went wrong") && r.body.contains("data-code=\"NOT_FOUND\""));
+}
+
+/// The top navigation follows the permission policy: the queues for civil-affairs staff, the
+/// intake form for departments (they record the requests they receive first), nothing of
+/// either for auditors.
+async fn the_navigation_offers_what_the_policy_allows(t: TestApp) {
+    user(&t, "cy_health", "110105:wj", "department_handler").await;
+    let nav = |body: &str, id: &str| body.contains(&format!("id=\"{id}\""));
+    let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
+    let home = t.get("/", Some(&clerk)).await.body;
+    assert!(nav(&home, "nav-leads") && nav(&home, "nav-cases") && !nav(&home, "nav-new-lead"));
+    assert!(!nav(&home, "nav-approvals"), "a window clerk does not review aid");
+    let (health, _) = t.login("cy_health", PASSWORD).await.unwrap();
+    let home = t.get("/", Some(&health)).await.body;
+    assert!(nav(&home, "nav-new-lead") && !nav(&home, "nav-leads") && !nav(&home, "nav-cases"));
+    assert!(nav(&home, "nav-referrals"));
+    assert_eq!(t.get("/leads", Some(&health)).await.status, 403, "the queue itself stays closed");
+    assert_eq!(t.get("/leads/new", Some(&health)).await.status, 200);
+    let (auditor, _) = t.login("auditor", PASSWORD).await.unwrap();
+    let home = t.get("/", Some(&auditor)).await.body;
+    assert!(!nav(&home, "nav-leads") && !nav(&home, "nav-new-lead") && nav(&home, "nav-audit"));
 }

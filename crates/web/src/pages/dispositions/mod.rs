@@ -13,11 +13,10 @@ mod supervision;
 use axum::Router;
 use axum::routing::{get, post};
 use jiujinan_app::auth::Actor;
-use jiujinan_app::dispositions::ActionView;
+use jiujinan_app::dispositions::{ActionView, answering_unit};
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::{DeadlineRecord, Programme, SupervisionRecord};
 use jiujinan_domain::aid::yuan;
-use jiujinan_domain::disposition::ActionDetails;
 use jiujinan_domain::policy::Permission;
 
 pub use create::{Panel, panel};
@@ -164,7 +163,7 @@ async fn action_row(
     lang: Lang,
 ) -> ActionRow {
     let a = v.action;
-    let details: ActionDetails = serde_json::from_str(&a.details).unwrap_or_default();
+    let details = v.details;
     let receiver = if !a.to_party.is_empty() {
         a.to_party.clone()
     } else {
@@ -173,8 +172,7 @@ async fn action_row(
             Err(_) => a.to_unit.clone(),
         }
     };
-    let receiver_unit = if a.to_unit.is_empty() { &a.from_unit } else { &a.to_unit };
-    let can_receive = receiver_unit == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
+    let can_receive = answering_unit(&a) == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
         route: labels::route(&a.route, lang),
         programme: programme_name(ps, &a.programme, lang),
@@ -188,7 +186,9 @@ async fn action_row(
             format!("{}：{}", labels::outcome(&a.outcome, lang), a.outcome_detail)
         },
         amount: amount_text(a.amount_fen),
-        can_cancel: a.from_unit == actor.unit.as_str() && matches!(a.status.as_str(), "sent" | "accepted"),
+        can_cancel: a.from_unit == actor.unit.as_str()
+            && actor.may(Permission::DisposeCase)
+            && matches!(a.status.as_str(), "sent" | "accepted"),
         can_receive,
         clocks: clock_rows(&v.deadlines, now, lang),
         events: v
