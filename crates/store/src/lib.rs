@@ -7,6 +7,7 @@
 //! and writes it in the same transaction. Methods that list personal data take a
 //! `Jurisdiction`, so a query cannot forget the scope. The conformance suite in `tests/` runs
 //! on both backends. See docs/adr/0014-store-without-macros.md for the layout.
+#![deny(clippy::indexing_slicing)]
 
 mod aid;
 mod aid_records;

@@ -92,13 +92,12 @@ fn create_lead(
             &l.urgency_rank,
         ],
     )?;
-    let who: [&dyn ToSql; 4] = [&"lead", &l.id, &now_ms, &l.first_inquiry_user];
     let step = |suffix: &str, step: &str, note: &str| {
         let id = format!("{}-{suffix}", l.id);
         execute(
             conn,
             intake::INSERT_TIMELINE,
-            &[&id, who[0], who[1], who[2], who[3], &l.first_inquiry_unit, &step, &note],
+            &[&id, &"lead", &l.id, &now_ms, &l.first_inquiry_user, &l.first_inquiry_unit, &step, &note],
         )
     };
     step("1", "reported", &l.channel)?;
@@ -142,13 +141,13 @@ fn append_audit(conn: &Connection, draft: AuditDraft, now_ms: i64) -> Result<Aud
 /// wherever it appears (SQLite numbers named parameters by first appearance, not by name).
 fn bind(stmt: &mut rusqlite::CachedStatement<'_>, values: &[&dyn ToSql]) -> Result<(), StoreError> {
     for i in 1..=stmt.parameter_count() {
-        let n = stmt
+        let value = stmt
             .parameter_name(i)
             .and_then(|name| name.strip_prefix('$'))
             .and_then(|n| n.parse::<usize>().ok())
-            .filter(|n| (1..=values.len()).contains(n))
+            .and_then(|n| values.get(n.checked_sub(1)?))
             .ok_or_else(|| StoreError::Corrupt(format!("statement parameter {i} has no value")))?;
-        stmt.raw_bind_parameter(i, values[n - 1]).map_err(engine)?;
+        stmt.raw_bind_parameter(i, *value).map_err(engine)?;
     }
     Ok(())
 }
