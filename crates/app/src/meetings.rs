@@ -141,7 +141,7 @@ impl App {
                 .inbox(office.as_str(), Some(ActionStatus::Sent.code()), 100, 0)
                 .await?
                 .into_iter()
-                .filter(|a| a.route == Route::JointMeeting.code())
+                .filter(|a| a.route == Route::JointMeeting)
                 .collect()
         } else {
             Vec::new()
@@ -154,7 +154,7 @@ impl App {
         runs_meetings(actor)?;
         let meeting = self.store.meeting(meeting_id).await?.ok_or(AppError::NotFound)?;
         let a = self.store.action(action_id).await?.ok_or(AppError::NotFound)?;
-        if a.route != Route::JointMeeting.code() || !a.division.starts_with(&meeting.district) {
+        if a.route != Route::JointMeeting || !a.division.starts_with(&meeting.district) {
             return Err(field("MERGE_TARGET", "action"));
         }
         let district = DivisionCode::parse(&meeting.district).map_err(|_| AppError::NotFound)?;
@@ -162,10 +162,10 @@ impl App {
             return Err(AppError::NotFound);
         }
         let now = self.now_ms();
-        let accept = (a.status == ActionStatus::Sent.code()).then(|| ActionChange {
+        let accept = (a.status == ActionStatus::Sent).then(|| ActionChange {
             id: a.id.clone(),
             expected_version: a.version,
-            from: a.status.clone(),
+            from: a.status.code().into(),
             to: ActionStatus::Accepted.code().into(),
             accepted_by: Some(actor.username.clone()),
             close_deadlines: true,
@@ -173,7 +173,7 @@ impl App {
             note: meeting.title.clone(),
             ..ActionChange::default()
         });
-        if accept.is_none() && a.status != ActionStatus::Accepted.code() {
+        if accept.is_none() && a.status != ActionStatus::Accepted {
             return Err(AppError::Conflict("ACTION_CLOSED"));
         }
         let item = AgendaItem {
@@ -279,11 +279,11 @@ impl App {
             other => other.into(),
         })?;
         let all = self.store.decisions_of_action(&a.id).await?;
-        if all.iter().all(|x| x.status == "done") && a.status == ActionStatus::Accepted.code() {
+        if all.iter().all(|x| x.status == "done") && a.status == ActionStatus::Accepted {
             let change = ActionChange {
                 id: a.id.clone(),
                 expected_version: a.version,
-                from: a.status.clone(),
+                from: a.status.code().into(),
                 to: ActionStatus::Completed.code().into(),
                 outcome: Some("granted".into()),
                 outcome_detail: Some(note),

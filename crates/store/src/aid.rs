@@ -113,7 +113,7 @@ impl AidStore for SqlStore {
         .bind(&i.calculation)
         .bind(&i.change_reason)
         .bind(i.special)
-        .bind(&i.required_level)
+        .bind(i.required_level.code())
         .bind(&i.fund_id)
         .bind(&i.action_id)
         .bind(&i.created_by)

@@ -1,6 +1,7 @@
 //! Rows of aid, approval and funds: rule data, aid items with their approvals, funds and
 //! their ledger, 公示 postings and objections.
 
+use jiujinan_domain::aid::{AidStatus, Level};
 use serde::Serialize;
 
 /// A dated standard (e.g. Beijing's 低保 standard per person per month).
@@ -88,9 +89,9 @@ pub struct AidItem {
     pub calculation: String,
     pub change_reason: String,
     pub special: bool,
-    pub required_level: String,
+    pub required_level: Level,
     pub fund_id: String,
-    pub status: String,
+    pub status: AidStatus,
     pub delivery_method: String,
     pub delivery_ref: String,
     pub paid_ms: i64,

@@ -1,5 +1,6 @@
 //! Case rows as the store accepts and returns them.
 
+use jiujinan_domain::case::CaseStatus;
 use serde::Serialize;
 
 /// What acceptance adds to the lead's data to open a case.
@@ -29,7 +30,7 @@ pub struct CaseRecord {
     pub responsible_unit: String,
     pub responsible_user: String,
     pub first_inquiry_unit: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub urgency: String,
     pub hardship_types: String,
     pub documents_pending: bool,

@@ -1,6 +1,8 @@
 //! Rows of disposition: actions and their events, deadlines, supervision items, rule data
 //! (programmes, time limits, the working-day calendar) and joint meetings.
 
+use jiujinan_domain::case::Route;
+use jiujinan_domain::disposition::ActionStatus;
 use serde::Serialize;
 
 /// A new action on a case.
@@ -31,14 +33,14 @@ pub struct ActionRecord {
     pub id: String,
     pub case_id: String,
     pub case_number: String,
-    pub route: String,
+    pub route: Route,
     pub programme: String,
     pub division: String,
     pub from_unit: String,
     pub from_user: String,
     pub to_unit: String,
     pub to_party: String,
-    pub status: String,
+    pub status: ActionStatus,
     pub request: String,
     pub amount_fen: i64,
     pub accepted_by: String,

@@ -1,5 +1,6 @@
 //! Lead rows as the store accepts and returns them.
 
+use jiujinan_domain::lead::LeadStatus;
 use serde::{Deserialize, Serialize};
 
 /// A validated lead ready to store; the store adds the number, status and duplicate link.
@@ -58,7 +59,7 @@ pub struct LeadRecord {
     pub hardship_types: String,
     pub urgency: String,
     pub needs: String,
-    pub status: String,
+    pub status: LeadStatus,
     pub duplicate_of: Option<String>,
     pub verify_due_ms: i64,
     pub created_ms: i64,

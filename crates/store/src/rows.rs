@@ -1,6 +1,10 @@
 //! Reading rows into records: the column lists and one function per record.
 
+use jiujinan_domain::aid::{AidStatus, Level};
 use jiujinan_domain::audit::AuditEntry;
+use jiujinan_domain::case::{CaseStatus, Route};
+use jiujinan_domain::disposition::ActionStatus;
+use jiujinan_domain::lead::LeadStatus;
 
 use crate::db::{DbRow, from_row};
 use crate::{
@@ -119,7 +123,7 @@ pub(crate) fn lead(r: &DbRow) -> Result<LeadRecord, sqlx::Error> {
         hardship_types: r.try_get("hardship_types")?,
         urgency: r.try_get("urgency")?,
         needs: r.try_get("needs")?,
-        status: r.try_get("status")?,
+        status: r.code("status", LeadStatus::parse)?,
         duplicate_of: r.try_get("duplicate_of")?,
         verify_due_ms: r.try_get("verify_due_ms")?,
         created_ms: r.try_get("created_ms")?,
@@ -140,7 +144,7 @@ pub(crate) fn case(r: &DbRow) -> Result<CaseRecord, sqlx::Error> {
         responsible_unit: r.try_get("responsible_unit")?,
         responsible_user: r.try_get("responsible_user")?,
         first_inquiry_unit: r.try_get("first_inquiry_unit")?,
-        status: r.try_get("status")?,
+        status: r.code("status", CaseStatus::parse)?,
         urgency: r.try_get("urgency")?,
         hardship_types: r.try_get("hardship_types")?,
         documents_pending: r.try_get("documents_pending")?,
@@ -176,14 +180,12 @@ pub(crate) fn action(r: &DbRow) -> Result<ActionRecord, sqlx::Error> {
             id,
             case_id,
             case_number,
-            route,
             programme,
             division,
             from_unit,
             from_user,
             to_unit,
             to_party,
-            status,
             request,
             amount_fen,
             accepted_by,
@@ -195,6 +197,9 @@ pub(crate) fn action(r: &DbRow) -> Result<ActionRecord, sqlx::Error> {
             created_ms,
             updated_ms,
             version
+        } codes {
+            route: Route,
+            status: ActionStatus
         }
     ))
 }
@@ -348,9 +353,7 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
             calculation,
             change_reason,
             special,
-            required_level,
             fund_id,
-            status,
             delivery_method,
             delivery_ref,
             paid_ms,
@@ -361,6 +364,9 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
             created_ms,
             updated_ms,
             version
+        } codes {
+            required_level: Level,
+            status: AidStatus
         }
     ))
 }

@@ -165,7 +165,7 @@ impl App {
         opinion: Option<(String, String)>,
         note: String,
     ) -> Result<i64, AppError> {
-        let from = CaseStatus::parse(&case.status)?;
+        let from = case.status;
         if !from.can_become(to) {
             return Err(AppError::InvalidTransition);
         }

@@ -107,7 +107,9 @@ impl App {
                     lead.description.chars().take(200).collect::<String>()
                 );
                 let (into_number, into_type) = match self.store.lead(&into_id).await? {
-                    Some(t) if t.status == "new" && covers(actor, &t.division) => (t.number, "lead"),
+                    Some(t) if t.status == jiujinan_domain::lead::LeadStatus::New && covers(actor, &t.division) => {
+                        (t.number, "lead")
+                    }
                     Some(_) => return Err(field("MERGE_TARGET", "into")),
                     None => match self.store.case_by_id(&into_id).await? {
                         Some(c) if covers(actor, &c.division) => (c.number, "case"),

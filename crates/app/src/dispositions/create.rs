@@ -14,7 +14,7 @@ impl App {
         if !covers(actor, &case.division) {
             return Err(AppError::NotFound);
         }
-        let status = CaseStatus::parse(&case.status)?;
+        let status = case.status;
         if status == CaseStatus::Closed {
             return Err(AppError::Conflict("CASE_CLOSED"));
         }
@@ -75,7 +75,7 @@ impl App {
         details.home_province = details.home_province.trim().chars().take(50).collect();
         if !input.redirect_from.is_empty() {
             let src = self.store.action(&input.redirect_from).await?;
-            if src.as_ref().is_none_or(|s| s.case_id != case.id || s.status != ActionStatus::Returned.code()) {
+            if src.as_ref().is_none_or(|s| s.case_id != case.id || s.status != ActionStatus::Returned) {
                 return Err(field("REDIRECT_SOURCE", "redirect_from"));
             }
         }

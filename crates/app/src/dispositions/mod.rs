@@ -79,7 +79,7 @@ pub struct DispositionView {
 /// Who answers for an action now (首问负责): the sender, as first-inquiry holder, until the
 /// receiver accepts; the receiver from then on.
 pub fn accountable_unit(a: &ActionRecord) -> String {
-    if a.status == ActionStatus::Sent.code() { a.from_unit.clone() } else { a.to_unit.clone() }
+    if a.status == ActionStatus::Sent { a.from_unit.clone() } else { a.to_unit.clone() }
 }
 
 /// Civil-affairs staff who dispose of cases (not department handlers, auditors).
@@ -185,7 +185,7 @@ impl App {
     async fn action_view(&self, a: ActionRecord, deadlines: &[DeadlineRecord]) -> Result<ActionView, AppError> {
         let events = self.store.action_events(&a.id).await?;
         let decisions =
-            if a.route == Route::JointMeeting.code() { self.store.decisions_of_action(&a.id).await? } else { vec![] };
+            if a.route == Route::JointMeeting { self.store.decisions_of_action(&a.id).await? } else { vec![] };
         let mut clocks: Vec<DeadlineRecord> = deadlines.iter().filter(|d| d.subject_id == a.id).cloned().collect();
         clocks.extend(deadlines.iter().filter(|d| decisions.iter().any(|x| x.id == d.subject_id)).cloned());
         let accountable_unit = accountable_unit(&a);
@@ -216,7 +216,7 @@ impl App {
         if actions.iter().any(|a| a.to_unit == actor.unit.as_str()) {
             return Ok(true);
         }
-        for a in actions.iter().filter(|a| a.route == Route::JointMeeting.code()) {
+        for a in actions.iter().filter(|a| a.route == Route::JointMeeting) {
             if self.store.decisions_of_action(&a.id).await?.iter().any(|d| d.lead_unit == actor.unit.as_str()) {
                 return Ok(true);
             }

@@ -63,6 +63,7 @@ both!(
     a_form_submission_is_claimed_once,
     a_batch_rolled_back_under_its_callers_tells_each_the_truth,
     actions_move_only_from_the_expected_state,
+    an_unknown_code_in_a_row_is_corrupt_data,
     inbox_pages_read_clocks_and_cases_in_batches,
     a_deadline_fires_once_under_concurrent_supervisors,
     rule_data_is_dated_and_editable,
@@ -625,14 +626,14 @@ async fn accepting_a_lead_opens_a_numbered_case_once(store: Arc<dyn Store>) {
     let c =
         store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0 + 5).await.unwrap();
     assert_eq!(
-        (c.number.as_str(), c.status.as_str(), c.lead_id.as_str()),
+        (c.number.as_str(), c.status.code(), c.lead_id.as_str()),
         ("110105001-2026-00001", "investigating", "l1")
     );
     assert_eq!(
         (c.subject_name.as_str(), c.first_inquiry_unit.as_str(), c.documents_pending),
         ("张伟", "110105001:mz", true)
     );
-    assert_eq!(store.lead("l1").await.unwrap().unwrap().status, "accepted");
+    assert_eq!(store.lead("l1").await.unwrap().unwrap().status.code(), "accepted");
     let again = store.accept_lead("l1", 2, &new_case("c1b"), &who(), draft("lead.accepted", "110105"), T0).await;
     assert!(matches!(again, Err(StoreError::Conflict(Conflict::LeadClosed))), "{again:?}");
     let stale = store.accept_lead("l2", 7, &new_case("c2"), &who(), draft("lead.accepted", "110105"), T0).await;
@@ -670,13 +671,13 @@ async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>
     let reason = LeadOutcome::NotAccepted { reason: "经核实不属于救助范围".into() };
     store.close_lead("l1", 1, &reason, &who(), draft("lead.not_accepted", "110105"), T0).await.unwrap();
     let l1 = store.lead("l1").await.unwrap().unwrap();
-    assert_eq!((l1.status.as_str(), l1.outcome_note.as_str(), l1.version), ("not_accepted", "经核实不属于救助范围", 2));
+    assert_eq!((l1.status.code(), l1.outcome_note.as_str(), l1.version), ("not_accepted", "经核实不属于救助范围", 2));
 
     let to_haidian = LeadOutcome::Transferred { division: "110108001".into(), office: "110108001:mz".into() };
     store.close_lead("l2", 1, &to_haidian, &who(), draft("lead.transferred", "110105"), T0).await.unwrap();
     let l2 = store.lead("l2").await.unwrap().unwrap();
     assert_eq!(
-        (l2.status.as_str(), l2.responsible_unit.as_str(), l2.division.as_str()),
+        (l2.status.code(), l2.responsible_unit.as_str(), l2.division.as_str()),
         ("new", "110108001:mz", "110108001")
     );
     assert_eq!(
@@ -698,7 +699,7 @@ async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>
     };
     store.close_lead("l4", 1, &merge, &who(), draft("lead.merged", "110105"), T0).await.unwrap();
     let l4 = store.lead("l4").await.unwrap().unwrap();
-    assert_eq!((l4.status.as_str(), l4.duplicate_of.as_deref()), ("merged", Some("c3")));
+    assert_eq!((l4.status.code(), l4.duplicate_of.as_deref()), ("merged", Some("c3")));
     let steps: Vec<String> =
         store.timeline("c3").await.unwrap().into_iter().map(|t| format!("{}:{}", t.step, t.note)).collect();
     assert!(steps.contains(&"merged_report:L4: 家中失火".to_owned()), "{steps:?}");
@@ -785,7 +786,7 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
     store.transition_case("c1", 2, &review, &who(), draft("case.reviewed", "110105"), T0 + 40).await.unwrap();
     let c = store.case_by_id("c1").await.unwrap().unwrap();
     assert_eq!(
-        (c.status.as_str(), c.review_opinion.as_str(), c.recommended_routes.as_str(), c.step_due_ms),
+        (c.status.code(), c.review_opinion.as_str(), c.recommended_routes.as_str(), c.step_due_ms),
         ("reviewed", "建议临时救助并转介住建部门", "refer,aid_first", T0 + 200)
     );
     let steps: Vec<String> = store.timeline("c1").await.unwrap().into_iter().map(|t| t.step).collect();
@@ -1068,7 +1069,7 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
         ..ActionChange::default()
     };
     let a = store.change_action(&accept, &who(), draft("action.accepted", "110105"), T0 + 1).await.unwrap();
-    assert_eq!((a.status.as_str(), a.version, a.accepted_by.as_str()), ("accepted", 2, "cy_health"));
+    assert_eq!((a.status.code(), a.version, a.accepted_by.as_str()), ("accepted", 2, "cy_health"));
     let twice = store
         .change_action(&ActionChange { expected_version: 2, ..accept.clone() }, &who(), draft("x", "110105"), T0 + 2)
         .await;
@@ -1089,6 +1090,29 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
 }
 
 /// A referral inbox page reads its clocks and cases in one query each.
+/// Records carry domain enums, parsed at the row boundary: a code the enum does not know is
+/// `Corrupt` with the column and value, never a default.
+async fn an_unknown_code_in_a_row_is_corrupt_data(store: Arc<dyn Store>) {
+    a_case(&store).await;
+    store.create_action(&new_action("a1", "sent"), None, &who(), draft("action.created", "110105"), T0).await.unwrap();
+    let corrupt = |e: Result<(), StoreError>, column: &str, value: &str| match e {
+        Err(StoreError::Corrupt(m)) => assert!(m.contains(column) && m.contains(value), "{m}"),
+        other => panic!("expected Corrupt for {column}, got {other:?}"),
+    };
+
+    raw_exec(&store, "UPDATE leads SET status = 'pending' WHERE id = 'l2'").await.unwrap();
+    corrupt(store.lead("l2").await.map(drop), "status", "pending");
+    assert!(store.lead("l1").await.unwrap().is_some(), "other rows still read");
+
+    raw_exec(&store, "UPDATE cases SET status = 'archived' WHERE id = 'c1'").await.unwrap();
+    corrupt(store.case_by_id("c1").await.map(drop), "status", "archived");
+
+    raw_exec(&store, "UPDATE actions SET route = 'teleport' WHERE id = 'a1'").await.unwrap();
+    corrupt(store.action("a1").await.map(drop), "route", "teleport");
+    raw_exec(&store, "UPDATE actions SET route = 'refer', status = 'lost' WHERE id = 'a1'").await.unwrap();
+    corrupt(store.actions_of_case("c1").await.map(drop), "status", "lost");
+}
+
 async fn inbox_pages_read_clocks_and_cases_in_batches(store: Arc<dyn Store>) {
     a_case(&store).await;
     for (a, d, due) in [("a1", "d1", T0 + 100), ("a2", "d2", T0 + 200)] {

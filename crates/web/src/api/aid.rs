@@ -56,9 +56,9 @@ impl From<AidItem> for AidDto {
             calculation: i.calculation,
             change_reason: i.change_reason,
             special: i.special,
-            required_level: i.required_level,
+            required_level: i.required_level.code().into(),
             fund_id: i.fund_id,
-            status: i.status,
+            status: i.status.code().into(),
             version: i.version,
         }
     }

@@ -53,7 +53,7 @@ impl From<&CaseRecord> for CaseSummaryDto {
             responsible_unit: k.responsible_unit.clone(),
             responsible_user: k.responsible_user.clone(),
             first_inquiry_unit: k.first_inquiry_unit.clone(),
-            status: k.status.clone(),
+            status: k.status.code().into(),
             urgency: k.urgency.clone(),
             hardship_types: codes(&k.hardship_types),
             documents_pending: k.documents_pending,

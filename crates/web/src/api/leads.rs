@@ -160,7 +160,7 @@ impl From<LeadRecord> for LeadSummaryDto {
             responsible_unit: l.responsible_unit,
             first_inquiry_unit: l.first_inquiry_unit,
             urgency: l.urgency,
-            status: l.status,
+            status: l.status.code().into(),
             duplicate_of: l.duplicate_of,
             verify_due_ms: l.verify_due_ms,
             created_ms: l.created_ms,

@@ -43,7 +43,7 @@ pub async fn approvals(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         v.into_iter()
             .map(|i| ApprovalRow {
                 aid_type: labels::aid(&i.aid_type, lang),
-                level: labels::aid(&i.required_level, lang),
+                level: labels::aid(i.required_level.code(), lang),
                 amount: yuan(i.amount_fen),
                 special: i.special,
                 id: i.id,

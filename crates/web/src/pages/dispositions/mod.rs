@@ -17,7 +17,7 @@ use jiujinan_app::dispositions::ActionView;
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::{DeadlineRecord, Programme, SupervisionRecord};
 use jiujinan_domain::aid::yuan;
-use jiujinan_domain::disposition::ActionDetails;
+use jiujinan_domain::disposition::{ActionDetails, ActionStatus};
 use jiujinan_domain::policy::Permission;
 
 pub use create::{Panel, panel};
@@ -176,11 +176,11 @@ async fn action_row(
     let receiver_unit = if a.to_unit.is_empty() { &a.from_unit } else { &a.to_unit };
     let can_receive = receiver_unit == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
-        route: labels::route(&a.route, lang),
+        route: labels::route(a.route.code(), lang),
         programme: programme_name(ps, &a.programme, lang),
         receiver,
         from: format!("{} {}", a.from_unit, a.from_user),
-        status: labels::action_status(&a.status, lang),
+        status: labels::action_status(a.status.code(), lang),
         accountable: v.accountable_unit,
         outcome: if a.outcome.is_empty() {
             String::new()
@@ -188,7 +188,8 @@ async fn action_row(
             format!("{}：{}", labels::outcome(&a.outcome, lang), a.outcome_detail)
         },
         amount: amount_text(a.amount_fen),
-        can_cancel: a.from_unit == actor.unit.as_str() && matches!(a.status.as_str(), "sent" | "accepted"),
+        can_cancel: a.from_unit == actor.unit.as_str()
+            && matches!(a.status, ActionStatus::Sent | ActionStatus::Accepted),
         can_receive,
         clocks: clock_rows(&v.deadlines, now, lang),
         events: v
@@ -206,8 +207,8 @@ async fn action_row(
         identity_unknown: details.identity_unknown,
         given: details.given,
         id: a.id,
-        route_code: a.route,
-        status_code: a.status,
+        route_code: a.route.code().into(),
+        status_code: a.status.code().into(),
         request: a.request,
         return_reason: a.return_reason,
         version: a.version,

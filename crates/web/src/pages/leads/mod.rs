@@ -105,10 +105,10 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
         .map(|l| Row {
             urgency: labels::urgency(&l.urgency, lang),
             channel: labels::channel(&l.channel, lang),
-            status: labels::status(&l.status, lang),
+            status: labels::status(l.status.code(), lang),
             id_masked: l.subject_id_number.as_deref().map(mask).unwrap_or_default(),
             deadline: beijing_time(l.verify_due_ms),
-            overdue: l.status == "new" && l.verify_due_ms < now,
+            overdue: l.status == LeadStatus::New && l.verify_due_ms < now,
             duplicate: l.duplicate_of.is_some(),
             id: l.id,
             number: l.number,
