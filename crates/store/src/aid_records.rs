@@ -1,7 +1,7 @@
 //! Rows of aid, approval and funds: rule data, aid items with their approvals, funds and
 //! their ledger, 公示 postings and objections.
 
-use jiujinan_domain::aid::{AidStatus, Level};
+use jiujinan_domain::aid::{AidKind, AidStatus, AidType, FundKind, Level};
 use serde::Serialize;
 
 /// A dated standard (e.g. Beijing's 低保 standard per person per month).
@@ -78,8 +78,8 @@ pub struct AidItem {
     pub case_number: String,
     pub division: String,
     pub programme: String,
-    pub kind: String,
-    pub aid_type: String,
+    pub kind: AidKind,
+    pub aid_type: AidType,
     pub cause: String,
     pub tier: i64,
     pub persons: i64,
@@ -169,7 +169,7 @@ pub struct Fund {
     pub id: String,
     pub unit: String,
     pub division: String,
-    pub kind: String,
+    pub kind: FundKind,
     pub name: String,
     pub available_fen: i64,
     pub reserved_fen: i64,

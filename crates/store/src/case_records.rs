@@ -1,6 +1,7 @@
 //! Case rows as the store accepts and returns them.
 
 use jiujinan_domain::case::CaseStatus;
+use jiujinan_domain::lead::Urgency;
 use serde::Serialize;
 
 /// What acceptance adds to the lead's data to open a case.
@@ -31,7 +32,7 @@ pub struct CaseRecord {
     pub responsible_user: String,
     pub first_inquiry_unit: String,
     pub status: CaseStatus,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub hardship_types: String,
     pub documents_pending: bool,
     pub household: String,

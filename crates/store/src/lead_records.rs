@@ -1,6 +1,6 @@
 //! Lead rows as the store accepts and returns them.
 
-use jiujinan_domain::lead::LeadStatus;
+use jiujinan_domain::lead::{Channel, LeadStatus, Urgency};
 use serde::{Deserialize, Serialize};
 
 /// A validated lead ready to store; the store adds the number, status and duplicate link.
@@ -41,7 +41,7 @@ pub struct NewLeadRow {
 pub struct LeadRecord {
     pub id: String,
     pub number: String,
-    pub channel: String,
+    pub channel: Channel,
     pub reporter_name: String,
     pub reporter_phone: Option<String>,
     pub reporter_relation: String,
@@ -57,7 +57,7 @@ pub struct LeadRecord {
     pub first_inquiry_user: String,
     pub description: String,
     pub hardship_types: String,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub needs: String,
     pub status: LeadStatus,
     pub duplicate_of: Option<String>,

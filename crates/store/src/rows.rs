@@ -1,10 +1,10 @@
 //! Reading rows into records: the column lists and one function per record.
 
-use jiujinan_domain::aid::{AidStatus, Level};
+use jiujinan_domain::aid::{AidKind, AidStatus, AidType, FundKind, Level};
 use jiujinan_domain::audit::AuditEntry;
 use jiujinan_domain::case::{CaseStatus, Route};
 use jiujinan_domain::disposition::ActionStatus;
-use jiujinan_domain::lead::LeadStatus;
+use jiujinan_domain::lead::{Channel, LeadStatus, Urgency};
 
 use crate::db::{DbRow, from_row};
 use crate::{
@@ -105,7 +105,7 @@ pub(crate) fn lead(r: &DbRow) -> Result<LeadRecord, sqlx::Error> {
     Ok(LeadRecord {
         id: r.try_get("id")?,
         number: r.try_get("number")?,
-        channel: r.try_get("channel")?,
+        channel: r.code("channel", Channel::parse)?,
         reporter_name: r.try_get("reporter_name")?,
         reporter_phone: r.try_get("reporter_phone")?,
         reporter_relation: r.try_get("reporter_relation")?,
@@ -121,7 +121,7 @@ pub(crate) fn lead(r: &DbRow) -> Result<LeadRecord, sqlx::Error> {
         first_inquiry_user: r.try_get("first_inquiry_user")?,
         description: r.try_get("description")?,
         hardship_types: r.try_get("hardship_types")?,
-        urgency: r.try_get("urgency")?,
+        urgency: r.code("urgency", Urgency::parse)?,
         needs: r.try_get("needs")?,
         status: r.code("status", LeadStatus::parse)?,
         duplicate_of: r.try_get("duplicate_of")?,
@@ -145,7 +145,7 @@ pub(crate) fn case(r: &DbRow) -> Result<CaseRecord, sqlx::Error> {
         responsible_user: r.try_get("responsible_user")?,
         first_inquiry_unit: r.try_get("first_inquiry_unit")?,
         status: r.code("status", CaseStatus::parse)?,
-        urgency: r.try_get("urgency")?,
+        urgency: r.code("urgency", Urgency::parse)?,
         hardship_types: r.try_get("hardship_types")?,
         documents_pending: r.try_get("documents_pending")?,
         household: r.try_get("household")?,
@@ -342,8 +342,6 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
             case_number,
             division,
             programme,
-            kind,
-            aid_type,
             cause,
             tier,
             persons,
@@ -365,6 +363,8 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
             updated_ms,
             version
         } codes {
+            kind: AidKind,
+            aid_type: AidType,
             required_level: Level,
             status: AidStatus
         }
@@ -374,7 +374,9 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
 pub(crate) fn fund(r: &DbRow) -> Result<Fund, sqlx::Error> {
     Ok(from_row!(
         r,
-        Fund { id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version }
+        Fund { id, unit, division, name, available_fen, reserved_fen, paid_fen, created_ms, version } codes {
+            kind: FundKind
+        }
     ))
 }
 

@@ -65,7 +65,7 @@ impl App {
             &rules.publicity,
             now,
             |p| p.effective_from,
-            |p| p.programme == item.programme && p.aid_type == item.aid_type,
+            |p| p.programme == item.programme && p.aid_type == item.aid_type.code(),
         );
         let posting = match rule.filter(|r| r.required) {
             Some(r) => {

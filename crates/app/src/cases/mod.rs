@@ -171,8 +171,12 @@ impl App {
         }
         let now = self.now_ms();
         let (step, due) = match to {
-            CaseStatus::Reviewing => ("submitted_for_review", self.step_limit_ms("review", &case.urgency, now).await?),
-            CaseStatus::Investigating => ("sent_back", self.step_limit_ms("investigate", &case.urgency, now).await?),
+            CaseStatus::Reviewing => {
+                ("submitted_for_review", self.step_limit_ms("review", case.urgency.code(), now).await?)
+            }
+            CaseStatus::Investigating => {
+                ("sent_back", self.step_limit_ms("investigate", case.urgency.code(), now).await?)
+            }
             CaseStatus::Reviewed => ("reviewed", case.step_due_ms),
             CaseStatus::Closed => ("closed", case.step_due_ms),
         };

@@ -33,7 +33,7 @@ impl App {
                     year: beijing_date(now).0,
                     responsible_user: actor.username.clone(),
                     documents_pending,
-                    step_due_ms: self.step_limit_ms("investigate", &lead.urgency, now).await?,
+                    step_due_ms: self.step_limit_ms("investigate", lead.urgency.code(), now).await?,
                 };
                 let case = self
                     .store
@@ -103,7 +103,7 @@ impl App {
                 let report = format!(
                     "{} · {}: {}",
                     lead.number,
-                    lead.channel,
+                    lead.channel.code(),
                     lead.description.chars().take(200).collect::<String>()
                 );
                 let (into_number, into_type) = match self.store.lead(&into_id).await? {

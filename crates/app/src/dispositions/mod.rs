@@ -12,6 +12,7 @@ mod referral;
 
 use jiujinan_domain::case::{CaseStatus, Route};
 use jiujinan_domain::disposition::{ActionDetails, ActionStatus, EventKind, LimitUnit, Outcome, reason};
+use jiujinan_domain::lead::Urgency;
 use jiujinan_domain::org::{DivisionCode, UnitCode, UnitKind};
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{
@@ -118,7 +119,7 @@ impl App {
         let types: Vec<&str> = case.hardship_types.split(',').filter(|s| !s.is_empty()).collect();
         let district = district_of(&case.division)?;
         let mut out = Vec::new();
-        if case.urgency == "critical" || case.urgency == "urgent" {
+        if matches!(case.urgency, Urgency::Critical | Urgency::Urgent) {
             out.push(Suggestion {
                 route: Route::AidFirst.code().into(),
                 programme: "temporary".into(),

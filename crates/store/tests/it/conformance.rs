@@ -1103,6 +1103,8 @@ async fn an_unknown_code_in_a_row_is_corrupt_data(store: Arc<dyn Store>) {
     raw_exec(&store, "UPDATE leads SET status = 'pending' WHERE id = 'l2'").await.unwrap();
     corrupt(store.lead("l2").await.map(drop), "status", "pending");
     assert!(store.lead("l1").await.unwrap().is_some(), "other rows still read");
+    raw_exec(&store, "UPDATE leads SET status = 'new', channel = 'carrier_pigeon' WHERE id = 'l2'").await.unwrap();
+    corrupt(store.lead("l2").await.map(drop), "channel", "carrier_pigeon");
 
     raw_exec(&store, "UPDATE cases SET status = 'archived' WHERE id = 'c1'").await.unwrap();
     corrupt(store.case_by_id("c1").await.map(drop), "status", "archived");

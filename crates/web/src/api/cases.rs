@@ -54,7 +54,7 @@ impl From<&CaseRecord> for CaseSummaryDto {
             responsible_user: k.responsible_user.clone(),
             first_inquiry_unit: k.first_inquiry_unit.clone(),
             status: k.status.code().into(),
-            urgency: k.urgency.clone(),
+            urgency: k.urgency.code().into(),
             hardship_types: codes(&k.hardship_types),
             documents_pending: k.documents_pending,
             step_due_ms: k.step_due_ms,

@@ -63,8 +63,8 @@ fn row(v: AidView, actor: &Actor, funds: &[Fund], lang: Lang) -> AidRow {
     let i = v.item;
     let steps = actor.principal().aid_steps(i.status, i.required_level);
     AidRow {
-        kind: labels::aid(&i.kind, lang),
-        aid_type: labels::aid(&i.aid_type, lang),
+        kind: labels::aid(i.kind.code(), lang),
+        aid_type: labels::aid(i.aid_type.code(), lang),
         cause: labels::hardship(&i.cause, lang),
         amount: yuan(i.amount_fen),
         proposed: yuan(i.proposed_fen),

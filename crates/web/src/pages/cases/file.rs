@@ -137,7 +137,7 @@ pub(super) async fn case_page(
     let page = CasePage {
         c: Chrome::new(ctx),
         status: labels::case_status(k.status.code(), lang),
-        urgency: labels::urgency(&k.urgency, lang),
+        urgency: labels::urgency(k.urgency.code(), lang),
         hardships: k.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect(),
         responsible_name,
         deadline: beijing_time(k.step_due_ms),

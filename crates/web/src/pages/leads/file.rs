@@ -141,8 +141,13 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     } else {
         None
     };
-    let placeholder =
-        state.app.time_limit_at("verify", &l.urgency, l.created_ms).await.ok().flatten().is_some_and(|t| t.placeholder);
+    let placeholder = state
+        .app
+        .time_limit_at("verify", l.urgency.code(), l.created_ms)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.placeholder);
     let page = LeadPage {
         c: Chrome::new(ctx),
         created,
@@ -151,8 +156,8 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
         merge_target: l.duplicate_of.clone().unwrap_or_default(),
         relief_station,
         error,
-        channel: labels::channel(&l.channel, lang),
-        urgency: labels::urgency(&l.urgency, lang),
+        channel: labels::channel(l.channel.code(), lang),
+        urgency: labels::urgency(l.urgency.code(), lang),
         status: labels::status(l.status.code(), lang),
         hardships: l.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect(),
         responsible_name,
