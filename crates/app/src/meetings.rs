@@ -163,15 +163,11 @@ impl App {
         }
         let now = self.now_ms();
         let accept = (a.status == ActionStatus::Sent).then(|| ActionChange {
-            id: a.id.clone(),
-            expected_version: a.version,
-            from: a.status.code().into(),
-            to: ActionStatus::Accepted.code().into(),
             accepted_by: Some(actor.username.clone()),
             close_deadlines: true,
             step: "on_agenda".into(),
             note: meeting.title.clone(),
-            ..ActionChange::default()
+            ..ActionChange::new(&a.id, a.version, a.status, ActionStatus::Accepted)
         });
         if accept.is_none() && a.status != ActionStatus::Accepted {
             return Err(AppError::Conflict("ACTION_CLOSED"));
@@ -281,15 +277,11 @@ impl App {
         let all = self.store.decisions_of_action(&a.id).await?;
         if all.iter().all(|x| x.status == "done") && a.status == ActionStatus::Accepted {
             let change = ActionChange {
-                id: a.id.clone(),
-                expected_version: a.version,
-                from: a.status.code().into(),
-                to: ActionStatus::Completed.code().into(),
                 outcome: Some("granted".into()),
                 outcome_detail: Some(note),
                 close_deadlines: true,
                 step: "decisions_carried_out".into(),
-                ..ActionChange::default()
+                ..ActionChange::new(&a.id, a.version, a.status, ActionStatus::Completed)
             };
             let mut audit = actor.audit("action.completed", ("action", &a.id), &json!({"by": "joint_meeting"}));
             audit.division = a.division.clone();

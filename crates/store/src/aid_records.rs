@@ -124,8 +124,8 @@ pub struct AidApproval {
 pub struct AidChange {
     pub id: String,
     pub expected_version: i64,
-    pub from: String,
-    pub to: String,
+    pub from: AidStatus,
+    pub to: AidStatus,
     pub approval: AidApproval,
     pub money: Money,
     pub refusal_reason: Option<String>,

@@ -73,8 +73,8 @@ pub struct Investigation {
 /// A change of a case's status with what goes with it.
 #[derive(Debug, Clone)]
 pub struct CaseTransition {
-    pub from: String,
-    pub to: String,
+    pub from: CaseStatus,
+    pub to: CaseStatus,
     /// Review opinion and recommended routes, when the review is recorded.
     pub opinion: Option<(String, String)>,
     pub step_due_ms: i64,

@@ -287,7 +287,7 @@ impl CaseStore for SqlStore {
              recommended_routes = CASE WHEN $4 THEN $6 ELSE recommended_routes END \
              WHERE id = $7 AND version = $8 AND status = $9",
         )
-        .bind(&t.to)
+        .bind(t.to.code())
         .bind(t.step_due_ms)
         .bind(now_ms)
         .bind(t.opinion.is_some())
@@ -295,7 +295,7 @@ impl CaseStore for SqlStore {
         .bind(routes)
         .bind(id)
         .bind(expected_version)
-        .bind(&t.from)
+        .bind(t.from.code())
         .execute(&mut tx)
         .await?;
         if res.rows_affected() == 0 {

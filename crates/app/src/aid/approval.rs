@@ -117,16 +117,12 @@ impl App {
             return Ok(());
         }
         let change = jiujinan_store::ActionChange {
-            id: a.id.clone(),
-            expected_version: a.version,
-            from: a.status.code().into(),
-            to: "completed".into(),
             outcome: Some("granted".into()),
             outcome_detail: Some(format!("补办审批：{} 元", yuan(item.amount_fen))),
             close_deadlines: true,
             step: "paperwork_completed".into(),
             note: format!("aid {}", item.id),
-            ..jiujinan_store::ActionChange::default()
+            ..jiujinan_store::ActionChange::new(&a.id, a.version, a.status, ActionStatus::Completed)
         };
         let mut audit = actor.audit("action.completed", ("action", &a.id), &json!({"aid": item.id}));
         audit.division = a.division.clone();

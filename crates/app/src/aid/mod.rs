@@ -201,8 +201,8 @@ impl App {
         let change = AidChange {
             id: item.id.clone(),
             expected_version,
-            from: from.code().into(),
-            to: to.code().into(),
+            from,
+            to,
             approval: Self::opinion(actor, item, step, opinion, now),
             money,
             refusal_reason: extra.refusal_reason,

@@ -27,8 +27,8 @@ impl App {
         let reopen = AidChange {
             id: item.id.clone(),
             expected_version: item.version,
-            from: item.status.code().into(),
-            to: AidStatus::Reviewed.code().into(),
+            from: item.status,
+            to: AidStatus::Reviewed,
             approval: Self::opinion(actor, &item, "objection", &text, now),
             money: Money::Release,
             refusal_reason: None,

@@ -31,8 +31,8 @@ impl App {
         };
         let followup = self.new_deadline("case", "followup", "*", owner).await?;
         let t = CaseTransition {
-            from: case.status.code().into(),
-            to: CaseStatus::Closed.code().into(),
+            from: case.status,
+            to: CaseStatus::Closed,
             opinion: None,
             step_due_ms: followup.due_ms,
             step: "closed".into(),
@@ -64,8 +64,8 @@ impl App {
             return Err(AppError::InvalidTransition);
         }
         let t = CaseTransition {
-            from: case.status.code().into(),
-            to: CaseStatus::Reviewed.code().into(),
+            from: case.status,
+            to: CaseStatus::Reviewed,
             opinion: None,
             step_due_ms: self.now_ms(),
             step: "reopened".into(),

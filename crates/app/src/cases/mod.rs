@@ -181,8 +181,8 @@ impl App {
             CaseStatus::Closed => ("closed", case.step_due_ms),
         };
         let t = CaseTransition {
-            from: from.code().into(),
-            to: to.code().into(),
+            from,
+            to,
             opinion,
             step_due_ms: due,
             step: step.into(),

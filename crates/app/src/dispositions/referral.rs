@@ -266,8 +266,8 @@ impl App {
         let change = ActionChange {
             id: a.id.clone(),
             expected_version: spec.expected_version,
-            from: a.status.code().into(),
-            to: spec.to.code().into(),
+            from: a.status,
+            to: spec.to,
             accepted_by: spec.accepted_by,
             return_reason: spec.return_reason,
             outcome: spec.outcome,

@@ -7,6 +7,8 @@
 use std::sync::Arc;
 
 use jiujinan_domain::audit::{AuditDraft, ChainVerifier, action};
+use jiujinan_domain::case::{CaseStatus, Route};
+use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{DivisionCode, DivisionRow, UnitCode, UnitKind, units_for_divisions};
 use jiujinan_store::testing::{fresh_postgres, fresh_sqlite};
@@ -753,8 +755,8 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
     let list = store.investigations("c1").await.unwrap();
     assert_eq!((list.len(), list[0].findings.as_str(), list[0].created_ms), (1, "房屋烧毁，暂住亲戚家", T0 + 20));
     let submit = CaseTransition {
-        from: "investigating".into(),
-        to: "reviewing".into(),
+        from: CaseStatus::Investigating,
+        to: CaseStatus::Reviewing,
         opinion: None,
         step_due_ms: T0 + 100,
         step: "submitted_for_review".into(),
@@ -774,8 +776,8 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
         "not from the wrong status"
     );
     let review = CaseTransition {
-        from: "reviewing".into(),
-        to: "reviewed".into(),
+        from: CaseStatus::Reviewing,
+        to: CaseStatus::Reviewed,
         opinion: Some(("建议临时救助并转介住建部门".into(), "refer,aid_first".into())),
         step_due_ms: T0 + 200,
         step: "reviewed".into(),
@@ -1002,19 +1004,19 @@ async fn a_case(store: &Arc<dyn Store>) {
     store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
 }
 
-fn new_action(id: &str, status: &str) -> NewAction {
+fn new_action(id: &str, status: ActionStatus) -> NewAction {
     NewAction {
         id: id.into(),
         case_id: "c1".into(),
         case_number: "110105001-2026-00001".into(),
-        route: "refer".into(),
+        route: Route::Refer,
         programme: "medical".into(),
         division: "110105001024".into(),
         from_unit: "110105001:mz".into(),
         from_user: "jw_reviewer".into(),
         to_unit: "110105:wj".into(),
         to_party: String::new(),
-        status: status.into(),
+        status,
         request: "医疗救助".into(),
         amount_fen: 0,
         redirected_from: String::new(),
@@ -1045,7 +1047,7 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
     a_case(&store).await;
     store
         .create_action(
-            &new_action("a1", "sent"),
+            &new_action("a1", ActionStatus::Sent),
             Some(&clock("d1", "a1", T0 + 100)),
             &who(),
             draft("action.created", "110105"),
@@ -1054,10 +1056,6 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let accept = ActionChange {
-        id: "a1".into(),
-        expected_version: 1,
-        from: "sent".into(),
-        to: "accepted".into(),
         accepted_by: Some("cy_health".into()),
         close_deadlines: true,
         open_deadline: Some(NewDeadline {
@@ -1066,7 +1064,7 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
             ..clock("d2", "a1", T0 + 1_000)
         }),
         step: "action_accepted".into(),
-        ..ActionChange::default()
+        ..ActionChange::new("a1", 1, ActionStatus::Sent, ActionStatus::Accepted)
     };
     let a = store.change_action(&accept, &who(), draft("action.accepted", "110105"), T0 + 1).await.unwrap();
     assert_eq!((a.status.code(), a.version, a.accepted_by.as_str()), ("accepted", 2, "cy_health"));
@@ -1074,7 +1072,12 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
         .change_action(&ActionChange { expected_version: 2, ..accept.clone() }, &who(), draft("x", "110105"), T0 + 2)
         .await;
     assert!(matches!(twice, Err(StoreError::Conflict(Conflict::ActionState))), "{twice:?}");
-    let stale = ActionChange { from: "accepted".into(), to: "completed".into(), open_deadline: None, ..accept.clone() };
+    let stale = ActionChange {
+        from: ActionStatus::Accepted,
+        to: ActionStatus::Completed,
+        open_deadline: None,
+        ..accept.clone()
+    };
     assert!(matches!(
         store.change_action(&stale, &who(), draft("x", "110105"), T0 + 2).await,
         Err(StoreError::Conflict(Conflict::StaleVersion))
@@ -1094,7 +1097,10 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
 /// `Corrupt` with the column and value, never a default.
 async fn an_unknown_code_in_a_row_is_corrupt_data(store: Arc<dyn Store>) {
     a_case(&store).await;
-    store.create_action(&new_action("a1", "sent"), None, &who(), draft("action.created", "110105"), T0).await.unwrap();
+    store
+        .create_action(&new_action("a1", ActionStatus::Sent), None, &who(), draft("action.created", "110105"), T0)
+        .await
+        .unwrap();
     let corrupt = |e: Result<(), StoreError>, column: &str, value: &str| match e {
         Err(StoreError::Corrupt(m)) => assert!(m.contains(column) && m.contains(value), "{m}"),
         other => panic!("expected Corrupt for {column}, got {other:?}"),
@@ -1120,7 +1126,7 @@ async fn inbox_pages_read_clocks_and_cases_in_batches(store: Arc<dyn Store>) {
     for (a, d, due) in [("a1", "d1", T0 + 100), ("a2", "d2", T0 + 200)] {
         store
             .create_action(
-                &new_action(a, "sent"),
+                &new_action(a, ActionStatus::Sent),
                 Some(&clock(d, a, due)),
                 &who(),
                 draft("action.created", "110105"),
@@ -1144,7 +1150,7 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
     a_case(&store).await;
     store
         .create_action(
-            &new_action("a1", "sent"),
+            &new_action("a1", ActionStatus::Sent),
             Some(&clock("d1", "a1", T0 + 100)),
             &who(),
             draft("action.created", "110105"),
