@@ -3,7 +3,7 @@
 //! every decision is carried out.
 
 use jiujinan_domain::case::Route;
-use jiujinan_domain::disposition::{ActionStatus, reason};
+use jiujinan_domain::disposition::{ActionStatus, DecisionStatus, MeetingStatus, reason};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode};
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{ActionChange, ActionRecord, AgendaItem, Conflict, Decision, Meeting, StoreError, Who};
@@ -80,7 +80,7 @@ impl App {
             title,
             meeting_day: day,
             departments: units.join(","),
-            status: "scheduled".into(),
+            status: MeetingStatus::Scheduled,
             minutes: String::new(),
             created_by: actor.username.clone(),
             created_ms: now,
@@ -233,7 +233,7 @@ impl App {
             case_id: a.case_id.clone(),
             text,
             lead_unit: lead.to_string(),
-            status: "open".into(),
+            status: DecisionStatus::Open,
             done_note: String::new(),
             done_by: String::new(),
             done_ms: 0,
@@ -275,7 +275,7 @@ impl App {
             other => other.into(),
         })?;
         let all = self.store.decisions_of_action(&a.id).await?;
-        if all.iter().all(|x| x.status == "done") && a.status == ActionStatus::Accepted {
+        if all.iter().all(|x| x.status == DecisionStatus::Done) && a.status == ActionStatus::Accepted {
             let change = ActionChange {
                 outcome: Some("granted".into()),
                 outcome_detail: Some(note),

@@ -1,7 +1,7 @@
 //! Rows of aid, approval and funds: rule data, aid items with their approvals, funds and
 //! their ledger, 公示 postings and objections.
 
-use jiujinan_domain::aid::{AidKind, AidStatus, AidType, FundKind, Level};
+use jiujinan_domain::aid::{AidKind, AidStatus, AidType, FundKind, Level, PostingStatus};
 use serde::Serialize;
 
 /// A dated standard (e.g. Beijing's 低保 standard per person per month).
@@ -209,7 +209,6 @@ pub struct Posting {
     pub reason: String,
     pub start_ms: i64,
     pub end_ms: i64,
-    /// `open`, `objected` or `closed`.
-    pub status: String,
+    pub status: PostingStatus,
     pub created_ms: i64,
 }

@@ -2,7 +2,7 @@
 //! (programmes, time limits, the working-day calendar) and joint meetings.
 
 use jiujinan_domain::case::Route;
-use jiujinan_domain::disposition::ActionStatus;
+use jiujinan_domain::disposition::{ActionStatus, DecisionStatus, MeetingStatus};
 use serde::Serialize;
 
 /// A new action on a case.
@@ -266,7 +266,7 @@ pub struct Meeting {
     pub meeting_day: i64,
     /// Participating units, comma-separated codes.
     pub departments: String,
-    pub status: String,
+    pub status: MeetingStatus,
     pub minutes: String,
     pub created_by: String,
     pub created_ms: i64,
@@ -292,7 +292,7 @@ pub struct Decision {
     pub case_id: String,
     pub text: String,
     pub lead_unit: String,
-    pub status: String,
+    pub status: DecisionStatus,
     pub done_note: String,
     pub done_by: String,
     pub done_ms: i64,

@@ -1,9 +1,9 @@
 //! Reading rows into records: the column lists and one function per record.
 
-use jiujinan_domain::aid::{AidKind, AidStatus, AidType, FundKind, Level};
+use jiujinan_domain::aid::{AidKind, AidStatus, AidType, FundKind, Level, PostingStatus};
 use jiujinan_domain::audit::AuditEntry;
 use jiujinan_domain::case::{CaseStatus, Route};
-use jiujinan_domain::disposition::ActionStatus;
+use jiujinan_domain::disposition::{ActionStatus, DecisionStatus, MeetingStatus};
 use jiujinan_domain::lead::{Channel, LeadStatus, Urgency};
 
 use crate::db::{DbRow, from_row};
@@ -306,7 +306,9 @@ pub(crate) fn day(r: &DbRow) -> Result<CalendarDay, sqlx::Error> {
 pub(crate) fn meeting(r: &DbRow) -> Result<Meeting, sqlx::Error> {
     Ok(from_row!(
         r,
-        Meeting { id, district, title, meeting_day, departments, status, minutes, created_by, created_ms, version }
+        Meeting { id, district, title, meeting_day, departments, minutes, created_by, created_ms, version } codes {
+            status: MeetingStatus
+        }
     ))
 }
 
@@ -324,11 +326,12 @@ pub(crate) fn decision(r: &DbRow) -> Result<Decision, sqlx::Error> {
             case_id,
             text,
             lead_unit,
-            status,
             done_note,
             done_by,
             done_ms,
             created_ms
+        } codes {
+            status: DecisionStatus
         }
     ))
 }
@@ -399,8 +402,9 @@ pub(crate) fn posting(r: &DbRow) -> Result<Posting, sqlx::Error> {
             reason,
             start_ms,
             end_ms,
-            status,
             created_ms
+        } codes {
+            status: PostingStatus
         }
     ))
 }

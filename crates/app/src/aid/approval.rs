@@ -86,7 +86,7 @@ impl App {
                     reason: if r.fields.contains("reason") { item.cause.clone() } else { String::new() },
                     start_ms: now,
                     end_ms: now + r.days * 86_400_000,
-                    status: "open".into(),
+                    status: PostingStatus::Open,
                     created_ms: now,
                 })
             }

@@ -20,7 +20,7 @@ impl App {
         }
         let text = reason(text, 2_000, "DETAIL_REQUIRED", "text")?;
         let item = self.store.aid(&posting.aid_id).await?.ok_or(AppError::NotFound)?;
-        if item.status != AidStatus::Approved || posting.status != "open" {
+        if item.status != AidStatus::Approved || posting.status != PostingStatus::Open {
             return Err(AppError::Conflict("POSTING_CLOSED"));
         }
         let now = self.now_ms();

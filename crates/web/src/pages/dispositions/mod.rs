@@ -17,7 +17,7 @@ use jiujinan_app::dispositions::ActionView;
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::{DeadlineRecord, Programme, SupervisionRecord};
 use jiujinan_domain::aid::yuan;
-use jiujinan_domain::disposition::{ActionDetails, ActionStatus};
+use jiujinan_domain::disposition::{ActionDetails, ActionStatus, DecisionStatus};
 use jiujinan_domain::policy::Permission;
 
 pub use create::{Panel, panel};
@@ -202,7 +202,7 @@ async fn action_row(
                 detail: e.detail,
             })
             .collect(),
-        decisions: v.decisions.into_iter().map(|d| (d.text, d.lead_unit, d.status == "done")).collect(),
+        decisions: v.decisions.into_iter().map(|d| (d.text, d.lead_unit, d.status == DecisionStatus::Done)).collect(),
         hospital: details.hospital,
         identity_unknown: details.identity_unknown,
         given: details.given,
