@@ -9,6 +9,7 @@ use jiujinan_app::AppError;
 use jiujinan_app::cases::CaseView;
 use jiujinan_domain::aid::yuan;
 use jiujinan_domain::case::{CaseStatus, InvestigationMethod, MoneyItem, Relationship, Route};
+use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_domain::policy::Permission;
 
 use crate::AppState;

@@ -17,6 +17,7 @@ use jiujinan_app::dispositions::ActionView;
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::{DeadlineRecord, Programme, SupervisionRecord};
 use jiujinan_domain::aid::yuan;
+use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::{ActionDetails, ActionStatus, DecisionStatus};
 use jiujinan_domain::policy::Permission;
 
@@ -73,12 +74,14 @@ pub struct EventRow {
 /// An action as shown on the case page and as a referral.
 pub struct ActionRow {
     pub id: String,
-    pub route_code: String,
+    /// The route, for the template's conditions and data attributes.
+    pub route_value: Route,
     pub route: &'static str,
     pub programme: String,
     pub receiver: String,
     pub from: String,
-    pub status_code: String,
+    /// The status, for the template's conditions and data attributes.
+    pub status_value: ActionStatus,
     pub status: &'static str,
     pub accountable: String,
     pub request: String,
@@ -207,8 +210,8 @@ async fn action_row(
         identity_unknown: details.identity_unknown,
         given: details.given,
         id: a.id,
-        route_code: a.route.code().into(),
-        status_code: a.status.code().into(),
+        route_value: a.route,
+        status_value: a.status,
         request: a.request,
         return_reason: a.return_reason,
         version: a.version,
