@@ -10,6 +10,7 @@ use jiujinan_domain::audit::{AuditDraft, ChainVerifier, action};
 use jiujinan_domain::case::{CaseStatus, Route};
 use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::lead::{Channel, LeadStatus, Urgency};
 use jiujinan_domain::org::{DivisionCode, DivisionRow, UnitCode, UnitKind, units_for_divisions};
 use jiujinan_store::testing::{fresh_postgres, fresh_sqlite};
 use jiujinan_store::*;
@@ -347,10 +348,10 @@ async fn concurrent_appends_keep_one_chain(store: Arc<dyn Store>) {
     assert_eq!(verify(&store).await, Ok(40));
 }
 
-fn lead_row(id: &str, name: &str, id_number: Option<&str>, urgency: (&str, i64), due: i64) -> NewLeadRow {
+fn lead_row(id: &str, name: &str, id_number: Option<&str>, urgency: Urgency, due: i64) -> NewLeadRow {
     NewLeadRow {
         id: id.into(),
-        channel: "window".into(),
+        channel: Channel::Window,
         reporter_name: name.into(),
         reporter_phone: None,
         reporter_relation: "self".into(),
@@ -368,8 +369,7 @@ fn lead_row(id: &str, name: &str, id_number: Option<&str>, urgency: (&str, i64),
         first_inquiry_user: "jw_clerk".into(),
         description: "家中失火".into(),
         hardship_types: "FIRE".into(),
-        urgency: urgency.0.into(),
-        urgency_rank: urgency.1,
+        urgency,
         needs: String::new(),
         verify_due_ms: due,
         duplicate_window_start_ms: T0 - 30 * 86_400_000,
@@ -387,7 +387,7 @@ async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
     let a = created(
         store
             .create_lead(
-                &lead_row("l1", "张伟", None, ("urgent", 1), T0 + 10),
+                &lead_row("l1", "张伟", None, Urgency::Urgent, T0 + 10),
                 None,
                 draft("lead.created", "110105001024"),
                 T0,
@@ -398,7 +398,7 @@ async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
     let b = created(
         store
             .create_lead(
-                &lead_row("l2", "王芳", None, ("urgent", 1), T0 + 10),
+                &lead_row("l2", "王芳", None, Urgency::Urgent, T0 + 10),
                 None,
                 draft("lead.created", "110105001024"),
                 T0,
@@ -408,7 +408,7 @@ async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
     );
     assert_eq!(a.number, "L110105001-2026-000001");
     assert_eq!(b.number, "L110105001-2026-000002");
-    assert_eq!(a.status, "new");
+    assert_eq!(a.status, LeadStatus::New);
     let stored = store.lead("l1").await.unwrap().unwrap();
     assert_eq!(
         (stored.subject_name.as_str(), stored.responsible_unit.as_str(), stored.version),
@@ -426,36 +426,36 @@ async fn duplicates_link_to_the_first_open_lead(store: Arc<dyn Store>) {
     let id = Some("11010519491231002X");
     let first = created(
         store
-            .create_lead(&lead_row("l1", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .create_lead(&lead_row("l1", "张伟", id, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
             .await
             .unwrap(),
     );
     assert_eq!(first.duplicate_of, None);
     let second = created(
         store
-            .create_lead(&lead_row("l2", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .create_lead(&lead_row("l2", "张伟", id, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
             .await
             .unwrap(),
     );
     assert_eq!(second.duplicate_of.as_deref(), Some("l1"));
     let by_phone = created(
         store
-            .create_lead(&lead_row("l3", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .create_lead(&lead_row("l3", "王芳", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
             .await
             .unwrap(),
     );
     assert_eq!(by_phone.duplicate_of, None, "another name with the same phone is another person");
     let same_name_phone = created(
         store
-            .create_lead(&lead_row("l4", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .create_lead(&lead_row("l4", "王芳", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
             .await
             .unwrap(),
     );
     assert_eq!(same_name_phone.duplicate_of.as_deref(), Some("l3"));
-    let mut old = lead_row("l5", "李娜", Some("440524188001010014"), ("urgent", 1), T0);
+    let mut old = lead_row("l5", "李娜", Some("440524188001010014"), Urgency::Urgent, T0);
     old.duplicate_window_start_ms = T0 + 1;
     store.create_lead(&old, None, draft("lead.created", "110105"), T0).await.unwrap();
-    let mut later = lead_row("l6", "李娜", Some("440524188001010014"), ("urgent", 1), T0);
+    let mut later = lead_row("l6", "李娜", Some("440524188001010014"), Urgency::Urgent, T0);
     later.duplicate_window_start_ms = T0 + 1;
     let r = created(store.create_lead(&later, None, draft("lead.created", "110105"), T0).await.unwrap());
     assert_eq!(r.duplicate_of, None, "leads older than the window are not duplicates");
@@ -468,7 +468,7 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
     let first = created(
         store
             .create_lead(
-                &lead_row("l1", "张伟", None, ("urgent", 1), T0),
+                &lead_row("l1", "张伟", None, Urgency::Urgent, T0),
                 Some(&key),
                 draft("lead.created", "110105"),
                 T0,
@@ -477,7 +477,12 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
             .unwrap(),
     );
     let again = store
-        .create_lead(&lead_row("l2", "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0)
+        .create_lead(
+            &lead_row("l2", "张伟", None, Urgency::Urgent, T0),
+            Some(&key),
+            draft("lead.created", "110105"),
+            T0,
+        )
         .await
         .unwrap();
     assert_eq!(again, Created::Replayed(first.clone()), "the same key and body answer the first reply");
@@ -485,7 +490,7 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
     let other_body = IdempotencyKey { request_hash: "h2".into(), ..key.clone() };
     let conflict = store
         .create_lead(
-            &lead_row("l3", "张伟", None, ("urgent", 1), T0),
+            &lead_row("l3", "张伟", None, Urgency::Urgent, T0),
             Some(&other_body),
             draft("lead.created", "110105"),
             T0,
@@ -497,7 +502,7 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
         matches!(
             store
                 .create_lead(
-                    &lead_row("l4", "张伟", None, ("urgent", 1), T0),
+                    &lead_row("l4", "张伟", None, Urgency::Urgent, T0),
                     Some(&other_actor),
                     draft("lead.created", "110105"),
                     T0
@@ -517,7 +522,7 @@ async fn concurrent_retries_create_one_lead(store: Arc<dyn Store>) {
         tasks.push(tokio::spawn(async move {
             let key = IdempotencyKey { actor: "hotline".into(), key: "same".into(), request_hash: "h".into() };
             s.create_lead(
-                &lead_row(&format!("c{i}"), "张伟", None, ("urgent", 1), T0),
+                &lead_row(&format!("c{i}"), "张伟", None, Urgency::Urgent, T0),
                 Some(&key),
                 draft("lead.created", "110105"),
                 T0,
@@ -545,15 +550,15 @@ async fn concurrent_retries_create_one_lead(store: Arc<dyn Store>) {
 
 async fn lead_queue_sorts_filters_and_searches(store: Arc<dyn Store>) {
     let rows = [
-        lead_row("n1", "赵敏", None, ("normal", 2), T0 + 300),
-        lead_row("c1", "钱程", Some("11010519491231002X"), ("critical", 0), T0 + 200),
-        lead_row("u1", "孙悦", None, ("urgent", 1), T0 + 100),
-        lead_row("u2", "李雷", None, ("urgent", 1), T0 + 50),
+        lead_row("n1", "赵敏", None, Urgency::Normal, T0 + 300),
+        lead_row("c1", "钱程", Some("11010519491231002X"), Urgency::Critical, T0 + 200),
+        lead_row("u1", "孙悦", None, Urgency::Urgent, T0 + 100),
+        lead_row("u2", "李雷", None, Urgency::Urgent, T0 + 50),
     ];
     for r in &rows {
         store.create_lead(r, None, draft("lead.created", "110105"), T0).await.unwrap();
     }
-    let mut elsewhere = lead_row("h1", "周星", None, ("critical", 0), T0);
+    let mut elsewhere = lead_row("h1", "周星", None, Urgency::Critical, T0);
     elsewhere.division = "110108001001".into();
     elsewhere.street = "110108001".into();
     store.create_lead(&elsewhere, None, draft("lead.created", "110108"), T0).await.unwrap();
@@ -614,11 +619,11 @@ fn new_case(id: &str) -> NewCaseRow {
 
 async fn two_leads(store: &Arc<dyn Store>) {
     store
-        .create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .create_lead(&lead_row("l1", "张伟", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
         .await
         .unwrap();
     store
-        .create_lead(&lead_row("l2", "王芳", None, ("critical", 0), T0), None, draft("lead.created", "110105"), T0)
+        .create_lead(&lead_row("l2", "王芳", None, Urgency::Critical, T0), None, draft("lead.created", "110105"), T0)
         .await
         .unwrap();
 }
@@ -667,7 +672,7 @@ async fn accepting_a_lead_opens_a_numbered_case_once(store: Arc<dyn Store>) {
 async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>) {
     two_leads(&store).await;
     store
-        .create_lead(&lead_row("l3", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .create_lead(&lead_row("l3", "张伟", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
         .await
         .unwrap();
     let reason = LeadOutcome::NotAccepted { reason: "经核实不属于救助范围".into() };
@@ -690,7 +695,7 @@ async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>
 
     let c = store.accept_lead("l3", 1, &new_case("c3"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
     store
-        .create_lead(&lead_row("l4", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .create_lead(&lead_row("l4", "张伟", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
         .await
         .unwrap();
     let merge = LeadOutcome::Merged {
@@ -840,7 +845,7 @@ async fn intake_and_other_writes_interleave_on_one_chain(store: Arc<dyn Store>) 
                     s.insert_user(&row, draft(action::USER_CREATED, "110105"), T0 + i).await.map(|_| "user")
                 }
                 1 => {
-                    let mut row = lead_row(&format!("l{i}"), "张伟", None, ("urgent", 1), T0);
+                    let mut row = lead_row(&format!("l{i}"), "张伟", None, Urgency::Urgent, T0);
                     row.subject_phone = Some(format!("1380013{i:04}"));
                     s.create_lead(&row, None, draft("lead.created", "110105"), T0 + i).await.map(|_| "lead")
                 }
@@ -872,7 +877,7 @@ async fn a_failing_lead_rolls_back_alone(store: Arc<dyn Store>) {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
             let id = if i % 3 == 0 { "same-id".to_owned() } else { format!("l{i}") };
-            let mut row = lead_row(&id, "张伟", None, ("urgent", 1), T0);
+            let mut row = lead_row(&id, "张伟", None, Urgency::Urgent, T0);
             row.subject_phone = Some(format!("1380013{i:04}"));
             s.create_lead(&row, None, draft("lead.created", "110105"), T0 + i).await
         }));

@@ -114,7 +114,7 @@ impl From<LeadReceipt> for LeadReceiptDto {
         Self {
             id: r.id,
             number: r.number,
-            status: r.status,
+            status: r.status.code().into(),
             responsible_unit: r.responsible_unit,
             first_inquiry_unit: r.first_inquiry_unit,
             duplicate_of: r.duplicate_of,
