@@ -152,7 +152,7 @@ impl App {
         let hardship_codes: Vec<&str> = hardship.iter().map(|h| h.code()).collect();
         let row = NewLeadRow {
             id: new_id(now),
-            channel: channel.code().into(),
+            channel,
             reporter_name,
             reporter_phone,
             reporter_relation: relation,
@@ -170,8 +170,7 @@ impl App {
             first_inquiry_user: actor.username.clone(),
             description,
             hardship_types: hardship_codes.join(","),
-            urgency: urgency.code().into(),
-            urgency_rank: urgency.rank(),
+            urgency,
             needs,
             verify_due_ms: now + limit.hours * 3_600_000,
             duplicate_window_start_ms: now - self.settings.duplicate_window_days * 86_400_000,

@@ -3,7 +3,7 @@
 //! every decision is carried out.
 
 use jiujinan_domain::case::Route;
-use jiujinan_domain::disposition::{ActionStatus, reason};
+use jiujinan_domain::disposition::{ActionStatus, DecisionStatus, MeetingStatus, reason};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode};
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{ActionChange, ActionRecord, AgendaItem, Conflict, Decision, Meeting, StoreError, Who};
@@ -80,7 +80,7 @@ impl App {
             title,
             meeting_day: day,
             departments: units.join(","),
-            status: "scheduled".into(),
+            status: MeetingStatus::Scheduled,
             minutes: String::new(),
             created_by: actor.username.clone(),
             created_ms: now,
@@ -141,7 +141,7 @@ impl App {
                 .inbox(office.as_str(), Some(ActionStatus::Sent.code()), 100, 0)
                 .await?
                 .into_iter()
-                .filter(|a| a.route == Route::JointMeeting.code())
+                .filter(|a| a.route == Route::JointMeeting)
                 .collect()
         } else {
             Vec::new()
@@ -154,7 +154,7 @@ impl App {
         runs_meetings(actor)?;
         let meeting = self.store.meeting(meeting_id).await?.ok_or(AppError::NotFound)?;
         let a = self.store.action(action_id).await?.ok_or(AppError::NotFound)?;
-        if a.route != Route::JointMeeting.code() || !a.division.starts_with(&meeting.district) {
+        if a.route != Route::JointMeeting || !a.division.starts_with(&meeting.district) {
             return Err(field("MERGE_TARGET", "action"));
         }
         let district = DivisionCode::parse(&meeting.district).map_err(|_| AppError::NotFound)?;
@@ -162,18 +162,14 @@ impl App {
             return Err(AppError::NotFound);
         }
         let now = self.now_ms();
-        let accept = (a.status == ActionStatus::Sent.code()).then(|| ActionChange {
-            id: a.id.clone(),
-            expected_version: a.version,
-            from: a.status.clone(),
-            to: ActionStatus::Accepted.code().into(),
+        let accept = (a.status == ActionStatus::Sent).then(|| ActionChange {
             accepted_by: Some(actor.username.clone()),
             close_deadlines: true,
             step: "on_agenda".into(),
             note: meeting.title.clone(),
-            ..ActionChange::default()
+            ..ActionChange::new(&a.id, a.version, a.status, ActionStatus::Accepted)
         });
-        if accept.is_none() && a.status != ActionStatus::Accepted.code() {
+        if accept.is_none() && a.status != ActionStatus::Accepted {
             return Err(AppError::Conflict("ACTION_CLOSED"));
         }
         let item = AgendaItem {
@@ -237,7 +233,7 @@ impl App {
             case_id: a.case_id.clone(),
             text,
             lead_unit: lead.to_string(),
-            status: "open".into(),
+            status: DecisionStatus::Open,
             done_note: String::new(),
             done_by: String::new(),
             done_ms: 0,
@@ -279,17 +275,13 @@ impl App {
             other => other.into(),
         })?;
         let all = self.store.decisions_of_action(&a.id).await?;
-        if all.iter().all(|x| x.status == "done") && a.status == ActionStatus::Accepted.code() {
+        if all.iter().all(|x| x.status == DecisionStatus::Done) && a.status == ActionStatus::Accepted {
             let change = ActionChange {
-                id: a.id.clone(),
-                expected_version: a.version,
-                from: a.status.clone(),
-                to: ActionStatus::Completed.code().into(),
                 outcome: Some("granted".into()),
                 outcome_detail: Some(note),
                 close_deadlines: true,
                 step: "decisions_carried_out".into(),
-                ..ActionChange::default()
+                ..ActionChange::new(&a.id, a.version, a.status, ActionStatus::Completed)
             };
             let mut audit = actor.audit("action.completed", ("action", &a.id), &json!({"by": "joint_meeting"}));
             audit.division = a.division.clone();

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use jiujinan_domain::case::CaseStatus;
 use jiujinan_domain::id_number::IdNumber;
-use jiujinan_domain::lead::{Channel, HardshipType, Urgency};
+use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 use jiujinan_domain::org::DivisionLevel;
 use jiujinan_store::{CaseRecord, LeadRecord, SeedLead, SeedStep, TimelineEntry};
 use rand::rngs::StdRng;
@@ -151,7 +152,7 @@ impl App {
                 let lead = LeadRecord {
                     id: lead_id.clone(),
                     number: format!("L{street}-{year}-{:06}", seq),
-                    channel: channel.code().into(),
+                    channel,
                     reporter_name: g.name(),
                     reporter_phone: None,
                     reporter_relation: String::new(),
@@ -167,9 +168,9 @@ impl App {
                     first_inquiry_user: "seed".into(),
                     description: (*g.pick(STORIES)).into(),
                     hardship_types: hardship.code().into(),
-                    urgency: urgency.code().into(),
+                    urgency,
                     needs: String::new(),
-                    status: if is_case { "accepted".into() } else { "new".into() },
+                    status: if is_case { LeadStatus::Accepted } else { LeadStatus::New },
                     duplicate_of: None,
                     verify_due_ms: created + 72 * 3_600_000,
                     created_ms: created,
@@ -192,7 +193,12 @@ impl App {
                     let case_id = crate::ids::new_id(created + 1);
                     let cseq = case_seq.entry(street.clone()).or_insert(0);
                     *cseq += 1;
-                    let status = *g.pick(&["investigating", "investigating", "reviewing", "reviewed"]);
+                    let status = *g.pick(&[
+                        CaseStatus::Investigating,
+                        CaseStatus::Investigating,
+                        CaseStatus::Reviewing,
+                        CaseStatus::Reviewed,
+                    ]);
                     let household = serde_json::json!([{"name": name, "relationship": "self", "id_number": id_number, "living_together": true}]);
                     cases.push(CaseRecord {
                         id: case_id.clone(),
@@ -205,8 +211,8 @@ impl App {
                         responsible_unit: office.clone(),
                         responsible_user: "seed".into(),
                         first_inquiry_unit: office.clone(),
-                        status: status.into(),
-                        urgency: urgency.code().into(),
+                        status,
+                        urgency,
                         hardship_types: hardship.code().into(),
                         documents_pending: false,
                         household: household.to_string(),

@@ -56,6 +56,16 @@ crate::code_enum!(
 );
 
 crate::code_enum!(
+    /// Where a 公示 posting stands: open while it runs, objected when someone objects, closed
+    /// when the aid is paid or cancelled.
+    PostingStatus, "UNKNOWN_POSTING_STATUS", "status" {
+        Open = "open",
+        Objected = "objected",
+        Closed = "closed",
+    }
+);
+
+crate::code_enum!(
     /// What a fund is for (257号 §四(二)).
     FundKind, "UNKNOWN_FUND_KIND", "kind" {
         Budget = "budget",

@@ -42,6 +42,23 @@ crate::code_enum!(
 );
 
 crate::code_enum!(
+    /// Where a joint meeting (联席会议) stands: scheduled until its minutes are recorded.
+    MeetingStatus, "UNKNOWN_MEETING_STATUS", "status" {
+        Scheduled = "scheduled",
+        Held = "held",
+    }
+);
+
+crate::code_enum!(
+    /// Where a joint meeting's decision stands: open until its lead department reports it
+    /// carried out.
+    DecisionStatus, "UNKNOWN_DECISION_STATUS", "status" {
+        Open = "open",
+        Done = "done",
+    }
+);
+
+crate::code_enum!(
     /// How a time limit is counted.
     LimitUnit, "UNKNOWN_LIMIT_UNIT", "unit" {
         Hours = "hours",

@@ -3,6 +3,7 @@
 //! The trait and its one implementation on [`SqlStore`], written against `db.rs`.
 
 use async_trait::async_trait;
+use jiujinan_domain::aid::AidStatus;
 use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 
@@ -102,8 +103,8 @@ impl AidStore for SqlStore {
         .bind(&i.case_number)
         .bind(&i.division)
         .bind(&i.programme)
-        .bind(&i.kind)
-        .bind(&i.aid_type)
+        .bind(i.kind.code())
+        .bind(i.aid_type.code())
         .bind(&i.cause)
         .bind(i.tier)
         .bind(i.persons)
@@ -113,7 +114,7 @@ impl AidStore for SqlStore {
         .bind(&i.calculation)
         .bind(&i.change_reason)
         .bind(i.special)
-        .bind(&i.required_level)
+        .bind(i.required_level.code())
         .bind(&i.fund_id)
         .bind(&i.action_id)
         .bind(&i.created_by)
@@ -283,14 +284,14 @@ impl SqlStore {
              paid_ms = CASE WHEN $4 = '' THEN paid_ms ELSE $2 END \
              WHERE id = $6 AND version = $7 AND status = $8",
         )
-        .bind(&c.to)
+        .bind(c.to.code())
         .bind(now_ms)
         .bind(c.refusal_reason.as_deref())
         .bind(&method)
         .bind(&reference)
         .bind(&c.id)
         .bind(c.expected_version)
-        .bind(&c.from)
+        .bind(c.from.code())
         .execute(&mut *tx)
         .await?;
         if res.rows_affected() == 0 {
@@ -298,7 +299,7 @@ impl SqlStore {
                 Sql::new("SELECT status FROM aid_items WHERE id = $1").bind(&c.id).fetch_optional(&mut *tx).await?;
             return Err(match row {
                 None => StoreError::NotFound,
-                Some(r) if r.try_get::<String>("status")? != c.from => StoreError::Conflict(Conflict::AidState),
+                Some(r) if r.try_get::<String>("status")? != c.from.code() => StoreError::Conflict(Conflict::AidState),
                 Some(_) => StoreError::Conflict(Conflict::StaleVersion),
             });
         }
@@ -319,7 +320,7 @@ impl SqlStore {
                 return Err(StoreError::Conflict(Conflict::PostingOpen));
             }
         }
-        if matches!(c.to.as_str(), "paid" | "cancelled") {
+        if matches!(c.to, AidStatus::Paid | AidStatus::Cancelled) {
             Sql::new("UPDATE publicity_postings SET status = 'closed' WHERE aid_id = $1 AND status = 'open'")
                 .bind(&item.id)
                 .execute(&mut *tx)
@@ -369,7 +370,8 @@ impl SqlStore {
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
         let note = format!("{} {}", crate::aid::yuan(a), c.approval.opinion);
-        tx.timeline(format!("{tx_id}-aid"), ("case", &item.case_id), at, &format!("aid_{}", c.to), note.trim()).await?;
+        tx.timeline(format!("{tx_id}-aid"), ("case", &item.case_id), at, &format!("aid_{}", c.to.code()), note.trim())
+            .await?;
         Ok(item)
     }
 

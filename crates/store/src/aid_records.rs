@@ -1,6 +1,7 @@
 //! Rows of aid, approval and funds: rule data, aid items with their approvals, funds and
 //! their ledger, 公示 postings and objections.
 
+use jiujinan_domain::aid::{AidKind, AidStatus, AidType, FundKind, Level, PostingStatus};
 use serde::Serialize;
 
 /// A dated standard (e.g. Beijing's 低保 standard per person per month).
@@ -77,8 +78,8 @@ pub struct AidItem {
     pub case_number: String,
     pub division: String,
     pub programme: String,
-    pub kind: String,
-    pub aid_type: String,
+    pub kind: AidKind,
+    pub aid_type: AidType,
     pub cause: String,
     pub tier: i64,
     pub persons: i64,
@@ -88,9 +89,9 @@ pub struct AidItem {
     pub calculation: String,
     pub change_reason: String,
     pub special: bool,
-    pub required_level: String,
+    pub required_level: Level,
     pub fund_id: String,
-    pub status: String,
+    pub status: AidStatus,
     pub delivery_method: String,
     pub delivery_ref: String,
     pub paid_ms: i64,
@@ -123,8 +124,8 @@ pub struct AidApproval {
 pub struct AidChange {
     pub id: String,
     pub expected_version: i64,
-    pub from: String,
-    pub to: String,
+    pub from: AidStatus,
+    pub to: AidStatus,
     pub approval: AidApproval,
     pub money: Money,
     pub refusal_reason: Option<String>,
@@ -168,7 +169,7 @@ pub struct Fund {
     pub id: String,
     pub unit: String,
     pub division: String,
-    pub kind: String,
+    pub kind: FundKind,
     pub name: String,
     pub available_fen: i64,
     pub reserved_fen: i64,
@@ -208,7 +209,6 @@ pub struct Posting {
     pub reason: String,
     pub start_ms: i64,
     pub end_ms: i64,
-    /// `open`, `objected` or `closed`.
-    pub status: String,
+    pub status: PostingStatus,
     pub created_ms: i64,
 }

@@ -1,5 +1,7 @@
 //! Case rows as the store accepts and returns them.
 
+use jiujinan_domain::case::CaseStatus;
+use jiujinan_domain::lead::Urgency;
 use serde::Serialize;
 
 /// What acceptance adds to the lead's data to open a case.
@@ -29,8 +31,8 @@ pub struct CaseRecord {
     pub responsible_unit: String,
     pub responsible_user: String,
     pub first_inquiry_unit: String,
-    pub status: String,
-    pub urgency: String,
+    pub status: CaseStatus,
+    pub urgency: Urgency,
     pub hardship_types: String,
     pub documents_pending: bool,
     pub household: String,
@@ -71,8 +73,8 @@ pub struct Investigation {
 /// A change of a case's status with what goes with it.
 #[derive(Debug, Clone)]
 pub struct CaseTransition {
-    pub from: String,
-    pub to: String,
+    pub from: CaseStatus,
+    pub to: CaseStatus,
     /// Review opinion and recommended routes, when the review is recorded.
     pub opinion: Option<(String, String)>,
     pub step_due_ms: i64,

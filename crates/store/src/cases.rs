@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::lead::LeadStatus;
 
 use crate::backend::SqlStore;
 use crate::db::{Arg, Sql, WriteTx};
@@ -90,7 +91,7 @@ impl CaseStore for SqlStore {
         now_ms: i64,
     ) -> Result<CaseRecord, StoreError> {
         let mut tx = self.begin_write().await?;
-        Self::claim_open_lead(&mut tx, lead_id, expected_version, "accepted", ("", "", ""), "").await?;
+        Self::claim_open_lead(&mut tx, lead_id, expected_version, LeadStatus::Accepted, ("", "", ""), "").await?;
         let seq: i64 = Sql::new(
             "INSERT INTO case_numbers (street, year, last) VALUES ($1, $2, 1) \
              ON CONFLICT (street, year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last",
@@ -147,17 +148,39 @@ impl CaseStore for SqlStore {
         let step_id = format!("{lead_id}-{now_ms}-{}", expected_version);
         match outcome {
             LeadOutcome::NotAccepted { reason } => {
-                Self::claim_open_lead(&mut tx, lead_id, expected_version, "not_accepted", ("", "", ""), reason).await?;
+                Self::claim_open_lead(
+                    &mut tx,
+                    lead_id,
+                    expected_version,
+                    LeadStatus::NotAccepted,
+                    ("", "", ""),
+                    reason,
+                )
+                .await?;
                 tx.timeline(step_id, ("lead", lead_id), at, "not_accepted", reason).await?;
             }
             LeadOutcome::Transferred { division, office } => {
-                Self::claim_open_lead(&mut tx, lead_id, expected_version, "new", (office, division, ""), office)
-                    .await?;
+                Self::claim_open_lead(
+                    &mut tx,
+                    lead_id,
+                    expected_version,
+                    LeadStatus::New,
+                    (office, division, ""),
+                    office,
+                )
+                .await?;
                 tx.timeline(step_id, ("lead", lead_id), at, "transferred", office).await?;
             }
             LeadOutcome::Merged { into_id, into_number, into_type, report } => {
-                Self::claim_open_lead(&mut tx, lead_id, expected_version, "merged", ("", "", into_id), into_number)
-                    .await?;
+                Self::claim_open_lead(
+                    &mut tx,
+                    lead_id,
+                    expected_version,
+                    LeadStatus::Merged,
+                    ("", "", into_id),
+                    into_number,
+                )
+                .await?;
                 tx.timeline(step_id.clone(), ("lead", lead_id), at, "merged", into_number).await?;
                 tx.timeline(format!("{step_id}-into"), (into_type, into_id), at, "merged_report", report).await?;
             }
@@ -287,7 +310,7 @@ impl CaseStore for SqlStore {
              recommended_routes = CASE WHEN $4 THEN $6 ELSE recommended_routes END \
              WHERE id = $7 AND version = $8 AND status = $9",
         )
-        .bind(&t.to)
+        .bind(t.to.code())
         .bind(t.step_due_ms)
         .bind(now_ms)
         .bind(t.opinion.is_some())
@@ -295,7 +318,7 @@ impl CaseStore for SqlStore {
         .bind(routes)
         .bind(id)
         .bind(expected_version)
-        .bind(&t.from)
+        .bind(t.from.code())
         .execute(&mut tx)
         .await?;
         if res.rows_affected() == 0 {
@@ -325,7 +348,7 @@ impl SqlStore {
         tx: &mut WriteTx,
         lead_id: &str,
         expected_version: i64,
-        status: &str,
+        status: LeadStatus,
         set: (&str, &str, &str),
         note: &str,
     ) -> Result<(), StoreError> {
@@ -336,7 +359,7 @@ impl SqlStore {
              duplicate_of = CASE WHEN $5 = '' THEN duplicate_of ELSE $5 END \
              WHERE id = $6 AND version = $7 AND status = 'new'",
         )
-        .bind(status)
+        .bind(status.code())
         .bind(note)
         .bind(set.0)
         .bind(set.1)

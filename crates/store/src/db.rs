@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 
+use jiujinan_domain::ValidationError;
 use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use sqlx::sqlite::{SqliteConnection, SqlitePool, SqliteRow};
@@ -244,12 +245,39 @@ impl DbRow {
             Self::Pg(r) => r.try_get(column),
         }
     }
+
+    /// The value of a text column holding a domain code (`status`, `route` …), parsed here so
+    /// records carry the domain enum. A code the enum does not know is corrupt data, reported
+    /// with the column and value (see [`BadCode`]), never replaced by a default.
+    pub(crate) fn code<T>(
+        &self,
+        column: &str,
+        parse: fn(&str) -> Result<T, ValidationError>,
+    ) -> Result<T, sqlx::Error> {
+        let value: String = self.try_get(column)?;
+        parse(&value).map_err(|_| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: Box::new(BadCode { column: column.to_owned(), value }),
+        })
+    }
+}
+
+/// A stored code that its domain enum does not know: the database holds something today's
+/// code never writes. Travels inside `sqlx::Error::ColumnDecode` and becomes
+/// `StoreError::Corrupt` (see `error.rs`).
+#[derive(Debug, thiserror::Error)]
+#[error("column {column}: unknown code {value:?}")]
+pub(crate) struct BadCode {
+    pub(crate) column: String,
+    pub(crate) value: String,
 }
 
 /// Builds a record from a row whose column names are the field names (a field list, no SQL).
+/// Fields listed after `codes` hold domain codes and are parsed into their enum
+/// ([`DbRow::code`]).
 macro_rules! from_row {
-    ($r:expr, $t:ident { $($f:ident),* $(,)? }) => {
-        $t { $($f: $r.try_get(stringify!($f))?),* }
+    ($r:expr, $t:ident { $($f:ident),* $(,)? } $(codes { $($c:ident: $ct:ty),* $(,)? })?) => {
+        $t { $($f: $r.try_get(stringify!($f))?,)* $($($c: $r.code(stringify!($c), <$ct>::parse)?,)*)? }
     };
 }
 pub(crate) use from_row;

@@ -1,6 +1,8 @@
 //! Rows of disposition: actions and their events, deadlines, supervision items, rule data
 //! (programmes, time limits, the working-day calendar) and joint meetings.
 
+use jiujinan_domain::case::Route;
+use jiujinan_domain::disposition::{ActionStatus, DecisionStatus, MeetingStatus};
 use serde::Serialize;
 
 /// A new action on a case.
@@ -9,7 +11,7 @@ pub struct NewAction {
     pub id: String,
     pub case_id: String,
     pub case_number: String,
-    pub route: String,
+    pub route: Route,
     pub programme: String,
     pub division: String,
     pub from_unit: String,
@@ -18,7 +20,7 @@ pub struct NewAction {
     pub to_unit: String,
     /// The receiver's name as shown (the unit's name, a charity project, a hospital).
     pub to_party: String,
-    pub status: String,
+    pub status: ActionStatus,
     pub request: String,
     pub amount_fen: i64,
     pub redirected_from: String,
@@ -31,14 +33,14 @@ pub struct ActionRecord {
     pub id: String,
     pub case_id: String,
     pub case_number: String,
-    pub route: String,
+    pub route: Route,
     pub programme: String,
     pub division: String,
     pub from_unit: String,
     pub from_user: String,
     pub to_unit: String,
     pub to_party: String,
-    pub status: String,
+    pub status: ActionStatus,
     pub request: String,
     pub amount_fen: i64,
     pub accepted_by: String,
@@ -54,12 +56,12 @@ pub struct ActionRecord {
 
 /// A status change of an action with everything that goes with it, applied in one
 /// transaction only if the action is still at `expected_version` and in `from`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ActionChange {
     pub id: String,
     pub expected_version: i64,
-    pub from: String,
-    pub to: String,
+    pub from: ActionStatus,
+    pub to: ActionStatus,
     pub accepted_by: Option<String>,
     pub return_reason: Option<String>,
     pub outcome: Option<String>,
@@ -72,6 +74,28 @@ pub struct ActionChange {
     /// Timeline step and note on the case.
     pub step: String,
     pub note: String,
+}
+
+impl ActionChange {
+    /// A move of action `id` (at `expected_version`) from `from` to `to` with nothing else
+    /// attached; callers add what the step needs with struct update syntax.
+    pub fn new(id: &str, expected_version: i64, from: ActionStatus, to: ActionStatus) -> Self {
+        Self {
+            id: id.to_owned(),
+            expected_version,
+            from,
+            to,
+            accepted_by: None,
+            return_reason: None,
+            outcome: None,
+            outcome_detail: None,
+            amount_fen: None,
+            close_deadlines: false,
+            open_deadline: None,
+            step: String::new(),
+            note: String::new(),
+        }
+    }
 }
 
 /// Something recorded on an action: a stay, items, a contact with the home government…
@@ -242,7 +266,7 @@ pub struct Meeting {
     pub meeting_day: i64,
     /// Participating units, comma-separated codes.
     pub departments: String,
-    pub status: String,
+    pub status: MeetingStatus,
     pub minutes: String,
     pub created_by: String,
     pub created_ms: i64,
@@ -268,7 +292,7 @@ pub struct Decision {
     pub case_id: String,
     pub text: String,
     pub lead_unit: String,
-    pub status: String,
+    pub status: DecisionStatus,
     pub done_note: String,
     pub done_by: String,
     pub done_ms: i64,

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use jiujinan_domain::audit::AuditDraft;
+use jiujinan_domain::disposition::ActionStatus;
 
 use crate::backend::SqlStore;
 use crate::db::{Arg, Sql, WriteTx};
@@ -77,17 +78,17 @@ impl DispositionStore for SqlStore {
         .bind(&a.id)
         .bind(&a.case_id)
         .bind(&a.case_number)
-        .bind(&a.route)
+        .bind(a.route.code())
         .bind(&a.programme)
         .bind(&a.division)
         .bind(&a.from_unit)
         .bind(&a.from_user)
         .bind(&a.to_unit)
         .bind(&a.to_party)
-        .bind(&a.status)
+        .bind(a.status.code())
         .bind(&a.request)
         .bind(a.amount_fen)
-        .bind(if a.status == "accepted" { a.from_user.as_str() } else { "" })
+        .bind(if a.status == ActionStatus::Accepted { a.from_user.as_str() } else { "" })
         .bind(&a.redirected_from)
         .bind(&a.details)
         .bind(now_ms)
@@ -101,7 +102,7 @@ impl DispositionStore for SqlStore {
             Self::insert_deadline(&mut tx, d).await?;
         }
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        let note = format!("{} → {}", a.route, if a.to_party.is_empty() { &a.to_unit } else { &a.to_party });
+        let note = format!("{} → {}", a.route.code(), if a.to_party.is_empty() { &a.to_unit } else { &a.to_party });
         tx.timeline(format!("{}-v1", a.id), ("case", &a.case_id), at, "action_created", &note).await?;
         let mut audit = audit;
         audit.entity_id = a.id.clone();
@@ -201,7 +202,7 @@ impl SqlStore {
              outcome = COALESCE($5, outcome), outcome_detail = COALESCE($6, outcome_detail), \
              amount_fen = COALESCE($7, amount_fen) WHERE id = $8 AND version = $9 AND status = $10",
         )
-        .bind(&c.to)
+        .bind(c.to.code())
         .bind(now_ms)
         .bind(c.accepted_by.as_deref())
         .bind(c.return_reason.as_deref())
@@ -210,7 +211,7 @@ impl SqlStore {
         .bind(c.amount_fen)
         .bind(&c.id)
         .bind(c.expected_version)
-        .bind(&c.from)
+        .bind(c.from.code())
         .execute(&mut *tx)
         .await?;
         if res.rows_affected() == 0 {
@@ -220,7 +221,9 @@ impl SqlStore {
                 .await?;
             return Err(match row {
                 None => StoreError::NotFound,
-                Some(r) if r.try_get::<String>("status")? != c.from => StoreError::Conflict(Conflict::ActionState),
+                Some(r) if r.try_get::<String>("status")? != c.from.code() => {
+                    StoreError::Conflict(Conflict::ActionState)
+                }
                 Some(_) => StoreError::Conflict(Conflict::StaleVersion),
             });
         }

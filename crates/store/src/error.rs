@@ -15,13 +15,26 @@ pub enum StoreError {
     Unavailable(String),
     /// Any other database failure.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
     /// Any other failure of the SQLite engine on the synchronous writer (rusqlite).
     #[error("database error: {0}")]
     Engine(String),
     /// Stored data that does not parse into domain types.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A stored code its enum does not know (see `db::BadCode`) is corrupt data, not a
+    /// database failure; everything else passes through.
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::ColumnDecode { source, .. } if source.is::<crate::db::BadCode>() => {
+                Self::Corrupt(source.to_string())
+            }
+            e => Self::Database(e),
+        }
+    }
 }
 
 /// The conflicts the store reports: expected outcomes the use cases turn into user-facing

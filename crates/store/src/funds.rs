@@ -68,7 +68,7 @@ impl FundStore for SqlStore {
         .bind(&f.id)
         .bind(&f.unit)
         .bind(&f.division)
-        .bind(&f.kind)
+        .bind(f.kind.code())
         .bind(&f.name)
         .bind(now_ms)
         .execute(&mut tx)

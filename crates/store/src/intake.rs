@@ -4,6 +4,8 @@
 
 use std::sync::LazyLock;
 
+use jiujinan_domain::lead::LeadStatus;
+
 use crate::{Conflict, Created, IdempotencyKey, LeadReceipt, NewLeadRow, StoreError};
 
 /// The columns of a lead row, in the order the inserts bind them.
@@ -67,7 +69,7 @@ pub(crate) fn receipt(l: &NewLeadRow, seq: i64, duplicate_of: Option<String>) ->
     LeadReceipt {
         id: l.id.clone(),
         number: format!("L{}-{}-{:06}", l.street, l.year, seq),
-        status: "new".into(),
+        status: LeadStatus::New,
         responsible_unit: l.responsible_unit.clone(),
         first_inquiry_unit: l.first_inquiry_unit.clone(),
         duplicate_of,

@@ -1,12 +1,13 @@
 //! Lead rows as the store accepts and returns them.
 
+use jiujinan_domain::lead::{Channel, LeadStatus, Urgency};
 use serde::{Deserialize, Serialize};
 
 /// A validated lead ready to store; the store adds the number, status and duplicate link.
 #[derive(Debug, Clone)]
 pub struct NewLeadRow {
     pub id: String,
-    pub channel: String,
+    pub channel: Channel,
     pub reporter_name: String,
     pub reporter_phone: Option<String>,
     pub reporter_relation: String,
@@ -27,8 +28,8 @@ pub struct NewLeadRow {
     pub description: String,
     /// Comma-separated hardship codes.
     pub hardship_types: String,
-    pub urgency: String,
-    pub urgency_rank: i64,
+    /// Sorts the queues too, through its rank (`Urgency::rank`).
+    pub urgency: Urgency,
     pub needs: String,
     pub verify_due_ms: i64,
     /// Open leads created since then about the same person are duplicates.
@@ -40,7 +41,7 @@ pub struct NewLeadRow {
 pub struct LeadRecord {
     pub id: String,
     pub number: String,
-    pub channel: String,
+    pub channel: Channel,
     pub reporter_name: String,
     pub reporter_phone: Option<String>,
     pub reporter_relation: String,
@@ -56,9 +57,9 @@ pub struct LeadRecord {
     pub first_inquiry_user: String,
     pub description: String,
     pub hardship_types: String,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub needs: String,
-    pub status: String,
+    pub status: LeadStatus,
     pub duplicate_of: Option<String>,
     pub verify_due_ms: i64,
     pub created_ms: i64,
@@ -72,7 +73,7 @@ pub struct LeadRecord {
 pub struct LeadReceipt {
     pub id: String,
     pub number: String,
-    pub status: String,
+    pub status: LeadStatus,
     pub responsible_unit: String,
     pub first_inquiry_unit: String,
     pub duplicate_of: Option<String>,

@@ -362,7 +362,7 @@ async fn create_lead(
     let mut q = sqlx::query(insert_all(duplicate_of.is_some()))
         .bind(&l.id)
         .bind(&receipt.number)
-        .bind(&l.channel)
+        .bind(l.channel.code())
         .bind(&l.reporter_name)
         .bind(&l.reporter_phone)
         .bind(&l.reporter_relation)
@@ -378,12 +378,12 @@ async fn create_lead(
         .bind(&l.first_inquiry_user)
         .bind(&l.description)
         .bind(&l.hardship_types)
-        .bind(&l.urgency)
+        .bind(l.urgency.code())
         .bind(&l.needs)
         .bind(&duplicate_of)
         .bind(l.verify_due_ms)
         .bind(now_ms)
-        .bind(l.urgency_rank);
+        .bind(l.urgency.rank());
     q = bind_entry(q, &e).bind(format!("{}-1", l.id));
     if duplicate_of.is_some() {
         q = q.bind(format!("{}-2", l.id));

@@ -1,6 +1,10 @@
 //! Reading rows into records: the column lists and one function per record.
 
+use jiujinan_domain::aid::{AidKind, AidStatus, AidType, FundKind, Level, PostingStatus};
 use jiujinan_domain::audit::AuditEntry;
+use jiujinan_domain::case::{CaseStatus, Route};
+use jiujinan_domain::disposition::{ActionStatus, DecisionStatus, MeetingStatus};
+use jiujinan_domain::lead::{Channel, LeadStatus, Urgency};
 
 use crate::db::{DbRow, from_row};
 use crate::{
@@ -101,7 +105,7 @@ pub(crate) fn lead(r: &DbRow) -> Result<LeadRecord, sqlx::Error> {
     Ok(LeadRecord {
         id: r.try_get("id")?,
         number: r.try_get("number")?,
-        channel: r.try_get("channel")?,
+        channel: r.code("channel", Channel::parse)?,
         reporter_name: r.try_get("reporter_name")?,
         reporter_phone: r.try_get("reporter_phone")?,
         reporter_relation: r.try_get("reporter_relation")?,
@@ -117,9 +121,9 @@ pub(crate) fn lead(r: &DbRow) -> Result<LeadRecord, sqlx::Error> {
         first_inquiry_user: r.try_get("first_inquiry_user")?,
         description: r.try_get("description")?,
         hardship_types: r.try_get("hardship_types")?,
-        urgency: r.try_get("urgency")?,
+        urgency: r.code("urgency", Urgency::parse)?,
         needs: r.try_get("needs")?,
-        status: r.try_get("status")?,
+        status: r.code("status", LeadStatus::parse)?,
         duplicate_of: r.try_get("duplicate_of")?,
         verify_due_ms: r.try_get("verify_due_ms")?,
         created_ms: r.try_get("created_ms")?,
@@ -140,8 +144,8 @@ pub(crate) fn case(r: &DbRow) -> Result<CaseRecord, sqlx::Error> {
         responsible_unit: r.try_get("responsible_unit")?,
         responsible_user: r.try_get("responsible_user")?,
         first_inquiry_unit: r.try_get("first_inquiry_unit")?,
-        status: r.try_get("status")?,
-        urgency: r.try_get("urgency")?,
+        status: r.code("status", CaseStatus::parse)?,
+        urgency: r.code("urgency", Urgency::parse)?,
         hardship_types: r.try_get("hardship_types")?,
         documents_pending: r.try_get("documents_pending")?,
         household: r.try_get("household")?,
@@ -176,14 +180,12 @@ pub(crate) fn action(r: &DbRow) -> Result<ActionRecord, sqlx::Error> {
             id,
             case_id,
             case_number,
-            route,
             programme,
             division,
             from_unit,
             from_user,
             to_unit,
             to_party,
-            status,
             request,
             amount_fen,
             accepted_by,
@@ -195,6 +197,9 @@ pub(crate) fn action(r: &DbRow) -> Result<ActionRecord, sqlx::Error> {
             created_ms,
             updated_ms,
             version
+        } codes {
+            route: Route,
+            status: ActionStatus
         }
     ))
 }
@@ -301,7 +306,9 @@ pub(crate) fn day(r: &DbRow) -> Result<CalendarDay, sqlx::Error> {
 pub(crate) fn meeting(r: &DbRow) -> Result<Meeting, sqlx::Error> {
     Ok(from_row!(
         r,
-        Meeting { id, district, title, meeting_day, departments, status, minutes, created_by, created_ms, version }
+        Meeting { id, district, title, meeting_day, departments, minutes, created_by, created_ms, version } codes {
+            status: MeetingStatus
+        }
     ))
 }
 
@@ -319,11 +326,12 @@ pub(crate) fn decision(r: &DbRow) -> Result<Decision, sqlx::Error> {
             case_id,
             text,
             lead_unit,
-            status,
             done_note,
             done_by,
             done_ms,
             created_ms
+        } codes {
+            status: DecisionStatus
         }
     ))
 }
@@ -337,8 +345,6 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
             case_number,
             division,
             programme,
-            kind,
-            aid_type,
             cause,
             tier,
             persons,
@@ -348,9 +354,7 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
             calculation,
             change_reason,
             special,
-            required_level,
             fund_id,
-            status,
             delivery_method,
             delivery_ref,
             paid_ms,
@@ -361,6 +365,11 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
             created_ms,
             updated_ms,
             version
+        } codes {
+            kind: AidKind,
+            aid_type: AidType,
+            required_level: Level,
+            status: AidStatus
         }
     ))
 }
@@ -368,7 +377,9 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
 pub(crate) fn fund(r: &DbRow) -> Result<Fund, sqlx::Error> {
     Ok(from_row!(
         r,
-        Fund { id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version }
+        Fund { id, unit, division, name, available_fen, reserved_fen, paid_fen, created_ms, version } codes {
+            kind: FundKind
+        }
     ))
 }
 
@@ -391,8 +402,9 @@ pub(crate) fn posting(r: &DbRow) -> Result<Posting, sqlx::Error> {
             reason,
             start_ms,
             end_ms,
-            status,
             created_ms
+        } codes {
+            status: PostingStatus
         }
     ))
 }

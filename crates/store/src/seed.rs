@@ -74,7 +74,7 @@ impl SeedStore for SqlStore {
                 q = q
                     .bind(&l.id)
                     .bind(&l.number)
-                    .bind(&l.channel)
+                    .bind(l.channel.code())
                     .bind(&l.reporter_name)
                     .bind(&l.reporter_phone)
                     .bind(&l.reporter_relation)
@@ -90,9 +90,9 @@ impl SeedStore for SqlStore {
                     .bind(&l.first_inquiry_user)
                     .bind(&l.description)
                     .bind(&l.hardship_types)
-                    .bind(&l.urgency)
+                    .bind(l.urgency.code())
                     .bind(&l.needs)
-                    .bind(&l.status)
+                    .bind(l.status.code())
                     .bind(&l.duplicate_of)
                     .bind(l.verify_due_ms)
                     .bind(l.created_ms)
@@ -107,11 +107,7 @@ impl SeedStore for SqlStore {
                 format!("INSERT INTO cases ({CASE_COLUMNS}, urgency_rank) VALUES {}", placeholders(chunk.len(), 24));
             let mut q = Sql::new(sql);
             for k in chunk {
-                let rank = match k.urgency.as_str() {
-                    "critical" => 0i64,
-                    "urgent" => 1,
-                    _ => 2,
-                };
+                let rank = k.urgency.rank();
                 q = q
                     .bind(&k.id)
                     .bind(&k.number)
@@ -123,8 +119,8 @@ impl SeedStore for SqlStore {
                     .bind(&k.responsible_unit)
                     .bind(&k.responsible_user)
                     .bind(&k.first_inquiry_unit)
-                    .bind(&k.status)
-                    .bind(&k.urgency)
+                    .bind(k.status.code())
+                    .bind(k.urgency.code())
                     .bind(&k.hardship_types)
                     .bind(k.documents_pending)
                     .bind(&k.household)

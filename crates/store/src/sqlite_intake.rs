@@ -62,13 +62,14 @@ fn create_lead(
             return intake::replay(k, &hash, &response).map(Finish::Discard);
         }
     }
+    let (channel, urgency, urgency_rank) = (l.channel.code(), l.urgency.code(), l.urgency.rank());
     execute(
         conn,
         &intake::INSERT_LEAD,
         &[
             &l.id,
             &receipt.number,
-            &l.channel,
+            &channel,
             &l.reporter_name,
             &l.reporter_phone,
             &l.reporter_relation,
@@ -84,12 +85,12 @@ fn create_lead(
             &l.first_inquiry_user,
             &l.description,
             &l.hardship_types,
-            &l.urgency,
+            &urgency,
             &l.needs,
             &duplicate_of,
             &l.verify_due_ms,
             &now_ms,
-            &l.urgency_rank,
+            &urgency_rank,
         ],
     )?;
     let step = |suffix: &str, step: &str, note: &str| {
@@ -100,7 +101,7 @@ fn create_lead(
             &[&id, &"lead", &l.id, &now_ms, &l.first_inquiry_user, &l.first_inquiry_unit, &step, &note],
         )
     };
-    step("1", "reported", &l.channel)?;
+    step("1", "reported", channel)?;
     if let Some(d) = &duplicate_of {
         step("2", "duplicate_flagged", d)?;
     }

@@ -18,7 +18,7 @@ impl App {
         }
         // Only a proposal is reviewed; an approved item returns to review only by an objection
         // (which releases its reservation).
-        if item.status != AidStatus::Proposed.code() {
+        if item.status != AidStatus::Proposed {
             return Err(AppError::Conflict("AID_STATE"));
         }
         let opinion = reason(opinion, 2_000, "OPINION_REQUIRED", "opinion")?;
@@ -45,7 +45,7 @@ impl App {
     ) -> Result<AidItem, AppError> {
         let item = self.aid_in_scope(actor, id).await?;
         let level = approver_level(actor).ok_or(AppError::Forbidden)?;
-        let needed = Level::parse(&item.required_level)?;
+        let needed = item.required_level;
         if level < needed {
             return Err(AppError::Conflict("ABOVE_AUTHORITY"));
         }
@@ -55,7 +55,7 @@ impl App {
         // Checked again here (another item for the same cause may have been approved since this
         // one was proposed), and once more inside the approval's transaction, serialised per
         // person and cause, so that two approvals at the same instant cannot both pass.
-        let frequency = if !item.special && item.status == AidStatus::Reviewed.code() {
+        let frequency = if !item.special && item.status == AidStatus::Reviewed {
             let case = self.store.case_by_id(&item.case_id).await?.ok_or(AppError::NotFound)?;
             self.check_frequency(&rules, case.subject_id_number.as_deref(), &case.id, &item.cause, now).await?
         } else {
@@ -65,7 +65,7 @@ impl App {
             &rules.publicity,
             now,
             |p| p.effective_from,
-            |p| p.programme == item.programme && p.aid_type == item.aid_type,
+            |p| p.programme == item.programme && p.aid_type == item.aid_type.code(),
         );
         let posting = match rule.filter(|r| r.required) {
             Some(r) => {
@@ -86,7 +86,7 @@ impl App {
                     reason: if r.fields.contains("reason") { item.cause.clone() } else { String::new() },
                     start_ms: now,
                     end_ms: now + r.days * 86_400_000,
-                    status: "open".into(),
+                    status: PostingStatus::Open,
                     created_ms: now,
                 })
             }
@@ -113,20 +113,16 @@ impl App {
     /// paperwork clock stops.
     async fn complete_aid_first(&self, actor: &Actor, item: &AidItem) -> Result<(), AppError> {
         let Some(a) = self.store.action(&item.action_id).await? else { return Ok(()) };
-        if a.status != "accepted" {
+        if a.status != ActionStatus::Accepted {
             return Ok(());
         }
         let change = jiujinan_store::ActionChange {
-            id: a.id.clone(),
-            expected_version: a.version,
-            from: a.status.clone(),
-            to: "completed".into(),
             outcome: Some("granted".into()),
             outcome_detail: Some(format!("补办审批：{} 元", yuan(item.amount_fen))),
             close_deadlines: true,
             step: "paperwork_completed".into(),
             note: format!("aid {}", item.id),
-            ..jiujinan_store::ActionChange::default()
+            ..jiujinan_store::ActionChange::new(&a.id, a.version, a.status, ActionStatus::Completed)
         };
         let mut audit = actor.audit("action.completed", ("action", &a.id), &json!({"aid": item.id}));
         audit.division = a.division.clone();
@@ -175,7 +171,7 @@ impl App {
         let item = self.aid_in_scope(actor, id).await?;
         let method = DeliveryMethod::parse(method)?;
         let reference = reason(reference, 200, "DETAIL_REQUIRED", "reference")?;
-        if item.status == AidStatus::Paid.code() {
+        if item.status == AidStatus::Paid {
             return Err(AppError::Conflict("ALREADY_PAID"));
         }
         let delivery = Some((method.code().to_owned(), reference.clone()));
@@ -201,7 +197,7 @@ impl App {
     ) -> Result<AidItem, AppError> {
         let item = self.aid_in_scope(actor, id).await?;
         let why = reason(why, 2_000, "REASON_REQUIRED", "reason")?;
-        let money = if item.status == AidStatus::Approved.code() { Money::Release } else { Money::None };
+        let money = if item.status == AidStatus::Approved { Money::Release } else { Money::None };
         self.change(
             actor,
             &item,

@@ -34,7 +34,7 @@ impl Reconciliation {
         use crate::xlsx::{Cell, workbook, yuan_cell};
         let t = |s: &str| Cell::Text(s.to_owned());
         let mut rows = vec![
-            vec![t("资金账户 Fund"), t(&self.fund.name), t(&self.fund.unit), t(&self.fund.kind)],
+            vec![t("资金账户 Fund"), t(&self.fund.name), t(&self.fund.unit), t(self.fund.kind.code())],
             vec![t("月份 Month"), t(&self.month)],
             vec![t("期初 Opening"), yuan_cell(self.opening_fen)],
             vec![t("收入 In"), yuan_cell(self.in_fen)],
@@ -87,7 +87,7 @@ impl App {
             id: new_id(now),
             unit: unit.to_string(),
             division: unit.division().to_string(),
-            kind: kind.code().into(),
+            kind,
             name,
             available_fen: 0,
             reserved_fen: 0,

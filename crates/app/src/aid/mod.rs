@@ -11,7 +11,7 @@ mod publicity;
 pub use funds::{Reconciliation, month_bounds};
 
 use jiujinan_domain::aid::{
-    AidKind, AidStatus, AidType, DeliveryMethod, FundKind, Level, propose, required_level, yuan,
+    AidKind, AidStatus, AidType, DeliveryMethod, FundKind, Level, PostingStatus, propose, required_level, yuan,
 };
 use jiujinan_domain::case::{CaseStatus, Member, Route};
 use jiujinan_domain::disposition::ActionStatus;
@@ -147,10 +147,7 @@ impl App {
     /// Aid-first actions of a case: help given at once whose paperwork (an aid item) is due.
     pub async fn aid_first_waiting(&self, case_id: &str) -> Result<Vec<ActionRecord>, AppError> {
         let actions = self.store.actions_of_case(case_id).await?;
-        Ok(actions
-            .into_iter()
-            .filter(|a| a.route == Route::AidFirst.code() && a.status == ActionStatus::Accepted.code())
-            .collect())
+        Ok(actions.into_iter().filter(|a| a.route == Route::AidFirst && a.status == ActionStatus::Accepted).collect())
     }
 
     /// A refused aid item with its case, for the printable refusal notice (the case read is
@@ -158,7 +155,7 @@ impl App {
     pub async fn refusal_notice(&self, actor: &Actor, id: &str) -> Result<(AidItem, CaseRecord), AppError> {
         let item = self.store.aid(id).await?.ok_or(AppError::NotFound)?;
         let case = self.case_for(actor, &item.case_id).await?.case;
-        if item.status != AidStatus::Refused.code() {
+        if item.status != AidStatus::Refused {
             return Err(AppError::NotFound);
         }
         Ok((item, case))
@@ -195,7 +192,7 @@ impl App {
         extra: Extras,
         state_code: &'static str,
     ) -> Result<AidItem, AppError> {
-        let from = AidStatus::parse(&item.status)?;
+        let from = item.status;
         if !from.can_become(to) {
             return Err(AppError::Conflict(state_code));
         }
@@ -204,8 +201,8 @@ impl App {
         let change = AidChange {
             id: item.id.clone(),
             expected_version,
-            from: from.code().into(),
-            to: to.code().into(),
+            from,
+            to,
             approval: Self::opinion(actor, item, step, opinion, now),
             money,
             refusal_reason: extra.refusal_reason,

@@ -19,24 +19,22 @@ impl App {
             id => {
                 let a = self.store.action(id).await?.filter(|a| {
                     a.case_id == case.id
-                        && a.route == jiujinan_domain::case::Route::AidFirst.code()
-                        && a.status == "accepted"
+                        && a.route == jiujinan_domain::case::Route::AidFirst
+                        && a.status == ActionStatus::Accepted
                 });
                 Some(a.ok_or(field("AID_FIRST_SOURCE", "action_id"))?)
             }
         };
         if let Some(a) = &aid_first {
-            let live = self
-                .store
-                .aid_of_case(&case.id)
-                .await?
-                .into_iter()
-                .any(|i| i.action_id == a.id && !matches!(i.status.as_str(), "refused" | "cancelled" | "reversed"));
+            let live = self.store.aid_of_case(&case.id).await?.into_iter().any(|i| {
+                i.action_id == a.id
+                    && !matches!(i.status, AidStatus::Refused | AidStatus::Cancelled | AidStatus::Reversed)
+            });
             if live {
                 return Err(field("AID_FIRST_SOURCE", "action_id"));
             }
         }
-        match CaseStatus::parse(&case.status)? {
+        match case.status {
             CaseStatus::Reviewed => {}
             CaseStatus::Closed => return Err(AppError::Conflict("CASE_CLOSED")),
             // Aid already given first: its paperwork may come before the review.
@@ -108,8 +106,8 @@ impl App {
             case_number: case.number.clone(),
             division: case.division.clone(),
             programme: TEMPORARY.into(),
-            kind: kind.code().into(),
-            aid_type: aid_type.code().into(),
+            kind,
+            aid_type,
             cause: cause.code().into(),
             tier: tier.tier,
             persons,
@@ -119,9 +117,9 @@ impl App {
             calculation,
             change_reason,
             special: input.special,
-            required_level: level.code().into(),
+            required_level: level,
             fund_id: fund.id.clone(),
-            status: AidStatus::Proposed.code().into(),
+            status: AidStatus::Proposed,
             delivery_method: String::new(),
             delivery_ref: String::new(),
             paid_ms: 0,

@@ -20,15 +20,15 @@ impl App {
         }
         let text = reason(text, 2_000, "DETAIL_REQUIRED", "text")?;
         let item = self.store.aid(&posting.aid_id).await?.ok_or(AppError::NotFound)?;
-        if item.status != AidStatus::Approved.code() || posting.status != "open" {
+        if item.status != AidStatus::Approved || posting.status != PostingStatus::Open {
             return Err(AppError::Conflict("POSTING_CLOSED"));
         }
         let now = self.now_ms();
         let reopen = AidChange {
             id: item.id.clone(),
             expected_version: item.version,
-            from: item.status.clone(),
-            to: AidStatus::Reviewed.code().into(),
+            from: item.status,
+            to: AidStatus::Reviewed,
             approval: Self::opinion(actor, &item, "objection", &text, now),
             money: Money::Release,
             refusal_reason: None,

@@ -17,11 +17,11 @@ impl App {
         }
         let case = self.editable_case(actor, case_id).await?;
         let note = text(note, 2_000, "OPINION_REQUIRED", "note")?;
-        if CaseStatus::parse(&case.status)? != CaseStatus::Reviewed {
+        if case.status != CaseStatus::Reviewed {
             return Err(AppError::InvalidTransition);
         }
         let actions = self.store.actions_of_case(&case.id).await?;
-        if actions.iter().any(|a| !matches!(a.status.as_str(), "completed" | "cancelled" | "returned")) {
+        if actions.iter().any(|a| !a.status.is_final()) {
             return Err(AppError::Conflict("ACTIONS_OPEN"));
         }
         let owner = crate::deadlines::ClockOwner {
@@ -31,8 +31,8 @@ impl App {
         };
         let followup = self.new_deadline("case", "followup", "*", owner).await?;
         let t = CaseTransition {
-            from: case.status.clone(),
-            to: CaseStatus::Closed.code().into(),
+            from: case.status,
+            to: CaseStatus::Closed,
             opinion: None,
             step_due_ms: followup.due_ms,
             step: "closed".into(),
@@ -60,12 +60,12 @@ impl App {
         }
         let case = self.editable_case(actor, case_id).await?;
         let why = text(why, 2_000, "REASON_REQUIRED", "reason")?;
-        if CaseStatus::parse(&case.status)? != CaseStatus::Closed {
+        if case.status != CaseStatus::Closed {
             return Err(AppError::InvalidTransition);
         }
         let t = CaseTransition {
-            from: case.status.clone(),
-            to: CaseStatus::Reviewed.code().into(),
+            from: case.status,
+            to: CaseStatus::Reviewed,
             opinion: None,
             step_due_ms: self.now_ms(),
             step: "reopened".into(),
@@ -84,7 +84,7 @@ impl App {
     pub async fn record_followup(&self, actor: &Actor, case_id: &str, findings: &str) -> Result<(), AppError> {
         let case = self.editable_case(actor, case_id).await?;
         let findings = text(findings, 4_000, "FINDINGS_REQUIRED", "findings")?;
-        if CaseStatus::parse(&case.status)? != CaseStatus::Closed {
+        if case.status != CaseStatus::Closed {
             return Err(AppError::InvalidTransition);
         }
         let audit = Self::case_audit(actor, &case, "case.followup", json!({}));

@@ -165,20 +165,24 @@ impl App {
         opinion: Option<(String, String)>,
         note: String,
     ) -> Result<i64, AppError> {
-        let from = CaseStatus::parse(&case.status)?;
+        let from = case.status;
         if !from.can_become(to) {
             return Err(AppError::InvalidTransition);
         }
         let now = self.now_ms();
         let (step, due) = match to {
-            CaseStatus::Reviewing => ("submitted_for_review", self.step_limit_ms("review", &case.urgency, now).await?),
-            CaseStatus::Investigating => ("sent_back", self.step_limit_ms("investigate", &case.urgency, now).await?),
+            CaseStatus::Reviewing => {
+                ("submitted_for_review", self.step_limit_ms("review", case.urgency.code(), now).await?)
+            }
+            CaseStatus::Investigating => {
+                ("sent_back", self.step_limit_ms("investigate", case.urgency.code(), now).await?)
+            }
             CaseStatus::Reviewed => ("reviewed", case.step_due_ms),
             CaseStatus::Closed => ("closed", case.step_due_ms),
         };
         let t = CaseTransition {
-            from: from.code().into(),
-            to: to.code().into(),
+            from,
+            to,
             opinion,
             step_due_ms: due,
             step: step.into(),

@@ -33,7 +33,7 @@ impl App {
                     year: beijing_date(now).0,
                     responsible_user: actor.username.clone(),
                     documents_pending,
-                    step_due_ms: self.step_limit_ms("investigate", &lead.urgency, now).await?,
+                    step_due_ms: self.step_limit_ms("investigate", lead.urgency.code(), now).await?,
                 };
                 let case = self
                     .store
@@ -103,11 +103,13 @@ impl App {
                 let report = format!(
                     "{} · {}: {}",
                     lead.number,
-                    lead.channel,
+                    lead.channel.code(),
                     lead.description.chars().take(200).collect::<String>()
                 );
                 let (into_number, into_type) = match self.store.lead(&into_id).await? {
-                    Some(t) if t.status == "new" && covers(actor, &t.division) => (t.number, "lead"),
+                    Some(t) if t.status == jiujinan_domain::lead::LeadStatus::New && covers(actor, &t.division) => {
+                        (t.number, "lead")
+                    }
                     Some(_) => return Err(field("MERGE_TARGET", "into")),
                     None => match self.store.case_by_id(&into_id).await? {
                         Some(c) if covers(actor, &c.division) => (c.number, "case"),

@@ -14,7 +14,7 @@ impl App {
         if !covers(actor, &case.division) {
             return Err(AppError::NotFound);
         }
-        let status = CaseStatus::parse(&case.status)?;
+        let status = case.status;
         if status == CaseStatus::Closed {
             return Err(AppError::Conflict("CASE_CLOSED"));
         }
@@ -75,7 +75,7 @@ impl App {
         details.home_province = details.home_province.trim().chars().take(50).collect();
         if !input.redirect_from.is_empty() {
             let src = self.store.action(&input.redirect_from).await?;
-            if src.as_ref().is_none_or(|s| s.case_id != case.id || s.status != ActionStatus::Returned.code()) {
+            if src.as_ref().is_none_or(|s| s.case_id != case.id || s.status != ActionStatus::Returned) {
                 return Err(field("REDIRECT_SOURCE", "redirect_from"));
             }
         }
@@ -85,14 +85,14 @@ impl App {
             id: id.clone(),
             case_id: case.id.clone(),
             case_number: case.number.clone(),
-            route: route.code().into(),
+            route,
             programme: programme_code,
             division: case.division.clone(),
             from_unit: actor.unit.to_string(),
             from_user: actor.username.clone(),
             to_unit: to_unit.clone(),
             to_party,
-            status: if immediate { ActionStatus::Accepted } else { ActionStatus::Sent }.code().into(),
+            status: if immediate { ActionStatus::Accepted } else { ActionStatus::Sent },
             request,
             amount_fen: input.amount_fen.max(0),
             redirected_from: input.redirect_from.clone(),

@@ -12,6 +12,7 @@ mod referral;
 
 use jiujinan_domain::case::{CaseStatus, Route};
 use jiujinan_domain::disposition::{ActionDetails, ActionStatus, EventKind, LimitUnit, Outcome, reason};
+use jiujinan_domain::lead::Urgency;
 use jiujinan_domain::org::{DivisionCode, UnitCode, UnitKind};
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{
@@ -81,7 +82,7 @@ pub struct DispositionView {
 /// Who answers for an action now (首问负责): the sender, as first-inquiry holder, until the
 /// receiver accepts; the receiver from then on.
 pub fn accountable_unit(a: &ActionRecord) -> String {
-    if a.status == ActionStatus::Sent.code() { a.from_unit.clone() } else { a.to_unit.clone() }
+    if a.status == ActionStatus::Sent { a.from_unit.clone() } else { a.to_unit.clone() }
 }
 
 /// The unit that answers an action: its receiver, or the sender for a party outside the
@@ -126,7 +127,7 @@ impl App {
         let types: Vec<&str> = case.hardship_types.split(',').filter(|s| !s.is_empty()).collect();
         let district = district_of(&case.division)?;
         let mut out = Vec::new();
-        if case.urgency == "critical" || case.urgency == "urgent" {
+        if matches!(case.urgency, Urgency::Critical | Urgency::Urgent) {
             out.push(Suggestion {
                 route: Route::AidFirst.code().into(),
                 programme: "temporary".into(),
@@ -193,7 +194,7 @@ impl App {
     async fn action_view(&self, a: ActionRecord, deadlines: &[DeadlineRecord]) -> Result<ActionView, AppError> {
         let events = self.store.action_events(&a.id).await?;
         let decisions =
-            if a.route == Route::JointMeeting.code() { self.store.decisions_of_action(&a.id).await? } else { vec![] };
+            if a.route == Route::JointMeeting { self.store.decisions_of_action(&a.id).await? } else { vec![] };
         let mut clocks: Vec<DeadlineRecord> = deadlines.iter().filter(|d| d.subject_id == a.id).cloned().collect();
         clocks.extend(deadlines.iter().filter(|d| decisions.iter().any(|x| x.id == d.subject_id)).cloned());
         let accountable_unit = accountable_unit(&a);
@@ -225,7 +226,7 @@ impl App {
         if actions.iter().any(|a| a.to_unit == actor.unit.as_str()) {
             return Ok(true);
         }
-        for a in actions.iter().filter(|a| a.route == Route::JointMeeting.code()) {
+        for a in actions.iter().filter(|a| a.route == Route::JointMeeting) {
             if self.store.decisions_of_action(&a.id).await?.iter().any(|d| d.lead_unit == actor.unit.as_str()) {
                 return Ok(true);
             }

@@ -68,10 +68,10 @@ impl App {
         expected_version: i64,
     ) -> Result<ActionRecord, AppError> {
         let a = self.receivable(actor, id).await?;
-        if a.status != ActionStatus::Sent.code() {
+        if a.status != ActionStatus::Sent {
             return Err(AppError::Conflict("ALREADY_ANSWERED"));
         }
-        let open_deadline = if a.route == Route::JointMeeting.code() {
+        let open_deadline = if a.route == Route::JointMeeting {
             None
         } else {
             let (unit, user) = if a.to_unit.is_empty() {
@@ -84,7 +84,7 @@ impl App {
                 case: (&a.case_id, &a.case_number, &a.division),
                 responsible: (unit, user),
             };
-            Some(self.new_deadline(&a.route, "feedback", kind_code(&a.to_unit), owner).await?)
+            Some(self.new_deadline(a.route.code(), "feedback", kind_code(&a.to_unit), owner).await?)
         };
         self.apply_change(
             actor,
@@ -113,7 +113,7 @@ impl App {
     ) -> Result<ActionRecord, AppError> {
         let a = self.receivable(actor, id).await?;
         let why = reason(why, 2_000, "REASON_REQUIRED", "reason")?;
-        if a.status != ActionStatus::Sent.code() {
+        if a.status != ActionStatus::Sent {
             return Err(AppError::Conflict("ALREADY_ANSWERED"));
         }
         self.apply_change(
@@ -145,7 +145,7 @@ impl App {
     ) -> Result<ActionRecord, AppError> {
         let a = self.receivable(actor, id).await?;
         // Aid first ends with its paperwork, an escalation with its meeting decisions.
-        if a.route == Route::AidFirst.code() || a.route == Route::JointMeeting.code() {
+        if a.route == Route::AidFirst || a.route == Route::JointMeeting {
             return Err(AppError::InvalidTransition);
         }
         let outcome = Outcome::parse(outcome)?;
@@ -153,7 +153,7 @@ impl App {
         if amount_fen < 0 {
             return Err(field("NEGATIVE_AMOUNT", "amount"));
         }
-        if a.status != ActionStatus::Accepted.code() {
+        if a.status != ActionStatus::Accepted {
             return Err(AppError::Conflict("NOT_ACCEPTED"));
         }
         if outcome == Outcome::InProgress {
@@ -199,11 +199,11 @@ impl App {
         note: &str,
     ) -> Result<ActionRecord, AppError> {
         let a = self.receivable(actor, id).await?;
-        if a.route != Route::AidFirst.code() {
+        if a.route != Route::AidFirst {
             return Err(AppError::InvalidTransition);
         }
         let note = reason(note, 2_000, "DETAIL_REQUIRED", "detail")?;
-        if a.status != ActionStatus::Accepted.code() {
+        if a.status != ActionStatus::Accepted {
             return Err(AppError::Conflict("ACTION_CLOSED"));
         }
         self.apply_change(
@@ -236,7 +236,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         let why = reason(why, 2_000, "REASON_REQUIRED", "reason")?;
-        let status = ActionStatus::parse(&a.status)?;
+        let status = a.status;
         if !status.can_become(ActionStatus::Cancelled) {
             return Err(AppError::Conflict("ACTION_CLOSED"));
         }
@@ -265,8 +265,8 @@ impl App {
         let change = ActionChange {
             id: a.id.clone(),
             expected_version: spec.expected_version,
-            from: a.status.clone(),
-            to: spec.to.code().into(),
+            from: a.status,
+            to: spec.to,
             accepted_by: spec.accepted_by,
             return_reason: spec.return_reason,
             outcome: spec.outcome,
@@ -304,7 +304,7 @@ impl App {
         }
         let kind = EventKind::parse(kind)?;
         let detail = reason(detail, 2_000, "DETAIL_REQUIRED", "detail")?;
-        if ActionStatus::parse(&a.status)?.is_final() {
+        if a.status.is_final() {
             return Err(AppError::Conflict("ACTION_CLOSED"));
         }
         let now = self.now_ms();

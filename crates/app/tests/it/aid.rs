@@ -13,6 +13,7 @@ use jiujinan_app::calendar::parse_beijing_datetime;
 use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::clock::Clock;
 use jiujinan_app::{App, AppError};
+use jiujinan_domain::aid::Level;
 
 both!(
     temporary_assistance_from_proposal_to_payment,
@@ -77,7 +78,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     assert_eq!(t.app.propose_aid(&t.reviewer, &case_id, negative).await.unwrap_err().code(), "NEGATIVE_AMOUNT");
     let a1 = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &reserve)).await.unwrap();
     let item = t.app.test_store().aid(&a1).await.unwrap().unwrap();
-    assert_eq!((item.amount_fen, item.required_level.as_str(), item.persons), (145_000, "street", 1));
+    assert_eq!((item.amount_fen, item.required_level.code(), item.persons), (145_000, "street", 1));
     assert!(item.calculation.contains("1450.00 × 1 × 1 = 1450.00"), "{}", item.calculation);
     assert!(item.calculation.contains("待确认"), "a placeholder standard is marked: {}", item.calculation);
     assert_eq!(t.app.approve_aid(&t.reviewer, &a1, 1, "同意").await.unwrap_err().code(), "AID_STATE", "review first");
@@ -122,7 +123,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     big.cause = "SUDDEN_ILLNESS".into();
     let a2 = t.app.propose_aid(&t.reviewer, &other, big).await.unwrap();
     let item = t.app.test_store().aid(&a2).await.unwrap().unwrap();
-    assert_eq!((item.amount_fen, item.required_level.as_str()), (435_000, "district"));
+    assert_eq!((item.amount_fen, item.required_level.code()), (435_000, "district"));
     t.app.review_aid(&t.reviewer, &a2, 1, "拟给予 3 个月救助").await.unwrap();
     assert_eq!(t.app.approve_aid(&t.reviewer, &a2, 2, "同意").await.unwrap_err().code(), "ABOVE_AUTHORITY");
     let (to_approve, _) = t.app.approvals_inbox(&approver).await.unwrap();
@@ -139,7 +140,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     assert_eq!(t.app.propose_aid(&t.reviewer, &other, huge.clone()).await.unwrap_err().code(), "ABOVE_AUTHORITY");
     huge.special = true;
     let a3 = t.app.propose_aid(&t.reviewer, &other, huge).await.unwrap();
-    assert_eq!(t.app.test_store().aid(&a3).await.unwrap().unwrap().required_level, "district");
+    assert_eq!(t.app.test_store().aid(&a3).await.unwrap().unwrap().required_level.code(), "district");
 
     // 支出型 gets a 公示 posting with minimal fields; an objection reopens the review.
     let third = reviewed_case_of(&t, "李娜", "110105194912310062").await;
@@ -166,7 +167,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     );
     let before = t.app.test_store().fund(&budget).await.unwrap().unwrap();
     t.app.object_to_posting(&t.clerk, &postings[0].id, "群众反映其家庭有营业收入").await.unwrap();
-    assert_eq!(t.app.test_store().aid(&a4).await.unwrap().unwrap().status, "reviewed");
+    assert_eq!(t.app.test_store().aid(&a4).await.unwrap().unwrap().status.code(), "reviewed");
     let after = t.app.test_store().fund(&budget).await.unwrap().unwrap();
     assert_eq!(after.available_fen, before.available_fen + 290_000, "the reservation is released");
     assert_eq!(t.app.object_to_posting(&t.clerk, &postings[0].id, "again").await.unwrap_err().code(), "POSTING_CLOSED");
@@ -197,7 +198,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         .unwrap();
     t.app.review_aid(&t.reviewer, &a6, 1, "拟救助").await.unwrap();
     assert_eq!(t.app.approve_aid(&t.reviewer, &a6, 2, "同意").await.unwrap_err().code(), "INSUFFICIENT_FUNDS");
-    assert_eq!(t.app.test_store().aid(&a6).await.unwrap().unwrap().status, "reviewed", "nothing changed");
+    assert_eq!(t.app.test_store().aid(&a6).await.unwrap().unwrap().status.code(), "reviewed", "nothing changed");
     let dry_fund = t.app.test_store().fund(&dry).await.unwrap().unwrap();
     assert_eq!((dry_fund.available_fen, dry_fund.reserved_fen), (0, 0));
 
@@ -273,11 +274,7 @@ async fn aid_first_paperwork_is_an_aid_approval(t: T) {
     t.app.review_aid(&t.reviewer, &id, 1, "补办审核").await.unwrap();
     t.app.approve_aid(&t.reviewer, &id, 2, "补办审批").await.unwrap();
     let a = t.app.test_store().action(&action).await.unwrap().unwrap();
-    assert_eq!(
-        (a.status.as_str(), a.outcome.as_str()),
-        ("completed", "granted"),
-        "the approval completes the paperwork"
-    );
+    assert_eq!((a.status.code(), a.outcome.as_str()), ("completed", "granted"), "the approval completes the paperwork");
     let clocks = t.app.test_store().deadlines_of_case(&case_id).await.unwrap();
     assert!(clocks.iter().filter(|d| d.subject_id == action).all(|d| d.state == "met"), "and stops its clock");
 }
@@ -371,7 +368,7 @@ async fn a_new_street_ceiling_sends_larger_items_to_the_district(t: T) {
         async move { app.test_store().aid(&id).await.unwrap().unwrap().required_level }
     };
     let first = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
-    assert_eq!(level_of(first).await, "street");
+    assert_eq!(level_of(first).await, Level::Street);
     let today = "2026-11-29";
     assert!(matches!(t.app.add_ceiling(&t.reviewer, "street", today, 100_000, "x").await, Err(AppError::Forbidden)));
     for (level, day, fen, code) in [
@@ -385,7 +382,7 @@ async fn a_new_street_ceiling_sends_larger_items_to_the_district(t: T) {
     let again = t.app.add_ceiling(&admin, "street", today, 200_000, "重复").await;
     assert_eq!(again.unwrap_err().code(), "RULE_EXISTS");
     let second = t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
-    assert_eq!(level_of(second).await, "district", "1,450 yuan is above the new street ceiling");
+    assert_eq!(level_of(second).await, Level::District, "1,450 yuan is above the new street ceiling");
     let actions: Vec<String> =
         t.app.test_store().audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions.iter().filter(|a| *a == "rule.ceiling_added").count(), 1);

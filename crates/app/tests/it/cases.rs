@@ -99,7 +99,7 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
         .unwrap();
 
     let view = t.app.case_for(&t.reviewer, &case_id).await.unwrap();
-    assert_eq!(view.case.status, "reviewed");
+    assert_eq!(view.case.status.code(), "reviewed");
     assert_eq!(view.case.recommended_routes, "refer,aid_first", "in the policy's order");
     assert_eq!(view.members.len(), 2);
     assert_eq!(view.economy.monthly_income_fen(), 180_000);
@@ -146,10 +146,7 @@ async fn not_accepted_and_transferred_leads(t: T) {
         .await
         .unwrap();
     let l = t.app.lead_for(&t.reviewer, &a.id).await.unwrap().lead;
-    assert_eq!(
-        (l.status.as_str(), l.outcome_note.as_str()),
-        ("not_accepted", "经核实，已纳入低保，不属于临时救助对象")
-    );
+    assert_eq!((l.status.code(), l.outcome_note.as_str()), ("not_accepted", "经核实，已纳入低保，不属于临时救助对象"));
 
     let mut other = walk_in();
     other.subject.id_number = String::new();

@@ -16,7 +16,7 @@ use jiujinan_app::clock::{Clock, ManualClock};
 use jiujinan_app::dispositions::ActionInput;
 use jiujinan_app::rules::RuleInput;
 use jiujinan_app::{App, AppError, AppSettings};
-use jiujinan_domain::disposition::ActionDetails;
+use jiujinan_domain::disposition::{ActionDetails, ActionStatus};
 
 both!(
     referrals_close_the_loop_and_overdue_steps_escalate,
@@ -70,13 +70,13 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     assert!(matches!(t.app.lead_queue(&health, &all).await, Err(AppError::Forbidden)));
     assert!(matches!(t.app.accept_action(&health, &r1, 7).await, Err(AppError::StaleVersion)));
     let accepted = t.app.accept_action(&health, &r1, 1).await.unwrap();
-    assert_eq!((accepted.status.as_str(), accepted.accepted_by.as_str()), ("accepted", "cy_health"));
+    assert_eq!((accepted.status.code(), accepted.accepted_by.as_str()), ("accepted", "cy_health"));
     assert_eq!(t.app.accept_action(&health, &r1, 2).await.unwrap_err().code(), "ALREADY_ANSWERED");
     assert_eq!(t.app.action_for(&health, &r1).await.unwrap().accountable_unit, "110105:wj");
     assert_eq!(t.app.feed_back(&health, &r1, 2, "maybe", "x", 0).await.unwrap_err().code(), "UNKNOWN_OUTCOME");
     assert_eq!(t.app.feed_back(&health, &r1, 2, "granted", "x", -1).await.unwrap_err().code(), "NEGATIVE_AMOUNT");
     let done = t.app.feed_back(&health, &r1, 2, "granted", "核定医疗救助 5000 元", 500_000).await.unwrap();
-    assert_eq!((done.status.as_str(), done.outcome.as_str(), done.amount_fen), ("completed", "granted", 500_000));
+    assert_eq!((done.status.code(), done.outcome.as_str(), done.amount_fen), ("completed", "granted", 500_000));
     let clocks = t.app.test_store().deadlines_of_case(&case_id).await.unwrap();
     let mut r1_clocks: Vec<_> =
         clocks.iter().filter(|d| d.subject_id == r1).map(|d| (d.step.as_str(), d.state.as_str())).collect();
@@ -88,7 +88,7 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     let err = t.app.return_action(&health, &r2, 1, "  ").await.unwrap_err();
     assert_eq!((err.code(), err.field()), ("REASON_REQUIRED", Some("reason")));
     let returned = t.app.return_action(&health, &r2, 1, "不属于重特大疾病范围，请按临时救助办理").await.unwrap();
-    assert_eq!(returned.status, "returned");
+    assert_eq!(returned.status.code(), "returned");
     assert_eq!(t.app.accept_action(&health, &r2, 2).await.unwrap_err().code(), "ALREADY_ANSWERED");
     let not_returned = ActionInput { redirect_from: r1.clone(), ..refer("temporary", "改按临时救助办理") };
     assert_eq!(t.app.create_action(&t.reviewer, &case_id, not_returned).await.unwrap_err().code(), "REDIRECT_SOURCE");
@@ -146,7 +146,7 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
 
 async fn approver_accepts(t: &T, approver: &Actor, id: &str) {
     let a = t.app.accept_action(approver, id, 1).await.unwrap();
-    assert_eq!(a.status, "accepted");
+    assert_eq!(a.status.code(), "accepted");
 }
 
 async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
@@ -168,7 +168,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     assert_eq!(t.app.create_action(&t.reviewer, &case_id, aid(0, "")).await.unwrap_err().code(), "AMOUNT_REQUIRED");
     let a = t.app.create_action(&t.reviewer, &case_id, aid(100_000, "棉被两床")).await.unwrap();
     let a_rec = t.app.test_store().action(&a).await.unwrap().unwrap();
-    assert_eq!(a_rec.status, "accepted", "aid first is given at once");
+    assert_eq!(a_rec.status.code(), "accepted", "aid first is given at once");
     assert!(matches!(t.app.feed_back(&t.reviewer, &a, 1, "granted", "x", 1).await, Err(AppError::InvalidTransition)));
     let clock =
         t.app.test_store().deadlines_of_case(&case_id).await.unwrap().into_iter().find(|d| d.subject_id == a).unwrap();
@@ -220,7 +220,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     assert_eq!(t.app.add_to_agenda(&approver, &m, &e).await.unwrap_err().code(), "ALREADY_ON_AGENDA");
     assert_eq!(
         t.app.test_store().action(&e).await.unwrap().unwrap().status,
-        "accepted",
+        ActionStatus::Accepted,
         "on the agenda means accepted"
     );
     let d = t.app.add_decision(&approver, &m, &e, "由区卫健委牵头协调医疗费用减免", "110105:wj").await.unwrap();
@@ -229,7 +229,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     t.app.complete_decision(&health, &d, "医院已减免费用 3000 元").await.unwrap();
     assert_eq!(t.app.complete_decision(&health, &d, "again").await.unwrap_err().code(), "DECISION_DONE");
     let e_rec = t.app.test_store().action(&e).await.unwrap().unwrap();
-    assert_eq!(e_rec.status, "completed", "all decisions carried out completes the escalation");
+    assert_eq!(e_rec.status.code(), "completed", "all decisions carried out completes the escalation");
     let haidian = user(&t.app, "hd_approver", "110108:mz", "district_approver").await;
     assert!(matches!(t.app.record_minutes(&haidian, &m, 1, "x").await, Err(AppError::NotFound)), "not their district");
     assert!(matches!(t.app.add_decision(&haidian, &m, &e, "x", "110105:wj").await, Err(AppError::NotFound)));
@@ -273,7 +273,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     assert_eq!(t.app.close_case(&t.reviewer, &case_id, version, "已办结").await.unwrap_err().code(), "ACTIONS_OPEN");
     t.app.cancel_action(&t.reviewer, &pending, 1, "申请人已自行解决住房").await.unwrap();
     let v = t.app.close_case(&t.reviewer, &case_id, version, "各项救助均已落实").await.unwrap();
-    assert_eq!(t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().status, "closed");
+    assert_eq!(t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().status.code(), "closed");
     assert_eq!(
         t.app.create_action(&t.reviewer, &case_id, refer("housing", "x")).await.unwrap_err().code(),
         "CASE_CLOSED"
@@ -285,7 +285,7 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
     assert_eq!(followup(t.app.test_store().deadlines_of_case(&case_id).await.unwrap()).state, "met");
     assert_eq!(t.app.reopen_case(&t.reviewer, &case_id, v, " ").await.unwrap_err().code(), "REASON_REQUIRED");
     t.app.reopen_case(&t.reviewer, &case_id, v, "申请人再次遇困").await.unwrap();
-    assert_eq!(t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().status, "reviewed");
+    assert_eq!(t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().status.code(), "reviewed");
 
     // A critically ill person of unknown identity: disease emergency aid, before any review.
     let mut unknown = walk_in();

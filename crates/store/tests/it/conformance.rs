@@ -7,7 +7,10 @@
 use std::sync::Arc;
 
 use jiujinan_domain::audit::{AuditDraft, ChainVerifier, action};
+use jiujinan_domain::case::{CaseStatus, Route};
+use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::lead::{Channel, LeadStatus, Urgency};
 use jiujinan_domain::org::{DivisionCode, DivisionRow, UnitCode, UnitKind, units_for_divisions};
 use jiujinan_store::testing::{fresh_postgres, fresh_sqlite};
 use jiujinan_store::*;
@@ -63,6 +66,7 @@ both!(
     a_form_submission_is_claimed_once,
     a_batch_rolled_back_under_its_callers_tells_each_the_truth,
     actions_move_only_from_the_expected_state,
+    an_unknown_code_in_a_row_is_corrupt_data,
     inbox_pages_read_clocks_and_cases_in_batches,
     a_deadline_fires_once_under_concurrent_supervisors,
     rule_data_is_dated_and_editable,
@@ -344,10 +348,10 @@ async fn concurrent_appends_keep_one_chain(store: Arc<dyn Store>) {
     assert_eq!(verify(&store).await, Ok(40));
 }
 
-fn lead_row(id: &str, name: &str, id_number: Option<&str>, urgency: (&str, i64), due: i64) -> NewLeadRow {
+fn lead_row(id: &str, name: &str, id_number: Option<&str>, urgency: Urgency, due: i64) -> NewLeadRow {
     NewLeadRow {
         id: id.into(),
-        channel: "window".into(),
+        channel: Channel::Window,
         reporter_name: name.into(),
         reporter_phone: None,
         reporter_relation: "self".into(),
@@ -365,8 +369,7 @@ fn lead_row(id: &str, name: &str, id_number: Option<&str>, urgency: (&str, i64),
         first_inquiry_user: "jw_clerk".into(),
         description: "家中失火".into(),
         hardship_types: "FIRE".into(),
-        urgency: urgency.0.into(),
-        urgency_rank: urgency.1,
+        urgency,
         needs: String::new(),
         verify_due_ms: due,
         duplicate_window_start_ms: T0 - 30 * 86_400_000,
@@ -384,7 +387,7 @@ async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
     let a = created(
         store
             .create_lead(
-                &lead_row("l1", "张伟", None, ("urgent", 1), T0 + 10),
+                &lead_row("l1", "张伟", None, Urgency::Urgent, T0 + 10),
                 None,
                 draft("lead.created", "110105001024"),
                 T0,
@@ -395,7 +398,7 @@ async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
     let b = created(
         store
             .create_lead(
-                &lead_row("l2", "王芳", None, ("urgent", 1), T0 + 10),
+                &lead_row("l2", "王芳", None, Urgency::Urgent, T0 + 10),
                 None,
                 draft("lead.created", "110105001024"),
                 T0,
@@ -405,7 +408,7 @@ async fn leads_get_numbers_timeline_and_audit(store: Arc<dyn Store>) {
     );
     assert_eq!(a.number, "L110105001-2026-000001");
     assert_eq!(b.number, "L110105001-2026-000002");
-    assert_eq!(a.status, "new");
+    assert_eq!(a.status, LeadStatus::New);
     let stored = store.lead("l1").await.unwrap().unwrap();
     assert_eq!(
         (stored.subject_name.as_str(), stored.responsible_unit.as_str(), stored.version),
@@ -423,36 +426,36 @@ async fn duplicates_link_to_the_first_open_lead(store: Arc<dyn Store>) {
     let id = Some("11010519491231002X");
     let first = created(
         store
-            .create_lead(&lead_row("l1", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .create_lead(&lead_row("l1", "张伟", id, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
             .await
             .unwrap(),
     );
     assert_eq!(first.duplicate_of, None);
     let second = created(
         store
-            .create_lead(&lead_row("l2", "张伟", id, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .create_lead(&lead_row("l2", "张伟", id, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
             .await
             .unwrap(),
     );
     assert_eq!(second.duplicate_of.as_deref(), Some("l1"));
     let by_phone = created(
         store
-            .create_lead(&lead_row("l3", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .create_lead(&lead_row("l3", "王芳", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
             .await
             .unwrap(),
     );
     assert_eq!(by_phone.duplicate_of, None, "another name with the same phone is another person");
     let same_name_phone = created(
         store
-            .create_lead(&lead_row("l4", "王芳", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+            .create_lead(&lead_row("l4", "王芳", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
             .await
             .unwrap(),
     );
     assert_eq!(same_name_phone.duplicate_of.as_deref(), Some("l3"));
-    let mut old = lead_row("l5", "李娜", Some("440524188001010014"), ("urgent", 1), T0);
+    let mut old = lead_row("l5", "李娜", Some("440524188001010014"), Urgency::Urgent, T0);
     old.duplicate_window_start_ms = T0 + 1;
     store.create_lead(&old, None, draft("lead.created", "110105"), T0).await.unwrap();
-    let mut later = lead_row("l6", "李娜", Some("440524188001010014"), ("urgent", 1), T0);
+    let mut later = lead_row("l6", "李娜", Some("440524188001010014"), Urgency::Urgent, T0);
     later.duplicate_window_start_ms = T0 + 1;
     let r = created(store.create_lead(&later, None, draft("lead.created", "110105"), T0).await.unwrap());
     assert_eq!(r.duplicate_of, None, "leads older than the window are not duplicates");
@@ -465,7 +468,7 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
     let first = created(
         store
             .create_lead(
-                &lead_row("l1", "张伟", None, ("urgent", 1), T0),
+                &lead_row("l1", "张伟", None, Urgency::Urgent, T0),
                 Some(&key),
                 draft("lead.created", "110105"),
                 T0,
@@ -474,7 +477,12 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
             .unwrap(),
     );
     let again = store
-        .create_lead(&lead_row("l2", "张伟", None, ("urgent", 1), T0), Some(&key), draft("lead.created", "110105"), T0)
+        .create_lead(
+            &lead_row("l2", "张伟", None, Urgency::Urgent, T0),
+            Some(&key),
+            draft("lead.created", "110105"),
+            T0,
+        )
         .await
         .unwrap();
     assert_eq!(again, Created::Replayed(first.clone()), "the same key and body answer the first reply");
@@ -482,7 +490,7 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
     let other_body = IdempotencyKey { request_hash: "h2".into(), ..key.clone() };
     let conflict = store
         .create_lead(
-            &lead_row("l3", "张伟", None, ("urgent", 1), T0),
+            &lead_row("l3", "张伟", None, Urgency::Urgent, T0),
             Some(&other_body),
             draft("lead.created", "110105"),
             T0,
@@ -494,7 +502,7 @@ async fn idempotent_creates_replay_or_conflict(store: Arc<dyn Store>) {
         matches!(
             store
                 .create_lead(
-                    &lead_row("l4", "张伟", None, ("urgent", 1), T0),
+                    &lead_row("l4", "张伟", None, Urgency::Urgent, T0),
                     Some(&other_actor),
                     draft("lead.created", "110105"),
                     T0
@@ -514,7 +522,7 @@ async fn concurrent_retries_create_one_lead(store: Arc<dyn Store>) {
         tasks.push(tokio::spawn(async move {
             let key = IdempotencyKey { actor: "hotline".into(), key: "same".into(), request_hash: "h".into() };
             s.create_lead(
-                &lead_row(&format!("c{i}"), "张伟", None, ("urgent", 1), T0),
+                &lead_row(&format!("c{i}"), "张伟", None, Urgency::Urgent, T0),
                 Some(&key),
                 draft("lead.created", "110105"),
                 T0,
@@ -542,15 +550,15 @@ async fn concurrent_retries_create_one_lead(store: Arc<dyn Store>) {
 
 async fn lead_queue_sorts_filters_and_searches(store: Arc<dyn Store>) {
     let rows = [
-        lead_row("n1", "赵敏", None, ("normal", 2), T0 + 300),
-        lead_row("c1", "钱程", Some("11010519491231002X"), ("critical", 0), T0 + 200),
-        lead_row("u1", "孙悦", None, ("urgent", 1), T0 + 100),
-        lead_row("u2", "李雷", None, ("urgent", 1), T0 + 50),
+        lead_row("n1", "赵敏", None, Urgency::Normal, T0 + 300),
+        lead_row("c1", "钱程", Some("11010519491231002X"), Urgency::Critical, T0 + 200),
+        lead_row("u1", "孙悦", None, Urgency::Urgent, T0 + 100),
+        lead_row("u2", "李雷", None, Urgency::Urgent, T0 + 50),
     ];
     for r in &rows {
         store.create_lead(r, None, draft("lead.created", "110105"), T0).await.unwrap();
     }
-    let mut elsewhere = lead_row("h1", "周星", None, ("critical", 0), T0);
+    let mut elsewhere = lead_row("h1", "周星", None, Urgency::Critical, T0);
     elsewhere.division = "110108001001".into();
     elsewhere.street = "110108001".into();
     store.create_lead(&elsewhere, None, draft("lead.created", "110108"), T0).await.unwrap();
@@ -611,11 +619,11 @@ fn new_case(id: &str) -> NewCaseRow {
 
 async fn two_leads(store: &Arc<dyn Store>) {
     store
-        .create_lead(&lead_row("l1", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .create_lead(&lead_row("l1", "张伟", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
         .await
         .unwrap();
     store
-        .create_lead(&lead_row("l2", "王芳", None, ("critical", 0), T0), None, draft("lead.created", "110105"), T0)
+        .create_lead(&lead_row("l2", "王芳", None, Urgency::Critical, T0), None, draft("lead.created", "110105"), T0)
         .await
         .unwrap();
 }
@@ -625,14 +633,14 @@ async fn accepting_a_lead_opens_a_numbered_case_once(store: Arc<dyn Store>) {
     let c =
         store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0 + 5).await.unwrap();
     assert_eq!(
-        (c.number.as_str(), c.status.as_str(), c.lead_id.as_str()),
+        (c.number.as_str(), c.status.code(), c.lead_id.as_str()),
         ("110105001-2026-00001", "investigating", "l1")
     );
     assert_eq!(
         (c.subject_name.as_str(), c.first_inquiry_unit.as_str(), c.documents_pending),
         ("张伟", "110105001:mz", true)
     );
-    assert_eq!(store.lead("l1").await.unwrap().unwrap().status, "accepted");
+    assert_eq!(store.lead("l1").await.unwrap().unwrap().status.code(), "accepted");
     let again = store.accept_lead("l1", 2, &new_case("c1b"), &who(), draft("lead.accepted", "110105"), T0).await;
     assert!(matches!(again, Err(StoreError::Conflict(Conflict::LeadClosed))), "{again:?}");
     let stale = store.accept_lead("l2", 7, &new_case("c2"), &who(), draft("lead.accepted", "110105"), T0).await;
@@ -664,19 +672,19 @@ async fn accepting_a_lead_opens_a_numbered_case_once(store: Arc<dyn Store>) {
 async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>) {
     two_leads(&store).await;
     store
-        .create_lead(&lead_row("l3", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .create_lead(&lead_row("l3", "张伟", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
         .await
         .unwrap();
     let reason = LeadOutcome::NotAccepted { reason: "经核实不属于救助范围".into() };
     store.close_lead("l1", 1, &reason, &who(), draft("lead.not_accepted", "110105"), T0).await.unwrap();
     let l1 = store.lead("l1").await.unwrap().unwrap();
-    assert_eq!((l1.status.as_str(), l1.outcome_note.as_str(), l1.version), ("not_accepted", "经核实不属于救助范围", 2));
+    assert_eq!((l1.status.code(), l1.outcome_note.as_str(), l1.version), ("not_accepted", "经核实不属于救助范围", 2));
 
     let to_haidian = LeadOutcome::Transferred { division: "110108001".into(), office: "110108001:mz".into() };
     store.close_lead("l2", 1, &to_haidian, &who(), draft("lead.transferred", "110105"), T0).await.unwrap();
     let l2 = store.lead("l2").await.unwrap().unwrap();
     assert_eq!(
-        (l2.status.as_str(), l2.responsible_unit.as_str(), l2.division.as_str()),
+        (l2.status.code(), l2.responsible_unit.as_str(), l2.division.as_str()),
         ("new", "110108001:mz", "110108001")
     );
     assert_eq!(
@@ -687,7 +695,7 @@ async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>
 
     let c = store.accept_lead("l3", 1, &new_case("c3"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
     store
-        .create_lead(&lead_row("l4", "张伟", None, ("urgent", 1), T0), None, draft("lead.created", "110105"), T0)
+        .create_lead(&lead_row("l4", "张伟", None, Urgency::Urgent, T0), None, draft("lead.created", "110105"), T0)
         .await
         .unwrap();
     let merge = LeadOutcome::Merged {
@@ -698,7 +706,7 @@ async fn leads_close_as_not_accepted_transferred_or_merged(store: Arc<dyn Store>
     };
     store.close_lead("l4", 1, &merge, &who(), draft("lead.merged", "110105"), T0).await.unwrap();
     let l4 = store.lead("l4").await.unwrap().unwrap();
-    assert_eq!((l4.status.as_str(), l4.duplicate_of.as_deref()), ("merged", Some("c3")));
+    assert_eq!((l4.status.code(), l4.duplicate_of.as_deref()), ("merged", Some("c3")));
     let steps: Vec<String> =
         store.timeline("c3").await.unwrap().into_iter().map(|t| format!("{}:{}", t.step, t.note)).collect();
     assert!(steps.contains(&"merged_report:L4: 家中失火".to_owned()), "{steps:?}");
@@ -752,8 +760,8 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
     let list = store.investigations("c1").await.unwrap();
     assert_eq!((list.len(), list[0].findings.as_str(), list[0].created_ms), (1, "房屋烧毁，暂住亲戚家", T0 + 20));
     let submit = CaseTransition {
-        from: "investigating".into(),
-        to: "reviewing".into(),
+        from: CaseStatus::Investigating,
+        to: CaseStatus::Reviewing,
         opinion: None,
         step_due_ms: T0 + 100,
         step: "submitted_for_review".into(),
@@ -773,8 +781,8 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
         "not from the wrong status"
     );
     let review = CaseTransition {
-        from: "reviewing".into(),
-        to: "reviewed".into(),
+        from: CaseStatus::Reviewing,
+        to: CaseStatus::Reviewed,
         opinion: Some(("建议临时救助并转介住建部门".into(), "refer,aid_first".into())),
         step_due_ms: T0 + 200,
         step: "reviewed".into(),
@@ -785,7 +793,7 @@ async fn investigations_and_review_move_the_case(store: Arc<dyn Store>) {
     store.transition_case("c1", 2, &review, &who(), draft("case.reviewed", "110105"), T0 + 40).await.unwrap();
     let c = store.case_by_id("c1").await.unwrap().unwrap();
     assert_eq!(
-        (c.status.as_str(), c.review_opinion.as_str(), c.recommended_routes.as_str(), c.step_due_ms),
+        (c.status.code(), c.review_opinion.as_str(), c.recommended_routes.as_str(), c.step_due_ms),
         ("reviewed", "建议临时救助并转介住建部门", "refer,aid_first", T0 + 200)
     );
     let steps: Vec<String> = store.timeline("c1").await.unwrap().into_iter().map(|t| t.step).collect();
@@ -837,7 +845,7 @@ async fn intake_and_other_writes_interleave_on_one_chain(store: Arc<dyn Store>) 
                     s.insert_user(&row, draft(action::USER_CREATED, "110105"), T0 + i).await.map(|_| "user")
                 }
                 1 => {
-                    let mut row = lead_row(&format!("l{i}"), "张伟", None, ("urgent", 1), T0);
+                    let mut row = lead_row(&format!("l{i}"), "张伟", None, Urgency::Urgent, T0);
                     row.subject_phone = Some(format!("1380013{i:04}"));
                     s.create_lead(&row, None, draft("lead.created", "110105"), T0 + i).await.map(|_| "lead")
                 }
@@ -869,7 +877,7 @@ async fn a_failing_lead_rolls_back_alone(store: Arc<dyn Store>) {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
             let id = if i % 3 == 0 { "same-id".to_owned() } else { format!("l{i}") };
-            let mut row = lead_row(&id, "张伟", None, ("urgent", 1), T0);
+            let mut row = lead_row(&id, "张伟", None, Urgency::Urgent, T0);
             row.subject_phone = Some(format!("1380013{i:04}"));
             s.create_lead(&row, None, draft("lead.created", "110105"), T0 + i).await
         }));
@@ -1001,19 +1009,19 @@ async fn a_case(store: &Arc<dyn Store>) {
     store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
 }
 
-fn new_action(id: &str, status: &str) -> NewAction {
+fn new_action(id: &str, status: ActionStatus) -> NewAction {
     NewAction {
         id: id.into(),
         case_id: "c1".into(),
         case_number: "110105001-2026-00001".into(),
-        route: "refer".into(),
+        route: Route::Refer,
         programme: "medical".into(),
         division: "110105001024".into(),
         from_unit: "110105001:mz".into(),
         from_user: "jw_reviewer".into(),
         to_unit: "110105:wj".into(),
         to_party: String::new(),
-        status: status.into(),
+        status,
         request: "医疗救助".into(),
         amount_fen: 0,
         redirected_from: String::new(),
@@ -1044,7 +1052,7 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
     a_case(&store).await;
     store
         .create_action(
-            &new_action("a1", "sent"),
+            &new_action("a1", ActionStatus::Sent),
             Some(&clock("d1", "a1", T0 + 100)),
             &who(),
             draft("action.created", "110105"),
@@ -1053,10 +1061,6 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let accept = ActionChange {
-        id: "a1".into(),
-        expected_version: 1,
-        from: "sent".into(),
-        to: "accepted".into(),
         accepted_by: Some("cy_health".into()),
         close_deadlines: true,
         open_deadline: Some(NewDeadline {
@@ -1065,15 +1069,20 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
             ..clock("d2", "a1", T0 + 1_000)
         }),
         step: "action_accepted".into(),
-        ..ActionChange::default()
+        ..ActionChange::new("a1", 1, ActionStatus::Sent, ActionStatus::Accepted)
     };
     let a = store.change_action(&accept, &who(), draft("action.accepted", "110105"), T0 + 1).await.unwrap();
-    assert_eq!((a.status.as_str(), a.version, a.accepted_by.as_str()), ("accepted", 2, "cy_health"));
+    assert_eq!((a.status.code(), a.version, a.accepted_by.as_str()), ("accepted", 2, "cy_health"));
     let twice = store
         .change_action(&ActionChange { expected_version: 2, ..accept.clone() }, &who(), draft("x", "110105"), T0 + 2)
         .await;
     assert!(matches!(twice, Err(StoreError::Conflict(Conflict::ActionState))), "{twice:?}");
-    let stale = ActionChange { from: "accepted".into(), to: "completed".into(), open_deadline: None, ..accept.clone() };
+    let stale = ActionChange {
+        from: ActionStatus::Accepted,
+        to: ActionStatus::Completed,
+        open_deadline: None,
+        ..accept.clone()
+    };
     assert!(matches!(
         store.change_action(&stale, &who(), draft("x", "110105"), T0 + 2).await,
         Err(StoreError::Conflict(Conflict::StaleVersion))
@@ -1089,12 +1098,40 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
 }
 
 /// A referral inbox page reads its clocks and cases in one query each.
+/// Records carry domain enums, parsed at the row boundary: a code the enum does not know is
+/// `Corrupt` with the column and value, never a default.
+async fn an_unknown_code_in_a_row_is_corrupt_data(store: Arc<dyn Store>) {
+    a_case(&store).await;
+    store
+        .create_action(&new_action("a1", ActionStatus::Sent), None, &who(), draft("action.created", "110105"), T0)
+        .await
+        .unwrap();
+    let corrupt = |e: Result<(), StoreError>, column: &str, value: &str| match e {
+        Err(StoreError::Corrupt(m)) => assert!(m.contains(column) && m.contains(value), "{m}"),
+        other => panic!("expected Corrupt for {column}, got {other:?}"),
+    };
+
+    raw_exec(&store, "UPDATE leads SET status = 'pending' WHERE id = 'l2'").await.unwrap();
+    corrupt(store.lead("l2").await.map(drop), "status", "pending");
+    assert!(store.lead("l1").await.unwrap().is_some(), "other rows still read");
+    raw_exec(&store, "UPDATE leads SET status = 'new', channel = 'carrier_pigeon' WHERE id = 'l2'").await.unwrap();
+    corrupt(store.lead("l2").await.map(drop), "channel", "carrier_pigeon");
+
+    raw_exec(&store, "UPDATE cases SET status = 'archived' WHERE id = 'c1'").await.unwrap();
+    corrupt(store.case_by_id("c1").await.map(drop), "status", "archived");
+
+    raw_exec(&store, "UPDATE actions SET route = 'teleport' WHERE id = 'a1'").await.unwrap();
+    corrupt(store.action("a1").await.map(drop), "route", "teleport");
+    raw_exec(&store, "UPDATE actions SET route = 'refer', status = 'lost' WHERE id = 'a1'").await.unwrap();
+    corrupt(store.actions_of_case("c1").await.map(drop), "status", "lost");
+}
+
 async fn inbox_pages_read_clocks_and_cases_in_batches(store: Arc<dyn Store>) {
     a_case(&store).await;
     for (a, d, due) in [("a1", "d1", T0 + 100), ("a2", "d2", T0 + 200)] {
         store
             .create_action(
-                &new_action(a, "sent"),
+                &new_action(a, ActionStatus::Sent),
                 Some(&clock(d, a, due)),
                 &who(),
                 draft("action.created", "110105"),
@@ -1118,7 +1155,7 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
     a_case(&store).await;
     store
         .create_action(
-            &new_action("a1", "sent"),
+            &new_action("a1", ActionStatus::Sent),
             Some(&clock("d1", "a1", T0 + 100)),
             &who(),
             draft("action.created", "110105"),

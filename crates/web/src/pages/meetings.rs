@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jiujinan_app::meetings::MeetingView;
+use jiujinan_domain::disposition::{DecisionStatus, MeetingStatus};
 use serde::Deserialize;
 
 use super::form::{Flash, Form, redirect_after};
@@ -65,7 +66,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             .into_iter()
             .map(|m| MeetingRow {
                 day: day_text(m.meeting_day),
-                held: m.status == "held",
+                held: m.status == MeetingStatus::Held,
                 id: m.id,
                 title: m.title,
                 district: m.district,
@@ -156,13 +157,13 @@ pub async fn show(
                     id: x.id.clone(),
                     text: x.text.clone(),
                     lead_unit: x.lead_unit.clone(),
-                    done: x.status == "done",
-                    done_note: if x.status == "done" {
+                    done: x.status == DecisionStatus::Done,
+                    done_note: if x.status == DecisionStatus::Done {
                         format!("{} · {} {}", x.done_note, x.done_by, beijing_time(x.done_ms))
                     } else {
                         String::new()
                     },
-                    can_complete: x.status != "done" && (can_run || x.lead_unit == actor.unit.as_str()),
+                    can_complete: x.status != DecisionStatus::Done && (can_run || x.lead_unit == actor.unit.as_str()),
                 })
                 .collect(),
             action_id: item.action_id,
@@ -178,7 +179,7 @@ pub async fn show(
         district: m.district,
         day: day_text(m.meeting_day),
         departments: m.departments,
-        held: m.status == "held",
+        held: m.status == MeetingStatus::Held,
         minutes: m.minutes,
         version: m.version,
         id: m.id,

@@ -42,8 +42,8 @@ pub async fn approvals(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let rows = |v: Vec<AidItem>| -> Vec<ApprovalRow> {
         v.into_iter()
             .map(|i| ApprovalRow {
-                aid_type: labels::aid(&i.aid_type, lang),
-                level: labels::aid(&i.required_level, lang),
+                aid_type: labels::aid(i.aid_type.code(), lang),
+                level: labels::aid(i.required_level.code(), lang),
                 amount: yuan(i.amount_fen),
                 special: i.special,
                 id: i.id,

@@ -37,7 +37,7 @@ fn fund_row(f: &Fund, lang: Lang) -> FundRow {
         id: f.id.clone(),
         name: f.name.clone(),
         unit: f.unit.clone(),
-        kind: labels::aid(&f.kind, lang),
+        kind: labels::aid(f.kind.code(), lang),
         available: yuan(f.available_fen),
         reserved: yuan(f.reserved_fen),
         paid: yuan(f.paid_fen),

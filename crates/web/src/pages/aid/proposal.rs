@@ -7,10 +7,10 @@ use jiujinan_app::aid::{AidInput, AidView};
 use jiujinan_app::auth::Actor;
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::{CaseRecord, Fund};
-use jiujinan_domain::aid::{AidStatus, Level, yuan};
-use jiujinan_domain::case::yuan_to_fen;
+use jiujinan_domain::aid::yuan;
+use jiujinan_domain::case::{CaseStatus, yuan_to_fen};
 use jiujinan_domain::lead::HardshipType;
-use jiujinan_domain::policy::{AidSteps, Permission};
+use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -61,21 +61,18 @@ pub struct AidPanel {
 
 fn row(v: AidView, actor: &Actor, funds: &[Fund], lang: Lang) -> AidRow {
     let i = v.item;
-    let steps = match (AidStatus::parse(&i.status), Level::parse(&i.required_level)) {
-        (Ok(status), Ok(level)) => actor.principal().aid_steps(status, level),
-        _ => AidSteps::default(),
-    };
+    let steps = actor.principal().aid_steps(i.status, i.required_level);
     AidRow {
-        kind: labels::aid(&i.kind, lang),
-        aid_type: labels::aid(&i.aid_type, lang),
+        kind: labels::aid(i.kind.code(), lang),
+        aid_type: labels::aid(i.aid_type.code(), lang),
         cause: labels::hardship(&i.cause, lang),
         amount: yuan(i.amount_fen),
         proposed: yuan(i.proposed_fen),
         calculation: i.calculation.clone(),
         change_reason: i.change_reason.clone(),
         special: i.special,
-        level: labels::aid(&i.required_level, lang),
-        status: labels::aid(&i.status, lang),
+        level: labels::aid(i.required_level.code(), lang),
+        status: labels::aid(i.status.code(), lang),
         fund: funds.iter().find(|f| f.id == i.fund_id).map(|f| f.name.clone()).unwrap_or_else(|| i.fund_id.clone()),
         delivery: if i.delivery_method.is_empty() {
             String::new()
@@ -93,7 +90,7 @@ fn row(v: AidView, actor: &Actor, funds: &[Fund], lang: Lang) -> AidRow {
         can_pay: steps.pay,
         can_reverse: steps.reverse,
         can_cancel: steps.cancel,
-        status_code: i.status,
+        status_code: i.status.code().into(),
         version: i.version,
         id: i.id,
     }
@@ -140,7 +137,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
         standard: standard.map(|s| yuan(s.amount_fen)).unwrap_or_default(),
         standard_placeholder: standard.is_some_and(|s| s.placeholder),
         can_propose: covers
-            && (case.status == "reviewed" || (!aid_first.is_empty() && case.status != "closed"))
+            && (case.status == CaseStatus::Reviewed || (!aid_first.is_empty() && case.status != CaseStatus::Closed))
             && actor.may(Permission::HandleAid)
             && !usable.is_empty(),
         funds: usable,

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use jiujinan_domain::aid::yuan;
+use jiujinan_domain::aid::{PostingStatus, yuan};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -61,8 +61,8 @@ pub async fn publicity(State(state): State<AppState>, ctx: Ctx, Query(q): Query<
                 beijing_time(p.start_ms).chars().take(10).collect::<String>(),
                 beijing_time(p.end_ms).chars().take(10).collect::<String>()
             ),
-            open: p.status == "open",
-            status: p.status,
+            open: p.status == PostingStatus::Open,
+            status: p.status.code().into(),
             amount: yuan(p.amount_fen),
             id: p.id,
             head_name: p.head_name,

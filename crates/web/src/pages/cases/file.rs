@@ -8,7 +8,8 @@ use axum::response::IntoResponse;
 use jiujinan_app::AppError;
 use jiujinan_app::cases::CaseView;
 use jiujinan_domain::aid::yuan;
-use jiujinan_domain::case::{InvestigationMethod, MoneyItem, Relationship, Route};
+use jiujinan_domain::case::{CaseStatus, InvestigationMethod, MoneyItem, Relationship, Route};
+use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_domain::policy::Permission;
 
 use crate::AppState;
@@ -136,12 +137,12 @@ pub(super) async fn case_page(
     let aidp = aid::panel(state, ctx, &k).await?;
     let page = CasePage {
         c: Chrome::new(ctx),
-        status: labels::case_status(&k.status, lang),
-        urgency: labels::urgency(&k.urgency, lang),
+        status: labels::case_status(k.status.code(), lang),
+        urgency: labels::urgency(k.urgency.code(), lang),
         hardships: k.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect(),
         responsible_name,
         deadline: beijing_time(k.step_due_ms),
-        overdue: k.status != "reviewed" && k.step_due_ms < now,
+        overdue: k.status != CaseStatus::Reviewed && k.step_due_ms < now,
         disp,
         aidp,
         members: member_rows,

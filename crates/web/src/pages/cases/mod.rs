@@ -87,14 +87,14 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
     let rows = cases
         .into_iter()
         .map(|k| Row {
-            urgency: labels::urgency(&k.urgency, lang),
-            status: labels::case_status(&k.status, lang),
+            urgency: labels::urgency(k.urgency.code(), lang),
+            status: labels::case_status(k.status.code(), lang),
             id_masked: k.subject_id_number.as_deref().map(mask).unwrap_or_default(),
             deadline: beijing_time(k.step_due_ms),
-            overdue: k.status != "reviewed" && k.step_due_ms < now,
+            overdue: k.status != CaseStatus::Reviewed && k.step_due_ms < now,
             id: k.id,
             number: k.number,
-            urgency_code: k.urgency,
+            urgency_code: k.urgency.code().into(),
             subject_name: k.subject_name,
             responsible_user: k.responsible_user,
         })

@@ -17,6 +17,8 @@ use jiujinan_app::dispositions::{ActionView, answering_unit};
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::{DeadlineRecord, Programme, SupervisionRecord};
 use jiujinan_domain::aid::yuan;
+use jiujinan_domain::case::Route;
+use jiujinan_domain::disposition::{ActionStatus, DecisionStatus};
 use jiujinan_domain::policy::Permission;
 
 pub use create::{Panel, panel};
@@ -72,12 +74,14 @@ pub struct EventRow {
 /// An action as shown on the case page and as a referral.
 pub struct ActionRow {
     pub id: String,
-    pub route_code: String,
+    /// The route, for the template's conditions and data attributes.
+    pub route_value: Route,
     pub route: &'static str,
     pub programme: String,
     pub receiver: String,
     pub from: String,
-    pub status_code: String,
+    /// The status, for the template's conditions and data attributes.
+    pub status_value: ActionStatus,
     pub status: &'static str,
     pub accountable: String,
     pub request: String,
@@ -174,11 +178,11 @@ async fn action_row(
     };
     let can_receive = answering_unit(&a) == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
-        route: labels::route(&a.route, lang),
+        route: labels::route(a.route.code(), lang),
         programme: programme_name(ps, &a.programme, lang),
         receiver,
         from: format!("{} {}", a.from_unit, a.from_user),
-        status: labels::action_status(&a.status, lang),
+        status: labels::action_status(a.status.code(), lang),
         accountable: v.accountable_unit,
         outcome: if a.outcome.is_empty() {
             String::new()
@@ -188,7 +192,7 @@ async fn action_row(
         amount: amount_text(a.amount_fen),
         can_cancel: a.from_unit == actor.unit.as_str()
             && actor.may(Permission::DisposeCase)
-            && matches!(a.status.as_str(), "sent" | "accepted"),
+            && matches!(a.status, ActionStatus::Sent | ActionStatus::Accepted),
         can_receive,
         clocks: clock_rows(&v.deadlines, now, lang),
         events: v
@@ -201,13 +205,13 @@ async fn action_row(
                 detail: e.detail,
             })
             .collect(),
-        decisions: v.decisions.into_iter().map(|d| (d.text, d.lead_unit, d.status == "done")).collect(),
+        decisions: v.decisions.into_iter().map(|d| (d.text, d.lead_unit, d.status == DecisionStatus::Done)).collect(),
         hospital: details.hospital,
         identity_unknown: details.identity_unknown,
         given: details.given,
         id: a.id,
-        route_code: a.route,
-        status_code: a.status,
+        route_value: a.route,
+        status_value: a.status,
         request: a.request,
         return_reason: a.return_reason,
         version: a.version,

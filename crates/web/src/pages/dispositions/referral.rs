@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jiujinan_app::AppError;
 use jiujinan_app::calendar::beijing_noon_ms;
-use jiujinan_domain::case::yuan_to_fen;
-use jiujinan_domain::disposition::{EventKind, Outcome};
+use jiujinan_domain::case::{Route, yuan_to_fen};
+use jiujinan_domain::disposition::{ActionStatus, EventKind, Outcome};
 use serde::Deserialize;
 
 use super::{ActionRow, action_row};

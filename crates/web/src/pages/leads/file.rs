@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use jiujinan_app::AppError;
 use jiujinan_app::cases::{Verification, Verified};
 use jiujinan_app::model::LeadRecord;
+use jiujinan_domain::lead::LeadStatus;
 use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
@@ -103,7 +104,7 @@ pub async fn verify(
 pub async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let actor = ctx.user()?;
     let view = state.app.lead_for(actor, &id).await?;
-    if view.lead.status != "not_accepted" {
+    if view.lead.status != LeadStatus::NotAccepted {
         return Err(AppError::NotFound.into());
     }
     let office = state
@@ -125,7 +126,7 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     let l = view.lead;
     let case = state.app.case_of_lead(actor, &l).await?.map(|c| (c.id, c.number));
     let in_scope = jiujinan_domain::org::DivisionCode::parse(&l.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
-    let can_verify = l.status == "new" && in_scope && actor.may(Permission::VerifyLead);
+    let can_verify = l.status == LeadStatus::New && in_scope && actor.may(Permission::VerifyLead);
     let unit_name = |code: &str| {
         let app = state.app.clone();
         let code = code.to_owned();
@@ -140,8 +141,13 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     } else {
         None
     };
-    let placeholder =
-        state.app.time_limit_at("verify", &l.urgency, l.created_ms).await.ok().flatten().is_some_and(|t| t.placeholder);
+    let placeholder = state
+        .app
+        .time_limit_at("verify", l.urgency.code(), l.created_ms)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.placeholder);
     let page = LeadPage {
         c: Chrome::new(ctx),
         created,
@@ -150,14 +156,14 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
         merge_target: l.duplicate_of.clone().unwrap_or_default(),
         relief_station,
         error,
-        channel: labels::channel(&l.channel, lang),
-        urgency: labels::urgency(&l.urgency, lang),
-        status: labels::status(&l.status, lang),
+        channel: labels::channel(l.channel.code(), lang),
+        urgency: labels::urgency(l.urgency.code(), lang),
+        status: labels::status(l.status.code(), lang),
         hardships: l.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect(),
         responsible_name,
         first_inquiry_name,
         deadline: beijing_time(l.verify_due_ms),
-        overdue: l.status == "new" && l.verify_due_ms < state.app.now_ms(),
+        overdue: l.status == LeadStatus::New && l.verify_due_ms < state.app.now_ms(),
         placeholder,
         steps: timeline::rows(view.timeline, lang),
         l,

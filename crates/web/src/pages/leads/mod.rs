@@ -103,16 +103,16 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
     let rows = leads
         .into_iter()
         .map(|l| Row {
-            urgency: labels::urgency(&l.urgency, lang),
-            channel: labels::channel(&l.channel, lang),
-            status: labels::status(&l.status, lang),
+            urgency: labels::urgency(l.urgency.code(), lang),
+            channel: labels::channel(l.channel.code(), lang),
+            status: labels::status(l.status.code(), lang),
             id_masked: l.subject_id_number.as_deref().map(mask).unwrap_or_default(),
             deadline: beijing_time(l.verify_due_ms),
-            overdue: l.status == "new" && l.verify_due_ms < now,
+            overdue: l.status == LeadStatus::New && l.verify_due_ms < now,
             duplicate: l.duplicate_of.is_some(),
             id: l.id,
             number: l.number,
-            urgency_code: l.urgency,
+            urgency_code: l.urgency.code().into(),
             subject_name: l.subject_name,
             responsible_unit: l.responsible_unit,
             first_inquiry_unit: l.first_inquiry_unit,
