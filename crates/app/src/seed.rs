@@ -241,7 +241,7 @@ impl App {
                         report.sample_case_ids.push(case_id);
                     }
                 }
-                leads.push(SeedLead { lead, urgency_rank: urgency.rank() });
+                leads.push(SeedLead { lead });
             }
             report.leads += leads.len() as u64;
             report.cases += cases.len() as u64;

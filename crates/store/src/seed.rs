@@ -10,11 +10,10 @@ use crate::intake::LEAD_COLUMNS;
 use crate::rows::CASE_COLUMNS;
 use crate::{CaseRecord, LeadRecord, StoreError, TimelineEntry};
 
-/// A synthetic lead for benchmarks, with its sort rank.
+/// A synthetic lead for benchmarks (its sort rank comes from its urgency).
 #[derive(Debug, Clone)]
 pub struct SeedLead {
     pub lead: LeadRecord,
-    pub urgency_rank: i64,
 }
 
 /// A synthetic timeline step for benchmarks.
@@ -97,7 +96,7 @@ impl SeedStore for SqlStore {
                     .bind(l.verify_due_ms)
                     .bind(l.created_ms)
                     .bind(l.version)
-                    .bind(s.urgency_rank)
+                    .bind(s.lead.urgency.rank())
                     .bind(&l.outcome_note);
             }
             q.execute(&mut tx).await?;
