@@ -59,7 +59,8 @@ pub enum Permission {
     ManageFunds,
     /// See the 公示 postings.
     ReadPostings,
-    /// Edit rule data (standards, ceilings, tiers, limits, time limits, calendar, programmes).
+    /// Edit rule data (standards, ceilings, tiers, limits, time limits, calendar, programmes)
+    /// at all: city and district administrators; which rows, `edits_rules_at` says.
     EditRules,
     /// Schedule and run the district joint meeting (联席会议).
     RunMeetings,
@@ -138,7 +139,8 @@ impl Principal {
             P::AnswerReferrals => !onlooker(role),
             P::ReadSupervision => role != Role::CommunityWorker,
             P::RunSupervision => matches!(role, Role::Admin | Role::CitySupervisor),
-            P::SetTestClock | P::EditRules | P::ManageUsers => role == Role::Admin,
+            P::SetTestClock | P::ManageUsers => role == Role::Admin,
+            P::EditRules => role == Role::Admin && matches!(self.level, DivisionLevel::City | DivisionLevel::District),
             P::HandleAid => civil && caseworker(role),
             P::ReviewAid => civil && reviewer(role),
             P::ReadFunds => (civil && caseworker(role)) || onlooker(role),
@@ -149,6 +151,20 @@ impl Principal {
             }
             P::ReadAudit => matches!(role, Role::Admin | Role::Auditor | Role::CitySupervisor),
         }
+    }
+
+    /// Whether this user may add rule rows that apply at `rule_level`: city-wide rows (time
+    /// limits, the calendar, programmes, approval ceilings, tiers, yearly limits, Beijing's
+    /// standard) only by the city; a district's own rows (its 低保 standard) by the city or that
+    /// district's administrators (the caller checks the district is theirs). Approval ceilings
+    /// are city-wide, so no level can raise the authority that limits it.
+    pub fn edits_rules_at(&self, rule_level: DivisionLevel) -> bool {
+        self.may(Permission::EditRules)
+            && match rule_level {
+                DivisionLevel::City => self.level == DivisionLevel::City,
+                DivisionLevel::District => matches!(self.level, DivisionLevel::City | DivisionLevel::District),
+                DivisionLevel::Street | DivisionLevel::Community => false,
+            }
     }
 
     /// The level at which this user approves aid: street staff at street level, district and

@@ -2,6 +2,7 @@
 
 use jiujinan_domain::aid::{AidType, Level};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel};
+use jiujinan_domain::policy::Permission;
 use jiujinan_store::StoreError;
 
 use crate::aid::TEMPORARY;
@@ -11,7 +12,8 @@ use super::*;
 /// An administrator's dated rule row: when it takes effect (start of that Beijing day) and its
 /// source.
 fn dated_rule(actor: &Actor, effective_from: &str, source: &str) -> Result<(i64, String), AppError> {
-    if !actor.may(Permission::EditRules) {
+    // Ceilings, tiers and yearly limits are city-wide.
+    if !actor.principal().edits_rules_at(DivisionLevel::City) {
         return Err(AppError::Forbidden);
     }
     let from = crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
@@ -137,6 +139,10 @@ impl App {
         let region = DivisionCode::parse(region).map_err(|_| field("INVALID_DIVISION_CODE", "region"))?;
         if !matches!(region.level(), DivisionLevel::City | DivisionLevel::District) {
             return Err(field("INVALID_DIVISION_CODE", "region"));
+        }
+        // Beijing's standard by the city; a district's by the city or that district.
+        if !actor.principal().edits_rules_at(region.level()) || !actor.jurisdiction.covers(&region) {
+            return Err(AppError::Forbidden);
         }
         let from =
             crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;

@@ -7,8 +7,7 @@ pub mod programmes;
 
 use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::{LimitUnit, reason};
-use jiujinan_domain::org::UnitKind;
-use jiujinan_domain::policy::Permission;
+use jiujinan_domain::org::{DivisionLevel, UnitKind};
 use jiujinan_store::{CalendarDay, DeadlineRule, TimeLimit};
 use serde::Serialize;
 use serde_json::json;
@@ -45,8 +44,9 @@ pub struct RuleAdded {
     pub rescheduled: usize,
 }
 
+/// City-wide rule data: the city's administrators only (ADR 0016).
 fn admin(actor: &Actor) -> Result<(), AppError> {
-    if !actor.may(Permission::EditRules) {
+    if !actor.principal().edits_rules_at(DivisionLevel::City) {
         return Err(AppError::Forbidden);
     }
     Ok(())

@@ -5,8 +5,7 @@
 use jiujinan_domain::case::Route;
 use jiujinan_domain::disposition::reason;
 use jiujinan_domain::lead::HardshipType;
-use jiujinan_domain::org::UnitKind;
-use jiujinan_domain::policy::Permission;
+use jiujinan_domain::org::{DivisionLevel, UnitKind};
 use jiujinan_store::{Programme, StoreError};
 use serde_json::json;
 
@@ -62,7 +61,7 @@ impl App {
 
     /// Adds a version of a programme from its effective date; audited.
     pub async fn add_programme_version(&self, actor: &Actor, input: ProgrammeInput) -> Result<Programme, AppError> {
-        if !actor.may(Permission::EditRules) {
+        if !actor.principal().edits_rules_at(DivisionLevel::City) {
             return Err(AppError::Forbidden);
         }
         let code = input.code.trim();

@@ -21,7 +21,8 @@ both!(
     a_thousand_approvals_race_for_five_hundred,
     approvals_at_the_same_instant_pass_the_yearly_limit_once,
     a_new_street_ceiling_sends_larger_items_to_the_district,
-    new_tiers_and_frequency_limits_take_effect
+    new_tiers_and_frequency_limits_take_effect,
+    rule_data_is_edited_at_its_own_level
 );
 
 async fn reviewed_case_of(t: &T, name: &str, id_number: &str) -> String {
@@ -415,4 +416,41 @@ async fn new_tiers_and_frequency_limits_take_effect(t: T) {
     t.app.add_frequency(&admin, 2, today, "区政府通知：每年两次").await.unwrap();
     assert_eq!(t.app.add_frequency(&admin, 3, today, "重复").await.unwrap_err().code(), "RULE_EXISTS");
     t.app.propose_aid(&t.reviewer, &case_id, aid("emergency", 1, &fund)).await.unwrap();
+}
+
+/// Issue 11, defect 1: rule data by level. City-wide rows (ceilings, tiers, yearly limits, time
+/// limits, the calendar, Beijing's standard) only by city administrators; a district's own
+/// standard also by that district's administrators; a street administrator edits none. Nothing
+/// is written by a refused edit.
+async fn rule_data_is_edited_at_its_own_level(t: T) {
+    let street = user(&t.app, "jw_admin", "110105001:mz", "admin").await;
+    let chaoyang = user(&t.app, "cy_admin", "110105:mz", "admin").await;
+    let haidian = user(&t.app, "hd_admin", "110108:mz", "admin").await;
+    let day = "2026-12-01";
+    let forbidden = |r: Result<(), AppError>| matches!(r, Err(AppError::Forbidden));
+    for a in [&street, &chaoyang, &haidian] {
+        assert!(forbidden(t.app.add_ceiling(a, "street", day, 100_000_000, "raise").await), "{}", a.username);
+        assert!(forbidden(t.app.add_tier(a, "emergency", 1, 3, day, "x").await), "{}", a.username);
+        assert!(forbidden(t.app.add_frequency(a, 9, day, "x").await), "{}", a.username);
+        assert!(forbidden(t.app.set_calendar_day(a, "2026-12-02", Some((false, "假日"))).await), "{}", a.username);
+        assert!(forbidden(t.app.add_standard(a, "11", day, 100, "x").await), "{}", a.username);
+    }
+    assert!(forbidden(t.app.add_standard(&street, "110105", day, 100, "x").await));
+    assert!(forbidden(t.app.add_standard(&haidian, "110105", day, 100, "朝阳的标准由朝阳定").await));
+    let before = t.app.aid_rules().await.unwrap();
+    assert!(before.standards.iter().all(|s| s.effective_from != parse_day(day) || s.region != "110105"));
+    assert!(t.app.calendar_days().await.unwrap().iter().all(|d| d.day != 20_261_202));
+    // 朝阳's administrator sets 朝阳's own standard; the city administrator any.
+    t.app.add_standard(&chaoyang, "110105", day, 150_000, "朝阳区通知").await.unwrap();
+    t.app.add_standard(&t.hotline, "110108", day, 150_000, "市民政局通知").await.unwrap();
+    t.app.add_ceiling(&t.hotline, "street", day, 100_000, "市民政局通知").await.unwrap();
+    let after = t.app.aid_rules().await.unwrap();
+    let added: Vec<&str> =
+        after.standards.iter().filter(|s| s.effective_from == parse_day(day)).map(|s| s.region.as_str()).collect();
+    assert_eq!(added.len(), 2, "{added:?}");
+    assert!(added.contains(&"110105") && added.contains(&"110108"));
+}
+
+fn parse_day(day: &str) -> i64 {
+    jiujinan_app::calendar::start_of_beijing_day(day).unwrap()
 }

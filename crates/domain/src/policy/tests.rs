@@ -83,3 +83,35 @@ fn sample_rules_read_as_the_policy_says() {
     assert!(district.aid_steps(AidStatus::Reviewed, Level::District).approve);
     assert!(clerk.aid_steps(AidStatus::Approved, Level::Street).pay);
 }
+
+/// Who may add rule rows at which level (issue 11): role × unit level × rule level.
+#[test]
+fn rule_data_is_edited_at_its_own_level() {
+    use DivisionLevel::{City, Community, District, Street};
+    // (unit level, rule level, may an administrator there add the row?)
+    let admin_table = [
+        (City, City, true),
+        (City, District, true),
+        (City, Street, false),
+        (District, City, false),
+        (District, District, true),
+        (District, Street, false),
+        (Street, City, false),
+        (Street, District, false),
+        (Street, Street, false),
+        (Community, City, false),
+        (Community, District, false),
+    ];
+    for (level, rule_level, expected) in admin_table {
+        let p = Principal { role: Role::Admin, level, department: None };
+        assert_eq!(p.edits_rules_at(rule_level), expected, "admin at {level:?}, rule at {rule_level:?}");
+    }
+    for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
+        for (level, _) in LEVELS {
+            for rule_level in [City, District, Street] {
+                let p = Principal { role, level, department: None };
+                assert!(!p.edits_rules_at(rule_level), "{role:?} at {level:?} may not edit {rule_level:?} rules");
+            }
+        }
+    }
+}

@@ -73,7 +73,12 @@ struct RulesPage {
     kinds: Vec<(&'static str, &'static str)>,
     standards: Vec<(String, String, String, bool, String)>,
     aid_rules: Vec<(String, String, bool, String)>,
+    /// City administrators: every form (city-wide rule data).
     is_admin: bool,
+    /// City and district administrators: the standard form (a district its own standard).
+    edits_standards: bool,
+    /// The region the standard form starts with: Beijing for the city, else the district.
+    standard_region: String,
     routes: Vec<(&'static str, &'static str)>,
     error: Option<String>,
     saved: bool,
@@ -192,7 +197,9 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             .collect(),
         standards,
         aid_rules,
-        is_admin: actor.may(jiujinan_domain::policy::Permission::EditRules),
+        is_admin: actor.principal().edits_rules_at(jiujinan_domain::org::DivisionLevel::City),
+        edits_standards: actor.may(jiujinan_domain::policy::Permission::EditRules),
+        standard_region: actor.jurisdiction.division.to_string(),
         routes: jiujinan_domain::case::Route::ALL
             .iter()
             .map(|r| (r.code(), labels::route(r.code(), lang)))

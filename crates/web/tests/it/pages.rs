@@ -16,7 +16,8 @@ both!(
     auditors_see_the_log_and_the_chain_status,
     every_step_has_its_own_route_and_unknown_steps_answer_404,
     page_errors_are_pages_in_the_users_language,
-    the_navigation_offers_what_the_policy_allows
+    the_navigation_offers_what_the_policy_allows,
+    the_rules_page_offers_each_administrator_their_own_level
 );
 
 async fn anonymous_pages_redirect_to_login(t: TestApp) {
@@ -253,4 +254,26 @@ async fn the_navigation_offers_what_the_policy_allows(t: TestApp) {
     let (auditor, _) = t.login("auditor", PASSWORD).await.unwrap();
     let home = t.get("/", Some(&auditor)).await.body;
     assert!(!nav(&home, "nav-leads") && !nav(&home, "nav-new-lead") && nav(&home, "nav-audit"));
+}
+
+/// Rule data by level on the page: the city administrator gets every form, a district
+/// administrator only the standard form, prefilled with the district, and a city-wide post
+/// from them is refused.
+async fn the_rules_page_offers_each_administrator_their_own_level(t: TestApp) {
+    let (city, _) = t.login("admin", PASSWORD).await.unwrap();
+    let page = t.get("/admin/rules", Some(&city)).await.body;
+    for form in ["limit-form", "day-form", "standard-form", "ceiling-form"] {
+        assert!(page.contains(&format!("id=\"{form}\"")), "city: {form}");
+    }
+    let (district, csrf) = t.login("cy_admin", PASSWORD).await.unwrap();
+    let page = t.get("/admin/rules", Some(&district)).await.body;
+    assert!(page.contains("id=\"standard-form\"") && page.contains("name=\"region\" value=\"110105\""));
+    for form in ["limit-form", "day-form", "ceiling-form"] {
+        assert!(!page.contains(&format!("id=\"{form}\"")), "district: {form}");
+    }
+    let raise = format!("csrf={csrf}&level=street&effective_from=2026-12-01&amount=1000000&source=x");
+    let r = t.post_form("/admin/rules/ceilings", Some(&district), &raise).await;
+    assert!(r.location().ends_with("error=FORBIDDEN"), "{}", r.location());
+    let page = t.get("/admin/rules", Some(&city)).await.body;
+    assert!(!page.contains("1000000.00"), "nothing was written");
 }
