@@ -69,6 +69,9 @@ pub struct LeadInput {
 pub struct LeadView {
     pub lead: LeadRecord,
     pub timeline: Vec<TimelineEntry>,
+    /// The number of the open lead this one may duplicate, when the actor may see that lead
+    /// (caseworkers merge by number, not by internal id).
+    pub duplicate_number: Option<String>,
 }
 
 impl App {
@@ -223,7 +226,16 @@ impl App {
             tokio::join!(self.store.append_audit(audit, self.now_ms()), self.store.timeline(&lead.id));
         recorded?;
         let timeline = timeline?;
-        Ok(LeadView { lead, timeline })
+        let duplicate_number = match lead.duplicate_of.as_deref() {
+            Some(d) => self
+                .store
+                .lead(d)
+                .await?
+                .filter(|first| DivisionCode::parse(&first.division).is_ok_and(|d| actor.jurisdiction.covers(&d)))
+                .map(|first| first.number),
+            None => None,
+        };
+        Ok(LeadView { lead, timeline, duplicate_number })
     }
 
     /// The actor's queue: leads located in the jurisdiction, most urgent first.

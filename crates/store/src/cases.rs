@@ -45,6 +45,8 @@ pub trait CaseStore: Send + Sync {
     /// Several cases by id at once (callers check the jurisdiction); at most `MAX_IN_LIST`
     /// ids are read, the rest ignored.
     async fn cases_by_ids(&self, ids: &[String]) -> Result<Vec<CaseRecord>, StoreError>;
+    /// One case by its number (e.g. `110105001-2026-00001`; callers check the jurisdiction).
+    async fn case_by_number(&self, number: &str) -> Result<Option<CaseRecord>, StoreError>;
     /// The case opened from a lead, if any.
     async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError>;
     /// Cases located within `scope`, most urgent and earliest deadline first.
@@ -204,6 +206,14 @@ impl CaseStore for SqlStore {
         let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id IN ({})", placeholders(1, ids.len()));
         let rows = self.fetch_built(sql, ids.iter().map(|i| Arg::Text(i.clone())).collect()).await?;
         Ok(rows.iter().map(rows::case).collect::<Result<_, _>>()?)
+    }
+
+    async fn case_by_number(&self, number: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let row = Sql::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE number = $1"))
+            .bind(number)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.as_ref().map(rows::case).transpose()?)
     }
 
     async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError> {

@@ -28,6 +28,8 @@ pub trait LeadStore: Send + Sync {
     ) -> Result<Created, StoreError>;
     /// One lead by id (callers check the jurisdiction).
     async fn lead(&self, id: &str) -> Result<Option<LeadRecord>, StoreError>;
+    /// One lead by its number (e.g. `L110105001-2026-000001`; callers check the jurisdiction).
+    async fn lead_by_number(&self, number: &str) -> Result<Option<LeadRecord>, StoreError>;
     /// Leads located within `scope`, most urgent and earliest deadline first.
     async fn list_leads(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<LeadRecord>, StoreError>;
     /// How many leads within `scope` have each status.
@@ -54,6 +56,14 @@ impl LeadStore for SqlStore {
     async fn lead(&self, id: &str) -> Result<Option<LeadRecord>, StoreError> {
         let row = Sql::new(format!("SELECT {LEAD_COLUMNS}, outcome_note FROM leads WHERE id = $1"))
             .bind(id)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row.as_ref().map(rows::lead).transpose()?)
+    }
+
+    async fn lead_by_number(&self, number: &str) -> Result<Option<LeadRecord>, StoreError> {
+        let row = Sql::new(format!("SELECT {LEAD_COLUMNS}, outcome_note FROM leads WHERE number = $1"))
+            .bind(number)
             .fetch_optional(self.reader())
             .await?;
         Ok(row.as_ref().map(rows::lead).transpose()?)

@@ -97,6 +97,24 @@ impl App {
                 Ok(Verified::Closed)
             }
             Verification::Merge { into_id } => {
+                // The target as a caseworker knows it: a lead or case number, or an id.
+                let into = into_id.trim();
+                let target_lead = match self.store.lead(into).await? {
+                    Some(t) => Some(t),
+                    None => self.store.lead_by_number(&into.to_uppercase()).await?,
+                };
+                let target_case = match target_lead {
+                    Some(_) => None,
+                    None => match self.store.case_by_id(into).await? {
+                        Some(c) => Some(c),
+                        None => self.store.case_by_number(into).await?,
+                    },
+                };
+                let into_id = match (&target_lead, &target_case) {
+                    (Some(t), _) => t.id.clone(),
+                    (None, Some(c)) => c.id.clone(),
+                    (None, None) => return Err(field("MERGE_TARGET", "into")),
+                };
                 if into_id == lead.id {
                     return Err(field("MERGE_TARGET", "into"));
                 }
@@ -106,15 +124,14 @@ impl App {
                     lead.channel.code(),
                     lead.description.chars().take(200).collect::<String>()
                 );
-                let (into_number, into_type) = match self.store.lead(&into_id).await? {
-                    Some(t) if t.status == jiujinan_domain::lead::LeadStatus::New && covers(actor, &t.division) => {
+                let (into_number, into_type) = match (target_lead, target_case) {
+                    (Some(t), _)
+                        if t.status == jiujinan_domain::lead::LeadStatus::New && covers(actor, &t.division) =>
+                    {
                         (t.number, "lead")
                     }
-                    Some(_) => return Err(field("MERGE_TARGET", "into")),
-                    None => match self.store.case_by_id(&into_id).await? {
-                        Some(c) if covers(actor, &c.division) => (c.number, "case"),
-                        _ => return Err(field("MERGE_TARGET", "into")),
-                    },
+                    (None, Some(c)) if covers(actor, &c.division) => (c.number, "case"),
+                    _ => return Err(field("MERGE_TARGET", "into")),
                 };
                 let outcome = LeadOutcome::Merged { into_id: into_id.clone(), into_number, into_type, report };
                 self.store

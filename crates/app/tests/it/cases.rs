@@ -14,7 +14,8 @@ both!(
     the_intake_journey_from_lead_to_review,
     not_accepted_and_transferred_leads,
     verification_is_scoped_and_single,
-    a_corrupt_household_is_an_error_not_an_empty_household
+    a_corrupt_household_is_an_error_not_an_empty_household,
+    leads_merge_by_the_number_a_caseworker_sees
 );
 
 async fn the_intake_journey_from_lead_to_review(t: T) {
@@ -197,4 +198,39 @@ async fn a_corrupt_household_is_an_error_not_an_empty_household(t: T) {
     };
     let err = t.app.propose_aid(&t.reviewer, &case_id, input).await.unwrap_err();
     assert_eq!(err.code(), "CORRUPT_DATA");
+}
+
+/// Issue 12, item 1: a caseworker merges a duplicate by the lead or case number shown on the
+/// page (typed in any case), not only by the internal id; the lead page names the duplicate
+/// by its number.
+async fn leads_merge_by_the_number_a_caseworker_sees(t: T) {
+    let (first, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
+    let (dup, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
+    assert_eq!(dup.duplicate_of.as_deref(), Some(first.id.as_str()));
+    let view = t.app.lead_for(&t.reviewer, &dup.id).await.unwrap();
+    assert_eq!(view.duplicate_number.as_deref(), Some(first.number.as_str()));
+
+    let unknown = Verification::Merge { into_id: "L110105001-2026-999999".into() };
+    let err = t.app.verify_lead(&t.reviewer, &dup.id, 1, unknown).await.unwrap_err();
+    assert_eq!((err.code(), err.field()), ("MERGE_TARGET", Some("into")));
+    let itself = Verification::Merge { into_id: dup.number.clone() };
+    assert_eq!(t.app.verify_lead(&t.reviewer, &dup.id, 1, itself).await.unwrap_err().code(), "MERGE_TARGET");
+
+    let typed = format!("  {}  ", first.number.to_lowercase());
+    let merged = t.app.verify_lead(&t.reviewer, &dup.id, 1, Verification::Merge { into_id: typed }).await.unwrap();
+    assert_eq!(merged, Verified::Closed);
+    let closed = t.app.lead_for(&t.reviewer, &dup.id).await.unwrap().lead;
+    assert_eq!(closed.status.code(), "merged");
+
+    // Into a case, by the case number.
+    let Verified::CaseOpened { number, .. } =
+        t.app.verify_lead(&t.reviewer, &first.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
+    else {
+        panic!("expected a case")
+    };
+    let (third, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
+    let into_case = Verification::Merge { into_id: number.clone() };
+    assert_eq!(t.app.verify_lead(&t.reviewer, &third.id, 1, into_case).await.unwrap(), Verified::Closed);
+    let timeline = t.app.lead_for(&t.reviewer, &third.id).await.unwrap().timeline;
+    assert!(timeline.iter().any(|e| e.note.contains(&number)), "{timeline:?}");
 }

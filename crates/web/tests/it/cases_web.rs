@@ -12,7 +12,8 @@ both!(
     verify_accept_then_edit_with_a_stale_form_is_refused,
     people_from_other_provinces_are_pointed_to_the_relief_station,
     not_accepted_leads_print_a_notice_with_the_right_of_appeal,
-    cases_over_the_api_are_scoped_and_masked_in_lists
+    cases_over_the_api_are_scoped_and_masked_in_lists,
+    a_duplicate_is_named_and_merged_by_its_number
 );
 
 async fn lead(t: &TestApp) -> (String, String) {
@@ -160,4 +161,20 @@ async fn cases_over_the_api_are_scoped_and_masked_in_lists(t: TestApp) {
     let reads =
         t.app.test_store().audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "case.read").count();
     assert_eq!(reads, 2);
+}
+
+/// The duplicate banner names the first lead by its number, the merge field proposes that
+/// number, and sending it merges (issue 12, item 1).
+async fn a_duplicate_is_named_and_merged_by_its_number(t: TestApp) {
+    let (first_id, first_number) = lead(&t).await;
+    let (dup_id, _) = lead(&t).await;
+    let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
+    let page = t.get(&format!("/leads/{dup_id}"), Some(&cookie)).await.body;
+    assert!(page.contains(&format!("<a href=\"/leads/{first_id}\">{first_number}</a>")), "{page}");
+    assert!(page.contains(&format!("id=\"merge-into\" name=\"into\" value=\"{first_number}\"")), "{page}");
+    let body = format!("csrf={csrf}&version=1&action=merge&into={first_number}");
+    let r = t.post_form(&format!("/leads/{dup_id}/verify"), Some(&cookie), &body).await;
+    assert!(!r.location().contains("error="), "{}", r.location());
+    let after = t.get(&format!("/leads/{dup_id}"), Some(&cookie)).await.body;
+    assert!(after.contains(&first_number) && !after.contains("id=\"verify-panel\""), "merged and closed");
 }

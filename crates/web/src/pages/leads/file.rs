@@ -39,6 +39,9 @@ struct LeadPage {
     can_verify: bool,
     case: Option<(String, String)>,
     merge_target: String,
+    /// The lead this one may duplicate: its id (for the link) and what is shown (its number).
+    duplicate_id: String,
+    duplicate_label: String,
     error: Option<String>,
     /// For a person whose hukou is outside Beijing: the district relief station to involve.
     relief_station: Option<(String, String)>,
@@ -124,6 +127,8 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     let lang = ctx.lang;
     let view = state.app.lead_for(actor, id).await?;
     let l = view.lead;
+    let duplicate_id = l.duplicate_of.clone().unwrap_or_default();
+    let duplicate_label = view.duplicate_number.clone().unwrap_or_else(|| duplicate_id.clone());
     let case = state.app.case_of_lead(actor, &l).await?.map(|c| (c.id, c.number));
     let in_scope = jiujinan_domain::org::DivisionCode::parse(&l.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
     let can_verify = l.status == LeadStatus::New && in_scope && actor.may(Permission::VerifyLead);
@@ -153,7 +158,9 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
         created,
         can_verify,
         case,
-        merge_target: l.duplicate_of.clone().unwrap_or_default(),
+        merge_target: view.duplicate_number.clone().unwrap_or_else(|| duplicate_id.clone()),
+        duplicate_id,
+        duplicate_label,
         relief_station,
         error,
         channel: labels::channel(l.channel.code(), lang),
