@@ -8,6 +8,8 @@ use super::t;
 #[derive(Debug)]
 pub struct Cases {
     pub case_queue: &'static str,
+    /// The case queue shows nothing (for this tab or search).
+    pub no_cases: &'static str,
     pub case_number: &'static str,
     pub case_file: &'static str,
     pub member_name: &'static str,
@@ -39,6 +41,7 @@ impl Cases {
     pub(super) const fn new(l: Lang) -> Self {
         Self {
             case_queue: t(l, "案件队列", "Case queue"),
+            no_cases: t(l, "没有符合条件的案件", "No case matches"),
             case_number: t(l, "案件编号", "Case number"),
             case_file: t(l, "家庭情况", "Household file"),
             member_name: t(l, "成员姓名", "Member"),

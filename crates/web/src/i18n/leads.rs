@@ -10,6 +10,8 @@ use super::t;
 pub struct Leads {
     pub new_lead: &'static str,
     pub lead_queue: &'static str,
+    /// The lead queue shows nothing (for this tab or search).
+    pub no_leads: &'static str,
     pub lead_number: &'static str,
     pub channel: &'static str,
     pub reporter: &'static str,
@@ -62,6 +64,7 @@ impl Leads {
         Self {
             new_lead: t(l, "登记求助", "Record a request"),
             lead_queue: t(l, "线索队列", "Lead queue"),
+            no_leads: t(l, "没有符合条件的线索", "No lead matches"),
             lead_number: t(l, "线索编号", "Lead number"),
             channel: t(l, "求助渠道", "Channel"),
             reporter: t(l, "报告人 / 代办人", "Reporter / agent"),

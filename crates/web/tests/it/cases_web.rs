@@ -13,7 +13,8 @@ both!(
     people_from_other_provinces_are_pointed_to_the_relief_station,
     not_accepted_leads_print_a_notice_with_the_right_of_appeal,
     cases_over_the_api_are_scoped_and_masked_in_lists,
-    a_duplicate_is_named_and_merged_by_its_number
+    a_duplicate_is_named_and_merged_by_its_number,
+    the_case_queue_opens_where_the_work_is_and_searches_every_status
 );
 
 async fn lead(t: &TestApp) -> (String, String) {
@@ -177,4 +178,28 @@ async fn a_duplicate_is_named_and_merged_by_its_number(t: TestApp) {
     assert!(!r.location().contains("error="), "{}", r.location());
     let after = t.get(&format!("/leads/{dup_id}"), Some(&cookie)).await.body;
     assert!(after.contains(&first_number) && !after.contains("id=\"verify-panel\""), "merged and closed");
+}
+
+/// Issue 12, item 2: the case queue opens on the first step that has work, says "no case"
+/// (not "no unit") when a tab is empty, and a search looks through every status.
+async fn the_case_queue_opens_where_the_work_is_and_searches_every_status(t: TestApp) {
+    let (cookie, csrf) = t.login("jw_clerk", PASSWORD).await.unwrap();
+    let empty = t.get("/cases", Some(&cookie)).await.body;
+    assert!(empty.contains("id=\"cases-empty\"") && empty.contains("没有符合条件的案件"), "{empty}");
+    assert!(!empty.contains("没有找到匹配的单位"));
+    // One case, moved on to review: the queue opens on 审核中, not on the empty 调查中.
+    let (lead_id, _) = lead(&t).await;
+    let body = format!("csrf={csrf}&version=1&action=accept");
+    let case_url = t.post_form(&format!("/leads/{lead_id}/verify"), Some(&cookie), &body).await.location().to_owned();
+    let case_id = case_url.trim_start_matches("/cases/").to_owned();
+    let form = format!("csrf={csrf}&method=home_visit&findings={}", urlenc("入户核实"));
+    t.post_form(&format!("/cases/{case_id}/investigations"), Some(&cookie), &form).await;
+    let r = t.post_form(&format!("/cases/{case_id}/submit"), Some(&cookie), &format!("csrf={csrf}&version=1")).await;
+    assert!(!r.location().contains("error="), "{}", r.location());
+    let queue = t.get("/cases", Some(&cookie)).await.body;
+    assert!(queue.contains("class=\"active\" data-status=\"reviewing\""), "{queue}");
+    assert!(queue.contains(&case_id) && !queue.contains("id=\"cases-empty\""));
+    // A search from another tab finds it wherever it stands.
+    let found = t.get("/cases?status=investigating&q=%E5%BC%A0%E4%BC%9F", Some(&cookie)).await.body;
+    assert!(found.contains(&case_id) && found.contains("class=\"active\" data-status=\"all\""), "{found}");
 }

@@ -67,7 +67,22 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let now = state.app.now_ms();
-    let status = q.status.unwrap_or_else(|| "investigating".to_owned());
+    let counts = state.app.case_counts(actor).await?;
+    let count = |s: CaseStatus| counts.iter().find(|(c, _)| c == s.code()).map(|(_, n)| *n).unwrap_or(0);
+    // A search looks through every status; without one the queue opens on the first step that
+    // has work (investigating, then reviewing, then reviewed), not on an empty tab.
+    let status = if !q.q.trim().is_empty() {
+        "all".to_owned()
+    } else {
+        q.status.unwrap_or_else(|| {
+            [CaseStatus::Investigating, CaseStatus::Reviewing, CaseStatus::Reviewed]
+                .into_iter()
+                .find(|s| count(*s) > 0)
+                .unwrap_or(CaseStatus::Investigating)
+                .code()
+                .to_owned()
+        })
+    };
     let filter = LeadFilter {
         status: Some(status.clone()).filter(|s| s != "all"),
         search: Some(q.q.clone()),
@@ -75,13 +90,9 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
         ..Default::default()
     };
     let cases = state.app.case_queue(actor, &filter).await?;
-    let counts = state.app.case_counts(actor).await?;
     let mut tabs: Vec<(&'static str, String, i64, bool)> = CaseStatus::ALL
         .iter()
-        .map(|s| {
-            let n = counts.iter().find(|(c, _)| c == s.code()).map(|(_, n)| *n).unwrap_or(0);
-            (labels::case_status(s.code(), lang), s.code().to_owned(), n, status == s.code())
-        })
+        .map(|s| (labels::case_status(s.code(), lang), s.code().to_owned(), count(*s), status == s.code()))
         .collect();
     tabs.push((catalogue(lang).common.all, "all".into(), counts.iter().map(|(_, n)| n).sum(), status == "all"));
     let rows = cases
