@@ -112,14 +112,7 @@ impl FundStore for SqlStore {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let res = Sql::new("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
-            .bind(amount_fen)
-            .bind(fund_id)
-            .execute(&mut tx)
-            .await?;
-        if res.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        Self::credit(&mut tx, fund_id, amount_fen).await?;
         let tx_id = format!("dep-{fund_id}-{now_ms}-{}", rand_suffix());
         Self::post_ledger(
             &mut tx,
@@ -158,14 +151,7 @@ impl FundStore for SqlStore {
         if res.rows_affected() == 0 {
             return Err(StoreError::Conflict(Conflict::InsufficientFunds));
         }
-        let res = Sql::new("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
-            .bind(amount_fen)
-            .bind(to)
-            .execute(&mut tx)
-            .await?;
-        if res.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        Self::credit(&mut tx, to, amount_fen).await?;
         let tx_id = format!("alloc-{from}-{now_ms}-{}", rand_suffix());
         Self::post_ledger(
             &mut tx,
@@ -192,6 +178,20 @@ impl FundStore for SqlStore {
 }
 
 impl SqlStore {
+    /// Adds money to a fund's available balance inside the caller's transaction (a deposit, the
+    /// receiving side of an allocation); `NotFound` for an unknown fund.
+    async fn credit(tx: &mut WriteTx, fund_id: &str, amount_fen: i64) -> Result<(), StoreError> {
+        let res = Sql::new("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
+            .bind(amount_fen)
+            .bind(fund_id)
+            .execute(tx)
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     /// Appends the lines of one ledger transaction (they sum to zero).
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn post_ledger(
