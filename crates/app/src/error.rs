@@ -84,6 +84,8 @@ impl AppError {
     /// The HTTP status this error means.
     pub fn status(&self) -> u16 {
         match self {
+            Self::Validation(v) if v.code == "BODY_TOO_LARGE" => 413,
+            Self::Validation(v) if v.code == "UNSUPPORTED_MEDIA_TYPE" => 415,
             Self::Validation(_) | Self::UnknownUnit | Self::RoleUnitMismatch | Self::ImportMalformed { .. } => 422,
             Self::InvalidCredentials | Self::Unauthenticated => 401,
             Self::LoginLocked { .. } => 429,
@@ -169,6 +171,13 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "INVALID_DISPLAY_NAME" => ("姓名不能为空且不超过 40 字", "A display name is 1–40 characters"),
         "BAD_REQUEST" => ("请求格式不正确", "Malformed request"),
         "BODY_TOO_LARGE" => ("请求内容过大", "Request body too large"),
+        "UNSUPPORTED_MEDIA_TYPE" => {
+            ("请求内容类型不受支持（应为 application/json）", "Unsupported content type (expected application/json)")
+        }
+        "INVALID_TEXT" => (
+            "含有不允许的字符（如控制字符或无效编码），请删除后重试",
+            "Contains characters that are not allowed (control characters or invalid encoding)",
+        ),
         "LEAD_CLOSED" => {
             ("该线索已核查处理，请刷新查看结果", "This lead was already verified; reload to see the outcome")
         }
@@ -389,10 +398,21 @@ mod tests {
             "CORRUPT_DATA",
             "WEAK_PASSWORD",
             "UNKNOWN_ROLE",
+            "INVALID_TEXT",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "BODY_TOO_LARGE",
         ] {
             assert_ne!(catalogue(code, Lang::Zh), catalogue("?", Lang::Zh), "{code}");
             assert_ne!(catalogue(code, Lang::En), catalogue("?", Lang::En), "{code}");
         }
+    }
+
+    #[test]
+    fn body_errors_have_their_own_status() {
+        let v = |code| AppError::Validation(ValidationError::new(code, "body"));
+        assert_eq!(v("BODY_TOO_LARGE").status(), 413);
+        assert_eq!(v("UNSUPPORTED_MEDIA_TYPE").status(), 415);
+        assert_eq!(v("INVALID_TEXT").status(), 422);
     }
 
     #[test]

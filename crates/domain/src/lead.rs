@@ -140,12 +140,14 @@ impl LeadStatus {
 /// Longest description accepted, in characters.
 pub const MAX_DESCRIPTION: usize = 4_000;
 
-/// Checks free text: trimmed, non-empty, at most `max` characters.
+/// Checks free text: trimmed, non-empty, at most `max` characters, no control characters
+/// other than tab and line breaks (`INVALID_TEXT`, see [`crate::text`]).
 pub fn text(value: &str, max: usize, code: &'static str, field: &'static str) -> Result<String, ValidationError> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > max {
         return Err(ValidationError::new(code, field));
     }
+    crate::text::check(v, true, field)?;
     Ok(v.to_owned())
 }
 
@@ -195,6 +197,7 @@ mod tests {
         assert_eq!(text("  火灾  ", 10, "X", "d"), Ok("火灾".into()));
         assert!(text("   ", 10, "X", "d").is_err());
         assert!(text(&"字".repeat(11), 10, "X", "d").is_err());
+        assert_eq!(text("a\u{0}b", 10, "X", "d"), Err(ValidationError::new("INVALID_TEXT", "d")));
         assert_eq!(phone(" 138 0013 8000 "), Ok(Some("13800138000".into())));
         assert_eq!(phone(""), Ok(None));
         assert!(phone("call me").is_err());

@@ -14,6 +14,7 @@ pub mod jurisdiction;
 pub mod lead;
 pub mod org;
 pub mod policy;
+pub mod text;
 pub mod user;
 pub mod validation;
 

@@ -4,7 +4,8 @@
 //! `Sec-Fetch-Site` / `Origin` must say same origin (when sent), and the request must carry
 //! the session's CSRF token (form field `csrf` or header `X-CSRF-Token`). Before sign-in the
 //! login form uses a double-submit cookie. Requests with a bearer token and no cookies
-//! carry no ambient credentials and skip the token check.
+//! carry no ambient credentials and skip the token check, as do API calls with no
+//! credentials at all (they get 401).
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -37,6 +38,11 @@ pub async fn check(req: Request, next: Next) -> Response {
     let has_cookie_auth = ctx.cookie(SESSION_COOKIE).is_some() || ctx.cookie(PRELOGIN_COOKIE).is_some();
     let bearer = req.headers().get(header::AUTHORIZATION).is_some_and(|v| v.as_bytes().starts_with(b"Bearer "));
     if bearer && !has_cookie_auth {
+        return next.run(req).await;
+    }
+    // An API call with no credentials at all has nothing a forger could ride on: the handler
+    // answers it 401 `UNAUTHENTICATED` (not 403, which would suggest a login would not help).
+    if is_api && !has_cookie_auth && ctx.session.is_none() {
         return next.run(req).await;
     }
     // Signing out of a session that has already ended changes nothing; let it through so

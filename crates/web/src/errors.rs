@@ -40,11 +40,19 @@ pub struct ApiError {
     err: AppError,
     lang: Lang,
     detail: Option<String>,
+    field: Option<String>,
 }
 
 impl ApiError {
     pub fn new(err: AppError, lang: Lang) -> Self {
-        Self { err, lang, detail: None }
+        Self { err, lang, detail: None, field: None }
+    }
+
+    /// Names the offending field where the error's own field is only the part of the request
+    /// (`body`, `query`): e.g. `subject.name` in a JSON body.
+    pub fn with_field(mut self, field: String) -> Self {
+        self.field = Some(field);
+        self
     }
 
     /// Adds a technical explanation (e.g. the JSON parser's) to the offending field.
@@ -69,7 +77,7 @@ impl IntoResponse for ApiError {
         log_if_internal(&self.err);
         let message = self.err.message(self.lang);
         let mut fields = BTreeMap::new();
-        if let Some(f) = self.err.field() {
+        if let Some(f) = self.field.as_deref().or(self.err.field()) {
             let text = match &self.detail {
                 Some(d) => format!("{message}: {d}"),
                 None => message.clone(),

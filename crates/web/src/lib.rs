@@ -11,6 +11,7 @@ mod context;
 mod csrf;
 mod errors;
 mod i18n;
+mod input;
 mod metrics;
 mod ops;
 mod pages;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(errors::not_found)
         .layer(from_fn_with_state(state.clone(), submissions::guard))
         .layer(from_fn_with_state(state.clone(), csrf::check))
+        .layer(axum::middleware::from_fn(input::check))
         .layer(from_fn_with_state(state.clone(), context::load))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.web.request_timeout))
         .layer(from_fn_with_state(state.clone(), metrics::track))

@@ -74,6 +74,32 @@ pub struct InvestigationDto {
     pub findings: String,
 }
 
+/// A household member as recorded.
+#[derive(Serialize, ToSchema)]
+pub struct MemberDto {
+    pub name: String,
+    /// `self`, `spouse`, `child`, `parent`, `sibling`, `grandparent`, `grandchild` or `other`.
+    pub relationship: String,
+    /// The member's ID number in full (the case file is for those who may read it; audited).
+    pub id_number: Option<String>,
+    pub living_together: bool,
+}
+
+/// A declared income item (per month) or asset (in total), in integer fen.
+#[derive(Serialize, ToSchema)]
+pub struct MoneyItemDto {
+    pub kind: String,
+    pub amount_fen: i64,
+}
+
+/// Declared income and assets.
+#[derive(Serialize, ToSchema)]
+pub struct EconomyDto {
+    pub income: Vec<MoneyItemDto>,
+    pub assets: Vec<MoneyItemDto>,
+    pub note: String,
+}
+
 /// The full case file (reading it is audited).
 #[derive(Serialize, ToSchema)]
 pub struct CaseDto {
@@ -81,11 +107,9 @@ pub struct CaseDto {
     pub summary: CaseSummaryDto,
     pub subject_id_number_full: Option<String>,
     /// Household members as recorded.
-    #[schema(value_type = Object)]
-    pub household: serde_json::Value,
+    pub household: Vec<MemberDto>,
     /// Declared income and assets in integer fen.
-    #[schema(value_type = Object)]
-    pub economy: serde_json::Value,
+    pub economy: EconomyDto,
     pub population: String,
     pub review_opinion: String,
     pub recommended_routes: Vec<String>,
@@ -98,8 +122,21 @@ impl From<CaseView> for CaseDto {
         Self {
             summary: (&v.case).into(),
             subject_id_number_full: v.case.subject_id_number.clone(),
-            household: serde_json::to_value(&v.members).unwrap_or_default(),
-            economy: serde_json::to_value(&v.economy).unwrap_or_default(),
+            household: v
+                .members
+                .iter()
+                .map(|m| MemberDto {
+                    name: m.name.clone(),
+                    relationship: m.relationship.code().to_owned(),
+                    id_number: m.id_number.clone(),
+                    living_together: m.living_together,
+                })
+                .collect(),
+            economy: EconomyDto {
+                income: items(&v.economy.income),
+                assets: items(&v.economy.assets),
+                note: v.economy.note.clone(),
+            },
             population: v.case.population.clone(),
             review_opinion: v.case.review_opinion.clone(),
             recommended_routes: codes(&v.case.recommended_routes),
@@ -143,4 +180,8 @@ pub async fn get_case(
 ) -> Result<Json<CaseDto>, ApiError> {
     let v = state.app.case_for(&caller.actor, &id).await.map_err(|e| caller.err(e))?;
     Ok(Json(v.into()))
+}
+
+fn items(list: &[jiujinan_domain::case::MoneyItem]) -> Vec<MoneyItemDto> {
+    list.iter().map(|i| MoneyItemDto { kind: i.kind.clone(), amount_fen: i.amount_fen }).collect()
 }

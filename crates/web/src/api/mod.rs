@@ -6,6 +6,7 @@
 
 mod aid;
 mod cases;
+mod json_input;
 mod leads;
 mod me;
 mod referrals;
@@ -20,6 +21,8 @@ use axum::routing::{get, post};
 
 use jiujinan_app::AppError;
 use jiujinan_app::auth::Actor;
+use jiujinan_domain::ValidationError;
+use jiujinan_domain::text::INVALID_TEXT;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -35,10 +38,10 @@ use crate::errors::ApiError;
         referrals::feedback, aid::approvals, aid::approve, aid::pay, aid::funds, aid::reconciliation),
     components(schemas(crate::errors::ErrorBody, crate::errors::ErrorDetail, me::MeResponse, units::UnitDto, units::UnitNodeDto,
         leads::NewLeadDto, leads::ReporterDto, leads::SubjectDto, leads::LeadReceiptDto, leads::LeadSummaryDto, leads::LeadDto,
-        leads::TimelineDto, cases::CaseSummaryDto, cases::CaseDto, cases::InvestigationDto, referrals::ReferralDto,
+        leads::TimelineDto, cases::CaseSummaryDto, cases::CaseDto, cases::MemberDto, cases::MoneyItemDto, cases::EconomyDto, cases::InvestigationDto, referrals::ReferralDto,
         referrals::ClockDto, referrals::AcceptDto, referrals::ReturnDto, referrals::FeedbackDto, aid::AidDto,
         aid::ApprovalsDto, aid::ApproveDto, aid::PayDto, aid::FundDto, aid::ReconciliationDto)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StandardErrors),
     security(("bearer" = []))
 )]
 struct ApiDoc;
@@ -52,6 +55,51 @@ impl Modify for BearerAuth {
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+        }
+    }
+}
+
+/// The error answers every operation can give, added where an operation does not describe
+/// them itself: 401 (no or a dead token), 403 (not allowed, or a forged browser request), 422
+/// (bad input, e.g. text with a control character in any parameter), 404 where the path
+/// names a record, and 413 / 415 where a JSON body is read.
+struct StandardErrors;
+
+impl Modify for StandardErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let names_a_record = path.contains('{');
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch] {
+                let Some(op) = op.as_mut() else { continue };
+                let has_body = op.request_body.is_some();
+                let mut wanted = vec![
+                    ("401", "Not signed in, or the token is not valid / 未登录或令牌无效"),
+                    ("403", "Not allowed / 无权操作"),
+                    ("422", "Invalid input / 输入有误"),
+                ];
+                if names_a_record {
+                    wanted.push(("404", "Not found, or outside your jurisdiction / 未找到或不在管辖范围内"));
+                }
+                if has_body {
+                    wanted.push(("413", "Request body too large / 请求内容过大"));
+                    wanted.push(("415", "Content-Type is not application/json / 内容类型不受支持"));
+                }
+                for (status, description) in wanted {
+                    op.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description));
+                }
+            }
         }
     }
 }
@@ -92,8 +140,13 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 /// Largest API request body: a lead is a few kilobytes.
 const MAX_BODY: usize = 64 * 1024;
 
-/// A JSON body whose parse errors answer in the API's JSON error shape (`BAD_REQUEST`, or
-/// `BODY_TOO_LARGE`), with the parser's explanation in `fields.body`.
+/// A JSON body whose errors answer in the API's JSON error shape: `UNSUPPORTED_MEDIA_TYPE`
+/// (415) without `Content-Type: application/json`, `BODY_TOO_LARGE` (413), `BAD_REQUEST`
+/// (422) with the parser's explanation in `fields.body`, and `INVALID_TEXT` (422) naming the
+/// field (e.g. `subject.name`) of a string that holds a control character.
+///
+/// A number with a zero fraction (`1.0`) is read as the integer it is: JSON Schema counts
+/// it as an integer, and clients that only have floating point send it so.
 pub struct ApiJson<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequest<AppState> for ApiJson<T> {
@@ -101,18 +154,34 @@ impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequest<AppState>
 
     async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = req.extensions().get::<Ctx>().map(|c| c.lang).unwrap_or_default();
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(rejection) => {
-                let code = if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    "BODY_TOO_LARGE"
-                } else {
-                    "BAD_REQUEST"
-                };
-                Err(ApiError::new(AppError::Validation(jiujinan_domain::ValidationError::new(code, "body")), lang)
-                    .with_detail(rejection.body_text()))
-            }
+        let refuse = |code: &'static str| ApiError::new(AppError::Validation(ValidationError::new(code, "body")), lang);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(refuse("UNSUPPORTED_MEDIA_TYPE"));
         }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                refuse("BODY_TOO_LARGE")
+            } else {
+                refuse("BAD_REQUEST").with_detail(r.body_text())
+            }
+        })?;
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| refuse("BAD_REQUEST").with_detail(e.to_string()))?;
+        if let Some(field) = json_input::clean(&mut value, &mut String::new()) {
+            return Err(
+                ApiError::new(AppError::Validation(ValidationError::new(INVALID_TEXT, "body")), lang).with_field(field)
+            );
+        }
+        serde_json::from_value(value).map(Self).map_err(|e| refuse("BAD_REQUEST").with_detail(e.to_string()))
     }
 }
 
@@ -126,10 +195,7 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQu
         let lang = parts.extensions.get::<Ctx>().map(|c| c.lang).unwrap_or_default();
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Self(v)),
-            Err(_) => Err(ApiError::new(
-                AppError::Validation(jiujinan_domain::ValidationError::new("BAD_REQUEST", "query")),
-                lang,
-            )),
+            Err(_) => Err(ApiError::new(AppError::Validation(ValidationError::new("BAD_REQUEST", "query")), lang)),
         }
     }
 }

@@ -90,7 +90,7 @@ async fn bad_input_is_a_field_error_in_the_callers_language(t: TestApp) {
     assert_eq!(missing.json()["error"]["code"], "BAD_REQUEST");
     assert!(missing.json()["error"]["fields"]["body"].as_str().unwrap().contains("subject"));
     let huge = post(&t, &token, None, format!("{{\"x\": \"{}\"}}", "a".repeat(100 * 1024)), None).await;
-    assert_eq!((huge.status, huge.json()["error"]["code"].as_str()), (422, Some("BODY_TOO_LARGE")));
+    assert_eq!((huge.status, huge.json()["error"]["code"].as_str()), (413, Some("BODY_TOO_LARGE")));
     assert!(get(&t, &token, "/api/v1/leads").await.json().as_array().unwrap().is_empty(), "nothing written");
 }
 

@@ -9,6 +9,7 @@ mod aid_web;
 mod api;
 mod cases_web;
 mod form_submissions;
+mod input_edge;
 mod leads_api;
 mod pages;
 mod referrals_web;
