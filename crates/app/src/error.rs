@@ -324,6 +324,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             "This form was already sent and is still being processed; reload the page shortly to see the result",
         ),
         "ALREADY_PAID" => ("该笔救助已发放，不会重复发放", "This aid was already paid; it is not paid twice"),
+        "NO_AUDIT_KEY" => (
+            "未配置审计密钥（audit_key_file），无法签名或核对检查点",
+            "No audit key is configured (audit_key_file): checkpoints cannot be signed or checked",
+        ),
         "AID_STATE" => ("该救助事项当前状态下不能进行此操作", "Not possible in this aid item's current state"),
         "POSTING_CLOSED" => ("公示已结束或已有异议", "The posting is closed or already objected to"),
         "POSTING_OPEN" => ("公示期未满，公示结束后方可发放", "The public posting period has not ended; pay after it"),
@@ -399,6 +403,7 @@ mod tests {
             "WEAK_PASSWORD",
             "UNKNOWN_ROLE",
             "INVALID_TEXT",
+            "NO_AUDIT_KEY",
             "UNSUPPORTED_MEDIA_TYPE",
             "BODY_TOO_LARGE",
         ] {

@@ -42,7 +42,7 @@ use jiujinan_store::Store;
 use crate::clock::Clock;
 
 /// Settings the use cases need (the CLI builds them from the configuration).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct AppSettings {
     /// How long a browser session lives, in milliseconds.
     pub session_ttl_ms: i64,
@@ -50,6 +50,9 @@ pub struct AppSettings {
     pub lockout: LockoutPolicy,
     /// An open lead about the same person within this many days is flagged as a duplicate.
     pub duplicate_window_days: i64,
+    /// The audit chain's key (kept outside the database), to verify entries' MACs and to sign
+    /// checkpoints; the store is opened with the same key to seal entries.
+    pub audit_key: Option<jiujinan_domain::audit_key::AuditKey>,
 }
 
 impl Default for AppSettings {
@@ -58,6 +61,7 @@ impl Default for AppSettings {
             session_ttl_ms: 12 * 3600 * 1000,
             lockout: LockoutPolicy { max_failures: 5, lock_ms: 5 * 60 * 1000 },
             duplicate_window_days: 30,
+            audit_key: None,
         }
     }
 }

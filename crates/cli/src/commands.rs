@@ -20,7 +20,9 @@ use jiujinan_web::{AppState, WebSettings};
 #[cfg(feature = "bench")]
 use crate::BenchCommand;
 use crate::config::Settings;
-use crate::{AuditCommand, Cli, Command, ConfigCommand, OrgCommand, TokenCommand, UserCommand};
+use crate::keys::{self, Missing};
+use crate::{AuditCommand, Cli, Command, ConfigCommand, KeyCommand, OrgCommand, TokenCommand, UserCommand};
+use jiujinan_domain::audit_key::Checkpoint;
 
 /// A use-case error as the CLI prints it.
 fn app_err(e: AppError) -> anyhow::Error {
@@ -43,17 +45,57 @@ fn init_logging(settings: &Settings, serving: bool) {
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<App> {
+    open_keyed(settings, Missing::Create).await
+}
+
+async fn open_keyed(settings: &Settings, missing: Missing) -> anyhow::Result<App> {
     let clock: Arc<dyn jiujinan_app::clock::Clock> =
         if settings.test_clock { Arc::new(jiujinan_app::clock::OffsetClock::default()) } else { Arc::new(SystemClock) };
-    open_with_clock(settings, clock).await
+    open_with(settings, clock, Some(missing)).await
 }
 
 async fn open_with_clock(settings: &Settings, clock: Arc<dyn jiujinan_app::clock::Clock>) -> anyhow::Result<App> {
-    let store = jiujinan_store::connect(&settings.database_url).await.map_err(|e| {
+    open_with(settings, clock, Some(Missing::Create)).await
+}
+
+/// Opens the store and the app; the audit key is loaded (`Some`) or left out (`None`, for a
+/// links-only verification).
+async fn open_with(
+    settings: &Settings,
+    clock: Arc<dyn jiujinan_app::clock::Clock>,
+    key: Option<Missing>,
+) -> anyhow::Result<App> {
+    let audit_key = match (key, settings.audit_key_path()) {
+        (Some(missing), Some(path)) => Some(keys::load(&path, missing)?),
+        (Some(Missing::Fail), None) => {
+            anyhow::bail!("no audit key file is configured (set audit_key_file, or verify with --links-only)")
+        }
+        (Some(Missing::Create), None) => {
+            tracing::warn!("audit_key_file is not set: audit entries are written without a MAC");
+            None
+        }
+        (None, _) => None,
+    };
+    let store = jiujinan_store::connect_keyed(&settings.database_url, audit_key.clone()).await.map_err(|e| {
         anyhow::anyhow!("cannot open the database {}: {e}", jiujinan_store::redact_url(&settings.database_url))
     })?;
     store.migrate().await.context("migrating the database")?;
-    Ok(App::new(store, clock, settings.app_settings()))
+    let mut app_settings = settings.app_settings();
+    app_settings.audit_key = audit_key;
+    Ok(App::new(store, clock, app_settings))
+}
+
+/// Reads a checkpoint file: one signed head per line; blank lines and `#` comments skipped.
+fn read_checkpoints(path: &std::path::Path) -> anyhow::Result<Vec<Checkpoint>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| {
+            Checkpoint::parse_line(l)
+                .ok_or_else(|| anyhow::anyhow!("{}, line {}: not a checkpoint", path.display(), i + 1))
+        })
+        .collect()
 }
 
 /// Runs the supervision sweep every `interval` until the process ends.
@@ -117,13 +159,52 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("imported: {} new, {} updated, {} unchanged", c.inserted, c.updated, c.unchanged);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit { command: AuditCommand::Checkpoint { out } } => {
+            let app = open_keyed(&settings, Missing::Fail).await?;
+            match app.audit_checkpoint().await.map_err(app_err)? {
+                Ok(c) => {
+                    let mut f = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&out)
+                        .with_context(|| format!("cannot open {}", out.display()))?;
+                    std::io::Write::write_all(&mut f, format!("{}\n", c.to_line()).as_bytes())?;
+                    f.sync_all()?;
+                    println!("checkpoint of entry {} appended to {}", c.seq, out.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(b) => {
+                    println!("audit chain BROKEN: {b}; no checkpoint written");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::Key { command: KeyCommand::Generate { out } } => {
+            keys::write_new(&out, &jiujinan_app::audit::generate_key())?;
+            println!("new audit key written to {} (owner-readable only); keep a copy off this machine", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::User { command } => user(settings, command).await,
         Command::Token { command } => token(settings, command).await,
-        Command::Audit { command: AuditCommand::Verify } => {
-            let app = open(&settings).await?;
-            match app.verify_audit_chain().await.map_err(app_err)? {
-                ChainStatus::Intact { entries } => {
+        Command::Audit { command: AuditCommand::Verify { checkpoints, links_only } } => {
+            let checkpoints = match &checkpoints {
+                Some(p) => read_checkpoints(p)?,
+                None => Vec::new(),
+            };
+            let clock: Arc<dyn jiujinan_app::clock::Clock> = Arc::new(SystemClock);
+            let key = if links_only { None } else { Some(Missing::Fail) };
+            let app = open_with(&settings, clock, key).await?;
+            match app.verify_audit_chain(&checkpoints).await.map_err(app_err)? {
+                ChainStatus::Intact { entries, keyed, checkpoints } => {
                     println!("audit chain intact: {entries} entries");
+                    match keyed {
+                        Some(k) => println!(
+                            "MACs checked under the audit key: {k} entries ({} written before the chain was keyed)",
+                            entries - k
+                        ),
+                        None => println!("MACs NOT checked (--links-only)"),
+                    }
+                    println!("checkpoints held: {checkpoints}");
                     Ok(ExitCode::SUCCESS)
                 }
                 ChainStatus::Broken(b) => {

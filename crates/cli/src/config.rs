@@ -21,6 +21,7 @@ struct FileConfig {
     duplicate_window_days: Option<i64>,
     supervision_interval_seconds: Option<u64>,
     test_clock: Option<bool>,
+    audit_key_file: Option<PathBuf>,
 }
 
 /// The settings the binary runs with.
@@ -43,6 +44,10 @@ pub struct Settings {
     pub supervision_interval_seconds: u64,
     /// A settable clock for demos and browser tests (never in production).
     pub test_clock: bool,
+    /// The audit chain's key file; by default beside an SQLite database (`<file>.audit-key`,
+    /// created on first use). On PostgreSQL there is no default: name a file every server
+    /// process can read, kept off the database server.
+    pub audit_key_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -60,6 +65,7 @@ impl Default for Settings {
             duplicate_window_days: 30,
             supervision_interval_seconds: 60,
             test_clock: false,
+            audit_key_file: None,
         }
     }
 }
@@ -123,6 +129,9 @@ impl Settings {
             if let Some(v) = f.test_clock {
                 s.test_clock = v;
             }
+            if let Some(v) = f.audit_key_file {
+                s.audit_key_file = Some(v);
+            }
         }
         if let Some(v) = env("JIUJINAN_DATABASE_URL") {
             s.database_url = v;
@@ -157,6 +166,9 @@ impl Settings {
         if let Some(v) = parse_env("JIUJINAN_TEST_CLOCK")? {
             s.test_clock = v;
         }
+        if let Some(v) = env("JIUJINAN_AUDIT_KEY_FILE") {
+            s.audit_key_file = Some(PathBuf::from(v));
+        }
         s.validate()?;
         Ok(s)
     }
@@ -190,7 +202,21 @@ impl Settings {
         out.push_str(&format!("duplicate_window_days = {}\n", self.duplicate_window_days));
         out.push_str(&format!("supervision_interval_seconds = {}\n", self.supervision_interval_seconds));
         out.push_str(&format!("test_clock = {}\n", self.test_clock));
+        match self.audit_key_path() {
+            Some(p) => out.push_str(&format!("audit_key_file = {:?}\n", p.display().to_string())),
+            None => out.push_str("# audit_key_file not set: audit entries carry no MAC\n"),
+        }
         out
+    }
+
+    /// Where the audit key is: the configured file, else beside an SQLite database file.
+    pub fn audit_key_path(&self) -> Option<PathBuf> {
+        if let Some(p) = &self.audit_key_file {
+            return Some(p.clone());
+        }
+        let path = self.database_url.strip_prefix("sqlite://").or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        let path = path.split('?').next().filter(|p| !p.is_empty())?;
+        Some(PathBuf::from(format!("{path}.audit-key")))
     }
 
     /// The use-case settings.
@@ -202,6 +228,7 @@ impl Settings {
                 lock_ms: self.login_lock_minutes * 60_000,
             },
             duplicate_window_days: self.duplicate_window_days,
+            audit_key: None,
         }
     }
 }

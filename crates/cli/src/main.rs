@@ -4,6 +4,7 @@
 
 mod commands;
 mod config;
+mod keys;
 
 use std::path::PathBuf;
 
@@ -60,6 +61,11 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// The audit key, kept outside the database.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
     },
     /// Look once for due deadlines: warn, open supervision items, escalate (for cron, or
     /// when `serve` runs with supervision_interval_seconds = 0).
@@ -156,8 +162,31 @@ enum TokenCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Verify the hash chain; exit 0 when intact, 2 and the first broken entry otherwise.
-    Verify,
+    /// Verify the hash chain, each entry's MAC under the audit key and the checkpoints; exit 0
+    /// when intact, 2 with the first break otherwise, 1 when it cannot be checked.
+    Verify {
+        /// A checkpoint file written by `audit checkpoint` (one signed head per line).
+        #[arg(long)]
+        checkpoints: Option<std::path::PathBuf>,
+        /// Check the hash links only, without the audit key (e.g. the key is not at hand).
+        #[arg(long)]
+        links_only: bool,
+    },
+    /// Sign the chain's current head with the audit key and append it to FILE (keep the file
+    /// outside the database, e.g. on another machine); the chain is verified first.
+    Checkpoint {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Write a new random audit key to FILE (refuses to overwrite one).
+    Generate {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

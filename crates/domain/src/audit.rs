@@ -8,6 +8,8 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::audit_key::{AuditKey, Checkpoint};
+
 /// The hash that precedes the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -78,6 +80,9 @@ pub struct AuditEntry {
     pub digest: String,
     pub prev_hash: String,
     pub hash: String,
+    /// HMAC of `hash` under the audit key (empty for entries written before the chain was
+    /// keyed, or by a store opened without a key).
+    pub mac: String,
 }
 
 /// SHA-256 of the change description, hex.
@@ -99,10 +104,11 @@ pub fn entry_hash(prev_hash: &str, seq: i64, at_ms: i64, d: &AuditDraft, digest:
     hex::encode(h.finalize())
 }
 
-/// Seals a draft as entry `seq` following `prev_hash`.
-pub fn seal(draft: AuditDraft, seq: i64, at_ms: i64, prev_hash: &str) -> AuditEntry {
+/// Seals a draft as entry `seq` following `prev_hash`, with its MAC when the store has a key.
+pub fn seal(draft: AuditDraft, seq: i64, at_ms: i64, prev_hash: &str, key: Option<&AuditKey>) -> AuditEntry {
     let digest = digest(&draft.detail);
     let hash = entry_hash(prev_hash, seq, at_ms, &draft, &digest);
+    let mac = key.map(|k| k.entry_mac(&hash)).unwrap_or_default();
     AuditEntry {
         seq,
         at_ms,
@@ -116,6 +122,7 @@ pub fn seal(draft: AuditDraft, seq: i64, at_ms: i64, prev_hash: &str) -> AuditEn
         digest,
         prev_hash: prev_hash.to_owned(),
         hash,
+        mac,
     }
 }
 
@@ -134,6 +141,18 @@ pub enum ChainBreak {
     HeadMismatch { head_seq: i64, last_seq: i64 },
     /// The head names the last entry but with another hash: the head or the entry was edited.
     HeadHashMismatch { seq: i64 },
+    /// The head row is gone (the table was dropped or emptied).
+    HeadMissing,
+    /// A keyed chain has an entry without a MAC after keyed entries: it was rewritten.
+    MacMissing { seq: i64 },
+    /// The entry's MAC does not match under the key: rewritten, or verified with another key.
+    MacMismatch { seq: i64 },
+    /// A checkpoint names an entry the log no longer holds: the tail was cut or the log emptied.
+    CheckpointBeyondLog { checkpoint_seq: i64, last_seq: i64 },
+    /// The entry a checkpoint names has another hash: the chain was rewritten and rehashed.
+    CheckpointMismatch { seq: i64 },
+    /// A checkpoint's own MAC does not match: the checkpoint file was edited, or another key.
+    CheckpointForged { seq: i64 },
 }
 
 impl std::fmt::Display for ChainBreak {
@@ -147,25 +166,63 @@ impl std::fmt::Display for ChainBreak {
                 write!(f, "chain head says entry {head_seq} is last but the log ends at {last_seq} (entries removed)")
             }
             Self::HeadHashMismatch { seq } => write!(f, "chain head does not match the hash of entry {seq} (edited)"),
+            Self::HeadMissing => write!(f, "the chain head (audit_head) is missing (dropped or emptied)"),
+            Self::MacMissing { seq } => write!(f, "entry {seq} has no MAC although earlier entries do (rewritten)"),
+            Self::MacMismatch { seq } => {
+                write!(f, "entry {seq}: MAC does not match under the audit key (rewritten, or another key)")
+            }
+            Self::CheckpointBeyondLog { checkpoint_seq, last_seq } => write!(
+                f,
+                "a checkpoint records entry {checkpoint_seq} but the log ends at {last_seq} (entries removed)"
+            ),
+            Self::CheckpointMismatch { seq } => {
+                write!(f, "entry {seq} does not have the hash its checkpoint recorded (chain rewritten)")
+            }
+            Self::CheckpointForged { seq } => {
+                write!(f, "the checkpoint of entry {seq} is not signed by the audit key (forged, or another key)")
+            }
         }
     }
 }
 
 /// Checks entries one at a time, in sequence order, keeping only the running state, so the
 /// whole log never has to sit in memory.
+///
+/// With a key, every entry's MAC is checked too (entries before the first keyed one, written
+/// before the chain was keyed, are counted as unkeyed), and so are checkpoints: each must be
+/// signed by the key, and the entry it names must still be there with the hash it recorded.
 #[derive(Debug, Clone)]
 pub struct ChainVerifier {
     next_seq: i64,
     prev_hash: String,
+    key: Option<AuditKey>,
+    keyed: i64,
+    /// Checkpoints not reached yet, by descending `seq` (the next one is last).
+    checkpoints: Vec<Checkpoint>,
 }
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { next_seq: 1, prev_hash: GENESIS_HASH.to_owned() }
+        Self { next_seq: 1, prev_hash: GENESIS_HASH.to_owned(), key: None, keyed: 0, checkpoints: Vec::new() }
     }
 }
 
 impl ChainVerifier {
+    /// A verifier that checks MACs and checkpoints under `key`. A checkpoint the key did not
+    /// sign is a break before any entry is read.
+    pub fn keyed(key: AuditKey, mut checkpoints: Vec<Checkpoint>) -> Result<Self, ChainBreak> {
+        if let Some(c) = checkpoints.iter().find(|c| !key.signed(c)) {
+            return Err(ChainBreak::CheckpointForged { seq: c.seq });
+        }
+        checkpoints.sort_by_key(|c| std::cmp::Reverse(c.seq));
+        Ok(Self { key: Some(key), checkpoints, ..Self::default() })
+    }
+
+    /// Entries that carried a valid MAC so far.
+    pub fn keyed_entries(&self) -> i64 {
+        self.keyed
+    }
+
     /// Checks the next entry; the first error is the first broken entry.
     pub fn check(&mut self, e: &AuditEntry) -> Result<(), ChainBreak> {
         if e.seq != self.next_seq {
@@ -189,6 +246,26 @@ impl ChainVerifier {
         if entry_hash(&e.prev_hash, e.seq, e.at_ms, &draft, &e.digest) != e.hash {
             return Err(ChainBreak::HashMismatch { seq: e.seq });
         }
+        if let Some(key) = &self.key {
+            if e.mac.is_empty() {
+                if self.keyed > 0 {
+                    return Err(ChainBreak::MacMissing { seq: e.seq });
+                }
+            } else if key.entry_signed(&e.hash, &e.mac) {
+                self.keyed += 1;
+            } else {
+                return Err(ChainBreak::MacMismatch { seq: e.seq });
+            }
+        }
+        while let Some(c) = self.checkpoints.last() {
+            if c.seq > e.seq {
+                break;
+            }
+            if c.seq == e.seq && c.hash != e.hash {
+                return Err(ChainBreak::CheckpointMismatch { seq: e.seq });
+            }
+            self.checkpoints.pop();
+        }
         self.next_seq += 1;
         self.prev_hash = e.hash.clone();
         Ok(())
@@ -197,12 +274,15 @@ impl ChainVerifier {
     /// Checks the stored head `(seq, hash)` against the last entry seen.
     pub fn finish(&self, head: Option<(i64, String)>) -> Result<i64, ChainBreak> {
         let last_seq = self.next_seq - 1;
+        if let Some(c) = self.checkpoints.first() {
+            return Err(ChainBreak::CheckpointBeyondLog { checkpoint_seq: c.seq, last_seq });
+        }
         match head {
             None if last_seq == 0 => Ok(0),
             Some((seq, hash)) if seq == last_seq && hash == self.prev_hash => Ok(last_seq),
             Some((seq, _)) if seq == last_seq => Err(ChainBreak::HeadHashMismatch { seq }),
             Some((seq, _)) => Err(ChainBreak::HeadMismatch { head_seq: seq, last_seq }),
-            None => Err(ChainBreak::HeadMismatch { head_seq: 0, last_seq }),
+            None => Err(ChainBreak::HeadMissing),
         }
     }
 }
@@ -212,6 +292,10 @@ mod tests {
     use super::*;
 
     fn chain(n: i64) -> Vec<AuditEntry> {
+        keyed_chain(n, None)
+    }
+
+    fn keyed_chain(n: i64, key: Option<&AuditKey>) -> Vec<AuditEntry> {
         let mut prev = GENESIS_HASH.to_owned();
         (1..=n)
             .map(|i| {
@@ -223,7 +307,7 @@ mod tests {
                     ("user", "u1"),
                     &serde_json::json!({"i": i}),
                 );
-                let e = seal(d, i, 1_700_000_000_000 + i, &prev);
+                let e = seal(d, i, 1_700_000_000_000 + i, &prev, key);
                 prev = e.hash.clone();
                 e
             })
@@ -268,5 +352,99 @@ mod tests {
             v.check(e).unwrap();
         }
         assert_eq!(v.finish(Some((5, c[4].hash.clone()))), Err(ChainBreak::HeadMismatch { head_seq: 5, last_seq: 4 }));
+    }
+
+    fn key() -> AuditKey {
+        AuditKey::from_bytes([9; 32])
+    }
+
+    fn verify_keyed(entries: &[AuditEntry], checkpoints: Vec<Checkpoint>) -> Result<i64, ChainBreak> {
+        let mut v = ChainVerifier::keyed(key(), checkpoints)?;
+        for e in entries {
+            v.check(e)?;
+        }
+        v.finish(entries.last().map(|e| (e.seq, e.hash.clone())))
+    }
+
+    /// Rewrites entry `at` (0-based) and recomputes every later hash, as someone with a
+    /// database shell but without the key could.
+    fn rewrite_and_rehash(c: &mut [AuditEntry], at: usize) {
+        c[at].actor = "mallory".into();
+        for i in at..c.len() {
+            let prev = if i == 0 { GENESIS_HASH.to_owned() } else { c[i - 1].hash.clone() };
+            let e = &c[i];
+            let d = AuditDraft {
+                actor: e.actor.clone(),
+                unit: e.unit.clone(),
+                division: e.division.clone(),
+                action: e.action.clone(),
+                entity_type: e.entity_type.clone(),
+                entity_id: e.entity_id.clone(),
+                detail: e.detail.clone(),
+            };
+            let mac = c[i].mac.clone();
+            c[i] = seal(d, e.seq, e.at_ms, &prev, None);
+            c[i].mac = mac;
+        }
+    }
+
+    #[test]
+    fn a_rewritten_and_rehashed_chain_is_caught_by_the_key() {
+        let k = key();
+        let mut c = keyed_chain(6, Some(&k));
+        assert_eq!(verify_keyed(&c, vec![]), Ok(6));
+        rewrite_and_rehash(&mut c, 2);
+        assert_eq!(verify(&c), Ok(6), "the links alone cannot tell");
+        assert_eq!(verify_keyed(&c, vec![]), Err(ChainBreak::MacMismatch { seq: 3 }));
+        // Dropping the MACs from the rewritten part does not help either.
+        for e in &mut c[2..] {
+            e.mac.clear();
+        }
+        assert_eq!(verify_keyed(&c, vec![]), Err(ChainBreak::MacMissing { seq: 3 }));
+    }
+
+    #[test]
+    fn checkpoints_catch_a_cut_tail_an_emptied_log_and_a_rehashed_unkeyed_chain() {
+        let k = key();
+        let c = keyed_chain(6, Some(&k));
+        let cp = k.checkpoint(5, &c[4].hash, 1);
+        assert_eq!(verify_keyed(&c, vec![cp.clone()]), Ok(6));
+        // The tail cut below the checkpoint and the head rewound to match.
+        assert_eq!(
+            verify_keyed(&c[..3], vec![cp.clone()]),
+            Err(ChainBreak::CheckpointBeyondLog { checkpoint_seq: 5, last_seq: 3 })
+        );
+        assert_eq!(
+            verify_keyed(&[], vec![cp.clone()]),
+            Err(ChainBreak::CheckpointBeyondLog { checkpoint_seq: 5, last_seq: 0 })
+        );
+        // An unkeyed chain (written before keying) rewritten before the checkpoint.
+        let mut old = chain(6);
+        let cp_old = k.checkpoint(5, &old[4].hash, 1);
+        rewrite_and_rehash(&mut old, 1);
+        assert_eq!(verify_keyed(&old, vec![cp_old]), Err(ChainBreak::CheckpointMismatch { seq: 5 }));
+        // A checkpoint file edited to an earlier entry is not signed.
+        let forged = Checkpoint { seq: 2, hash: c[1].hash.clone(), ..cp };
+        assert_eq!(verify_keyed(&c, vec![forged]), Err(ChainBreak::CheckpointForged { seq: 2 }));
+    }
+
+    #[test]
+    fn unkeyed_entries_before_keying_are_accepted_and_counted() {
+        let k = key();
+        let mut c = chain(3);
+        let mut prev = c[2].hash.clone();
+        for i in 4..=5 {
+            let d = AuditDraft::new("admin", "11:mz", "11", action::LOGIN, ("user", "u1"), &serde_json::json!({}));
+            let e = seal(d, i, 1_700_000_000_000 + i, &prev, Some(&k));
+            prev = e.hash.clone();
+            c.push(e);
+        }
+        let mut v = ChainVerifier::keyed(k, vec![]).unwrap();
+        for e in &c {
+            v.check(e).unwrap();
+        }
+        assert_eq!(v.keyed_entries(), 2);
+        assert_eq!(verify_keyed(&c, vec![]), Ok(5));
+        assert!(verify_keyed(&keyed_chain(2, Some(&AuditKey::from_bytes([1; 32]))), vec![]).is_err(), "another key");
     }
 }

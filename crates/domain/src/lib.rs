@@ -7,6 +7,7 @@
 
 pub mod aid;
 pub mod audit;
+pub mod audit_key;
 pub mod case;
 pub mod disposition;
 pub mod id_number;

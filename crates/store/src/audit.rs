@@ -26,7 +26,8 @@ pub trait AuditStore: Send + Sync {
     ) -> Result<Vec<AuditEntry>, StoreError>;
     /// Entries with `seq > after_seq` in order, for verification (not scoped: CLI and auditors).
     async fn audit_after(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
-    /// The recorded head of the chain.
+    /// The recorded head of the chain; `None` when its row or its table is gone (dropped by
+    /// someone with a database shell: the verifier reports it as a break, not a failure).
     async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
 }
 
@@ -64,7 +65,16 @@ impl AuditStore for SqlStore {
     }
 
     async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {
-        let row = Sql::new("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_optional(self.reader()).await?;
+        let row = match Sql::new("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_optional(self.reader()).await {
+            Ok(row) => row,
+            Err(sqlx::Error::Database(e)) if is_missing_table(e.as_ref()) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
         row.map(|r| Ok((r.try_get("seq")?, r.try_get("hash")?))).transpose()
     }
+}
+
+/// PostgreSQL's `undefined_table`, or SQLite's "no such table".
+fn is_missing_table(e: &dyn sqlx::error::DatabaseError) -> bool {
+    e.code().as_deref() == Some("42P01") || e.message().starts_with("no such table")
 }

@@ -7,8 +7,13 @@
 
 use jiujinan_domain::audit::{AuditDraft, AuditEntry};
 
+use std::sync::Arc;
+
+use jiujinan_domain::audit_key::AuditKey;
+
 use crate::db::{On, WriteTx};
 use crate::postgres::PgStore;
+use crate::postgres::SharedKey;
 use crate::sqlite::SqliteStore;
 use crate::{Backend, Created, IdempotencyKey, NewLeadRow, StoreError};
 
@@ -16,6 +21,8 @@ use crate::{Backend, Created, IdempotencyKey, NewLeadRow, StoreError};
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     db: Db,
+    /// The audit chain's key (kept outside the database); entries get no MAC without one.
+    audit_key: SharedKey,
 }
 
 #[derive(Debug, Clone)]
@@ -26,13 +33,15 @@ enum Db {
 
 impl SqlStore {
     /// Opens an SQLite file (`sqlite://PATH`, created if missing).
-    pub async fn connect_sqlite(url: &str) -> Result<Self, StoreError> {
-        Ok(Self { db: Db::Lite(SqliteStore::connect(url).await?) })
+    pub async fn connect_sqlite(url: &str, audit_key: Option<AuditKey>) -> Result<Self, StoreError> {
+        let audit_key = audit_key.map(Arc::new);
+        Ok(Self { db: Db::Lite(SqliteStore::connect(url, audit_key.clone()).await?), audit_key })
     }
 
     /// Connects to PostgreSQL, failing fast when the server is unreachable.
-    pub async fn connect_postgres(url: &str) -> Result<Self, StoreError> {
-        Ok(Self { db: Db::Pg(PgStore::connect(url).await?) })
+    pub async fn connect_postgres(url: &str, audit_key: Option<AuditKey>) -> Result<Self, StoreError> {
+        let audit_key = audit_key.map(Arc::new);
+        Ok(Self { db: Db::Pg(PgStore::connect(url, audit_key.clone()).await?), audit_key })
     }
 
     /// Which backend this is.
@@ -46,8 +55,8 @@ impl SqlStore {
     /// A write transaction (on SQLite a savepoint in the writer's group commit).
     pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         match &self.db {
-            Db::Lite(s) => Ok(WriteTx::Lite(s.begin_write().await?)),
-            Db::Pg(p) => Ok(WriteTx::Pg(p.begin_write().await?)),
+            Db::Lite(s) => Ok(WriteTx::Lite(s.begin_write().await?, self.audit_key.clone())),
+            Db::Pg(p) => Ok(WriteTx::Pg(p.begin_write().await?, self.audit_key.clone())),
         }
     }
 

@@ -115,8 +115,8 @@ pub(crate) enum On<'c> {
 impl<'c> From<&'c mut WriteTx> for On<'c> {
     fn from(tx: &'c mut WriteTx) -> Self {
         match tx {
-            WriteTx::Lite(t) => On::Lite(t),
-            WriteTx::Pg(t) => On::Pg(t),
+            WriteTx::Lite(t, _) => On::Lite(t),
+            WriteTx::Pg(t, _) => On::Pg(t),
         }
     }
 }
@@ -284,17 +284,18 @@ pub(crate) use from_row;
 
 /// A write transaction of either backend: a savepoint in SQLite's group commit
 /// (`sqlite_writer.rs`) or a PostgreSQL transaction.
+/// Each carries the store's audit key, to seal the entries it appends.
 pub(crate) enum WriteTx {
-    Lite(crate::sqlite_writer::WriteTx),
-    Pg(sqlx::Transaction<'static, Postgres>),
+    Lite(crate::sqlite_writer::WriteTx, crate::postgres::SharedKey),
+    Pg(sqlx::Transaction<'static, Postgres>, crate::postgres::SharedKey),
 }
 
 impl WriteTx {
     /// Makes the work durable (on SQLite: waits until the batch holding it is committed).
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
         match self {
-            Self::Lite(t) => t.commit().await,
-            Self::Pg(t) => Ok(t.commit().await?),
+            Self::Lite(t, _) => t.commit().await,
+            Self::Pg(t, _) => Ok(t.commit().await?),
         }
     }
 
@@ -333,13 +334,16 @@ impl WriteTx {
     /// already serialises appends.
     pub(crate) async fn append_audit(&mut self, draft: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
         let head_sql = match self {
-            Self::Lite(_) => crate::intake::AUDIT_HEAD,
-            Self::Pg(_) => crate::postgres::HEAD_FOR_UPDATE,
+            Self::Lite(..) => crate::intake::AUDIT_HEAD,
+            Self::Pg(..) => crate::postgres::HEAD_FOR_UPDATE,
+        };
+        let key = match self {
+            Self::Lite(_, k) | Self::Pg(_, k) => k.clone(),
         };
         let head = Sql::new(head_sql).fetch_one(&mut *self).await?;
         let prev_seq: i64 = head.try_get("seq")?;
         let prev_hash: String = head.try_get("hash")?;
-        let e = audit::seal(draft, prev_seq + 1, now_ms, &prev_hash);
+        let e = audit::seal(draft, prev_seq + 1, now_ms, &prev_hash, key.as_deref());
         Sql::new(INSERT_AUDIT)
             .bind(e.seq)
             .bind(e.at_ms)
@@ -353,6 +357,7 @@ impl WriteTx {
             .bind(&e.digest)
             .bind(&e.prev_hash)
             .bind(&e.hash)
+            .bind(&e.mac)
             .execute(&mut *self)
             .await?;
         // The audit_log_head trigger moves the head along (migration 4).
@@ -361,15 +366,15 @@ impl WriteTx {
 
     /// Whether this is PostgreSQL (for the few statements only it needs, e.g. advisory locks).
     pub(crate) fn is_postgres(&self) -> bool {
-        matches!(self, Self::Pg(_))
+        matches!(self, Self::Pg(..))
     }
 
     /// Runs several statements as a database shell would (tests of the triggers only).
     #[cfg(feature = "testing")]
     pub(crate) async fn raw(&mut self, sql: &'static str) -> Result<(), StoreError> {
         match self {
-            Self::Lite(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ())?,
-            Self::Pg(t) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ())?,
+            Self::Lite(t, _) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ())?,
+            Self::Pg(t, _) => sqlx::raw_sql(sql).execute(&mut **t).await.map(|_| ())?,
         }
         Ok(())
     }

@@ -60,7 +60,7 @@ pub(crate) const INSERT_TIMELINE: &str = "INSERT INTO timeline (id, subject_type
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 /// An audit entry; the `audit_log_head` trigger moves the chain head (migration 4).
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, \
-     entity_id, detail, digest, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     entity_id, detail, digest, prev_hash, hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 /// The chain head, on a backend whose writes are already serialised (SQLite).
 pub(crate) const AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
 

@@ -135,10 +135,19 @@ pub trait Store:
 
 /// Opens the store for a URL: `sqlite://PATH` (created if missing) or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    connect_keyed(url, None).await
+}
+
+/// Opens the store like [`connect`], sealing every audit entry it writes with a MAC under
+/// `audit_key` (kept outside the database; see docs/adr/0004-audit-chain.md).
+pub async fn connect_keyed(
+    url: &str,
+    audit_key: Option<jiujinan_domain::audit_key::AuditKey>,
+) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(SqlStore::connect_postgres(url).await?))
+        Ok(Arc::new(SqlStore::connect_postgres(url, audit_key).await?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqlStore::connect_sqlite(url).await?))
+        Ok(Arc::new(SqlStore::connect_sqlite(url, audit_key).await?))
     } else {
         Err(StoreError::Unavailable(format!(
             "unsupported database URL scheme (use sqlite://PATH or postgres://…): {}",

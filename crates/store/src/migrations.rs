@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 10] = [
+const MIGRATIONS: [Entry; 11] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -104,6 +104,7 @@ const MIGRATIONS: [Entry; 10] = [
             postgres: include_str!("../migrations/postgres/0010_audit_head_forward_only.sql"),
         },
     },
+    Entry { version: 11, name: "audit_mac", sql: Sql::Common(include_str!("../migrations/common/0011_audit_mac.sql")) },
 ];
 
 /// The two databases a migration can be written for.

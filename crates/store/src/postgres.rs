@@ -33,16 +33,19 @@ pub(crate) struct PgStore {
     hot: HotWriter,
 }
 
+/// The audit key shared by a store's writers.
+pub(crate) type SharedKey = Option<std::sync::Arc<jiujinan_domain::audit_key::AuditKey>>;
+
 impl PgStore {
     /// Connects to `url`, failing fast when the server is unreachable.
-    pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub(crate) async fn connect(url: &str, audit_key: SharedKey) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let hot = HotWriter::start(pool.clone());
+        let hot = HotWriter::start(pool.clone(), audit_key);
         Ok(Self { pool, hot })
     }
 

@@ -9,9 +9,10 @@
 //! duplicate check, the idempotency key, and one statement that inserts the lead, its timeline
 //! and its audit entry together.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
+use jiujinan_domain::audit_key::AuditKey;
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
@@ -48,9 +49,9 @@ enum Duplicate {
     None,
 }
 
-/// The lead ($1–$24 as in `intake::INSERT_LEAD`), its audit entry ($25–$36), its first
-/// timeline step ($37) and, when it duplicates an open lead, the `duplicate_flagged` step
-/// ($38), in one statement. The `audit_log_head` trigger moves the chain head.
+/// The lead ($1–$24 as in `intake::INSERT_LEAD`), its audit entry ($25–$37), its first
+/// timeline step ($38) and, when it duplicates an open lead, the `duplicate_flagged` step
+/// ($39), in one statement. The `audit_log_head` trigger moves the chain head.
 fn insert_all(flagged: bool) -> &'static str {
     static PLAIN: LazyLock<String> = LazyLock::new(|| insert_all_sql(false));
     static FLAGGED: LazyLock<String> = LazyLock::new(|| insert_all_sql(true));
@@ -58,14 +59,14 @@ fn insert_all(flagged: bool) -> &'static str {
 }
 
 fn insert_all_sql(flagged: bool) -> String {
-    let dup_step = if flagged { ", ($38, 'lead', $1, $23, $16, $15, 'duplicate_flagged', $21)" } else { "" };
+    let dup_step = if flagged { ", ($39, 'lead', $1, $23, $16, $15, 'duplicate_flagged', $21)" } else { "" };
     format!(
         "WITH l AS ({}), \
          t AS (INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) VALUES \
-         ($37, 'lead', $1, $23, $16, $15, 'reported', $3){dup_step}) \
+         ($38, 'lead', $1, $23, $16, $15, 'reported', $3){dup_step}) \
          INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, \
-         prev_hash, hash) \
-         VALUES ($25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)",
+         prev_hash, hash, mac) \
+         VALUES ($25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)",
         *intake::INSERT_LEAD
     )
 }
@@ -126,9 +127,9 @@ pub(crate) struct HotWriter {
 
 impl HotWriter {
     /// Starts the writer task; it ends when every handle is gone.
-    pub(crate) fn start(pool: PgPool) -> Self {
+    pub(crate) fn start(pool: PgPool, audit_key: Option<Arc<AuditKey>>) -> Self {
         let (jobs, queue) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(pool, queue));
+        tokio::spawn(run(pool, queue, audit_key));
         Self { jobs }
     }
 
@@ -169,7 +170,7 @@ fn stopped() -> StoreError {
     StoreError::Unavailable("the PostgreSQL writer has stopped".into())
 }
 
-async fn run(pool: PgPool, mut queue: mpsc::Receiver<Job>) {
+async fn run(pool: PgPool, mut queue: mpsc::Receiver<Job>, audit_key: Option<Arc<AuditKey>>) {
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -178,7 +179,7 @@ async fn run(pool: PgPool, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let (answers, committed) = run_batch(&pool, batch).await;
+        let (answers, committed) = run_batch(&pool, batch, audit_key.as_deref()).await;
         for a in answers {
             a.send(&committed);
         }
@@ -186,7 +187,7 @@ async fn run(pool: PgPool, mut queue: mpsc::Receiver<Job>) {
 }
 
 /// One transaction for the batch. Returns every job's answer and the commit's outcome.
-async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), String>) {
+async fn run_batch(pool: &PgPool, batch: Vec<Job>, audit_key: Option<&AuditKey>) -> (Vec<Answer>, Result<(), String>) {
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
         Err(e) => return fail_all(batch, e.to_string()),
@@ -223,12 +224,12 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
         }
         let (done, keep) = match work {
             Work::Lead(lead, key, audit, now_ms, reply) => {
-                match create_lead(&mut tx, &mut head, &lead, key.as_ref(), audit, now_ms).await {
+                match create_lead(&mut tx, (&mut head, audit_key), &lead, key.as_ref(), audit, now_ms).await {
                     Ok((created, keep)) => (vec![Answer::Lead(reply, Ok(created))], keep),
                     Err(e) => (vec![Answer::Lead(reply, Err(e))], false),
                 }
             }
-            Work::Audits(group) => match append_group(&mut tx, &mut head, &group).await {
+            Work::Audits(group) => match append_group(&mut tx, (&mut head, audit_key), &group).await {
                 Ok(entries) => {
                     let done = group.into_iter().zip(entries).map(|((_, _, reply), e)| Answer::Audit(reply, Ok(e)));
                     (done.collect(), true)
@@ -250,8 +251,9 @@ async fn run_batch(pool: &PgPool, batch: Vec<Job>) -> (Vec<Answer>, Result<(), S
                                 answers.extend(jobs.map(|j| j.fail(&why)));
                                 return (answers, Err(why));
                             }
-                            let one =
-                                append_group(&mut tx, &mut head, &[(draft, now_ms, ())]).await.map(|mut v| v.remove(0));
+                            let one = append_group(&mut tx, (&mut head, audit_key), &[(draft, now_ms, ())])
+                                .await
+                                .map(|mut v| v.remove(0));
                             if one.is_err()
                                 && let Err(why) = rollback_to_savepoint(&mut tx).await
                             {
@@ -318,7 +320,7 @@ fn fail_all(batch: Vec<Job>, why: String) -> (Vec<Answer>, Result<(), String>) {
 /// number it drew goes back). Moves `head` only when the lead's audit entry was written.
 async fn create_lead(
     tx: &mut Transaction<'static, Postgres>,
-    head: &mut (i64, String),
+    (head, audit_key): (&mut (i64, String), Option<&AuditKey>),
     l: &NewLeadRow,
     key: Option<&IdempotencyKey>,
     audit: AuditDraft,
@@ -358,7 +360,7 @@ async fn create_lead(
     }
     let mut audit = audit;
     audit.entity_id = l.id.clone();
-    let e = audit::seal(audit, head.0 + 1, now_ms, &head.1);
+    let e = audit::seal(audit, head.0 + 1, now_ms, &head.1, audit_key);
     let mut q = sqlx::query(insert_all(duplicate_of.is_some()))
         .bind(&l.id)
         .bind(&receipt.number)
@@ -398,22 +400,22 @@ async fn create_lead(
 /// Moves `head` only when the insert succeeded.
 async fn append_group<R>(
     tx: &mut Transaction<'static, Postgres>,
-    head: &mut (i64, String),
+    (head, key): (&mut (i64, String), Option<&AuditKey>),
     group: &[(AuditDraft, i64, R)],
 ) -> Result<Vec<AuditEntry>, StoreError> {
     let mut entries: Vec<AuditEntry> = Vec::with_capacity(group.len());
     for (draft, at, _) in group {
         let (seq, prev) = entries.last().map_or((head.0, head.1.as_str()), |e| (e.seq, e.hash.as_str()));
-        let e = audit::seal(draft.clone(), seq + 1, *at, prev);
+        let e = audit::seal(draft.clone(), seq + 1, *at, prev, key);
         entries.push(e);
     }
     let col = |f: fn(&AuditEntry) -> &str| entries.iter().map(|e| f(e).to_owned()).collect::<Vec<String>>();
     sqlx::query(
         "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, \
-         prev_hash, hash) \
+         prev_hash, hash, mac) \
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
          $8::text[], \
-         $9::text[], $10::text[], $11::text[], $12::text[]) ORDER BY 1",
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) ORDER BY 1",
     )
     .bind(entries.iter().map(|e| e.seq).collect::<Vec<i64>>())
     .bind(entries.iter().map(|e| e.at_ms).collect::<Vec<i64>>())
@@ -427,6 +429,7 @@ async fn append_group<R>(
     .bind(col(|e| &e.digest))
     .bind(col(|e| &e.prev_hash))
     .bind(col(|e| &e.hash))
+    .bind(col(|e| &e.mac))
     .execute(&mut **tx)
     .await?;
     if let Some(last) = entries.last() {
@@ -437,7 +440,7 @@ async fn append_group<R>(
 
 type Query<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
 
-/// Binds the twelve columns of an audit entry, in `INSERT_AUDIT` order.
+/// Binds the thirteen columns of an audit entry, in `INSERT_AUDIT` order.
 fn bind_entry<'q>(q: Query<'q>, e: &AuditEntry) -> Query<'q> {
     q.bind(e.seq)
         .bind(e.at_ms)
@@ -451,4 +454,5 @@ fn bind_entry<'q>(q: Query<'q>, e: &AuditEntry) -> Query<'q> {
         .bind(e.digest.clone())
         .bind(e.prev_hash.clone())
         .bind(e.hash.clone())
+        .bind(e.mac.clone())
 }

@@ -19,7 +19,7 @@ pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.unit_
 pub(crate) const UNIT_COLUMNS: &str = "code, name, kind, level, division, parent";
 
 pub(crate) const AUDIT_COLUMNS: &str =
-    "seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash";
+    "seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, prev_hash, hash, mac";
 
 pub(crate) const CASE_COLUMNS: &str = "id, number, lead_id, subject_name, subject_id_number, subject_phone, division, \
      responsible_unit, responsible_user, first_inquiry_unit, status, urgency, hardship_types, documents_pending, \
@@ -98,6 +98,7 @@ pub(crate) fn audit(r: &DbRow) -> Result<AuditEntry, sqlx::Error> {
         digest: r.try_get("digest")?,
         prev_hash: r.try_get("prev_hash")?,
         hash: r.try_get("hash")?,
+        mac: r.try_get("mac")?,
     })
 }
 

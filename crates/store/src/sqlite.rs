@@ -23,11 +23,12 @@ pub(crate) struct SqliteStore {
     writer: crate::sqlite_writer::Writer,
     sync_writer: SyncWriter,
     readers: SqlitePool,
+    audit_key: crate::postgres::SharedKey,
 }
 
 impl SqliteStore {
     /// Opens (creating if missing, with its folder) the database file named by `url`.
-    pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub(crate) async fn connect(url: &str, audit_key: crate::postgres::SharedKey) -> Result<Self, StoreError> {
         let opts = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Unavailable(format!("bad SQLite URL: {e}")))?
             .create_if_missing(true)
@@ -61,11 +62,16 @@ impl SqliteStore {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { writer, sync_writer, readers })
+        Ok(Self { writer, sync_writer, readers, audit_key })
     }
 
     pub(crate) async fn begin_write(&self) -> Result<WriteTx, StoreError> {
         self.writer.begin().await
+    }
+
+    /// The audit key the writers seal entries with, if any.
+    pub(crate) fn audit_key(&self) -> crate::postgres::SharedKey {
+        self.audit_key.clone()
     }
 
     pub(crate) fn sync_writer(&self) -> &SyncWriter {

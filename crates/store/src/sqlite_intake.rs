@@ -4,6 +4,7 @@
 //! (`postgres_hot_writer.rs`), and the conformance suite holds both to the same behaviour.
 
 use jiujinan_domain::audit::{self, AuditDraft, AuditEntry};
+use jiujinan_domain::audit_key::AuditKey;
 use rusqlite::{Connection, ToSql};
 
 use crate::intake;
@@ -21,13 +22,16 @@ impl SqliteStore {
         audit: AuditDraft,
         now_ms: i64,
     ) -> Result<Created, StoreError> {
-        let (l, key) = (l.clone(), idempotency.cloned());
-        self.sync_writer().write(move |conn| create_lead(conn, &l, key.as_ref(), audit, now_ms)).await
+        let (l, key, audit_key) = (l.clone(), idempotency.cloned(), self.audit_key());
+        self.sync_writer()
+            .write(move |conn| create_lead(conn, &l, key.as_ref(), audit, now_ms, audit_key.as_deref()))
+            .await
     }
 
     /// An audit entry on its own, group-committed with whatever else is queued.
     pub(crate) async fn append_standalone(&self, audit: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
-        self.sync_writer().write(move |conn| append_audit(conn, audit, now_ms).map(Finish::Keep)).await
+        let key = self.audit_key();
+        self.sync_writer().write(move |conn| append_audit(conn, audit, now_ms, key.as_deref()).map(Finish::Keep)).await
     }
 }
 
@@ -37,6 +41,7 @@ fn create_lead(
     key: Option<&IdempotencyKey>,
     audit: AuditDraft,
     now_ms: i64,
+    audit_key: Option<&AuditKey>,
 ) -> Result<Finish<Created>, StoreError> {
     let window = l.duplicate_window_start_ms;
     let duplicate_of: Option<String> = match (&l.subject_id_number, &l.subject_phone) {
@@ -107,16 +112,21 @@ fn create_lead(
     }
     let mut audit = audit;
     audit.entity_id = l.id.clone();
-    append_audit(conn, audit, now_ms)?;
+    append_audit(conn, audit, now_ms, audit_key)?;
     Ok(Finish::Keep(Created::New(receipt)))
 }
 
 /// Seals the draft onto the chain head; the `audit_log_head` trigger moves the head.
-fn append_audit(conn: &Connection, draft: AuditDraft, now_ms: i64) -> Result<AuditEntry, StoreError> {
+fn append_audit(
+    conn: &Connection,
+    draft: AuditDraft,
+    now_ms: i64,
+    key: Option<&AuditKey>,
+) -> Result<AuditEntry, StoreError> {
     let (prev_seq, prev_hash): (i64, String) =
         query_one(conn, intake::AUDIT_HEAD, &[], |r| Ok((r.get(0)?, r.get(1)?)))?
             .ok_or_else(|| StoreError::Corrupt("audit head missing".into()))?;
-    let e = audit::seal(draft, prev_seq + 1, now_ms, &prev_hash);
+    let e = audit::seal(draft, prev_seq + 1, now_ms, &prev_hash, key);
     execute(
         conn,
         intake::INSERT_AUDIT,
@@ -133,6 +143,7 @@ fn append_audit(conn: &Connection, draft: AuditDraft, now_ms: i64) -> Result<Aud
             &e.digest,
             &e.prev_hash,
             &e.hash,
+            &e.mac,
         ],
     )?;
     Ok(e)

@@ -13,29 +13,29 @@ const DIVISIONS: &str =
     "code,name,level,parent_code\n11,北京市,city,\n110105,朝阳区,district,11\n110105001,建外街道,street,110105\n";
 const COMMUNITIES: &str = "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n";
 
-struct Env {
-    dir: tempfile::TempDir,
+pub(crate) struct Env {
+    pub(crate) dir: tempfile::TempDir,
     url: String,
 }
 
 impl Env {
-    fn sqlite() -> Self {
+    pub(crate) fn sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/j.db", dir.path().display());
         Self { dir, url }
     }
 
-    fn db_path(&self) -> PathBuf {
+    pub(crate) fn db_path(&self) -> PathBuf {
         self.dir.path().join("j.db")
     }
 
-    fn file(&self, name: &str, text: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, text: &str) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, text).unwrap();
         p
     }
 
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+    pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::new(BIN);
         cmd.args(args).arg("--database-url").arg(&self.url).current_dir(self.dir.path());
         cmd.env_remove("JIUJINAN_DATABASE_URL").env_remove("JIUJINAN_CONFIG");
@@ -48,13 +48,13 @@ impl Env {
         child.wait_with_output().unwrap()
     }
 
-    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+    pub(crate) fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
         let out = self.run(args, stdin);
         assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn import_small_org(&self) {
+    pub(crate) fn import_small_org(&self) {
         let d = self.file("d.csv", DIVISIONS);
         let c = self.file("c.csv", COMMUNITIES);
         self.ok(&["org", "import", "--divisions", d.to_str().unwrap(), "--communities", c.to_str().unwrap()], None);
@@ -340,6 +340,8 @@ fn the_binary_works_on_postgresql() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let Some(url) = rt.block_on(jiujinan_store::testing::fresh_postgres_url()) else { return };
     let dir = tempfile::tempdir().unwrap();
+    // On PostgreSQL the key file has no default: the operator names one.
+    std::fs::write(dir.path().join("jiujinan.toml"), "audit_key_file = \"keys/audit.key\"\n").unwrap();
     let e = Env { dir, url };
     let all: Vec<i64> = jiujinan_store::postgres_migrations().iter().map(|m| m.version).collect();
     assert!(e.ok(&["migrate"], None).contains(&format!("{all:?}")), "a fresh database gets every migration");
@@ -349,7 +351,12 @@ fn the_binary_works_on_postgresql() {
         Some("Good-password-1"),
     );
     assert!(e.ok(&["user", "list"], None).contains("pg_admin"));
-    assert!(e.ok(&["audit", "verify"], None).contains("intact: 2 entries"));
+    let verified = e.ok(&["audit", "verify"], None);
+    assert!(
+        verified.contains("intact: 2 entries") && verified.contains("MACs checked under the audit key: 2"),
+        "{verified}"
+    );
+    assert!(e.dir.path().join("keys/audit.key").exists());
 }
 
 fn which(name: &str) -> Option<PathBuf> {

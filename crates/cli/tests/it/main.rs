@@ -2,5 +2,6 @@
 //! tests once.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod audit_key;
 mod cli;
 mod supervise;

@@ -58,6 +58,8 @@ pub struct Common {
     pub audit_title: &'static str,
     pub audit_chain_ok: &'static str,
     pub audit_verify: &'static str,
+    pub audit_chain_unkeyed: &'static str,
+    pub audit_chain_keyed: &'static str,
     pub audit_chain_broken: &'static str,
     pub time: &'static str,
     pub actor: &'static str,
@@ -147,6 +149,12 @@ impl Common {
                 "Verify the hash chain (reads the whole log; may be slow)",
             ),
             audit_chain_broken: t(l, "哈希链校验失败：", "Hash chain broken: "),
+            audit_chain_keyed: t(l, "（其中 {} 条经审计密钥签名核对）", " ({} checked against the audit key)"),
+            audit_chain_unkeyed: t(
+                l,
+                "（本服务未配置审计密钥，未核对签名）",
+                " (this server has no audit key: MACs not checked)",
+            ),
             time: t(l, "时间", "Time"),
             actor: t(l, "操作人", "Actor"),
             action: t(l, "操作", "Action"),
@@ -182,6 +190,20 @@ pub fn chain_break_text(b: &ChainBreak, lang: Lang) -> String {
                 format!("链头记载最后一条为第 {head_seq} 条，但日志止于第 {last_seq} 条（记录被删除）")
             }
             ChainBreak::HeadHashMismatch { seq } => format!("链头与第 {seq} 条记录的哈希不符（被修改）"),
+            ChainBreak::HeadMissing => "链头（audit_head）缺失（被删除或清空）".to_owned(),
+            ChainBreak::MacMissing { seq } => format!("第 {seq} 条记录缺少密钥签名，而此前的记录都有（被改写）"),
+            ChainBreak::MacMismatch { seq } => {
+                format!("第 {seq} 条记录的密钥签名不符（被改写，或使用了另一把密钥）")
+            }
+            ChainBreak::CheckpointBeyondLog { checkpoint_seq, last_seq } => {
+                format!("检查点记载已有第 {checkpoint_seq} 条记录，但日志止于第 {last_seq} 条（记录被删除）")
+            }
+            ChainBreak::CheckpointMismatch { seq } => {
+                format!("第 {seq} 条记录与检查点记载的哈希不符（整条链被改写）")
+            }
+            ChainBreak::CheckpointForged { seq } => {
+                format!("第 {seq} 条记录的检查点未经审计密钥签名（被伪造，或使用了另一把密钥）")
+            }
         },
     }
 }

@@ -59,9 +59,14 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Audit
     let can_verify = actor.jurisdiction.division == DivisionCode::city();
     let m = &crate::i18n::catalogue(ctx.lang).common;
     let chain = if can_verify && q.verify {
-        Some(match state.app.verify_audit_chain().await? {
-            ChainStatus::Intact { entries } => {
-                ChainView { ok: true, text: m.audit_chain_ok.replace("{}", &entries.to_string()) }
+        Some(match state.app.verify_audit_chain(&[]).await? {
+            ChainStatus::Intact { entries, keyed, .. } => {
+                let ok = m.audit_chain_ok.replace("{}", &entries.to_string());
+                let text = match keyed {
+                    Some(k) => format!("{ok}{}", m.audit_chain_keyed.replace("{}", &k.to_string())),
+                    None => format!("{ok}{}", m.audit_chain_unkeyed),
+                };
+                ChainView { ok: true, text }
             }
             ChainStatus::Broken(b) => {
                 ChainView { ok: false, text: format!("{}{}", m.audit_chain_broken, chain_break_text(&b, ctx.lang)) }
