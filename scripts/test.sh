@@ -110,6 +110,9 @@ install_missing() {
   if [ "$ONLY_PG" != 1 ]; then
     [ -x "$CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
     command -v sqlite3 >/dev/null 2>&1 || pkgs+=(sqlite3)
+    command -v curl >/dev/null 2>&1 || pkgs+=(curl)
+    # The API fuzzing stage installs schemathesis into a virtual environment.
+    python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || pkgs+=(python3-venv)
     # Screenshots of a Chinese UI need a CJK font (else every glyph is a box).
     has_cjk_font || pkgs+=(fonts-wqy-microhei)
     if ! command -v node >/dev/null 2>&1; then
@@ -297,6 +300,21 @@ browser_tests() {
   )
 }
 
+# The JSON API fuzzed by schemathesis (scripts/api-fuzz.sh) on a fresh SQLite file and on a
+# fresh database of the throwaway PostgreSQL cluster.
+api_fuzz() {
+  local bin dir rc=0 pg_url
+  bin="$(target_dir)/debug/jiujinan"
+  dir="$(mktemp -d)"
+  bash "$ROOT/scripts/api-fuzz.sh" "$bin" "sqlite://$dir/fuzz.db" || rc=1
+  rm -rf "$dir"
+  pg_url="${JIUJINAN_TEST_PG_URL%/*}/jjn_api_fuzz"
+  "$PG_BIN/psql" "$JIUJINAN_TEST_PG_URL" -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS jjn_api_fuzz' \
+    -c 'CREATE DATABASE jjn_api_fuzz' || return 1
+  bash "$ROOT/scripts/api-fuzz.sh" "$bin" "$pg_url" || rc=1
+  return "$rc"
+}
+
 # -------------------------------------------------------------------- main
 
 install_missing
@@ -321,6 +339,7 @@ else
     run_stage rust-doctests rust_doctests
   fi
   run_stage browser-tests browser_tests
+  run_stage api-fuzz api_fuzz
 fi
 
 CURRENT_STAGE="summary"
