@@ -118,6 +118,12 @@ impl App {
         Ok(self.store.ping().await?)
     }
 
+    /// A consistent copy of an SQLite database in the new file `path`, taken while the server
+    /// goes on writing (`jiujinan backup`; PostgreSQL is dumped with `pg_dump` instead).
+    pub async fn backup_to_file(&self, path: &std::path::Path) -> Result<(), AppError> {
+        Ok(self.store.backup_to_file(path).await?)
+    }
+
     /// Closes the database connections (graceful shutdown).
     pub async fn close(&self) {
         self.store.close().await;

@@ -25,7 +25,7 @@ use crate::{AuditCommand, Cli, Command, ConfigCommand, KeyCommand, OrgCommand, T
 use jiujinan_domain::audit_key::Checkpoint;
 
 /// A use-case error as the CLI prints it.
-fn app_err(e: AppError) -> anyhow::Error {
+pub(crate) fn app_err(e: AppError) -> anyhow::Error {
     anyhow::anyhow!("[{}] {} / {}", e.code(), e.message(Lang::Zh), e.message(Lang::En))
 }
 
@@ -60,7 +60,7 @@ async fn open_with_clock(settings: &Settings, clock: Arc<dyn jiujinan_app::clock
 
 /// Opens the store and the app; the audit key is loaded (`Some`) or left out (`None`, for a
 /// links-only verification).
-async fn open_with(
+pub(crate) async fn open_with(
     settings: &Settings,
     clock: Arc<dyn jiujinan_app::clock::Clock>,
     key: Option<Missing>,
@@ -179,6 +179,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Backup { out } => crate::backup::backup(&settings, &out).await,
+        Command::Restore { from, force } => crate::backup::restore(&settings, &from, force).await,
         Command::Key { command: KeyCommand::Generate { out } } => {
             keys::write_new(&out, &jiujinan_app::audit::generate_key())?;
             println!("new audit key written to {} (owner-readable only); keep a copy off this machine", out.display());

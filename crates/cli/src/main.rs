@@ -2,6 +2,7 @@
 // A bad index is an error, not a panic: `.get()` or an iterator, never `v[i]`.
 #![deny(clippy::indexing_slicing)]
 
+mod backup;
 mod commands;
 mod config;
 mod keys;
@@ -61,6 +62,21 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Back the database up to FILE while it is in use, then verify the copy's audit chain
+    /// (SQLite: a consistent copy of the file; PostgreSQL: `pg_dump --format=custom`).
+    Backup {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup made by `backup` into the configured database (stop the servers
+    /// first), then verify its audit chain. SQLite refuses to replace an existing file and
+    /// PostgreSQL a database that holds data, unless `--force`.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+        #[arg(long)]
+        force: bool,
     },
     /// The audit key, kept outside the database.
     Key {

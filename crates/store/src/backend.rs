@@ -135,6 +135,13 @@ impl crate::Store for SqlStore {
         self.close_pools().await
     }
 
+    async fn backup_to_file(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        match &self.db {
+            Db::Lite(s) => s.backup_to_file(path).await,
+            Db::Pg(_) => Err(StoreError::Unavailable("PostgreSQL is backed up with pg_dump".into())),
+        }
+    }
+
     #[cfg(feature = "testing")]
     async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;

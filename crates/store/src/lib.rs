@@ -127,6 +127,10 @@ pub trait Store:
     async fn ping(&self) -> Result<(), StoreError>;
     /// Closes the connections (graceful shutdown).
     async fn close(&self);
+    /// Writes a consistent copy of the whole database to the new file `path` while writers go
+    /// on (SQLite: `VACUUM INTO` inside one read transaction, so a busy server never makes it
+    /// start over). PostgreSQL backups are made with `pg_dump`: `Unavailable` here.
+    async fn backup_to_file(&self, path: &std::path::Path) -> Result<(), StoreError>;
 
     /// Runs raw SQL as someone with a database shell would (tests of the triggers only).
     #[cfg(feature = "testing")]

@@ -78,6 +78,17 @@ impl SqliteStore {
         &self.sync_writer
     }
 
+    /// `VACUUM INTO` the new file `path`: one read transaction, so the copy is the database
+    /// at one instant (audit head included) and writers are never blocked.
+    pub(crate) async fn backup_to_file(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        let target = path.to_str().ok_or_else(|| StoreError::Unavailable("the backup path is not UTF-8".into()))?;
+        if path.exists() {
+            return Err(StoreError::Unavailable(format!("{target} already exists")));
+        }
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.readers).await?;
+        Ok(())
+    }
+
     pub(crate) fn reader(&self) -> &SqlitePool {
         &self.readers
     }

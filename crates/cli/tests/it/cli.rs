@@ -25,6 +25,11 @@ impl Env {
         Self { dir, url }
     }
 
+    /// An environment in `dir` on the database at `url`.
+    pub(crate) fn at(dir: tempfile::TempDir, url: String) -> Self {
+        Self { dir, url }
+    }
+
     pub(crate) fn db_path(&self) -> PathBuf {
         self.dir.path().join("j.db")
     }

@@ -1,0 +1,136 @@
+//! `jiujinan backup` and `jiujinan restore`: a consistent copy of the database taken while it
+//! is in use, put back in place, and the audit chain verified on both sides. SQLite copies its
+//! file (`VACUUM INTO`); PostgreSQL goes through `pg_dump` / `pg_restore`, which must be on the
+//! PATH (Debian: `postgresql-client`). See docs/adr/0021-backup-and-restore.md.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use jiujinan_app::audit::ChainStatus;
+use jiujinan_app::clock::SystemClock;
+
+use crate::config::Settings;
+
+/// The SQLite file a `sqlite:` URL names, or `None` for PostgreSQL.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    rest.split('?').next().filter(|p| !p.is_empty()).map(PathBuf::from)
+}
+
+/// Verifies the audit chain of the database at `url` with the configured key, printing the
+/// outcome; exit 2 when broken.
+async fn verify(settings: &Settings, url: &str, what: &str) -> anyhow::Result<ExitCode> {
+    let s = Settings { database_url: url.to_owned(), ..settings.clone() };
+    // The key of the database backed up (an SQLite backup file has no key beside it).
+    let key_of = Settings { database_url: settings.database_url.clone(), ..settings.clone() };
+    let s = Settings { audit_key_file: key_of.audit_key_path(), ..s };
+    let missing = s.audit_key_file.as_ref().map(|_| crate::keys::Missing::Fail);
+    let app = crate::commands::open_with(&s, Arc::new(SystemClock), missing).await?;
+    let status = app.verify_audit_chain(&[]).await.map_err(crate::commands::app_err)?;
+    app.close().await;
+    Ok(match status {
+        ChainStatus::Intact { entries, keyed, .. } => {
+            println!("{what}: audit chain intact, {entries} entries ({} checked under the key)", keyed.unwrap_or(0));
+            ExitCode::SUCCESS
+        }
+        ChainStatus::Broken(b) => {
+            println!("{what}: audit chain BROKEN: {b}");
+            ExitCode::from(2)
+        }
+    })
+}
+
+fn tool(name: &str) -> anyhow::Result<PathBuf> {
+    let found =
+        std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()));
+    found.ok_or_else(|| {
+        anyhow::anyhow!("{name} not found on the PATH: install the PostgreSQL client tools (Debian: postgresql-client)")
+    })
+}
+
+fn run(mut cmd: std::process::Command, what: &str) -> anyhow::Result<()> {
+    let out = cmd.output().with_context(|| format!("cannot run {what}"))?;
+    anyhow::ensure!(out.status.success(), "{what} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    Ok(())
+}
+
+/// `backup --out FILE`.
+pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(!out.exists(), "{} already exists; a backup never overwrites a file", out.display());
+    match sqlite_path(&settings.database_url) {
+        Some(_) => {
+            let app =
+                crate::commands::open_with(settings, Arc::new(SystemClock), Some(crate::keys::Missing::Create)).await?;
+            app.backup_to_file(out).await.map_err(crate::commands::app_err)?;
+            app.close().await;
+            std::fs::File::open(out).and_then(|f| f.sync_all()).context("syncing the backup")?;
+            println!("backup written to {}", out.display());
+            verify(settings, &format!("sqlite://{}", out.display()), "backup").await
+        }
+        None => {
+            // The live chain first: a dump of a broken chain would only carry the break along.
+            let code = verify(settings, &settings.database_url, "database").await?;
+            if code != ExitCode::SUCCESS {
+                return Ok(code);
+            }
+            let mut cmd = std::process::Command::new(tool("pg_dump")?);
+            cmd.args(["--format=custom", "--no-owner", "--serializable-deferrable", "--file"])
+                .arg(out)
+                .arg(&settings.database_url);
+            run(cmd, "pg_dump")?;
+            println!("backup written to {} (pg_dump custom format)", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `restore --from FILE [--force]`.
+pub async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(from.is_file(), "{} is not a file", from.display());
+    match sqlite_path(&settings.database_url) {
+        Some(target) => {
+            anyhow::ensure!(
+                force || !target.exists(),
+                "{} exists; stop the servers and pass --force to replace it",
+                target.display()
+            );
+            if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = target.with_extension("restoring");
+            std::fs::copy(from, &tmp).with_context(|| format!("cannot copy {}", from.display()))?;
+            std::fs::File::open(&tmp).and_then(|f| f.sync_all())?;
+            for suffix in ["-wal", "-shm"] {
+                let stale = PathBuf::from(format!("{}{suffix}", target.display()));
+                if stale.exists() {
+                    std::fs::remove_file(&stale)?;
+                }
+            }
+            std::fs::rename(&tmp, &target)?;
+            println!("restored {} to {}", from.display(), target.display());
+        }
+        None => {
+            let holds_data = {
+                let app = crate::commands::open_with(settings, Arc::new(SystemClock), None).await;
+                match app {
+                    Ok(app) => {
+                        let head = app.verify_audit_chain(&[]).await;
+                        app.close().await;
+                        !matches!(head, Ok(ChainStatus::Intact { entries: 0, .. }))
+                    }
+                    Err(_) => false,
+                }
+            };
+            anyhow::ensure!(force || !holds_data, "the target database holds data; pass --force to replace it");
+            let mut cmd = std::process::Command::new(tool("pg_restore")?);
+            cmd.args(["--no-owner", "--clean", "--if-exists", "--exit-on-error", "--single-transaction", "--dbname"])
+                .arg(&settings.database_url)
+                .arg(from);
+            run(cmd, "pg_restore")?;
+            println!("restored {} into the database", from.display());
+        }
+    }
+    verify(settings, &settings.database_url, "restored database").await
+}
