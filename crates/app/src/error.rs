@@ -307,6 +307,13 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             "Above this level's approval authority (rule: approval authority); beyond the district ceiling only as a special case (一事一议)",
         ),
         "UNKNOWN_FUND" => ("资金账户不存在或不覆盖该案件所在地", "Unknown fund, or it does not cover the case's area"),
+        "AMOUNT_TOO_LARGE" => (
+            "金额超过上限（见规则数据：单笔金额上限），或将使资金账户余额超出可记录的范围",
+            "The amount is above the ceiling (rule: money limits), or would take the fund's balance beyond what it may hold",
+        ),
+        "UNKNOWN_OPERATION" => {
+            ("资金操作应为 deposit、allocation 或 grant", "A money operation is deposit, allocation or grant")
+        }
         "INSUFFICIENT_FUNDS" => {
             ("资金账户余额不足，未作任何预留", "Not enough money in the fund; nothing was reserved")
         }
@@ -389,6 +396,8 @@ mod tests {
             "CORRUPT_DATA",
             "WEAK_PASSWORD",
             "UNKNOWN_ROLE",
+            "AMOUNT_TOO_LARGE",
+            "UNKNOWN_OPERATION",
         ] {
             assert_ne!(catalogue(code, Lang::Zh), catalogue("?", Lang::Zh), "{code}");
             assert_ne!(catalogue(code, Lang::En), catalogue("?", Lang::En), "{code}");

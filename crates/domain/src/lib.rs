@@ -12,6 +12,7 @@ pub mod disposition;
 pub mod id_number;
 pub mod jurisdiction;
 pub mod lead;
+pub mod money;
 pub mod org;
 pub mod policy;
 pub mod user;

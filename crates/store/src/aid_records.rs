@@ -47,6 +47,16 @@ pub struct FrequencyRule {
     pub source: String,
 }
 
+/// The most one operation (deposit, allocation, grant) may move, from a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct MoneyLimit {
+    pub operation: String,
+    pub max_fen: i64,
+    pub effective_from: i64,
+    pub placeholder: bool,
+    pub source: String,
+}
+
 /// Whether a programme and aid type needs a public posting, for how long, with what fields.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicityRule {
@@ -68,6 +78,7 @@ pub struct AidRules {
     pub authority: Vec<Authority>,
     pub frequency: Vec<FrequencyRule>,
     pub publicity: Vec<PublicityRule>,
+    pub money_limits: Vec<MoneyLimit>,
 }
 
 /// An aid item as stored.

@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 10] = [
+const MIGRATIONS: [Entry; 11] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -102,6 +102,14 @@ const MIGRATIONS: [Entry; 10] = [
         sql: Sql::Dialect {
             sqlite: include_str!("../migrations/sqlite/0010_audit_head_forward_only.sql"),
             postgres: include_str!("../migrations/postgres/0010_audit_head_forward_only.sql"),
+        },
+    },
+    Entry {
+        version: 11,
+        name: "money_limits",
+        sql: Sql::Dialect {
+            sqlite: include_str!("../migrations/sqlite/0011_money_limits.sql"),
+            postgres: include_str!("../migrations/postgres/0011_money_limits.sql"),
         },
     },
 ];

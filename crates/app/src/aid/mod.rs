@@ -17,6 +17,7 @@ use jiujinan_domain::case::{CaseStatus, Member, Route};
 use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_domain::disposition::reason;
 use jiujinan_domain::lead::HardshipType;
+use jiujinan_domain::money::{Fen, MoneyOperation};
 use jiujinan_domain::org::UnitCode;
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{
@@ -81,6 +82,14 @@ fn in_force<T>(rows: &[T], at: i64, eff: impl Fn(&T) -> i64, keep: impl Fn(&T) -
     rows.iter().filter(|r| keep(r) && eff(r) <= at).max_by_key(|r| eff(r))
 }
 
+/// The most one `op` may move at `at` (the dated money limit in force; without one, the most a
+/// balance may hold).
+pub(crate) fn money_ceiling(rules: &AidRules, op: MoneyOperation, at: i64) -> Fen {
+    in_force(&rules.money_limits, at, |m| m.effective_from, |m| m.operation == op.code())
+        .and_then(|m| Fen::new(m.max_fen, "amount").ok())
+        .unwrap_or(Fen::MAX)
+}
+
 /// A name as posted: the family name and a mask (DOMAIN §8, minimal fields).
 fn posted_name(name: &str) -> String {
     let mut chars = name.chars();
@@ -105,6 +114,7 @@ fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
         StoreError::Conflict(Conflict::FrequencyLimit) => field("FREQUENCY_LIMIT", "cause"),
         StoreError::Conflict(Conflict::AidState) => AppError::Conflict(state_code),
         StoreError::Conflict(Conflict::InsufficientFunds) => AppError::Conflict("INSUFFICIENT_FUNDS"),
+        StoreError::Conflict(Conflict::BalanceLimit) => field("AMOUNT_TOO_LARGE", "amount"),
         StoreError::Conflict(Conflict::PostingOpen) => AppError::Conflict("POSTING_OPEN"),
         StoreError::Conflict(_) => AppError::StaleVersion,
         other => other.into(),

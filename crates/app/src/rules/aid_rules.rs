@@ -1,6 +1,7 @@
 //! Aid rule data edited by administrators: standards, approval ceilings, tiers, yearly limits.
 
 use jiujinan_domain::aid::{AidType, Level};
+use jiujinan_domain::money::{Fen, MoneyOperation};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel};
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::StoreError;
@@ -165,6 +166,38 @@ impl App {
             &json!({"amount_fen": amount_fen}),
         );
         self.store.insert_standard(&s, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    /// Adds a dated ceiling on what one deposit, allocation or grant may move (city-wide);
+    /// audited.
+    pub async fn add_money_limit(
+        &self,
+        actor: &Actor,
+        operation: &str,
+        effective_from: &str,
+        max_fen: i64,
+        source: &str,
+    ) -> Result<(), AppError> {
+        let (from, source) = dated_rule(actor, effective_from, source)?;
+        let operation = MoneyOperation::parse(operation)?;
+        if max_fen <= 0 {
+            return Err(field("NEGATIVE_AMOUNT", "amount"));
+        }
+        let max = Fen::new(max_fen, "amount")?;
+        let m = jiujinan_store::MoneyLimit {
+            operation: operation.code().into(),
+            max_fen: max.get(),
+            effective_from: from,
+            placeholder: false,
+            source,
+        };
+        let (y, mo, d) = crate::calendar::beijing_date(from);
+        let audit = actor.audit(
+            "rule.money_limit_added",
+            ("money_limit", &format!("{}@{y}-{mo:02}-{d:02}", m.operation)),
+            &json!({"max_fen": m.max_fen}),
+        );
+        self.store.insert_money_limit(&m, audit, self.now_ms()).await.map_err(rule_exists)
     }
 
     // --- funds ---

@@ -22,7 +22,8 @@ both!(
     approvals_at_the_same_instant_pass_the_yearly_limit_once,
     a_new_street_ceiling_sends_larger_items_to_the_district,
     new_tiers_and_frequency_limits_take_effect,
-    rule_data_is_edited_at_its_own_level
+    rule_data_is_edited_at_its_own_level,
+    amounts_beyond_the_ceilings_are_field_errors
 );
 
 async fn reviewed_case_of(t: &T, name: &str, id_number: &str) -> String {
@@ -453,4 +454,80 @@ async fn rule_data_is_edited_at_its_own_level(t: T) {
 
 fn parse_day(day: &str) -> i64 {
     jiujinan_app::calendar::start_of_beijing_day(day).unwrap()
+}
+
+/// Issue 11, defect 2: a deposit of i64::MAX fen overflowed a SQLite balance into REAL (and
+/// every later read of the fund failed); each operation now has a dated ceiling and no balance
+/// can pass `MAX_BALANCE_FEN`.
+async fn amounts_beyond_the_ceilings_are_field_errors(t: T) {
+    use jiujinan_domain::money::MAX_BALANCE_FEN;
+    let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    let budget = t.app.create_fund(&approver, "110105:mz", "budget", "朝阳区临时救助资金").await.unwrap();
+    let reserve = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    let too_large = |r: Result<(), AppError>| {
+        let e = r.unwrap_err();
+        assert_eq!((e.code(), e.field(), e.status()), ("AMOUNT_TOO_LARGE", Some("amount"), 422), "{e:?}");
+    };
+    // The reproduction, twice (the second used to overflow the first).
+    for _ in 0..2 {
+        too_large(t.app.deposit(&approver, &budget, i64::MAX, "溢出").await);
+    }
+    // The default ceilings: 100,000,000 yuan per deposit and per allocation.
+    t.app.deposit(&approver, &budget, 10_000_000_000, "上限以内").await.unwrap();
+    too_large(t.app.deposit(&approver, &budget, 10_000_000_001, "超过单笔上限").await);
+    too_large(t.app.allocate(&approver, &budget, &reserve, 10_000_000_001, "超过单笔上限").await);
+    t.app.allocate(&approver, &budget, &reserve, 10_000_000_000, "上限以内").await.unwrap();
+    let f = t.app.funds(&approver).await.unwrap();
+    assert_eq!(f.iter().map(|f| f.available_fen).sum::<i64>(), 10_000_000_000, "nothing beyond the ceiling moved");
+
+    // A city administrator raises the deposit ceiling from a date (rule data); a street
+    // reviewer or district approver cannot.
+    t.clock.set_now(T0);
+    assert!(matches!(
+        t.app.add_money_limit(&approver, "deposit", "2026-11-29", MAX_BALANCE_FEN, "x").await,
+        Err(AppError::Forbidden)
+    ));
+    assert_eq!(
+        t.app.add_money_limit(&t.hotline, "deposit", "2026-11-29", i64::MAX, "溢出").await.unwrap_err().code(),
+        "AMOUNT_TOO_LARGE"
+    );
+    assert_eq!(
+        t.app.add_money_limit(&t.hotline, "withdrawal", "2026-11-29", 1, "x").await.unwrap_err().code(),
+        "UNKNOWN_OPERATION"
+    );
+    t.app.add_money_limit(&t.hotline, "deposit", "2026-11-29", MAX_BALANCE_FEN, "测试：不设单笔上限").await.unwrap();
+    // The reserve holds 10^10 fen; filling it to the most a balance may hold passes, one fen
+    // more is refused, and the balance stays an integer on both databases.
+    t.app.deposit(&approver, &reserve, MAX_BALANCE_FEN - 10_000_000_000, "填满").await.unwrap();
+    too_large(t.app.deposit(&approver, &reserve, 1, "超过余额上限").await);
+    too_large(t.app.allocate(&approver, &budget, &reserve, 1, "超过余额上限").await);
+    let f = t.app.test_store().fund(&reserve).await.unwrap().unwrap();
+    assert_eq!(f.available_fen, MAX_BALANCE_FEN);
+    // The store refuses it too (the guard inside the transaction), naming the conflict.
+    let audit = t.hotline.audit("fund.deposit", ("fund", &reserve), &serde_json::json!({}));
+    let who = jiujinan_store::Who { user: "hotline".into(), unit: "11:mz".into() };
+    let e = t.app.test_store().deposit(&reserve, 1, "x", &who, audit, T0).await.unwrap_err();
+    assert!(matches!(e, jiujinan_store::StoreError::Conflict(jiujinan_store::Conflict::BalanceLimit)), "{e:?}");
+    // Reads keep working: the fund list and the month's reconciliation.
+    assert_eq!(t.app.funds(&approver).await.unwrap().len(), 2);
+    let r = t.app.reconciliation(&approver, &reserve, "2026-11").await.unwrap();
+    assert_eq!(r.closing_fen, MAX_BALANCE_FEN);
+
+    // A grant above the grant ceiling (1,000,000 yuan by default) is refused even as 一事一议.
+    let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
+    let huge = AidInput {
+        amount_fen: Some(100_000_001),
+        change_reason: "重大灾害".into(),
+        special: true,
+        ..aid("emergency", 1, &reserve)
+    };
+    let e = t.app.propose_aid(&t.reviewer, &case_id, huge).await.unwrap_err();
+    assert_eq!((e.code(), e.field()), ("AMOUNT_TOO_LARGE", Some("amount")));
+    let max = AidInput {
+        amount_fen: Some(100_000_000),
+        change_reason: "重大灾害".into(),
+        special: true,
+        ..aid("emergency", 1, &reserve)
+    };
+    t.app.propose_aid(&t.reviewer, &case_id, max).await.unwrap();
 }

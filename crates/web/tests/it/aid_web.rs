@@ -13,7 +13,7 @@ use jiujinan_app::leads::LeadInput;
 use jiujinan_app::users::cli_actor;
 use serde_json::json;
 
-both!(a_street_proposes_reviews_approves_and_pays_on_the_case_page);
+both!(a_street_proposes_reviews_approves_and_pays_on_the_case_page, a_deposit_of_i64_max_fen_is_a_field_error);
 
 async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp) {
     let reviewer = user(&t, "jw_reviewer", "110105001:mz", "street_reviewer").await;
@@ -102,4 +102,44 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
         rules.body.contains("2027-07-01") && rules.body.contains("1500.00") && rules.body.contains("id=\"aid-rules\"")
     );
     assert_eq!(t.get("/approvals", Some(&district)).await.status, 200);
+}
+
+/// Issue 11, defect 2: depositing 92233720368547758.07 yuan (i64::MAX fen) was accepted; the
+/// balance overflowed (REAL on SQLite, a 500 on PostgreSQL) and the funds pages answered 500
+/// from then on. Now it is a field error and every funds page keeps answering.
+async fn a_deposit_of_i64_max_fen_is_a_field_error(t: TestApp) {
+    user(&t, "cy_approver", "110105:mz", "district_approver").await;
+    let (district, csrf) = t.login("cy_approver", PASSWORD).await.unwrap();
+    let approver = user(&t, "cy_approver2", "110105:mz", "district_approver").await;
+    let fund = t.app.create_fund(&approver, "110105:mz", "budget", "朝阳区临时救助资金").await.unwrap();
+    t.app.deposit(&approver, &fund, 100, "预算").await.unwrap();
+    for amount in ["92233720368547758.07", "100000000.01", "99999999999999999999999"] {
+        let r = t
+            .post_form(
+                &format!("/funds/{fund}/deposit"),
+                Some(&district),
+                &format!("csrf={csrf}&amount={amount}&memo=x"),
+            )
+            .await;
+        assert!(r.location().contains("error=AMOUNT_TOO_LARGE"), "{amount}: {}", r.location());
+    }
+    let page = t.get(&format!("/funds/{fund}?error=AMOUNT_TOO_LARGE"), Some(&district)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("金额超过上限"), "the reason is shown: {}", page.body);
+    let ok = t
+        .post_form(&format!("/funds/{fund}/deposit"), Some(&district), &format!("csrf={csrf}&amount=100000000&memo=x"))
+        .await;
+    assert!(ok.location().ends_with("saved=1"), "the ceiling itself passes: {}", ok.location());
+    for path in
+        ["/funds".to_owned(), format!("/funds/{fund}"), format!("/funds/{fund}/reconciliation.xlsx?month=2026-09")]
+    {
+        assert_eq!(t.get(&path, Some(&district)).await.status, 200, "{path}");
+    }
+    let token = t.app.issue_token(&cli_actor(), "cy_approver", "财务系统").await.unwrap().secret;
+    let get = |p: &str| Request::get(p).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+    let funds = t.send(get("/api/v1/funds")).await;
+    assert_eq!(funds.status, 200);
+    assert_eq!(funds.json()[0]["available_fen"].as_i64(), Some(10_000_000_100), "{}", funds.body);
+    let rec = t.send(get(&format!("/api/v1/funds/{fund}/reconciliation?month=2026-09"))).await;
+    assert_eq!(rec.status, 200, "{}", rec.body);
 }
