@@ -314,6 +314,14 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "UNKNOWN_OPERATION" => {
             ("资金操作应为 deposit、allocation 或 grant", "A money operation is deposit, allocation or grant")
         }
+        "SAME_PERSON" => (
+            "职责分离：同一救助事项的提出、审核、审批须由不同人员办理，发放须由审批人以外的人员登记（规则例外除外）",
+            "Separation of duties: one aid item is proposed, reviewed and approved by three different people, and its payment is recorded by someone other than the approver (unless a rule exception allows it)",
+        ),
+        "UNKNOWN_DUTY_EXCEPTION" => (
+            "例外应为 propose_review、propose_approve、review_approve 或 approve_pay",
+            "An exception is propose_review, propose_approve, review_approve or approve_pay",
+        ),
         "INSUFFICIENT_FUNDS" => {
             ("资金账户余额不足，未作任何预留", "Not enough money in the fund; nothing was reserved")
         }
@@ -398,6 +406,8 @@ mod tests {
             "UNKNOWN_ROLE",
             "AMOUNT_TOO_LARGE",
             "UNKNOWN_OPERATION",
+            "SAME_PERSON",
+            "UNKNOWN_DUTY_EXCEPTION",
         ] {
             assert_ne!(catalogue(code, Lang::Zh), catalogue("?", Lang::Zh), "{code}");
             assert_ne!(catalogue(code, Lang::En), catalogue("?", Lang::En), "{code}");

@@ -9,6 +9,7 @@ pub mod aid;
 pub mod audit;
 pub mod case;
 pub mod disposition;
+pub mod duties;
 pub mod id_number;
 pub mod jurisdiction;
 pub mod lead;

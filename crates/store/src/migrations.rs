@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 11] = [
+const MIGRATIONS: [Entry; 12] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -111,6 +111,11 @@ const MIGRATIONS: [Entry; 11] = [
             sqlite: include_str!("../migrations/sqlite/0011_money_limits.sql"),
             postgres: include_str!("../migrations/postgres/0011_money_limits.sql"),
         },
+    },
+    Entry {
+        version: 12,
+        name: "duty_rules",
+        sql: Sql::Common(include_str!("../migrations/common/0012_duty_rules.sql")),
     },
 ];
 

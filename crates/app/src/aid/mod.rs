@@ -16,6 +16,7 @@ use jiujinan_domain::aid::{
 use jiujinan_domain::case::{CaseStatus, Member, Route};
 use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_domain::disposition::reason;
+use jiujinan_domain::duties::{DutyException, DutyHistory, DutyStep, SamePerson};
 use jiujinan_domain::lead::HardshipType;
 use jiujinan_domain::money::{Fen, MoneyOperation};
 use jiujinan_domain::org::UnitCode;
@@ -63,6 +64,17 @@ pub struct AidView {
     pub posting: Option<Posting>,
 }
 
+impl AidView {
+    /// Who took which step of the item so far (separation of duties).
+    pub fn duty_history(&self) -> DutyHistory {
+        history_of(&self.item, &self.approvals)
+    }
+}
+
+fn history_of(item: &AidItem, approvals: &[AidApproval]) -> DutyHistory {
+    DutyHistory::new(&item.created_by, approvals.iter().map(|a| (a.step.as_str(), a.actor.as_str())))
+}
+
 /// Civil-affairs staff who handle aid (not departments, auditors, community workers).
 fn handles_aid(actor: &Actor) -> bool {
     actor.may(Permission::HandleAid)
@@ -107,6 +119,8 @@ struct Extras {
     delivery: Option<(String, String)>,
     posting: Option<Posting>,
     frequency: Option<FrequencyGuard>,
+    /// The separation-of-duties exceptions this step relies on (recorded in the audit entry).
+    duties: Vec<DutyException>,
 }
 
 fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
@@ -132,6 +146,34 @@ impl App {
         let district = division.get(..6).unwrap_or(division);
         in_force(&rules.standards, at, |s| s.effective_from, |s| s.kind == "dibao" && s.region == district)
             .or_else(|| in_force(&rules.standards, at, |s| s.effective_from, |s| s.kind == "dibao" && s.region == "11"))
+    }
+
+    /// The separation-of-duties exceptions in force at `at` for an item in `division`: the
+    /// street's row if it has one, else the district's; none means strict.
+    pub fn duty_exceptions_in_force(rules: &AidRules, division: &str, at: i64) -> Vec<DutyException> {
+        let row = |code: Option<&str>| {
+            code.and_then(|c| in_force(&rules.duty_rules, at, |d| d.effective_from, |d| d.division == c))
+        };
+        let rule = row(division.get(..9)).or_else(|| row(division.get(..6)));
+        // A stored list that no longer parses is read as strict (the safe side).
+        rule.and_then(|r| DutyException::parse_list(&r.allowed).ok()).unwrap_or_default()
+    }
+
+    /// Refuses (`SAME_PERSON`) when the actor took an earlier step of the item that `step`
+    /// must be separate from, unless an exception in force allows it; returns the exceptions
+    /// relied on.
+    async fn separate_duties(
+        &self,
+        actor: &Actor,
+        item: &AidItem,
+        step: DutyStep,
+        rules: &AidRules,
+    ) -> Result<Vec<DutyException>, AppError> {
+        let approvals = self.store.aid_approvals(&item.id).await?;
+        let allowed = Self::duty_exceptions_in_force(rules, &item.division, self.now_ms());
+        history_of(item, &approvals)
+            .check(step, &actor.username, &allowed)
+            .map_err(|_| AppError::Conflict(SamePerson::CODE))
     }
 
     /// The aid items of a case the actor may see, with opinions and postings.
@@ -192,6 +234,7 @@ impl App {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn change(
         &self,
         actor: &Actor,
@@ -220,8 +263,11 @@ impl App {
             posting: extra.posting,
             frequency: extra.frequency,
         };
-        let mut audit =
-            actor.audit(&format!("aid.{}", to.code()), ("aid", &item.id), &json!({"amount_fen": item.amount_fen}));
+        let mut detail = json!({"amount_fen": item.amount_fen});
+        if let (false, Some(d)) = (extra.duties.is_empty(), detail.as_object_mut()) {
+            d.insert("duty_exception".into(), json!(extra.duties.iter().map(|d| d.code()).collect::<Vec<_>>()));
+        }
+        let mut audit = actor.audit(&format!("aid.{}", to.code()), ("aid", &item.id), &detail);
         audit.division = item.division.clone();
         self.store.change_aid(&change, &who(actor), audit, now).await.map_err(|e| aid_conflict(e, state_code))
     }
