@@ -1,12 +1,13 @@
 // Aid in the browser: a street proposes temporary assistance computed from the current
 // standard (the calculation shown), approves within its authority and pays from its reserve
-// fund; a larger amount goes to the district approver; an 一事一议 case needs the district; a
+// fund, each step by another person (the proposer cannot review, the reviewer cannot approve,
+// the approver cannot pay: separation of duties); a larger amount goes to the district approver; an 一事一议 case needs the district; a
 // 支出型 grant gets a 公示 posting while a 急难型 grant does not; a reversal corrects a wrong
 // payment, and the fund's month adds up.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli, PASSWORD } from './harness.mjs';
 
 before(setUp);
 after(tearDown);
@@ -79,34 +80,53 @@ test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconci
     await page.locator('#aid-panel').waitFor({ state: 'visible' });
     assert.equal(await visibleText(page, '#aid-standard'), '1450.00', 'the standard in force is shown');
 
-    step = '51-street-approves-and-pays';
+    step = '51-proposals';
     const a1 = await propose(casePath, { type: 'emergency', cause: 'FIRE', tier: 1, fund: '备用金' });
     assert.match(await visibleText(page, `#${a1} .aid-calculation`), /1450\.00 × 1 × 1 = 1450\.00/);
-    await act(a1, 'aid-review', { opinion: '情况属实，拟给予 1 个月救助' });
-    await act(a1, 'aid-approve', { opinion: '同意' });
-    assert.equal(await status(a1), 'approved');
-    await act(a1, 'aid-pay', { method: 'bank', reference: '工行转账 20261129-001' });
-    assert.equal(await status(a1), 'paid');
-    await shot(page, step);
-
-    step = '52-larger-amount-to-the-district';
+    // Separation of duties (issue 11, defect 4): the proposer is not offered the review, and
+    // the item says why.
+    assert.equal(await page.locator(`#${a1} button.aid-review`).count(), 0, 'the proposer does not review');
+    assert.match(await visibleText(page, `#${a1} .aid-separated`), /职责分离：您已办理本事项的提出，审核须由他人办理/);
     const a2 = await propose(casePath, { type: 'emergency', cause: 'SUDDEN_ILLNESS', tier: 3, fund: '朝阳区' });
     assert.match(await visibleText(page, `#${a2} .aid-level`), /区/);
-    await act(a2, 'aid-review', { opinion: '拟给予 3 个月救助' });
-    assert.equal(await page.locator(`#${a2} button.aid-approve`).count(), 0, 'beyond the street authority');
-
-    step = '53-special-case';
     const a3 = await propose(casePath, {
       type: 'emergency', cause: 'OTHER_ACCIDENT', tier: 3, fund: '朝阳区', amount: '30000', reason: '重大火灾，一事一议', special: true,
     });
     assert.match(await page.locator(`#${a3} h4`).textContent(), /一事一议/);
     assert.match(await visibleText(page, `#${a3} .aid-level`), /区/);
+    const a4 = await propose(casePath, { type: 'expenditure', cause: 'MEDICAL_EXPENSE', tier: 1, fund: '备用金' });
+    await shot(page, step);
+
+    step = '52-another-reviewer-reviews';
+    for (const name of ['jw_chief', 'jw_head']) {
+      cli(['user', 'add', '--username', name, '--unit', '110105001:mz', '--role', 'street_reviewer', '--password-stdin'], PASSWORD);
+    }
+    await as('jw_chief');
+    await page.goto(`${server.base}${casePath}`);
+    await act(a1, 'aid-review', { opinion: '情况属实，拟给予 1 个月救助' });
+    assert.equal(await status(a1), 'reviewed');
+    assert.equal(await page.locator(`#${a1} button.aid-approve`).count(), 0, 'the reviewer does not approve');
+    assert.match(await visibleText(page, `#${a1} .aid-separated`), /审批须由他人办理/);
+    await act(a2, 'aid-review', { opinion: '拟给予 3 个月救助' });
+    assert.equal(await page.locator(`#${a2} button.aid-approve`).count(), 0, 'beyond the street authority');
     await act(a3, 'aid-review', { opinion: '一事一议，报区审批' });
+    await act(a4, 'aid-review', { opinion: '医疗支出超出承受能力' });
+    await shot(page, step);
+
+    step = '53-a-third-approves-the-proposer-pays';
+    await as('jw_head');
+    await page.goto(`${server.base}${casePath}`);
+    await act(a1, 'aid-approve', { opinion: '同意' });
+    assert.equal(await status(a1), 'approved');
+    assert.equal(await page.locator(`#${a1} button.aid-pay`).count(), 0, 'the approver does not pay');
+    await act(a4, 'aid-approve', { opinion: '同意' });
+    await as('jw_reviewer');
+    await page.goto(`${server.base}${casePath}`);
+    await act(a1, 'aid-pay', { method: 'bank', reference: '工行转账 20261129-001' });
+    assert.equal(await status(a1), 'paid');
+    await shot(page, step);
 
     step = '54-expenditure-posted';
-    const a4 = await propose(casePath, { type: 'expenditure', cause: 'MEDICAL_EXPENSE', tier: 1, fund: '备用金' });
-    await act(a4, 'aid-review', { opinion: '医疗支出超出承受能力' });
-    await act(a4, 'aid-approve', { opinion: '同意' });
     await page.goto(`${server.base}/publicity`);
     const rows = page.locator('#postings tbody tr');
     assert.equal(await rows.count(), 1, 'one posting: the 支出型 grant, not the 急难型 one');

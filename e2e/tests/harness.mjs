@@ -288,10 +288,11 @@ export async function tearDown() {
   await stopServer(server);
 }
 
-/** Runs the `jiujinan` CLI against the running server's database; returns stdout. */
-export function cli(args) {
+/** Runs the `jiujinan` CLI against the running server's database (`input` on its standard
+ * input, e.g. a password for `user add --password-stdin`); returns stdout. */
+export function cli(args, input = '') {
   const db = process.env.JIUJINAN_E2E_DATABASE_URL || `sqlite://${server.tmpDir}/e2e.db`;
-  const out = spawnSync(resolveBinary(), [...args, '--database-url', db], { encoding: 'utf8' });
+  const out = spawnSync(resolveBinary(), [...args, '--database-url', db], { encoding: 'utf8', input });
   if (out.status !== 0) {
     throw new Error(`jiujinan ${args.join(' ')} failed (${out.status}): ${out.stderr}`);
   }

@@ -316,6 +316,21 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             "Above this level's approval authority (rule: approval authority); beyond the district ceiling only as a special case (一事一议)",
         ),
         "UNKNOWN_FUND" => ("资金账户不存在或不覆盖该案件所在地", "Unknown fund, or it does not cover the case's area"),
+        "AMOUNT_TOO_LARGE" => (
+            "金额超过上限（见规则数据：单笔金额上限），或将使资金账户余额超出可记录的范围",
+            "The amount is above the ceiling (rule: money limits), or would take the fund's balance beyond what it may hold",
+        ),
+        "UNKNOWN_OPERATION" => {
+            ("资金操作应为 deposit、allocation 或 grant", "A money operation is deposit, allocation or grant")
+        }
+        "SAME_PERSON" => (
+            "职责分离：同一救助事项的提出、审核、审批须由不同人员办理，发放须由审批人以外的人员登记（规则例外除外）",
+            "Separation of duties: one aid item is proposed, reviewed and approved by three different people, and its payment is recorded by someone other than the approver (unless a rule exception allows it)",
+        ),
+        "UNKNOWN_DUTY_EXCEPTION" => (
+            "例外应为 propose_review、propose_approve、review_approve 或 approve_pay",
+            "An exception is propose_review, propose_approve, review_approve or approve_pay",
+        ),
         "INSUFFICIENT_FUNDS" => {
             ("资金账户余额不足，未作任何预留", "Not enough money in the fund; nothing was reserved")
         }
@@ -406,6 +421,10 @@ mod tests {
             "NO_AUDIT_KEY",
             "UNSUPPORTED_MEDIA_TYPE",
             "BODY_TOO_LARGE",
+            "AMOUNT_TOO_LARGE",
+            "UNKNOWN_OPERATION",
+            "SAME_PERSON",
+            "UNKNOWN_DUTY_EXCEPTION",
         ] {
             assert_ne!(catalogue(code, Lang::Zh), catalogue("?", Lang::Zh), "{code}");
             assert_ne!(catalogue(code, Lang::En), catalogue("?", Lang::En), "{code}");

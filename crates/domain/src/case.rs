@@ -114,21 +114,10 @@ impl Economy {
     }
 }
 
-/// Parses yuan as typed ("1234.5") into integer fen, refusing fractions of a fen.
+/// Parses yuan as typed ("1234.5") into integer fen, refusing fractions of a fen and amounts
+/// beyond what a fund may hold (see [`crate::money::Fen::parse_yuan`]).
 pub fn yuan_to_fen(s: &str) -> Result<i64, ValidationError> {
-    let err = ValidationError::new("INVALID_AMOUNT", "amount");
-    let s = s.trim();
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty()
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || frac.len() > 2
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(err);
-    }
-    let w: i64 = whole.parse().map_err(|_| err.clone())?;
-    let f: i64 = format!("{frac:0<2}").parse().map_err(|_| err.clone())?;
-    w.checked_mul(100).and_then(|x| x.checked_add(f)).ok_or(err)
+    crate::money::Fen::parse_yuan(s).map(crate::money::Fen::get)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! department × permission table; a change to a rule shows there in review.
 
 use crate::aid::{AidStatus, Level};
+use crate::duties::{DutyException, DutyHistory, DutyStep, SamePerson};
 use crate::org::{DivisionLevel, UnitKind};
 use crate::user::Role;
 
@@ -167,6 +168,19 @@ impl Principal {
             }
     }
 
+    /// Whether this user may add a dated separation-of-duties exception for a street or a
+    /// district (rows of `rule_level`): a street's by the city or its district's
+    /// administrators, a district's only by the city (the caller checks the division is within
+    /// the administrator's jurisdiction). As with approval ceilings, the level an exception
+    /// relaxes never grants it to itself.
+    pub fn edits_duty_exceptions_at(&self, rule_level: DivisionLevel) -> bool {
+        match rule_level {
+            DivisionLevel::Street => self.edits_rules_at(DivisionLevel::District),
+            DivisionLevel::District => self.edits_rules_at(DivisionLevel::City),
+            DivisionLevel::City | DivisionLevel::Community => false,
+        }
+    }
+
     /// The level at which this user approves aid: street staff at street level, district and
     /// city staff at district level; `None` for those who do not approve.
     pub fn aid_approval_level(&self) -> Option<Level> {
@@ -199,7 +213,31 @@ impl Principal {
             pay: handles && status == AidStatus::Approved,
             reverse: reviews && status == AidStatus::Paid,
             cancel: handles && matches!(status, AidStatus::Proposed | AidStatus::Reviewed | AidStatus::Approved),
+            separated: None,
         }
+    }
+
+    /// The steps of [`Self::aid_steps`] that `user` may also take under separation of duties,
+    /// given who took the item's earlier steps and the exceptions in force where it is; a step
+    /// withheld for that reason is named in `separated` (the page says why).
+    pub fn aid_steps_of(
+        &self,
+        status: AidStatus,
+        required: Level,
+        user: &str,
+        history: &DutyHistory,
+        allowed: &[DutyException],
+    ) -> AidSteps {
+        let mut s = self.aid_steps(status, required);
+        for (step, offered) in
+            [(DutyStep::Review, &mut s.review), (DutyStep::Approve, &mut s.approve), (DutyStep::Pay, &mut s.pay)]
+        {
+            if *offered && let Err(e) = history.check(step, user, allowed) {
+                *offered = false;
+                s.separated = Some(e);
+            }
+        }
+        s
     }
 }
 
@@ -211,6 +249,8 @@ pub struct AidSteps {
     pub pay: bool,
     pub reverse: bool,
     pub cancel: bool,
+    /// A step withheld because the user took an earlier step of the same item.
+    pub separated: Option<SamePerson>,
 }
 
 #[cfg(test)]

@@ -47,6 +47,27 @@ pub struct FrequencyRule {
     pub source: String,
 }
 
+/// The most one operation (deposit, allocation, grant) may move, from a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct MoneyLimit {
+    pub operation: String,
+    pub max_fen: i64,
+    pub effective_from: i64,
+    pub placeholder: bool,
+    pub source: String,
+}
+
+/// A dated separation-of-duties exception for a street or district: the pairs of steps one
+/// person may take on the same aid item there (comma-separated codes; empty = strict).
+#[derive(Debug, Clone, Serialize)]
+pub struct DutyRule {
+    pub division: String,
+    pub effective_from: i64,
+    pub allowed: String,
+    pub placeholder: bool,
+    pub source: String,
+}
+
 /// Whether a programme and aid type needs a public posting, for how long, with what fields.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicityRule {
@@ -68,6 +89,8 @@ pub struct AidRules {
     pub authority: Vec<Authority>,
     pub frequency: Vec<FrequencyRule>,
     pub publicity: Vec<PublicityRule>,
+    pub money_limits: Vec<MoneyLimit>,
+    pub duty_rules: Vec<DutyRule>,
 }
 
 /// An aid item as stored.

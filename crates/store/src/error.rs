@@ -49,6 +49,8 @@ pub enum Conflict {
     AlreadyOnAgenda,
     /// The deadline is no longer in the state the change needs (e.g. already closed).
     DeadlineState,
+    /// The fund's balance would pass the most a balance may hold.
+    BalanceLimit,
     /// The decision was already marked carried out.
     DecisionDone,
     /// The yearly limit of aid for this cause is reached.
@@ -78,6 +80,7 @@ impl Conflict {
             Self::ActionState => "ACTION_STATE",
             Self::AidState => "AID_STATE",
             Self::AlreadyOnAgenda => "ALREADY_ON_AGENDA",
+            Self::BalanceLimit => "BALANCE_LIMIT",
             Self::DeadlineState => "DEADLINE_STATE",
             Self::DecisionDone => "DECISION_DONE",
             Self::FrequencyLimit => "FREQUENCY_LIMIT",

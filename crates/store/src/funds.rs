@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
+use jiujinan_domain::money::MAX_BALANCE_FEN;
 
 use crate::backend::SqlStore;
 use crate::db::{Sql, WriteTx};
@@ -30,7 +31,8 @@ pub trait FundStore: Send + Sync {
     async fn funds_covering(&self, division: &str) -> Result<Vec<Fund>, StoreError>;
     /// One fund.
     async fn fund(&self, id: &str) -> Result<Option<Fund>, StoreError>;
-    /// Money into a fund from outside (a budget appropriation, a donation).
+    /// Money into a fund from outside (a budget appropriation, a donation);
+    /// `Conflict::BalanceLimit` when the balance would pass `MAX_BALANCE_FEN`.
     async fn deposit(
         &self,
         fund_id: &str,
@@ -40,7 +42,8 @@ pub trait FundStore: Send + Sync {
         audit: AuditDraft,
         now_ms: i64,
     ) -> Result<(), StoreError>;
-    /// Money from one fund to another (district to street); `Conflict::InsufficientFunds`.
+    /// Money from one fund to another (district to street); `Conflict::InsufficientFunds`,
+    /// `Conflict::BalanceLimit` when the receiving balance would pass `MAX_BALANCE_FEN`.
     #[allow(clippy::too_many_arguments)]
     async fn allocate(
         &self,
@@ -181,13 +184,23 @@ impl SqlStore {
     /// Adds money to a fund's available balance inside the caller's transaction (a deposit, the
     /// receiving side of an allocation); `NotFound` for an unknown fund.
     async fn credit(tx: &mut WriteTx, fund_id: &str, amount_fen: i64) -> Result<(), StoreError> {
-        let res = Sql::new("UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2")
-            .bind(amount_fen)
-            .bind(fund_id)
-            .execute(tx)
-            .await?;
+        // The balance stays within the range both databases hold as an integer (the table's
+        // CHECK says the same; this turns a breach into a conflict the app can name).
+        let res = Sql::new(
+            "UPDATE funds SET available_fen = available_fen + $1, version = version + 1 WHERE id = $2 \
+             AND available_fen <= $3 - $1",
+        )
+        .bind(amount_fen)
+        .bind(fund_id)
+        .bind(MAX_BALANCE_FEN)
+        .execute(&mut *tx)
+        .await?;
         if res.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+            let exists = Sql::new("SELECT id FROM funds WHERE id = $1").bind(fund_id).fetch_optional(tx).await?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict(Conflict::BalanceLimit),
+                None => StoreError::NotFound,
+            });
         }
         Ok(())
     }

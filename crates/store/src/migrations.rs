@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 11] = [
+const MIGRATIONS: [Entry; 13] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -104,7 +104,24 @@ const MIGRATIONS: [Entry; 11] = [
             postgres: include_str!("../migrations/postgres/0010_audit_head_forward_only.sql"),
         },
     },
-    Entry { version: 11, name: "audit_mac", sql: Sql::Common(include_str!("../migrations/common/0011_audit_mac.sql")) },
+    Entry {
+        version: 11,
+        name: "money_limits",
+        sql: Sql::Dialect {
+            sqlite: include_str!("../migrations/sqlite/0011_money_limits.sql"),
+            postgres: include_str!("../migrations/postgres/0011_money_limits.sql"),
+        },
+    },
+    Entry {
+        version: 12,
+        name: "duty_rules",
+        sql: Sql::Common(include_str!("../migrations/common/0012_duty_rules.sql")),
+    },
+    Entry {
+        version: 13,
+        name: "audit_mac",
+        sql: Sql::Common(include_str!("../migrations/common/0013_audit_mac.sql")),
+    },
 ];
 
 /// The two databases a migration can be written for.

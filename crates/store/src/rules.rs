@@ -11,8 +11,8 @@ use crate::db::{DbRow, Sql, from_row};
 use crate::query::unique_to_conflict;
 use crate::rows::{self};
 use crate::{
-    AidRules, Authority, CalendarDay, Conflict, DeadlineRule, FrequencyRule, Programme, PublicityRule, Standard,
-    StoreError, Tier, TimeLimit,
+    AidRules, Authority, CalendarDay, Conflict, DeadlineRule, DutyRule, FrequencyRule, MoneyLimit, Programme,
+    PublicityRule, Standard, StoreError, Tier, TimeLimit,
 };
 
 /// Rule data, dated and audited: programmes, time limits, the calendar, aid standards, tiers,
@@ -51,6 +51,12 @@ pub trait RuleStore: Send + Sync {
     async fn insert_tier(&self, t: &Tier, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// Adds a dated frequency limit; `Conflict::RuleExists` for the same programme and date.
     async fn insert_frequency(&self, f: &FrequencyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// Adds a dated ceiling of a money operation; `Conflict::RuleExists` for the same
+    /// operation and date.
+    async fn insert_money_limit(&self, m: &MoneyLimit, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// Adds a dated separation-of-duties exception; `Conflict::RuleExists` for the same
+    /// division and date.
+    async fn insert_duty_rule(&self, d: &DutyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
 }
 
 #[async_trait]
@@ -160,7 +166,7 @@ impl RuleStore for SqlStore {
 
     async fn aid_rules(&self) -> Result<AidRules, StoreError> {
         let q = |sql: &str| self.fetch_built(sql.to_owned(), vec![]);
-        let (s, t, a, f, p) = tokio::try_join!(
+        let (s, t, a, f, p, m, d) = tokio::try_join!(
             q("SELECT region, kind, effective_from, amount_fen, placeholder, source FROM assistance_standards ORDER \
                  BY region, kind, effective_from"),
             q("SELECT aid_type, tier, months, effective_from, placeholder, source FROM aid_tiers ORDER BY aid_type, \
@@ -171,6 +177,10 @@ impl RuleStore for SqlStore {
                  programme, effective_from"),
             q("SELECT programme, aid_type, required, days, fields, effective_from, placeholder, source FROM \
                  publicity_rules ORDER BY programme, aid_type, effective_from"),
+            q("SELECT operation, max_fen, effective_from, placeholder, source FROM money_limits ORDER BY operation, \
+                 effective_from"),
+            q("SELECT division, effective_from, allowed, placeholder, source FROM duty_rules ORDER BY division, \
+                 effective_from"),
         )?;
         let std = |r: &DbRow| -> Result<Standard, sqlx::Error> {
             Ok(from_row!(r, Standard { region, kind, effective_from, amount_fen, placeholder, source }))
@@ -190,12 +200,20 @@ impl RuleStore for SqlStore {
                 PublicityRule { programme, aid_type, required, days, fields, effective_from, placeholder, source }
             ))
         };
+        let limit = |r: &DbRow| -> Result<MoneyLimit, sqlx::Error> {
+            Ok(from_row!(r, MoneyLimit { operation, max_fen, effective_from, placeholder, source }))
+        };
+        let duty = |r: &DbRow| -> Result<DutyRule, sqlx::Error> {
+            Ok(from_row!(r, DutyRule { division, effective_from, allowed, placeholder, source }))
+        };
         Ok(AidRules {
             standards: s.iter().map(std).collect::<Result<_, _>>()?,
             tiers: t.iter().map(tier).collect::<Result<_, _>>()?,
             authority: a.iter().map(auth).collect::<Result<_, _>>()?,
             frequency: f.iter().map(freq).collect::<Result<_, _>>()?,
             publicity: p.iter().map(publ).collect::<Result<_, _>>()?,
+            money_limits: m.iter().map(limit).collect::<Result<_, _>>()?,
+            duty_rules: d.iter().map(duty).collect::<Result<_, _>>()?,
         })
     }
 
@@ -251,6 +269,32 @@ impl RuleStore for SqlStore {
         .bind(f.effective_from)
         .bind(f.placeholder)
         .bind(&f.source);
+        self.insert_rule_row(row, audit, now_ms).await
+    }
+
+    async fn insert_money_limit(&self, m: &MoneyLimit, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let row = Sql::new(
+            "INSERT INTO money_limits (operation, max_fen, effective_from, placeholder, source) VALUES ($1, $2, $3, \
+             $4, $5)",
+        )
+        .bind(&m.operation)
+        .bind(m.max_fen)
+        .bind(m.effective_from)
+        .bind(m.placeholder)
+        .bind(&m.source);
+        self.insert_rule_row(row, audit, now_ms).await
+    }
+
+    async fn insert_duty_rule(&self, d: &DutyRule, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let row = Sql::new(
+            "INSERT INTO duty_rules (division, effective_from, allowed, placeholder, source) VALUES ($1, $2, $3, $4, \
+             $5)",
+        )
+        .bind(&d.division)
+        .bind(d.effective_from)
+        .bind(&d.allowed)
+        .bind(d.placeholder)
+        .bind(&d.source);
         self.insert_rule_row(row, audit, now_ms).await
     }
 }

@@ -22,13 +22,15 @@ impl App {
             return Err(AppError::Conflict("AID_STATE"));
         }
         let opinion = reason(opinion, 2_000, "OPINION_REQUIRED", "opinion")?;
+        let rules = self.store.aid_rules().await?;
+        let duties = self.separate_duties(actor, &item, DutyStep::Review, &rules).await?;
         self.change(
             actor,
             &item,
             expected_version,
             AidStatus::Reviewed,
             ("review", &opinion, Money::None),
-            Extras::default(),
+            Extras { duties, ..Extras::default() },
             "AID_STATE",
         )
         .await
@@ -52,6 +54,7 @@ impl App {
         let opinion = reason(opinion, 2_000, "OPINION_REQUIRED", "opinion")?;
         let now = self.now_ms();
         let rules = self.store.aid_rules().await?;
+        let duties = self.separate_duties(actor, &item, DutyStep::Approve, &rules).await?;
         // Checked again here (another item for the same cause may have been approved since this
         // one was proposed), and once more inside the approval's transaction, serialised per
         // person and cause, so that two approvals at the same instant cannot both pass.
@@ -99,7 +102,7 @@ impl App {
                 expected_version,
                 AidStatus::Approved,
                 ("approve", &opinion, Money::Reserve),
-                Extras { posting, frequency, ..Extras::default() },
+                Extras { posting, frequency, duties, ..Extras::default() },
                 "AID_STATE",
             )
             .await?;
@@ -174,6 +177,8 @@ impl App {
         if item.status == AidStatus::Paid {
             return Err(AppError::Conflict("ALREADY_PAID"));
         }
+        let rules = self.store.aid_rules().await?;
+        let duties = self.separate_duties(actor, &item, DutyStep::Pay, &rules).await?;
         let delivery = Some((method.code().to_owned(), reference.clone()));
         self.change(
             actor,
@@ -181,7 +186,7 @@ impl App {
             expected_version,
             AidStatus::Paid,
             ("pay", &reference, Money::Pay),
-            Extras { delivery, ..Extras::default() },
+            Extras { delivery, duties, ..Extras::default() },
             "ALREADY_PAID",
         )
         .await

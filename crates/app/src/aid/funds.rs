@@ -69,7 +69,27 @@ impl Reconciliation {
     }
 }
 
+/// A balance that would pass the most a fund may hold (caught by the store's conditional
+/// update when another deposit came in since the check).
+fn balance_limit(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(Conflict::BalanceLimit) => field("AMOUNT_TOO_LARGE", "amount"),
+        other => other.into(),
+    }
+}
+
 impl App {
+    /// A positive amount for `op`, within the ceiling in force for it (`AMOUNT_TOO_LARGE` on
+    /// `amount` beyond it).
+    pub(crate) async fn money_within(&self, op: MoneyOperation, amount_fen: i64) -> Result<Fen, AppError> {
+        if amount_fen <= 0 {
+            return Err(field("NEGATIVE_AMOUNT", "amount"));
+        }
+        let amount = Fen::new(amount_fen, "amount")?;
+        let rules = self.store.aid_rules().await?;
+        Ok(amount.within(money_ceiling(&rules, op, self.now_ms()), "amount")?)
+    }
+
     /// Opens a fund for a unit within the actor's jurisdiction (district approvers and
     /// administrators).
     pub async fn create_fund(&self, actor: &Actor, unit: &str, kind: &str, name: &str) -> Result<String, AppError> {
@@ -123,13 +143,13 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let f = self.fund_in_scope(actor, fund_id).await?;
-        if amount_fen <= 0 {
-            return Err(field("NEGATIVE_AMOUNT", "amount"));
-        }
+        let amount = self.money_within(MoneyOperation::Deposit, amount_fen).await?;
+        // The balance after it must stay within what a fund may hold.
+        Fen::credit(f.available_fen, amount, "amount")?;
         let memo = reason(memo, 500, "DETAIL_REQUIRED", "memo")?;
         let mut audit = actor.audit("fund.deposit", ("fund", &f.id), &json!({"amount_fen": amount_fen}));
         audit.division = f.division.clone();
-        Ok(self.store.deposit(&f.id, amount_fen, &memo, &who(actor), audit, self.now_ms()).await?)
+        self.store.deposit(&f.id, amount.get(), &memo, &who(actor), audit, self.now_ms()).await.map_err(balance_limit)
     }
 
     /// Allocates from a fund to another within the actor's jurisdiction (district to street).
@@ -148,14 +168,14 @@ impl App {
         if f.id == t.id {
             return Err(field("UNKNOWN_FUND", "to"));
         }
-        if amount_fen <= 0 {
-            return Err(field("NEGATIVE_AMOUNT", "amount"));
-        }
+        let amount = self.money_within(MoneyOperation::Allocation, amount_fen).await?;
+        Fen::credit(t.available_fen, amount, "amount")?;
         let memo = reason(memo, 500, "DETAIL_REQUIRED", "memo")?;
         let mut audit = actor.audit("fund.allocation", ("fund", &f.id), &json!({"to": t.id, "amount_fen": amount_fen}));
         audit.division = f.division.clone();
         self.store.allocate(&f.id, &t.id, amount_fen, &memo, &who(actor), audit, self.now_ms()).await.map_err(|e| {
             match e {
+                StoreError::Conflict(Conflict::BalanceLimit) => field("AMOUNT_TOO_LARGE", "amount"),
                 StoreError::Conflict(c) => AppError::Conflict(c.code()),
                 other => other.into(),
             }

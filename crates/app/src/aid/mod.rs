@@ -16,7 +16,9 @@ use jiujinan_domain::aid::{
 use jiujinan_domain::case::{CaseStatus, Member, Route};
 use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_domain::disposition::reason;
+use jiujinan_domain::duties::{DutyException, DutyHistory, DutyStep, SamePerson};
 use jiujinan_domain::lead::HardshipType;
+use jiujinan_domain::money::{Fen, MoneyOperation};
 use jiujinan_domain::org::UnitCode;
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::{
@@ -62,6 +64,17 @@ pub struct AidView {
     pub posting: Option<Posting>,
 }
 
+impl AidView {
+    /// Who took which step of the item so far (separation of duties).
+    pub fn duty_history(&self) -> DutyHistory {
+        history_of(&self.item, &self.approvals)
+    }
+}
+
+fn history_of(item: &AidItem, approvals: &[AidApproval]) -> DutyHistory {
+    DutyHistory::new(&item.created_by, approvals.iter().map(|a| (a.step.as_str(), a.actor.as_str())))
+}
+
 /// Civil-affairs staff who handle aid (not departments, auditors, community workers).
 fn handles_aid(actor: &Actor) -> bool {
     actor.may(Permission::HandleAid)
@@ -81,6 +94,14 @@ fn in_force<T>(rows: &[T], at: i64, eff: impl Fn(&T) -> i64, keep: impl Fn(&T) -
     rows.iter().filter(|r| keep(r) && eff(r) <= at).max_by_key(|r| eff(r))
 }
 
+/// The most one `op` may move at `at` (the dated money limit in force; without one, the most a
+/// balance may hold).
+pub(crate) fn money_ceiling(rules: &AidRules, op: MoneyOperation, at: i64) -> Fen {
+    in_force(&rules.money_limits, at, |m| m.effective_from, |m| m.operation == op.code())
+        .and_then(|m| Fen::new(m.max_fen, "amount").ok())
+        .unwrap_or(Fen::MAX)
+}
+
 /// A name as posted: the family name and a mask (DOMAIN §8, minimal fields).
 fn posted_name(name: &str) -> String {
     let mut chars = name.chars();
@@ -98,6 +119,8 @@ struct Extras {
     delivery: Option<(String, String)>,
     posting: Option<Posting>,
     frequency: Option<FrequencyGuard>,
+    /// The separation-of-duties exceptions this step relies on (recorded in the audit entry).
+    duties: Vec<DutyException>,
 }
 
 fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
@@ -105,6 +128,7 @@ fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
         StoreError::Conflict(Conflict::FrequencyLimit) => field("FREQUENCY_LIMIT", "cause"),
         StoreError::Conflict(Conflict::AidState) => AppError::Conflict(state_code),
         StoreError::Conflict(Conflict::InsufficientFunds) => AppError::Conflict("INSUFFICIENT_FUNDS"),
+        StoreError::Conflict(Conflict::BalanceLimit) => field("AMOUNT_TOO_LARGE", "amount"),
         StoreError::Conflict(Conflict::PostingOpen) => AppError::Conflict("POSTING_OPEN"),
         StoreError::Conflict(_) => AppError::StaleVersion,
         other => other.into(),
@@ -122,6 +146,34 @@ impl App {
         let district = division.get(..6).unwrap_or(division);
         in_force(&rules.standards, at, |s| s.effective_from, |s| s.kind == "dibao" && s.region == district)
             .or_else(|| in_force(&rules.standards, at, |s| s.effective_from, |s| s.kind == "dibao" && s.region == "11"))
+    }
+
+    /// The separation-of-duties exceptions in force at `at` for an item in `division`: the
+    /// street's row if it has one, else the district's; none means strict.
+    pub fn duty_exceptions_in_force(rules: &AidRules, division: &str, at: i64) -> Vec<DutyException> {
+        let row = |code: Option<&str>| {
+            code.and_then(|c| in_force(&rules.duty_rules, at, |d| d.effective_from, |d| d.division == c))
+        };
+        let rule = row(division.get(..9)).or_else(|| row(division.get(..6)));
+        // A stored list that no longer parses is read as strict (the safe side).
+        rule.and_then(|r| DutyException::parse_list(&r.allowed).ok()).unwrap_or_default()
+    }
+
+    /// Refuses (`SAME_PERSON`) when the actor took an earlier step of the item that `step`
+    /// must be separate from, unless an exception in force allows it; returns the exceptions
+    /// relied on.
+    async fn separate_duties(
+        &self,
+        actor: &Actor,
+        item: &AidItem,
+        step: DutyStep,
+        rules: &AidRules,
+    ) -> Result<Vec<DutyException>, AppError> {
+        let approvals = self.store.aid_approvals(&item.id).await?;
+        let allowed = Self::duty_exceptions_in_force(rules, &item.division, self.now_ms());
+        history_of(item, &approvals)
+            .check(step, &actor.username, &allowed)
+            .map_err(|_| AppError::Conflict(SamePerson::CODE))
     }
 
     /// The aid items of a case the actor may see, with opinions and postings.
@@ -182,6 +234,7 @@ impl App {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn change(
         &self,
         actor: &Actor,
@@ -210,8 +263,11 @@ impl App {
             posting: extra.posting,
             frequency: extra.frequency,
         };
-        let mut audit =
-            actor.audit(&format!("aid.{}", to.code()), ("aid", &item.id), &json!({"amount_fen": item.amount_fen}));
+        let mut detail = json!({"amount_fen": item.amount_fen});
+        if let (false, Some(d)) = (extra.duties.is_empty(), detail.as_object_mut()) {
+            d.insert("duty_exception".into(), json!(extra.duties.iter().map(|d| d.code()).collect::<Vec<_>>()));
+        }
+        let mut audit = actor.audit(&format!("aid.{}", to.code()), ("aid", &item.id), &detail);
         audit.division = item.division.clone();
         self.store.change_aid(&change, &who(actor), audit, now).await.map_err(|e| aid_conflict(e, state_code))
     }

@@ -70,6 +70,8 @@ impl App {
         if kind == AidKind::Cash && amount == 0 {
             return Err(field("AMOUNT_REQUIRED", "amount"));
         }
+        // However it is decided (also 一事一议), one grant stays within the ceiling in force.
+        Fen::new(amount, "amount")?.within(money_ceiling(&rules, MoneyOperation::Grant, now), "amount")?;
         let change_reason = if amount == proposal.amount_fen {
             String::new()
         } else if given == Some(amount) && input.change_reason.trim().is_empty() {

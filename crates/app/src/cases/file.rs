@@ -5,6 +5,7 @@ use super::*;
 impl App {
     /// Replaces the household, economy and population part of the file. Returns the new
     /// version; a stale version is refused, so two editors never overwrite each other.
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_case_file(
         &self,
         actor: &Actor,

@@ -1,6 +1,8 @@
 //! Aid rule data edited by administrators: standards, approval ceilings, tiers, yearly limits.
 
 use jiujinan_domain::aid::{AidType, Level};
+use jiujinan_domain::duties::DutyException;
+use jiujinan_domain::money::{Fen, MoneyOperation};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel};
 use jiujinan_domain::policy::Permission;
 use jiujinan_store::StoreError;
@@ -165,6 +167,79 @@ impl App {
             &json!({"amount_fen": amount_fen}),
         );
         self.store.insert_standard(&s, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    /// Adds a dated ceiling on what one deposit, allocation or grant may move (city-wide);
+    /// audited.
+    pub async fn add_money_limit(
+        &self,
+        actor: &Actor,
+        operation: &str,
+        effective_from: &str,
+        max_fen: i64,
+        source: &str,
+    ) -> Result<(), AppError> {
+        let (from, source) = dated_rule(actor, effective_from, source)?;
+        let operation = MoneyOperation::parse(operation)?;
+        if max_fen <= 0 {
+            return Err(field("NEGATIVE_AMOUNT", "amount"));
+        }
+        let max = Fen::new(max_fen, "amount")?;
+        let m = jiujinan_store::MoneyLimit {
+            operation: operation.code().into(),
+            max_fen: max.get(),
+            effective_from: from,
+            placeholder: false,
+            source,
+        };
+        let (y, mo, d) = crate::calendar::beijing_date(from);
+        let audit = actor.audit(
+            "rule.money_limit_added",
+            ("money_limit", &format!("{}@{y}-{mo:02}-{d:02}", m.operation)),
+            &json!({"max_fen": m.max_fen}),
+        );
+        self.store.insert_money_limit(&m, audit, self.now_ms()).await.map_err(rule_exists)
+    }
+
+    /// Adds a dated separation-of-duties exception for a street or district: the pairs of
+    /// steps (`allowed`, comma-separated; empty = strict again) one person may take on the same
+    /// aid item there. A street's by its district's or the city's administrators, a district's
+    /// by the city's; audited.
+    pub async fn add_duty_rule(
+        &self,
+        actor: &Actor,
+        division: &str,
+        effective_from: &str,
+        allowed: &str,
+        source: &str,
+    ) -> Result<(), AppError> {
+        if !actor.may(Permission::EditRules) {
+            return Err(AppError::Forbidden);
+        }
+        let division = DivisionCode::parse(division).map_err(|_| field("INVALID_DIVISION_CODE", "division"))?;
+        if !matches!(division.level(), DivisionLevel::Street | DivisionLevel::District) {
+            return Err(field("INVALID_DIVISION_CODE", "division"));
+        }
+        if !actor.principal().edits_duty_exceptions_at(division.level()) || !actor.jurisdiction.covers(&division) {
+            return Err(AppError::Forbidden);
+        }
+        let from =
+            crate::calendar::start_of_beijing_day(effective_from).ok_or(field("INVALID_DAY", "effective_from"))?;
+        let allowed = DutyException::parse_list(allowed)?;
+        let d = jiujinan_store::DutyRule {
+            division: division.to_string(),
+            effective_from: from,
+            allowed: DutyException::list_code(&allowed),
+            placeholder: false,
+            source: reason(source, 500, "DETAIL_REQUIRED", "source")?,
+        };
+        let (y, m, day) = crate::calendar::beijing_date(from);
+        let audit = actor.audit(
+            "rule.duties_added",
+            ("duties", &format!("{}@{y}-{m:02}-{day:02}", d.division)),
+            &json!({"allowed": d.allowed}),
+        );
+        self.store.insert_duty_rule(&d, audit, self.now_ms()).await.map_err(rule_exists)
     }
 
     // --- funds ---

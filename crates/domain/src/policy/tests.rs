@@ -115,3 +115,50 @@ fn rule_data_is_edited_at_its_own_level() {
         }
     }
 }
+
+/// Separation-of-duties exceptions (issue 11, defect 4): a street's by its district or the
+/// city, a district's only by the city; never by the level the exception relaxes.
+#[test]
+fn duty_exceptions_are_granted_from_above() {
+    use DivisionLevel::{City, Community, District, Street};
+    let table = [
+        (City, Street, true),
+        (City, District, true),
+        (District, Street, true),
+        (District, District, false),
+        (Street, Street, false),
+        (Street, District, false),
+        (Community, Street, false),
+        (City, City, false),
+    ];
+    for (level, rule_level, expected) in table {
+        let admin = Principal { role: Role::Admin, level, department: None };
+        assert_eq!(admin.edits_duty_exceptions_at(rule_level), expected, "admin at {level:?}, row at {rule_level:?}");
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
+            assert!(!Principal { role, level, department: None }.edits_duty_exceptions_at(rule_level));
+        }
+    }
+}
+
+/// The buttons of an aid item leave out a step the user may not take because they took an
+/// earlier one, and say which.
+#[test]
+fn aid_buttons_follow_separation_of_duties() {
+    use crate::duties::{DutyException, DutyHistory, DutyStep, SamePerson};
+    let street = Principal { role: Role::StreetReviewer, level: DivisionLevel::Street, department: None };
+    let proposed = DutyHistory::new("jw_reviewer", []);
+    let s = street.aid_steps_of(AidStatus::Proposed, Level::Street, "jw_reviewer", &proposed, &[]);
+    assert!(!s.review && s.cancel);
+    assert_eq!(s.separated, Some(SamePerson { earlier: DutyStep::Propose, step: DutyStep::Review }));
+    let s = street.aid_steps_of(AidStatus::Proposed, Level::Street, "jw_chief", &proposed, &[]);
+    assert!(s.review && s.separated.is_none());
+    let reviewed = DutyHistory::new("jw_clerk", [("review", "jw_reviewer")]);
+    let s = street.aid_steps_of(AidStatus::Reviewed, Level::Street, "jw_reviewer", &reviewed, &[]);
+    assert!(!s.approve && s.separated.is_some());
+    let allowed = [DutyException::ReviewApprove];
+    let s = street.aid_steps_of(AidStatus::Reviewed, Level::Street, "jw_reviewer", &reviewed, &allowed);
+    assert!(s.approve && s.separated.is_none(), "under the exception");
+    // Nothing to withhold when the step is not offered anyway.
+    let s = street.aid_steps_of(AidStatus::Reviewed, Level::District, "jw_reviewer", &reviewed, &[]);
+    assert!(!s.approve && s.separated.is_none());
+}

@@ -89,12 +89,21 @@ fn normal_type(declared: &str) -> String {
 }
 
 /// An expression (check, partial-index predicate, default) in one spelling: lower case, no
-/// PostgreSQL casts (`'new'::text`), no parentheses, single spaces.
+/// PostgreSQL casts (`'new'::text`), no quotes around a number PostgreSQL casts
+/// (`'9000000000000000'::bigint`, a constant beyond 32 bits), no parentheses, single spaces.
 fn normal_expr(expr: &str) -> String {
     let lower = expr.to_ascii_lowercase();
     let mut out = String::new();
     let mut rest = lower.as_str();
     while let Some(c) = rest.chars().next() {
+        if let Some(number) = rest.strip_prefix('\'').and_then(|r| r.split_once("'::")).map(|(n, _)| n)
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+        {
+            out.push_str(number);
+            rest = &rest[number.len() + 2..];
+            continue;
+        }
         if let Some(after) = rest.strip_prefix("::") {
             let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
             rest = &after[end..];

@@ -163,7 +163,8 @@ pub async fn approvals(caller: ApiActor, State(state): State<AppState>) -> Resul
 }
 
 /// Approves a reviewed item and reserves its money: `409 ABOVE_AUTHORITY` above the caller's
-/// level, `409 INSUFFICIENT_FUNDS` when the fund cannot cover it (nothing reserved).
+/// level, `409 INSUFFICIENT_FUNDS` when the fund cannot cover it (nothing reserved),
+/// `409 SAME_PERSON` when the caller proposed or reviewed the item (separation of duties).
 #[utoipa::path(post, path = "/api/v1/aid/{id}/approve", tag = "aid", params(("id" = String, Path)), request_body = ApproveDto,
     responses((status = 200, body = AidDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn approve(
@@ -176,7 +177,8 @@ pub async fn approve(
     Ok(Json(item.into()))
 }
 
-/// Records the payment of an approved item; a repeated payment is `409 ALREADY_PAID`.
+/// Records the payment of an approved item; a repeated payment is `409 ALREADY_PAID`, a payment
+/// by the item's approver `409 SAME_PERSON` (separation of duties).
 #[utoipa::path(post, path = "/api/v1/aid/{id}/pay", tag = "aid", params(("id" = String, Path)), request_body = PayDto,
     responses((status = 200, body = AidDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn pay(

@@ -3,6 +3,7 @@
 use jiujinan_app::i18n::Lang;
 use jiujinan_domain::case::{CaseStatus, InvestigationMethod, Relationship, Route};
 use jiujinan_domain::disposition::{ActionStatus, EventKind, Outcome};
+use jiujinan_domain::duties::{DutyException, DutyStep, SamePerson};
 use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -253,6 +254,7 @@ pub fn aid(code: &str, lang: Lang) -> &'static str {
         "special" => pick(lang, "专项资金", "Special fund"),
         "charity" => pick(lang, "慈善资金", "Charity fund"),
         "deposit" => pick(lang, "拨入", "Deposit"),
+        "grant" => pick(lang, "单笔救助", "Grant"),
         "allocation" => pick(lang, "下拨", "Allocation"),
         "reservation" => pick(lang, "预留", "Reservation"),
         "posting" => pick(lang, "支付", "Payment"),
@@ -296,6 +298,48 @@ pub fn deadline_step(code: &str, lang: Lang) -> &'static str {
         "aid_first.paperwork" => pick(lang, "先行救助补办手续", "Aid-first paperwork"),
         "case.followup" => pick(lang, "结案回访", "Follow-up visit"),
         _ => pick(lang, "办理时限", "Time limit"),
+    }
+}
+
+/// Two steps of one aid item taken by the same person under a rule exception (shown on the item).
+pub fn duty_shared(e: DutyException, lang: Lang) -> &'static str {
+    match e {
+        DutyException::ProposeReview => pick(
+            lang,
+            "同一人办理提出与审核（依据规则例外）",
+            "Proposed and reviewed by the same person (rule exception)",
+        ),
+        DutyException::ProposeApprove => pick(
+            lang,
+            "同一人办理提出与审批（依据规则例外）",
+            "Proposed and approved by the same person (rule exception)",
+        ),
+        DutyException::ReviewApprove => pick(
+            lang,
+            "同一人办理审核与审批（依据规则例外）",
+            "Reviewed and approved by the same person (rule exception)",
+        ),
+        DutyException::ApprovePay => {
+            pick(lang, "同一人办理审批与发放（依据规则例外）", "Approved and paid by the same person (rule exception)")
+        }
+    }
+}
+
+/// Why a step of an aid item is not offered to the user: they took an earlier one.
+pub fn duty_separated(e: SamePerson, lang: Lang) -> String {
+    let step = |s: DutyStep| match s {
+        DutyStep::Propose => pick(lang, "提出", "proposal"),
+        DutyStep::Review => pick(lang, "审核", "review"),
+        DutyStep::Approve => pick(lang, "审批", "approval"),
+        DutyStep::Pay => pick(lang, "发放", "payment"),
+    };
+    match lang {
+        Lang::Zh => format!("职责分离：您已办理本事项的{}，{}须由他人办理", step(e.earlier), step(e.step)),
+        Lang::En => format!(
+            "Separation of duties: you took this item's {}, so its {} is for someone else",
+            step(e.earlier),
+            step(e.step)
+        ),
     }
 }
 

@@ -53,6 +53,9 @@ pub struct Rules {
     pub add_tier: &'static str,
     pub max_per_year: &'static str,
     pub add_frequency: &'static str,
+    pub add_duties: &'static str,
+    pub duties_strict: &'static str,
+    pub duties_division: &'static str,
     pub hours: &'static str,
     pub working_days: &'static str,
 }
@@ -118,6 +121,9 @@ impl Rules {
             add_tier: t(l, "新增档次", "Add tier"),
             max_per_year: t(l, "每个原因每年最多救助次数", "Times per cause per year at most"),
             add_frequency: t(l, "新增频次限制", "Add frequency limit"),
+            add_duties: t(l, "设定职责分离例外", "Set a separation-of-duties exception"),
+            duties_strict: t(l, "严格分离（无例外）", "Strict (no exception)"),
+            duties_division: t(l, "街道或区代码", "Street or district code"),
             hours: t(l, "小时", "hours"),
             working_days: t(l, "工作日", "working days"),
         }

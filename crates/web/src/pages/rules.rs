@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/rules/ceilings", post(add_ceiling))
         .route("/admin/rules/tiers", post(add_tier))
         .route("/admin/rules/frequency", post(add_frequency))
+        .route("/admin/rules/duties", post(add_duties))
 }
 
 struct LimitRow {
@@ -75,6 +76,10 @@ struct RulesPage {
     aid_rules: Vec<(String, String, bool, String)>,
     /// City administrators: every form (city-wide rule data).
     is_admin: bool,
+    /// May add separation-of-duties exceptions (for streets at least).
+    edits_duties: bool,
+    /// The pairs of steps an exception may name, with their labels.
+    duty_pairs: Vec<(&'static str, &'static str)>,
     /// City and district administrators: the standard form (a district its own standard).
     edits_standards: bool,
     /// The region the standard form starts with: Beijing for the city, else the district.
@@ -142,6 +147,27 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
             p.source.clone(),
         ));
     }
+    for m in &aid.money_limits {
+        aid_rules.push((
+            format!("{} · {}", labels::aid(&m.operation, lang), date(m.effective_from)),
+            format!("≤ {}", jiujinan_domain::aid::yuan(m.max_fen)),
+            m.placeholder,
+            m.source.clone(),
+        ));
+    }
+    for d in &aid.duty_rules {
+        let allowed = jiujinan_domain::duties::DutyException::parse_list(&d.allowed).unwrap_or_default();
+        aid_rules.push((
+            format!("{} · {}", d.division, date(d.effective_from)),
+            if allowed.is_empty() {
+                rm.duties_strict.to_owned()
+            } else {
+                allowed.iter().map(|e| labels::duty_shared(*e, lang)).collect::<Vec<_>>().join("；")
+            },
+            d.placeholder,
+            d.source.clone(),
+        ));
+    }
     let step_code = |r: &str, s: &str| format!("{r}.{s}");
     let page = RulesPage {
         c: Chrome::new(&ctx),
@@ -199,6 +225,11 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
         aid_rules,
         is_admin: actor.principal().edits_rules_at(jiujinan_domain::org::DivisionLevel::City),
         edits_standards: actor.may(jiujinan_domain::policy::Permission::EditRules),
+        duty_pairs: jiujinan_domain::duties::DutyException::ALL
+            .iter()
+            .map(|e| (e.code(), labels::duty_shared(*e, lang)))
+            .collect(),
+        edits_duties: actor.principal().edits_duty_exceptions_at(jiujinan_domain::org::DivisionLevel::Street),
         standard_region: actor.jurisdiction.division.to_string(),
         routes: jiujinan_domain::case::Route::ALL
             .iter()
@@ -315,6 +346,24 @@ pub struct FrequencyForm {
 pub async fn add_frequency(State(state): State<AppState>, ctx: Ctx, Form(f): Form<FrequencyForm>) -> PageResult {
     let actor = ctx.user()?;
     let r = state.app.add_frequency(actor, number(&f.max_per_year, 0), &f.effective_from, &f.source).await;
+    redirect_after("/admin/rules", r)
+}
+
+/// A dated separation-of-duties exception of a street or district.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DutiesForm {
+    division: String,
+    effective_from: String,
+    /// One pair of steps (`review_approve`, …) or empty for strict.
+    allowed: String,
+    source: String,
+}
+
+/// Adds a dated separation-of-duties exception.
+pub async fn add_duties(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DutiesForm>) -> PageResult {
+    let actor = ctx.user()?;
+    let r = state.app.add_duty_rule(actor, &f.division, &f.effective_from, &f.allowed, &f.source).await;
     redirect_after("/admin/rules", r)
 }
 

@@ -13,7 +13,7 @@ use jiujinan_app::leads::LeadInput;
 use jiujinan_app::users::cli_actor;
 use serde_json::json;
 
-both!(a_street_proposes_reviews_approves_and_pays_on_the_case_page);
+both!(a_street_proposes_reviews_approves_and_pays_on_the_case_page, a_deposit_of_i64_max_fen_is_a_field_error);
 
 async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp) {
     let reviewer = user(&t, "jw_reviewer", "110105001:mz", "street_reviewer").await;
@@ -46,19 +46,31 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     let id =
         page.body.split("class=\"aid-item\" id=\"aid-").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
     let back = urlenc(&format!("/cases/{case_id}"));
-    let post =
-        |verb: &str, v: i64, extra: &str| format!("/aid/{id}/{verb}|csrf={csrf}&version={v}&back={back}&{extra}");
-    for (verb, v, extra) in
-        [("review", 1, "opinion=ok"), ("approve", 2, "opinion=ok"), ("pay", 3, "method=bank&reference=TX-1")]
-    {
-        let s = post(verb, v, extra);
-        let (path, body) = s.split_once('|').unwrap();
-        let r = t.post_form(path, Some(&street), body).await;
+    // Separation of duties (issue 11, defect 4): the proposer is not offered the review and is
+    // told why; a second street reviewer reviews, a third approves, the proposer pays.
+    assert!(!page.body.contains("class=\"aid-review\""), "the proposer cannot review");
+    assert!(page.body.contains("职责分离：您已办理本事项的提出，审核须由他人办理"), "and is told why");
+    let chief_actor = user(&t, "jw_chief", "110105001:mz", "street_reviewer").await;
+    user(&t, "jw_head", "110105001:mz", "street_reviewer").await;
+    let (chief, chief_csrf) = t.login("jw_chief", PASSWORD).await.unwrap();
+    let (head, head_csrf) = t.login("jw_head", PASSWORD).await.unwrap();
+    let step = |verb: &str, v: i64, csrf: &str, extra: &str| {
+        (format!("/aid/{id}/{verb}"), format!("csrf={csrf}&version={v}&back={back}&{extra}"))
+    };
+    let (path, body) = step("review", 1, &csrf, "opinion=ok");
+    let r = t.post_form(&path, Some(&street), &body).await;
+    assert!(r.location().contains("error=SAME_PERSON"), "posted anyway: {}", r.location());
+    for (who, csrf, verb, v, extra) in [
+        (&chief, &chief_csrf, "review", 1, "opinion=ok"),
+        (&head, &head_csrf, "approve", 2, "opinion=ok"),
+        (&street, &csrf, "pay", 3, "method=bank&reference=TX-1"),
+    ] {
+        let (path, body) = step(verb, v, csrf, extra);
+        let r = t.post_form(&path, Some(who), &body).await;
         assert!(r.location().ends_with("saved=1"), "{verb}: {}", r.location());
     }
-    let s = post("pay", 4, "method=bank&reference=TX-1");
-    let (path, body) = s.split_once('|').unwrap();
-    let r = t.post_form(path, Some(&street), body).await;
+    let (path, body) = step("pay", 4, &csrf, "method=bank&reference=TX-1");
+    let r = t.post_form(&path, Some(&street), &body).await;
     assert!(r.location().contains("error=ALREADY_PAID"), "{}", r.location());
     let page = t.get(&format!("/cases/{case_id}"), Some(&street)).await;
     assert!(page.body.contains("data-status=\"paid\"") && page.body.contains("TX-1"));
@@ -102,4 +114,78 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
         rules.body.contains("2027-07-01") && rules.body.contains("1500.00") && rules.body.contains("id=\"aid-rules\"")
     );
     assert_eq!(t.get("/approvals", Some(&district)).await.status, 200);
+
+    // Under a rule exception for 建外 the same person reviews and approves; the item says so.
+    // The district's administrator sets it on the rules page.
+    user(&t, "chaoyang_admin", "110105:mz", "admin").await;
+    let (cy_admin, cy_csrf) = t.login("chaoyang_admin", PASSWORD).await.unwrap();
+    assert!(t.get("/admin/rules", Some(&cy_admin)).await.body.contains("id=\"duties-form\""));
+    assert!(!t.get(&format!("/cases/{case_id}"), Some(&street)).await.body.contains("依据规则例外"));
+    let form = format!(
+        "csrf={cy_csrf}&division=110105001&allowed=review_approve&effective_from=2026-01-01&source={}",
+        urlenc("建外街道仅两名审核人员")
+    );
+    let r = t.post_form("/admin/rules/duties", Some(&cy_admin), &form).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let second = jiujinan_app::aid::AidInput {
+        kind: "cash".into(),
+        aid_type: "emergency".into(),
+        cause: "MEDICAL_EXPENSE".into(),
+        tier: 1,
+        fund_id: reserve.clone(),
+        ..Default::default()
+    };
+    let id2 = t.app.propose_aid(&reviewer, &case_id, second).await.unwrap();
+    t.app.review_aid(&chief_actor, &id2, 1, "情况属实").await.unwrap();
+    let page = t.get(&format!("/cases/{case_id}"), Some(&chief)).await;
+    let item = page.body.split(&format!("id=\"aid-{id2}\"")).nth(1).unwrap().split("</article>").next().unwrap();
+    assert!(item.contains("class=\"aid-approve primary\""), "offered under the exception: {item}");
+    let (path, body) = step("approve", 2, &chief_csrf, "opinion=ok");
+    let r = t.post_form(&path.replace(&id, &id2), Some(&chief), &body).await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let page = t.get(&format!("/cases/{case_id}"), Some(&chief)).await;
+    let item = page.body.split(&format!("id=\"aid-{id2}\"")).nth(1).unwrap().split("</article>").next().unwrap();
+    assert!(item.contains("同一人办理审核与审批（依据规则例外）"), "{item}");
+    let first = page.body.split(&format!("id=\"aid-{id}\"")).nth(1).unwrap().split("</article>").next().unwrap();
+    assert!(!first.contains("依据规则例外"), "not on the item whose steps were separate");
+}
+
+/// Issue 11, defect 2: depositing 92233720368547758.07 yuan (i64::MAX fen) was accepted; the
+/// balance overflowed (REAL on SQLite, a 500 on PostgreSQL) and the funds pages answered 500
+/// from then on. Now it is a field error and every funds page keeps answering.
+async fn a_deposit_of_i64_max_fen_is_a_field_error(t: TestApp) {
+    user(&t, "cy_approver", "110105:mz", "district_approver").await;
+    let (district, csrf) = t.login("cy_approver", PASSWORD).await.unwrap();
+    let approver = user(&t, "cy_approver2", "110105:mz", "district_approver").await;
+    let fund = t.app.create_fund(&approver, "110105:mz", "budget", "朝阳区临时救助资金").await.unwrap();
+    t.app.deposit(&approver, &fund, 100, "预算").await.unwrap();
+    for amount in ["92233720368547758.07", "100000000.01", "99999999999999999999999"] {
+        let r = t
+            .post_form(
+                &format!("/funds/{fund}/deposit"),
+                Some(&district),
+                &format!("csrf={csrf}&amount={amount}&memo=x"),
+            )
+            .await;
+        assert!(r.location().contains("error=AMOUNT_TOO_LARGE"), "{amount}: {}", r.location());
+    }
+    let page = t.get(&format!("/funds/{fund}?error=AMOUNT_TOO_LARGE"), Some(&district)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("金额超过上限"), "the reason is shown: {}", page.body);
+    let ok = t
+        .post_form(&format!("/funds/{fund}/deposit"), Some(&district), &format!("csrf={csrf}&amount=100000000&memo=x"))
+        .await;
+    assert!(ok.location().ends_with("saved=1"), "the ceiling itself passes: {}", ok.location());
+    for path in
+        ["/funds".to_owned(), format!("/funds/{fund}"), format!("/funds/{fund}/reconciliation.xlsx?month=2026-09")]
+    {
+        assert_eq!(t.get(&path, Some(&district)).await.status, 200, "{path}");
+    }
+    let token = t.app.issue_token(&cli_actor(), "cy_approver", "财务系统").await.unwrap().secret;
+    let get = |p: &str| Request::get(p).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+    let funds = t.send(get("/api/v1/funds")).await;
+    assert_eq!(funds.status, 200);
+    assert_eq!(funds.json()[0]["available_fen"].as_i64(), Some(10_000_000_100), "{}", funds.body);
+    let rec = t.send(get(&format!("/api/v1/funds/{fund}/reconciliation?month=2026-09"))).await;
+    assert_eq!(rec.status, 200, "{}", rec.body);
 }

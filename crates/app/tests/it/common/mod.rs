@@ -42,6 +42,8 @@ pub struct T {
     pub hotline: Actor,
     pub haidian: Actor,
     pub reviewer: Actor,
+    /// A second street reviewer of 建外 (separation of duties needs another person to approve).
+    pub chief: Actor,
     pub clock: Arc<ManualClock>,
 }
 
@@ -66,6 +68,7 @@ pub async fn setup(store: Arc<dyn Store>) -> T {
         ("hotline", "11:mz", "admin"),
         ("hd_clerk", "110108001:mz", "window_clerk"),
         ("jw_reviewer", "110105001:mz", "street_reviewer"),
+        ("jw_chief", "110105001:mz", "street_reviewer"),
     ] {
         let req = CreateUser {
             username: name.into(),
@@ -77,11 +80,12 @@ pub async fn setup(store: Arc<dyn Store>) -> T {
         let u = app.create_user(&cli_actor(), &req).await.unwrap();
         actors.push(Actor::from_record(&u).unwrap());
     }
+    let chief = actors.pop().unwrap();
     let reviewer = actors.pop().unwrap();
     let haidian = actors.pop().unwrap();
     let hotline = actors.pop().unwrap();
     let clerk = actors.pop().unwrap();
-    T { app, clerk, hotline, haidian, reviewer, clock }
+    T { app, clerk, hotline, haidian, reviewer, chief, clock }
 }
 
 pub fn walk_in() -> LeadInput {

@@ -6,7 +6,7 @@ use jiujinan_app::AppError;
 use jiujinan_app::aid::{AidInput, AidView};
 use jiujinan_app::auth::Actor;
 use jiujinan_app::i18n::Lang;
-use jiujinan_app::model::{CaseRecord, Fund};
+use jiujinan_app::model::{AidRules, CaseRecord, Fund};
 use jiujinan_domain::aid::yuan;
 use jiujinan_domain::case::{CaseStatus, yuan_to_fen};
 use jiujinan_domain::lead::HardshipType;
@@ -44,6 +44,10 @@ pub struct AidRow {
     pub can_pay: bool,
     pub can_reverse: bool,
     pub can_cancel: bool,
+    /// Why a step is not offered (separation of duties), or empty.
+    pub separated: String,
+    /// Steps one person took under a rule exception, as shown on the item.
+    pub shared: Vec<&'static str>,
 }
 
 /// The aid panel of the case page.
@@ -59,9 +63,11 @@ pub struct AidPanel {
     pub aid_first: Vec<(String, String)>,
 }
 
-fn row(v: AidView, actor: &Actor, funds: &[Fund], lang: Lang) -> AidRow {
+fn row(v: AidView, actor: &Actor, funds: &[Fund], rules: &AidRules, now: i64, lang: Lang) -> AidRow {
+    let history = v.duty_history();
+    let allowed = jiujinan_app::App::duty_exceptions_in_force(rules, &v.item.division, now);
     let i = v.item;
-    let steps = actor.principal().aid_steps(i.status, i.required_level);
+    let steps = actor.principal().aid_steps_of(i.status, i.required_level, &actor.username, &history, &allowed);
     AidRow {
         kind: labels::aid(i.kind.code(), lang),
         aid_type: labels::aid(i.aid_type.code(), lang),
@@ -90,6 +96,8 @@ fn row(v: AidView, actor: &Actor, funds: &[Fund], lang: Lang) -> AidRow {
         can_pay: steps.pay,
         can_reverse: steps.reverse,
         can_cancel: steps.cancel,
+        separated: steps.separated.map(|e| labels::duty_separated(e, lang)).unwrap_or_default(),
+        shared: history.shared().into_iter().map(|e| labels::duty_shared(e, lang)).collect(),
         status_code: i.status.code().into(),
         version: i.version,
         id: i.id,
@@ -123,7 +131,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
         .collect();
     Ok(AidPanel {
         a,
-        rows: items.into_iter().map(|v| row(v, actor, &funds, lang)).collect(),
+        rows: items.into_iter().map(|v| row(v, actor, &funds, &rules, state.app.now_ms(), lang)).collect(),
         causes: case
             .hardship_types
             .split(',')
