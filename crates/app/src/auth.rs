@@ -205,19 +205,12 @@ impl App {
         Ok(())
     }
 
-    /// The user behind an `Authorization: Bearer` token, if the token is live.
+    /// The user behind an `Authorization: Bearer` token, if the token is live and its user
+    /// enabled. Read from the database on every request (one indexed lookup, no cache), so a
+    /// revocation or a disabled user takes effect on the next request in every process.
     pub async fn bearer(&self, token: &str) -> Result<Option<Actor>, AppError> {
-        let hash = secret_hash(token);
-        let now = self.now_ms();
-        if let Some(actor) = self.caches.token(&hash, now) {
-            return Ok(Some(actor));
-        }
-        match self.store.api_token(&hash).await? {
-            Some(t) => {
-                let actor = Actor::from_record(&t.user)?;
-                self.caches.put_token(&hash, &actor, now);
-                Ok(Some(actor))
-            }
+        match self.store.api_token(&secret_hash(token)).await? {
+            Some(t) => Ok(Some(Actor::from_record(&t.user)?)),
             None => Ok(None),
         }
     }

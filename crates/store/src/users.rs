@@ -230,19 +230,22 @@ impl UserStore for SqlStore {
     }
 
     async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<SessionRecord>, StoreError> {
-        let row =
-            Sql::new("SELECT user_id, csrf_token, expires_ms FROM sessions WHERE token_hash = $1 AND expires_ms > $2")
-                .bind(token_hash)
-                .bind(now_ms)
-                .fetch_optional(self.reader())
-                .await?;
+        // One statement: the session, its user and unit; a disabled user has no session.
+        let row = Sql::new(format!(
+            "SELECT s.csrf_token, s.expires_ms, {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             JOIN units n ON n.code = u.unit_code WHERE s.token_hash = $1 AND s.expires_ms > $2 AND u.disabled = $3"
+        ))
+        .bind(token_hash)
+        .bind(now_ms)
+        .bind(false)
+        .fetch_optional(self.reader())
+        .await?;
         let Some(row) = row else { return Ok(None) };
-        let user_id: String = row.try_get("user_id")?;
-        let Some(user) = self.fetch_user("u.id = $1", &user_id).await? else { return Ok(None) };
-        if user.disabled {
-            return Ok(None);
-        }
-        Ok(Some(SessionRecord { csrf_token: row.try_get("csrf_token")?, expires_ms: row.try_get("expires_ms")?, user }))
+        Ok(Some(SessionRecord {
+            csrf_token: row.try_get("csrf_token")?,
+            expires_ms: row.try_get("expires_ms")?,
+            user: rows::user(&row)?,
+        }))
     }
 
     async fn delete_session(&self, token_hash: &str, audit: Option<AuditDraft>, now_ms: i64) -> Result<(), StoreError> {
@@ -272,17 +275,18 @@ impl UserStore for SqlStore {
     }
 
     async fn api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>, StoreError> {
-        let row = Sql::new("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_ms IS NULL")
-            .bind(token_hash)
-            .fetch_optional(self.reader())
-            .await?;
+        // One indexed statement per API request (no cache, ADR 0019): a revoked token or a
+        // disabled user is refused on the next request, whichever process made the change.
+        let row = Sql::new(format!(
+            "SELECT t.id AS token_id, {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             JOIN units n ON n.code = u.unit_code WHERE t.token_hash = $1 AND t.revoked_ms IS NULL AND u.disabled = $2"
+        ))
+        .bind(token_hash)
+        .bind(false)
+        .fetch_optional(self.reader())
+        .await?;
         let Some(row) = row else { return Ok(None) };
-        let user_id: String = row.try_get("user_id")?;
-        let Some(user) = self.fetch_user("u.id = $1", &user_id).await? else { return Ok(None) };
-        if user.disabled {
-            return Ok(None);
-        }
-        Ok(Some(ApiTokenRecord { id: row.try_get("id")?, user }))
+        Ok(Some(ApiTokenRecord { id: row.try_get("token_id")?, user: rows::user(&row)? }))
     }
 
     async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenInfo>, StoreError> {
