@@ -240,6 +240,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         secure_cookies: settings.secure_cookies,
         request_timeout: Duration::from_secs(settings.request_timeout_seconds),
         test_clock: settings.test_clock,
+        trusted_proxies: settings.trusted_proxies()?,
     };
     if settings.test_clock {
         tracing::warn!("test_clock is on: administrators can move this server's clock");

@@ -8,6 +8,7 @@
 pub mod aid;
 pub mod audit;
 pub mod case;
+pub mod client;
 pub mod disposition;
 pub mod id_number;
 pub mod jurisdiction;

@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 10] = [
+const MIGRATIONS: [Entry; 11] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -103,6 +103,11 @@ const MIGRATIONS: [Entry; 10] = [
             sqlite: include_str!("../migrations/sqlite/0010_audit_head_forward_only.sql"),
             postgres: include_str!("../migrations/postgres/0010_audit_head_forward_only.sql"),
         },
+    },
+    Entry {
+        version: 11,
+        name: "login_throttle_addresses",
+        sql: Sql::Common(include_str!("../migrations/common/0011_login_throttle_addresses.sql")),
     },
 ];
 

@@ -7,6 +7,7 @@
 
 mod api;
 mod assets;
+mod client;
 mod context;
 mod csrf;
 mod errors;
@@ -40,11 +41,18 @@ pub struct WebSettings {
     pub request_timeout: Duration,
     /// Administrators may move the server's clock (demos and browser tests only).
     pub test_clock: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (default: none).
+    pub trusted_proxies: jiujinan_domain::client::TrustedProxies,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { secure_cookies: false, request_timeout: Duration::from_secs(30), test_clock: false }
+        Self {
+            secure_cookies: false,
+            request_timeout: Duration::from_secs(30),
+            test_clock: false,
+            trusted_proxies: jiujinan_domain::client::TrustedProxies::default(),
+        }
     }
 }
 
@@ -92,5 +100,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -10,5 +10,6 @@ mod api;
 mod cases_web;
 mod form_submissions;
 mod leads_api;
+mod login_throttle;
 mod pages;
 mod referrals_web;
