@@ -23,6 +23,8 @@ struct FileConfig {
     login_address_quiet_minutes: Option<i64>,
     trusted_proxies: Option<Vec<String>>,
     request_timeout_seconds: Option<u64>,
+    header_read_timeout_seconds: Option<u64>,
+    idle_timeout_seconds: Option<u64>,
     log_format: Option<String>,
     duplicate_window_days: Option<i64>,
     supervision_interval_seconds: Option<u64>,
@@ -50,6 +52,11 @@ pub struct Settings {
     /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<String>,
     pub request_timeout_seconds: u64,
+    /// A request's line and headers must arrive within this (also the keep-alive idle limit).
+    pub header_read_timeout_seconds: u64,
+    /// A connection on which no byte moves for this long while a request body is read or a
+    /// response written is closed; longer than `request_timeout_seconds`.
+    pub idle_timeout_seconds: u64,
     /// `text` or `json`.
     pub log_format: String,
     /// An open lead about the same person within this many days is flagged as a duplicate.
@@ -78,6 +85,8 @@ impl Default for Settings {
             login_address_quiet_minutes: 60,
             trusted_proxies: Vec::new(),
             request_timeout_seconds: 30,
+            header_read_timeout_seconds: 10,
+            idle_timeout_seconds: 60,
             log_format: "text".into(),
             duplicate_window_days: 30,
             supervision_interval_seconds: 60,
@@ -151,6 +160,12 @@ impl Settings {
             if let Some(v) = f.request_timeout_seconds {
                 s.request_timeout_seconds = v;
             }
+            if let Some(v) = f.header_read_timeout_seconds {
+                s.header_read_timeout_seconds = v;
+            }
+            if let Some(v) = f.idle_timeout_seconds {
+                s.idle_timeout_seconds = v;
+            }
             if let Some(v) = f.log_format {
                 s.log_format = v;
             }
@@ -203,6 +218,12 @@ impl Settings {
         if let Some(v) = parse_env("JIUJINAN_REQUEST_TIMEOUT_SECONDS")? {
             s.request_timeout_seconds = v;
         }
+        if let Some(v) = parse_env("JIUJINAN_HEADER_READ_TIMEOUT_SECONDS")? {
+            s.header_read_timeout_seconds = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_IDLE_TIMEOUT_SECONDS")? {
+            s.idle_timeout_seconds = v;
+        }
         if let Some(v) = env("JIUJINAN_LOG_FORMAT") {
             s.log_format = v;
         }
@@ -238,6 +259,12 @@ impl Settings {
             .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
         anyhow::ensure!(self.duplicate_window_days >= 0, "duplicate_window_days must not be negative");
         anyhow::ensure!(self.request_timeout_seconds > 0, "request_timeout_seconds must be positive");
+        anyhow::ensure!(self.header_read_timeout_seconds > 0, "header_read_timeout_seconds must be positive");
+        // A handler's quiet time counts as idle: the request timeout must answer first.
+        anyhow::ensure!(
+            self.idle_timeout_seconds > self.request_timeout_seconds,
+            "idle_timeout_seconds must be longer than request_timeout_seconds"
+        );
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
         Ok(())
     }
@@ -263,6 +290,8 @@ impl Settings {
         out.push_str(&format!("login_address_quiet_minutes = {}\n", self.login_address_quiet_minutes));
         out.push_str(&format!("trusted_proxies = {:?}\n", self.trusted_proxies));
         out.push_str(&format!("request_timeout_seconds = {}\n", self.request_timeout_seconds));
+        out.push_str(&format!("header_read_timeout_seconds = {}\n", self.header_read_timeout_seconds));
+        out.push_str(&format!("idle_timeout_seconds = {}\n", self.idle_timeout_seconds));
         out.push_str(&format!("log_format = {:?}\n", self.log_format));
         out.push_str(&format!("duplicate_window_days = {}\n", self.duplicate_window_days));
         out.push_str(&format!("supervision_interval_seconds = {}\n", self.supervision_interval_seconds));
@@ -335,6 +364,8 @@ mod tests {
         assert_eq!(s.app_settings().lockout.name.max_lock_ms, 5 * 60_000);
         std::fs::write(&p, "trusted_proxies = [\"proxy.internal\"]\n").unwrap();
         assert!(Settings::load(Some(&p)).is_err(), "a proxy must be an address or a network");
+        std::fs::write(&p, "request_timeout_seconds = 60\nidle_timeout_seconds = 60\n").unwrap();
+        assert!(Settings::load(Some(&p)).is_err(), "the request timeout answers before a connection counts as idle");
         std::fs::write(&p, "login_lock_minutes = 10\nlogin_lock_max_minutes = 5\n").unwrap();
         assert!(Settings::load(Some(&p)).is_err(), "the longest lock is at least the first");
     }

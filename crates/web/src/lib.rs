@@ -15,6 +15,7 @@ mod i18n;
 mod metrics;
 mod ops;
 mod pages;
+mod server;
 mod submissions;
 mod view;
 
@@ -31,6 +32,7 @@ use tower_http::trace::TraceLayer;
 
 pub use api::openapi_json;
 pub use metrics::Metrics;
+pub use server::ConnectionTimeouts;
 
 /// Web settings from the configuration.
 #[derive(Debug, Clone)]
@@ -43,6 +45,8 @@ pub struct WebSettings {
     pub test_clock: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (default: none).
     pub trusted_proxies: jiujinan_domain::client::TrustedProxies,
+    /// Slow and idle connections are closed after these (`serve` only).
+    pub timeouts: ConnectionTimeouts,
 }
 
 impl Default for WebSettings {
@@ -52,6 +56,7 @@ impl Default for WebSettings {
             request_timeout: Duration::from_secs(30),
             test_clock: false,
             trusted_proxies: jiujinan_domain::client::TrustedProxies::default(),
+            timeouts: ConnectionTimeouts::default(),
         }
     }
 }
@@ -94,13 +99,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests and returns.
+/// Serves until `shutdown` resolves, then finishes in-flight requests and returns. Requests
+/// carry the peer address; slow and idle connections are closed (`WebSettings::timeouts`).
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    let timeouts = state.web.timeouts;
+    server::serve_router(router(state), listener, timeouts, shutdown).await
 }

@@ -13,3 +13,4 @@ mod leads_api;
 mod login_throttle;
 mod pages;
 mod referrals_web;
+mod server;
