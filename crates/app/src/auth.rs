@@ -4,11 +4,13 @@
 //! costs the same verification against a dummy hash, gets the same message, and is
 //! throttled the same way, so responses never reveal which names exist.
 
+use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use jiujinan_domain::audit::{AuditDraft, action};
+use jiujinan_domain::client::throttle_key;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::org::{UnitCode, UnitKind};
 use jiujinan_domain::policy::{Permission, Principal};
@@ -118,11 +120,20 @@ fn verify_password(hash: &str, password: &str) -> bool {
 }
 
 impl App {
-    /// Signs a user in. Every failure gives the same `INVALID_CREDENTIALS` and is audited;
-    /// a name with too many recent failures is locked (existing or not).
-    pub async fn login(&self, username: &str, password: &str) -> Result<LoginOutcome, AppError> {
+    /// Signs a user in from `client` (the request's client address; `None` where there is
+    /// none). Every failure gives the same `INVALID_CREDENTIALS` and is audited with the
+    /// address; a name or an address with too many recent failures is locked (ADR 0020).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<LoginOutcome, AppError> {
         let name: String = username.trim().to_ascii_lowercase().chars().take(64).collect();
         let now = self.now_ms();
+        let policy = self.settings.lockout;
+        let address = client.map(|ip| ip.to_string());
+        let key = client.map(throttle_key);
         let user = self.store.user_by_username(&name).await?;
         // Failed attempts are filed under the user's division (so the district's auditors
         // see them), or the city's when the name does not exist.
@@ -130,19 +141,27 @@ impl App {
             Some(u) => (u.unit_code.clone(), u.division.clone()),
             None => (String::new(), "11".to_owned()),
         };
-        if let Some(t) = self.store.login_throttle(&name).await?
-            && t.locked_until_ms > now
-        {
-            let audit = AuditDraft::new(
+        let failed = |reason: &str| {
+            AuditDraft::new(
                 &name,
                 &unit,
                 &division,
                 action::LOGIN_FAILED,
                 ("login", &name),
-                &json!({"reason": "locked"}),
-            );
-            self.store.append_audit(audit, now).await?;
-            return Err(AppError::LoginLocked { retry_after_s: (t.locked_until_ms - now + 999) / 1000 });
+                &json!({"reason": reason, "address": address}),
+            )
+        };
+        // The address first: a locked client learns nothing about the name.
+        let by_address = match &key {
+            Some(k) => self.store.address_throttle(k, policy.address_quiet_ms, now).await?,
+            None => None,
+        };
+        let by_name = self.store.login_throttle(&name).await?;
+        let locked_until = [by_address, by_name].iter().flatten().map(|t| t.locked_until_ms).max().unwrap_or(0);
+        if locked_until > now {
+            let reason = if by_address.is_some_and(|t| t.locked_until_ms > now) { "address_locked" } else { "locked" };
+            self.store.append_audit(failed(reason), now).await?;
+            return Err(AppError::LoginLocked { retry_after_s: (locked_until - now + 999) / 1000 });
         }
         let (hash, usable) = match &user {
             Some(u) if !u.disabled => (u.password_hash.clone(), true),
@@ -165,20 +184,14 @@ impl App {
                     csrf_token: csrf_token.clone(),
                     expires_ms,
                 };
-                let audit = actor.audit(action::LOGIN, ("user", &u.id), &json!({"via": "password"}));
+                let audit =
+                    actor.audit(action::LOGIN, ("user", &u.id), &json!({"via": "password", "address": address}));
                 self.store.record_login_success(&s, audit, now).await?;
                 Ok(LoginOutcome { session_token, csrf_token, expires_ms, actor })
             }
             _ => {
-                let audit = AuditDraft::new(
-                    &name,
-                    &unit,
-                    &division,
-                    action::LOGIN_FAILED,
-                    ("login", &name),
-                    &json!({"reason": "bad_credentials"}),
-                );
-                self.store.record_login_failure(&name, self.settings.lockout, audit, now).await?;
+                let audit = failed("bad_credentials");
+                self.store.record_login_failure(&name, key.as_deref(), policy, audit, now).await?;
                 Err(AppError::InvalidCredentials)
             }
         }
@@ -205,19 +218,12 @@ impl App {
         Ok(())
     }
 
-    /// The user behind an `Authorization: Bearer` token, if the token is live.
+    /// The user behind an `Authorization: Bearer` token, if the token is live and its user
+    /// enabled. Read from the database on every request (one indexed lookup, no cache), so a
+    /// revocation or a disabled user takes effect on the next request in every process.
     pub async fn bearer(&self, token: &str) -> Result<Option<Actor>, AppError> {
-        let hash = secret_hash(token);
-        let now = self.now_ms();
-        if let Some(actor) = self.caches.token(&hash, now) {
-            return Ok(Some(actor));
-        }
-        match self.store.api_token(&hash).await? {
-            Some(t) => {
-                let actor = Actor::from_record(&t.user)?;
-                self.caches.put_token(&hash, &actor, now);
-                Ok(Some(actor))
-            }
+        match self.store.api_token(&secret_hash(token)).await? {
+            Some(t) => Ok(Some(Actor::from_record(&t.user)?)),
             None => Ok(None),
         }
     }

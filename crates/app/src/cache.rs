@@ -1,30 +1,26 @@
-//! In-process caches of data every request reads and that rarely changes: units, time-limit
-//! rules and bearer tokens. They spare the database (and, on SQLite, a thread hand-off per
-//! query) on the intake hot path.
+//! In-process caches of data every request reads and that rarely changes: units and time-limit
+//! rules. They spare the database (and, on SQLite, a thread hand-off per query) on the intake
+//! hot path.
 //!
 //! Units are cached until the next organisation import in this process. Time limits live for
-//! `RULE_TTL_MS`. Bearer tokens live for `TOKEN_TTL_MS` and are dropped here at once when a token
-//! is revoked or a user disabled; another instance on the same PostgreSQL notices within the TTL.
+//! `RULE_TTL_MS`. Bearer tokens and sessions are never cached: a revoked token or a disabled
+//! user is refused on the next request by every process (ADR 0019).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use jiujinan_store::{TimeLimit, Unit};
 
-use crate::auth::Actor;
 use crate::calendar::WorkCalendar;
 
 /// How long a time-limit rule is reused before it is read again.
 pub const RULE_TTL_MS: i64 = 60_000;
-/// How long a bearer token's user is reused before the token is checked again.
-pub const TOKEN_TTL_MS: i64 = 15_000;
 
 /// The caches (one per `App`, shared by its clones).
 #[derive(Default)]
 pub struct Caches {
     units: RwLock<HashMap<String, Unit>>,
     limits: RwLock<HashMap<(String, String), (TimeLimit, i64)>>,
-    tokens: RwLock<HashMap<String, (Actor, i64)>>,
     calendar: RwLock<Option<(Arc<WorkCalendar>, i64)>>,
 }
 
@@ -72,26 +68,6 @@ impl Caches {
     pub(crate) fn put_limit(&self, step: &str, urgency: &str, limit: TimeLimit, now: i64) {
         if let Ok(mut m) = self.limits.write() {
             m.insert((step.to_owned(), urgency.to_owned()), (limit, now));
-        }
-    }
-
-    pub(crate) fn token(&self, hash: &str, now: i64) -> Option<Actor> {
-        let m = self.tokens.read().ok()?;
-        m.get(hash).filter(|(_, at)| now - at < TOKEN_TTL_MS).map(|(a, _)| a.clone())
-    }
-
-    pub(crate) fn put_token(&self, hash: &str, actor: &Actor, now: i64) {
-        if let Ok(mut m) = self.tokens.write() {
-            if m.len() > 10_000 {
-                m.retain(|_, (_, at)| now - *at < TOKEN_TTL_MS);
-            }
-            m.insert(hash.to_owned(), (actor.clone(), now));
-        }
-    }
-
-    pub(crate) fn clear_tokens(&self) {
-        if let Ok(mut m) = self.tokens.write() {
-            m.clear();
         }
     }
 }

@@ -36,8 +36,7 @@ use std::sync::Arc;
 
 pub use error::AppError;
 pub use jiujinan_domain as domain;
-use jiujinan_store::LockoutPolicy;
-use jiujinan_store::Store;
+use jiujinan_store::{Store, ThrottlePolicy};
 
 use crate::clock::Clock;
 
@@ -46,8 +45,8 @@ use crate::clock::Clock;
 pub struct AppSettings {
     /// How long a browser session lives, in milliseconds.
     pub session_ttl_ms: i64,
-    /// When repeated login failures lock a name.
-    pub lockout: LockoutPolicy,
+    /// When repeated login failures lock a name or a client address (ADR 0020).
+    pub lockout: ThrottlePolicy,
     /// An open lead about the same person within this many days is flagged as a duplicate.
     pub duplicate_window_days: i64,
     /// The audit chain's key (kept outside the database), to verify entries' MACs and to sign
@@ -59,7 +58,7 @@ impl Default for AppSettings {
     fn default() -> Self {
         Self {
             session_ttl_ms: 12 * 3600 * 1000,
-            lockout: LockoutPolicy { max_failures: 5, lock_ms: 5 * 60 * 1000 },
+            lockout: ThrottlePolicy::default(),
             duplicate_window_days: 30,
             audit_key: None,
         }

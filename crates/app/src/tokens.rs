@@ -48,7 +48,6 @@ impl App {
         }
         let audit = actor.audit(action::TOKEN_REVOKED, ("api_token", id), &json!({"user": owner.username}));
         self.store.revoke_api_token(id, audit, self.now_ms()).await?;
-        self.caches.clear_tokens();
         Ok(())
     }
 

@@ -115,7 +115,6 @@ impl App {
         let act = if disabled { action::USER_DISABLED } else { action::USER_ENABLED };
         let audit = actor.audit(act, ("user", &user.id), &json!({"username": user.username}));
         self.store.set_user_disabled(&user.id, disabled, expected_version, audit, self.now_ms()).await?;
-        self.caches.clear_tokens();
         Ok(())
     }
 

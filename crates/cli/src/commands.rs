@@ -323,6 +323,11 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         secure_cookies: settings.secure_cookies,
         request_timeout: Duration::from_secs(settings.request_timeout_seconds),
         test_clock: settings.test_clock,
+        trusted_proxies: settings.trusted_proxies()?,
+        timeouts: jiujinan_web::ConnectionTimeouts {
+            header_read: Duration::from_secs(settings.header_read_timeout_seconds),
+            idle: Duration::from_secs(settings.idle_timeout_seconds),
+        },
     };
     if settings.test_clock {
         tracing::warn!("test_clock is on: administrators can move this server's clock");

@@ -16,7 +16,15 @@ struct FileConfig {
     session_ttl_minutes: Option<i64>,
     login_max_failures: Option<i64>,
     login_lock_minutes: Option<i64>,
+    login_lock_max_minutes: Option<i64>,
+    login_address_max_failures: Option<i64>,
+    login_address_lock_minutes: Option<i64>,
+    login_address_lock_max_minutes: Option<i64>,
+    login_address_quiet_minutes: Option<i64>,
+    trusted_proxies: Option<Vec<String>>,
     request_timeout_seconds: Option<u64>,
+    header_read_timeout_seconds: Option<u64>,
+    idle_timeout_seconds: Option<u64>,
     log_format: Option<String>,
     duplicate_window_days: Option<i64>,
     supervision_interval_seconds: Option<u64>,
@@ -34,7 +42,22 @@ pub struct Settings {
     pub session_ttl_minutes: i64,
     pub login_max_failures: i64,
     pub login_lock_minutes: i64,
+    /// The longest lock of a login name (the lock doubles per further failure up to this).
+    pub login_lock_max_minutes: i64,
+    /// Failures from one client address (across names) before it is locked.
+    pub login_address_max_failures: i64,
+    pub login_address_lock_minutes: i64,
+    pub login_address_lock_max_minutes: i64,
+    /// An address quiet this long after its last failure or lock starts counting again.
+    pub login_address_quiet_minutes: i64,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<String>,
     pub request_timeout_seconds: u64,
+    /// A request's line and headers must arrive within this (also the keep-alive idle limit).
+    pub header_read_timeout_seconds: u64,
+    /// A connection on which no byte moves for this long while a request body is read or a
+    /// response written is closed; longer than `request_timeout_seconds`.
+    pub idle_timeout_seconds: u64,
     /// `text` or `json`.
     pub log_format: String,
     /// An open lead about the same person within this many days is flagged as a duplicate.
@@ -59,8 +82,16 @@ impl Default for Settings {
             secure_cookies: false,
             session_ttl_minutes: 12 * 60,
             login_max_failures: 5,
-            login_lock_minutes: 5,
+            login_lock_minutes: 1,
+            login_lock_max_minutes: 5,
+            login_address_max_failures: 20,
+            login_address_lock_minutes: 5,
+            login_address_lock_max_minutes: 320,
+            login_address_quiet_minutes: 60,
+            trusted_proxies: Vec::new(),
             request_timeout_seconds: 30,
+            header_read_timeout_seconds: 10,
+            idle_timeout_seconds: 60,
             log_format: "text".into(),
             duplicate_window_days: 30,
             supervision_interval_seconds: 60,
@@ -114,8 +145,32 @@ impl Settings {
             if let Some(v) = f.login_lock_minutes {
                 s.login_lock_minutes = v;
             }
+            if let Some(v) = f.login_lock_max_minutes {
+                s.login_lock_max_minutes = v;
+            }
+            if let Some(v) = f.login_address_max_failures {
+                s.login_address_max_failures = v;
+            }
+            if let Some(v) = f.login_address_lock_minutes {
+                s.login_address_lock_minutes = v;
+            }
+            if let Some(v) = f.login_address_lock_max_minutes {
+                s.login_address_lock_max_minutes = v;
+            }
+            if let Some(v) = f.login_address_quiet_minutes {
+                s.login_address_quiet_minutes = v;
+            }
+            if let Some(v) = f.trusted_proxies {
+                s.trusted_proxies = v;
+            }
             if let Some(v) = f.request_timeout_seconds {
                 s.request_timeout_seconds = v;
+            }
+            if let Some(v) = f.header_read_timeout_seconds {
+                s.header_read_timeout_seconds = v;
+            }
+            if let Some(v) = f.idle_timeout_seconds {
+                s.idle_timeout_seconds = v;
             }
             if let Some(v) = f.log_format {
                 s.log_format = v;
@@ -151,8 +206,32 @@ impl Settings {
         if let Some(v) = parse_env("JIUJINAN_LOGIN_LOCK_MINUTES")? {
             s.login_lock_minutes = v;
         }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_LOCK_MAX_MINUTES")? {
+            s.login_lock_max_minutes = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_ADDRESS_MAX_FAILURES")? {
+            s.login_address_max_failures = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_ADDRESS_LOCK_MINUTES")? {
+            s.login_address_lock_minutes = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_ADDRESS_LOCK_MAX_MINUTES")? {
+            s.login_address_lock_max_minutes = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_LOGIN_ADDRESS_QUIET_MINUTES")? {
+            s.login_address_quiet_minutes = v;
+        }
+        if let Some(v) = env("JIUJINAN_TRUSTED_PROXIES") {
+            s.trusted_proxies = v.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
+        }
         if let Some(v) = parse_env("JIUJINAN_REQUEST_TIMEOUT_SECONDS")? {
             s.request_timeout_seconds = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_HEADER_READ_TIMEOUT_SECONDS")? {
+            s.header_read_timeout_seconds = v;
+        }
+        if let Some(v) = parse_env("JIUJINAN_IDLE_TIMEOUT_SECONDS")? {
+            s.idle_timeout_seconds = v;
         }
         if let Some(v) = env("JIUJINAN_LOG_FORMAT") {
             s.log_format = v;
@@ -177,8 +256,27 @@ impl Settings {
         anyhow::ensure!(self.session_ttl_minutes > 0, "session_ttl_minutes must be positive");
         anyhow::ensure!(self.login_max_failures > 0, "login_max_failures must be positive");
         anyhow::ensure!(self.login_lock_minutes > 0, "login_lock_minutes must be positive");
+        anyhow::ensure!(
+            self.login_lock_max_minutes >= self.login_lock_minutes,
+            "login_lock_max_minutes must be at least login_lock_minutes"
+        );
+        anyhow::ensure!(self.login_address_max_failures > 0, "login_address_max_failures must be positive");
+        anyhow::ensure!(self.login_address_lock_minutes > 0, "login_address_lock_minutes must be positive");
+        anyhow::ensure!(
+            self.login_address_lock_max_minutes >= self.login_address_lock_minutes,
+            "login_address_lock_max_minutes must be at least login_address_lock_minutes"
+        );
+        anyhow::ensure!(self.login_address_quiet_minutes > 0, "login_address_quiet_minutes must be positive");
+        jiujinan_domain::client::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
         anyhow::ensure!(self.duplicate_window_days >= 0, "duplicate_window_days must not be negative");
         anyhow::ensure!(self.request_timeout_seconds > 0, "request_timeout_seconds must be positive");
+        anyhow::ensure!(self.header_read_timeout_seconds > 0, "header_read_timeout_seconds must be positive");
+        // A handler's quiet time counts as idle: the request timeout must answer first.
+        anyhow::ensure!(
+            self.idle_timeout_seconds > self.request_timeout_seconds,
+            "idle_timeout_seconds must be longer than request_timeout_seconds"
+        );
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
         Ok(())
     }
@@ -197,7 +295,15 @@ impl Settings {
         out.push_str(&format!("session_ttl_minutes = {}\n", self.session_ttl_minutes));
         out.push_str(&format!("login_max_failures = {}\n", self.login_max_failures));
         out.push_str(&format!("login_lock_minutes = {}\n", self.login_lock_minutes));
+        out.push_str(&format!("login_lock_max_minutes = {}\n", self.login_lock_max_minutes));
+        out.push_str(&format!("login_address_max_failures = {}\n", self.login_address_max_failures));
+        out.push_str(&format!("login_address_lock_minutes = {}\n", self.login_address_lock_minutes));
+        out.push_str(&format!("login_address_lock_max_minutes = {}\n", self.login_address_lock_max_minutes));
+        out.push_str(&format!("login_address_quiet_minutes = {}\n", self.login_address_quiet_minutes));
+        out.push_str(&format!("trusted_proxies = {:?}\n", self.trusted_proxies));
         out.push_str(&format!("request_timeout_seconds = {}\n", self.request_timeout_seconds));
+        out.push_str(&format!("header_read_timeout_seconds = {}\n", self.header_read_timeout_seconds));
+        out.push_str(&format!("idle_timeout_seconds = {}\n", self.idle_timeout_seconds));
         out.push_str(&format!("log_format = {:?}\n", self.log_format));
         out.push_str(&format!("duplicate_window_days = {}\n", self.duplicate_window_days));
         out.push_str(&format!("supervision_interval_seconds = {}\n", self.supervision_interval_seconds));
@@ -219,13 +325,28 @@ impl Settings {
         Some(PathBuf::from(format!("{path}.audit-key")))
     }
 
+    /// The trusted proxies (validated by `load`).
+    pub fn trusted_proxies(&self) -> anyhow::Result<jiujinan_domain::client::TrustedProxies> {
+        jiujinan_domain::client::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))
+    }
+
     /// The use-case settings.
     pub fn app_settings(&self) -> jiujinan_app::AppSettings {
         jiujinan_app::AppSettings {
             session_ttl_ms: self.session_ttl_minutes * 60_000,
-            lockout: jiujinan_store::LockoutPolicy {
-                max_failures: self.login_max_failures,
-                lock_ms: self.login_lock_minutes * 60_000,
+            lockout: jiujinan_store::ThrottlePolicy {
+                name: jiujinan_store::LockoutPolicy {
+                    max_failures: self.login_max_failures,
+                    lock_ms: self.login_lock_minutes * 60_000,
+                    max_lock_ms: self.login_lock_max_minutes * 60_000,
+                },
+                address: jiujinan_store::LockoutPolicy {
+                    max_failures: self.login_address_max_failures,
+                    lock_ms: self.login_address_lock_minutes * 60_000,
+                    max_lock_ms: self.login_address_lock_max_minutes * 60_000,
+                },
+                address_quiet_ms: self.login_address_quiet_minutes * 60_000,
             },
             duplicate_window_days: self.duplicate_window_days,
             audit_key: None,
@@ -255,5 +376,24 @@ mod tests {
         assert_eq!(s.session_ttl_minutes, 30);
         std::fs::write(&p, "lisen = \"typo\"\n").unwrap();
         assert!(Settings::load(Some(&p)).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_and_lock_bounds_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.toml");
+        std::fs::write(&p, "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n").unwrap();
+        let s = Settings::load(Some(&p)).unwrap();
+        assert_eq!(
+            s.trusted_proxies().unwrap(),
+            jiujinan_domain::client::TrustedProxies::parse(&["10.0.0.0/8", "::1"]).unwrap()
+        );
+        assert_eq!(s.app_settings().lockout.name.max_lock_ms, 5 * 60_000);
+        std::fs::write(&p, "trusted_proxies = [\"proxy.internal\"]\n").unwrap();
+        assert!(Settings::load(Some(&p)).is_err(), "a proxy must be an address or a network");
+        std::fs::write(&p, "request_timeout_seconds = 60\nidle_timeout_seconds = 60\n").unwrap();
+        assert!(Settings::load(Some(&p)).is_err(), "the request timeout answers before a connection counts as idle");
+        std::fs::write(&p, "login_lock_minutes = 10\nlogin_lock_max_minutes = 5\n").unwrap();
+        assert!(Settings::load(Some(&p)).is_err(), "the longest lock is at least the first");
     }
 }

@@ -9,6 +9,7 @@ pub mod aid;
 pub mod audit;
 pub mod audit_key;
 pub mod case;
+pub mod client;
 pub mod disposition;
 pub mod duties;
 pub mod id_number;

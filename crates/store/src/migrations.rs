@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 13] = [
+const MIGRATIONS: [Entry; 14] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -121,6 +121,11 @@ const MIGRATIONS: [Entry; 13] = [
         version: 13,
         name: "audit_mac",
         sql: Sql::Common(include_str!("../migrations/common/0013_audit_mac.sql")),
+    },
+    Entry {
+        version: 14,
+        name: "login_throttle_addresses",
+        sql: Sql::Common(include_str!("../migrations/common/0014_login_throttle_addresses.sql")),
     },
 ];
 

@@ -66,30 +66,52 @@ pub struct UserRecord {
     pub version: i64,
 }
 
-/// Failed-login bookkeeping for one login name.
+/// Failed-login bookkeeping for one login name or one client address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LoginThrottle {
     pub failures: i64,
     pub locked_until_ms: i64,
 }
 
-/// How many failures lock a name, and for how long (doubling per further failure).
+/// How many failures lock a name or an address, for how long, and the longest lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockoutPolicy {
     pub max_failures: i64,
     pub lock_ms: i64,
+    pub max_lock_ms: i64,
 }
 
 impl LockoutPolicy {
-    /// The lock that follows the `failures`-th consecutive failure (0 = none): after
-    /// `max_failures` the name is locked for `lock_ms`, doubling per further failure, at
-    /// most 64 times as long.
+    /// The lock that follows the `failures`-th counted failure (0 = none): after
+    /// `max_failures` the lock is `lock_ms`, doubling per further failure, at most `max_lock_ms`.
     pub fn lock_after(&self, failures: i64) -> i64 {
         if failures < self.max_failures {
             return 0;
         }
-        let doublings = (failures - self.max_failures).min(6);
-        self.lock_ms.saturating_mul(1 << doublings)
+        let doublings = (failures - self.max_failures).min(62);
+        self.lock_ms.saturating_mul(1 << doublings).min(self.max_lock_ms.max(self.lock_ms))
+    }
+}
+
+/// Login throttling (ADR 0020): per login name, short and capped low (what a victim whose
+/// name is guessed at suffers), and per client address, growing long (what the guesser
+/// suffers). An address's failures count until it has been quiet for `address_quiet_ms`
+/// after its last failure or lock; a name's until the next successful login (or a day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    pub name: LockoutPolicy,
+    pub address: LockoutPolicy,
+    pub address_quiet_ms: i64,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        const MIN: i64 = 60_000;
+        Self {
+            name: LockoutPolicy { max_failures: 5, lock_ms: MIN, max_lock_ms: 5 * MIN },
+            address: LockoutPolicy { max_failures: 20, lock_ms: 5 * MIN, max_lock_ms: 320 * MIN },
+            address_quiet_ms: 60 * MIN,
+        }
     }
 }
 
@@ -138,15 +160,25 @@ pub struct ApiTokenInfo {
 
 #[cfg(test)]
 mod tests {
-    use super::LockoutPolicy;
+    use super::{LockoutPolicy, ThrottlePolicy};
 
     #[test]
     fn lockout_doubles_and_caps() {
-        let p = LockoutPolicy { max_failures: 5, lock_ms: 60_000 };
+        let p = LockoutPolicy { max_failures: 5, lock_ms: 60_000, max_lock_ms: 64 * 60_000 };
         assert_eq!(p.lock_after(4), 0);
         assert_eq!(p.lock_after(5), 60_000);
         assert_eq!(p.lock_after(6), 120_000);
         assert_eq!(p.lock_after(100), 60_000 * 64);
+        assert_eq!(p.lock_after(i64::MAX), 60_000 * 64);
+    }
+
+    #[test]
+    fn a_names_lock_stays_shorter_than_an_addresses() {
+        let p = ThrottlePolicy::default();
+        let longest_name_lock = (1..1000).map(|f| p.name.lock_after(f)).max().unwrap_or_default();
+        assert_eq!(longest_name_lock, 5 * 60_000);
+        assert_eq!(p.address.lock_after(p.address.max_failures + 10), 320 * 60_000);
+        assert!(p.address.lock_after(p.address.max_failures) >= longest_name_lock);
     }
 }
 

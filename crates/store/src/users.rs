@@ -11,8 +11,8 @@ use crate::db::Sql;
 use crate::query::in_scope;
 use crate::rows::{self, USER_COLUMNS};
 use crate::{
-    ApiTokenInfo, ApiTokenRecord, Conflict, LockoutPolicy, LoginThrottle, NewApiToken, NewSession, NewUserRow,
-    SessionRecord, StoreError, UserRecord,
+    ApiTokenInfo, ApiTokenRecord, Conflict, LoginThrottle, NewApiToken, NewSession, NewUserRow, SessionRecord,
+    StoreError, ThrottlePolicy, UserRecord,
 };
 
 /// People who sign in: users, the login throttle, sessions and API tokens.
@@ -38,14 +38,24 @@ pub trait UserStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// The failure record of a login name (existing or not).
     async fn login_throttle(&self, username: &str) -> Result<Option<LoginThrottle>, StoreError>;
-    /// Counts a failed login and locks the name when `policy` says so; audited.
+    /// The failure record of a client address (its throttle key), once it has been quiet for
+    /// `quiet_ms` after its last failure or lock it counts as clean.
+    async fn address_throttle(
+        &self,
+        address: &str,
+        quiet_ms: i64,
+        now_ms: i64,
+    ) -> Result<Option<LoginThrottle>, StoreError>;
+    /// Counts a failed login against the name and, when known, the client address, and locks
+    /// either when `policy` says so; audited. Returns the name's and the address's records.
     async fn record_login_failure(
         &self,
         username: &str,
-        policy: LockoutPolicy,
+        address: Option<&str>,
+        policy: ThrottlePolicy,
         audit: AuditDraft,
         now_ms: i64,
-    ) -> Result<LoginThrottle, StoreError>;
+    ) -> Result<(LoginThrottle, Option<LoginThrottle>), StoreError>;
     /// Clears failures, stores the new session; audited.
     async fn record_login_success(
         &self,
@@ -171,13 +181,34 @@ impl UserStore for SqlStore {
         .transpose()
     }
 
+    async fn address_throttle(
+        &self,
+        address: &str,
+        quiet_ms: i64,
+        now_ms: i64,
+    ) -> Result<Option<LoginThrottle>, StoreError> {
+        let row = Sql::new(
+            "SELECT failures, locked_until_ms FROM login_throttle_addresses WHERE address = $1 \
+             AND (last_failure_ms >= $2 OR locked_until_ms >= $2)",
+        )
+        .bind(address)
+        .bind(now_ms - quiet_ms)
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|r| {
+            Ok(LoginThrottle { failures: r.try_get("failures")?, locked_until_ms: r.try_get("locked_until_ms")? })
+        })
+        .transpose()
+    }
+
     async fn record_login_failure(
         &self,
         username: &str,
-        policy: LockoutPolicy,
+        address: Option<&str>,
+        policy: ThrottlePolicy,
         audit: AuditDraft,
         now_ms: i64,
-    ) -> Result<LoginThrottle, StoreError> {
+    ) -> Result<(LoginThrottle, Option<LoginThrottle>), StoreError> {
         let mut tx = self.begin_write().await?;
         let prev = Sql::new("SELECT failures FROM login_throttle WHERE username = $1")
             .bind(username)
@@ -194,7 +225,7 @@ impl UserStore for SqlStore {
             .bind(now_ms)
             .execute(&mut tx)
             .await?;
-        let lock = policy.lock_after(failures);
+        let lock = policy.name.lock_after(failures);
         let locked_until_ms = if lock > 0 { now_ms + lock } else { 0 };
         Sql::new(
             "INSERT INTO login_throttle (username, failures, last_failure_ms, locked_until_ms) VALUES ($1, $2, $3, $4) \
@@ -207,8 +238,13 @@ impl UserStore for SqlStore {
         .bind(locked_until_ms)
         .execute(&mut tx)
         .await?;
+        let name = LoginThrottle { failures, locked_until_ms };
+        let address = match address {
+            Some(a) => Some(count_address_failure(&mut tx, a, policy, now_ms).await?),
+            None => None,
+        };
         tx.finish(audit, now_ms).await?;
-        Ok(LoginThrottle { failures, locked_until_ms })
+        Ok((name, address))
     }
 
     async fn record_login_success(&self, s: &NewSession, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
@@ -230,19 +266,22 @@ impl UserStore for SqlStore {
     }
 
     async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<SessionRecord>, StoreError> {
-        let row =
-            Sql::new("SELECT user_id, csrf_token, expires_ms FROM sessions WHERE token_hash = $1 AND expires_ms > $2")
-                .bind(token_hash)
-                .bind(now_ms)
-                .fetch_optional(self.reader())
-                .await?;
+        // One statement: the session, its user and unit; a disabled user has no session.
+        let row = Sql::new(format!(
+            "SELECT s.csrf_token, s.expires_ms, {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             JOIN units n ON n.code = u.unit_code WHERE s.token_hash = $1 AND s.expires_ms > $2 AND u.disabled = $3"
+        ))
+        .bind(token_hash)
+        .bind(now_ms)
+        .bind(false)
+        .fetch_optional(self.reader())
+        .await?;
         let Some(row) = row else { return Ok(None) };
-        let user_id: String = row.try_get("user_id")?;
-        let Some(user) = self.fetch_user("u.id = $1", &user_id).await? else { return Ok(None) };
-        if user.disabled {
-            return Ok(None);
-        }
-        Ok(Some(SessionRecord { csrf_token: row.try_get("csrf_token")?, expires_ms: row.try_get("expires_ms")?, user }))
+        Ok(Some(SessionRecord {
+            csrf_token: row.try_get("csrf_token")?,
+            expires_ms: row.try_get("expires_ms")?,
+            user: rows::user(&row)?,
+        }))
     }
 
     async fn delete_session(&self, token_hash: &str, audit: Option<AuditDraft>, now_ms: i64) -> Result<(), StoreError> {
@@ -272,17 +311,18 @@ impl UserStore for SqlStore {
     }
 
     async fn api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>, StoreError> {
-        let row = Sql::new("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_ms IS NULL")
-            .bind(token_hash)
-            .fetch_optional(self.reader())
-            .await?;
+        // One indexed statement per API request (no cache, ADR 0019): a revoked token or a
+        // disabled user is refused on the next request, whichever process made the change.
+        let row = Sql::new(format!(
+            "SELECT t.id AS token_id, {USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             JOIN units n ON n.code = u.unit_code WHERE t.token_hash = $1 AND t.revoked_ms IS NULL AND u.disabled = $2"
+        ))
+        .bind(token_hash)
+        .bind(false)
+        .fetch_optional(self.reader())
+        .await?;
         let Some(row) = row else { return Ok(None) };
-        let user_id: String = row.try_get("user_id")?;
-        let Some(user) = self.fetch_user("u.id = $1", &user_id).await? else { return Ok(None) };
-        if user.disabled {
-            return Ok(None);
-        }
-        Ok(Some(ApiTokenRecord { id: row.try_get("id")?, user }))
+        Ok(Some(ApiTokenRecord { id: row.try_get("token_id")?, user: rows::user(&row)? }))
     }
 
     async fn api_tokens_of(&self, user_id: &str) -> Result<Vec<ApiTokenInfo>, StoreError> {
@@ -328,6 +368,43 @@ impl UserStore for SqlStore {
         }
         tx.finish(audit, now_ms).await
     }
+}
+
+/// Counts a failure of a client address: addresses quiet for `address_quiet_ms` after their
+/// last failure or lock start again from one (and their rows go), the others count on.
+async fn count_address_failure(
+    tx: &mut crate::db::WriteTx,
+    address: &str,
+    policy: ThrottlePolicy,
+    now_ms: i64,
+) -> Result<LoginThrottle, StoreError> {
+    let quiet_since = now_ms - policy.address_quiet_ms;
+    Sql::new("DELETE FROM login_throttle_addresses WHERE last_failure_ms < $1 AND locked_until_ms < $1")
+        .bind(quiet_since)
+        .execute(&mut *tx)
+        .await?;
+    let prev = Sql::new("SELECT failures FROM login_throttle_addresses WHERE address = $1")
+        .bind(address)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let failures = match prev {
+        Some(r) => r.try_get::<i64>("failures")? + 1,
+        None => 1,
+    };
+    let lock = policy.address.lock_after(failures);
+    let locked_until_ms = if lock > 0 { now_ms + lock } else { 0 };
+    Sql::new(
+        "INSERT INTO login_throttle_addresses (address, failures, last_failure_ms, locked_until_ms) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (address) DO UPDATE SET failures = excluded.failures, \
+         last_failure_ms = excluded.last_failure_ms, locked_until_ms = excluded.locked_until_ms",
+    )
+    .bind(address)
+    .bind(failures)
+    .bind(now_ms)
+    .bind(locked_until_ms)
+    .execute(&mut *tx)
+    .await?;
+    Ok(LoginThrottle { failures, locked_until_ms })
 }
 
 impl SqlStore {

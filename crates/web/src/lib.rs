@@ -7,6 +7,7 @@
 
 mod api;
 mod assets;
+mod client;
 mod context;
 mod csrf;
 mod errors;
@@ -15,6 +16,7 @@ mod input;
 mod metrics;
 mod ops;
 mod pages;
+mod server;
 mod submissions;
 mod view;
 
@@ -31,6 +33,7 @@ use tower_http::trace::TraceLayer;
 
 pub use api::openapi_json;
 pub use metrics::Metrics;
+pub use server::ConnectionTimeouts;
 
 /// Web settings from the configuration.
 #[derive(Debug, Clone)]
@@ -41,11 +44,21 @@ pub struct WebSettings {
     pub request_timeout: Duration,
     /// Administrators may move the server's clock (demos and browser tests only).
     pub test_clock: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (default: none).
+    pub trusted_proxies: jiujinan_domain::client::TrustedProxies,
+    /// Slow and idle connections are closed after these (`serve` only).
+    pub timeouts: ConnectionTimeouts,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { secure_cookies: false, request_timeout: Duration::from_secs(30), test_clock: false }
+        Self {
+            secure_cookies: false,
+            request_timeout: Duration::from_secs(30),
+            test_clock: false,
+            trusted_proxies: jiujinan_domain::client::TrustedProxies::default(),
+            timeouts: ConnectionTimeouts::default(),
+        }
     }
 }
 
@@ -88,11 +101,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests and returns.
+/// Serves until `shutdown` resolves, then finishes in-flight requests and returns. Requests
+/// carry the peer address; slow and idle connections are closed (`WebSettings::timeouts`).
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let timeouts = state.web.timeouts;
+    server::serve_router(router(state), listener, timeouts, shutdown).await
 }

@@ -6,6 +6,7 @@
 mod common;
 
 mod aid;
+mod auth;
 mod cases;
 mod dispositions;
 mod leads;

@@ -254,16 +254,47 @@ async fn login_throttle_counts_and_clears(store: Arc<dyn Store>) {
         .insert_user(&user_row("u1", "cy_admin", "110105:mz", "110105"), draft(action::USER_CREATED, "110105"), T0)
         .await
         .unwrap();
-    let policy = LockoutPolicy { max_failures: 3, lock_ms: 60_000 };
+    let name = LockoutPolicy { max_failures: 3, lock_ms: 60_000, max_lock_ms: 120_000 };
+    let address = LockoutPolicy { max_failures: 4, lock_ms: 600_000, max_lock_ms: 6_000_000 };
+    let policy = ThrottlePolicy { name, address, address_quiet_ms: 3_600_000 };
     for i in 1..=2 {
-        let t = store.record_login_failure("nobody", policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
-        assert_eq!(t, LoginThrottle { failures: i, locked_until_ms: 0 });
+        let t =
+            store.record_login_failure("nobody", None, policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+        assert_eq!(t, (LoginThrottle { failures: i, locked_until_ms: 0 }, None));
     }
-    let t = store.record_login_failure("nobody", policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+    let (t, _) =
+        store.record_login_failure("nobody", None, policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
     assert_eq!(t.locked_until_ms, T0 + 60_000, "unknown names lock like real ones");
     assert_eq!(store.login_throttle("nobody").await.unwrap(), Some(t));
+    let (t, _) =
+        store.record_login_failure("nobody", None, policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+    assert_eq!(t.locked_until_ms, T0 + 120_000, "a name's lock doubles up to its cap");
+    let (t, _) =
+        store.record_login_failure("nobody", None, policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+    assert_eq!(t.locked_until_ms, T0 + 120_000, "and no further");
 
-    store.record_login_failure("cy_admin", policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
+    // An address counts across names, locks and grows past the name's cap.
+    for (i, n) in ["a", "b", "c", "d", "e"].into_iter().enumerate() {
+        let (_, a) = store
+            .record_login_failure(n, Some("203.0.113.7"), policy, draft(action::LOGIN_FAILED, "11"), T0)
+            .await
+            .unwrap();
+        let a = a.unwrap();
+        assert_eq!(a.failures, i as i64 + 1);
+        assert_eq!(a.locked_until_ms, [0, 0, 0, T0 + 600_000, T0 + 1_200_000][i]);
+    }
+    assert_eq!(store.address_throttle("203.0.113.7", 3_600_000, T0).await.unwrap().unwrap().failures, 5);
+    assert_eq!(store.address_throttle("198.51.100.1", 3_600_000, T0).await.unwrap(), None);
+    // Quiet for an hour after the lock ended: the address starts again from one.
+    let later = T0 + 1_200_000 + 3_600_000 + 1;
+    assert_eq!(store.address_throttle("203.0.113.7", 3_600_000, later).await.unwrap(), None);
+    let (_, a) = store
+        .record_login_failure("f", Some("203.0.113.7"), policy, draft(action::LOGIN_FAILED, "11"), later)
+        .await
+        .unwrap();
+    assert_eq!(a, Some(LoginThrottle { failures: 1, locked_until_ms: 0 }));
+
+    store.record_login_failure("cy_admin", None, policy, draft(action::LOGIN_FAILED, "11"), T0).await.unwrap();
     let s = NewSession {
         token_hash: "h".into(),
         user_id: "u1".into(),

@@ -50,6 +50,7 @@ const APPLIED: &[(i64, u64, u64)] = &[
     (11, 0x37b7_086b_c39f_6b44, 0x31dc_c42e_8372_d686),
     (12, 0xccdd_485d_a7fb_355a, 0xccdd_485d_a7fb_355a),
     (13, 0xae6c_4bf7_e418_3dd4, 0xae6c_4bf7_e418_3dd4),
+    (14, 0x874c_2ebd_fe22_6d9e, 0x874c_2ebd_fe22_6d9e),
 ];
 
 #[test]

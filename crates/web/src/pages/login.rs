@@ -8,6 +8,7 @@ use jiujinan_app::AppError;
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::client::ClientAddr;
 use crate::context::{Ctx, PRELOGIN_COOKIE, SESSION_COOKIE};
 use crate::errors::PageResult;
 use crate::pages::form::Form;
@@ -55,8 +56,13 @@ pub async fn show(State(state): State<AppState>, mut ctx: Ctx) -> PageResult {
 }
 
 /// Checks the credentials; on success sets the session cookie and goes home.
-pub async fn submit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> PageResult {
-    match state.app.login(&form.username, &form.password).await {
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    ctx: Ctx,
+    Form(form): Form<LoginForm>,
+) -> PageResult {
+    match state.app.login(&form.username, &form.password, client).await {
         Ok(out) => {
             let max_age = (out.expires_ms - state.app.now_ms()) / 1000;
             let mut res = Redirect::to("/").into_response();

@@ -11,5 +11,7 @@ mod cases_web;
 mod form_submissions;
 mod input_edge;
 mod leads_api;
+mod login_throttle;
 mod pages;
 mod referrals_web;
+mod server;

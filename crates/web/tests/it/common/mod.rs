@@ -170,6 +170,31 @@ impl TestApp {
         Ok((cookie, csrf))
     }
 
+    /// Posts the login form as a client connected from `peer` (the address `serve` records),
+    /// with an optional `X-Forwarded-For`; the reply (303 on success).
+    pub async fn login_from(&self, peer: &str, forwarded_for: Option<&str>, username: &str, password: &str) -> Reply {
+        let pre = self.get("/login", None).await.cookie("jjn_pre").expect("pre-login cookie");
+        let mut b = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("jjn_pre={pre}"))
+            .extension(axum::extract::ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+        if let Some(f) = forwarded_for {
+            b = b.header("x-forwarded-for", f);
+        }
+        let body = format!("csrf={pre}&username={username}&password={}", urlenc(password));
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// The same app behind the given trusted proxies (`trusted_proxies` in the configuration).
+    pub fn with_trusted_proxies(mut self, proxies: &[&str]) -> Self {
+        let web = WebSettings {
+            trusted_proxies: jiujinan_domain::client::TrustedProxies::parse(proxies).unwrap(),
+            ..WebSettings::default()
+        };
+        self.router = router(AppState::new(self.app.clone(), web));
+        self
+    }
+
     pub async fn audit_actions(&self) -> Vec<String> {
         self.app.test_store().audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect()
     }
