@@ -21,6 +21,7 @@ test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconci
   async function propose(casePath, f) {
     await page.goto(`${server.base}${casePath}`);
     if ((await page.locator('#new-aid').getAttribute('open')) === null) await page.click('#new-aid > summary');
+    assert.deepEqual(await page.locator('#aid-kind option').allInnerTexts(), ['救助金', '实物', '服务', '医疗'], 'kinds of aid in Chinese, no codes');
     await page.selectOption('#aid-type', f.type);
     await page.selectOption('#aid-cause', f.cause);
     await page.selectOption('#aid-tier', String(f.tier));
@@ -122,6 +123,8 @@ test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconci
     await act(a4, 'aid-approve', { opinion: '同意' });
     await as('jw_reviewer');
     await page.goto(`${server.base}${casePath}`);
+    const methods = await page.locator(`#${a1} select[name="method"] option`).allInnerTexts();
+    assert.deepEqual(methods, ['银行转账', '现金（签收）', '实物交付'], 'ways of paying in Chinese, no codes');
     await act(a1, 'aid-pay', { method: 'bank', reference: '工行转账 20261129-001' });
     assert.equal(await status(a1), 'paid');
     await shot(page, step);

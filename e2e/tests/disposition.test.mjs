@@ -29,6 +29,7 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await as('admin');
     await page.goto(`${server.base}/supervision`);
     await page.fill('#test-clock-at', at);
+    assert.equal((await page.locator('#set-test-clock').innerText()).trim(), '调整时钟', 'the button says what it does');
     await page.click('#set-test-clock');
     await page.waitForLoadState('load');
   }
@@ -115,7 +116,8 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     const aid = await createAction(casePath, { route: 'aid_first', request: '火灾当日先行救助', amount: '1000', given: '棉被两床' });
     const esc = await createAction(casePath, { route: 'joint_meeting', request: '房屋重建无对口政策，提请区联席会议研究' });
     const shelter = await createAction(casePath, { route: 'shelter', request: '随行亲属临时安置并协助返乡', province: '河北省' });
-    assert.match(await visibleText(page, `#action-${r1} .accountable`), /110105001:mz/, 'the street stays accountable until acceptance');
+    assert.match(await visibleText(page, `#action-${r1} .accountable`), /建外街道/, 'the street stays accountable until acceptance, named');
+    assert.equal(await page.locator(`#action-${r1} .accountable`).getAttribute('title'), '110105001:mz', 'its code on hover');
     await shot(page, step);
 
     step = '33-health-accepts-and-feeds-back';
@@ -123,6 +125,10 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await page.click('#nav-referrals');
     await page.waitForURL((u) => u.pathname === '/referrals');
     assert.equal(await page.locator('#inbox tbody tr').count(), 2, 'two referrals wait for the health commission');
+    const firstRow = page.locator('#inbox tbody tr').first();
+    assert.match(await firstRow.locator('.case-number').innerText(), /^\d{9}-\d{4}-\d{5}$/, 'the case number, not the request, under 案件编号');
+    assert.match(await firstRow.locator('.request').innerText(), /医疗救助/, 'the request in its own column');
+    assert.match(await firstRow.locator('.from').innerText(), /建外街道/, 'the sender by name');
     await openReferral(r1);
     await page.click('#accept');
     await page.locator('#referral-saved').waitFor({ state: 'visible' });
@@ -143,6 +149,8 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await page.click('#return');
     await page.locator('#referral-saved').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#referral').getAttribute('data-status'), 'returned');
+    assert.match(await visibleText(page, '#referral-accountable'), /建外街道/, 'returned, the referral is the street\'s again');
+    assert.doesNotMatch(await visibleText(page, '#referral-accountable'), /卫生健康/);
     await shot(page, step);
 
     step = '35-street-redirects';

@@ -80,9 +80,18 @@ pub struct DispositionView {
 }
 
 /// Who answers for an action now (首问负责): the sender, as first-inquiry holder, until the
-/// receiver accepts; the receiver from then on.
+/// receiver accepts; the receiver while it works on it and for the result it fed back; the
+/// sender again once the receiver returned it or the sender withdrew it (and throughout for a
+/// party outside the platform, whose answer the sender records).
 pub fn accountable_unit(a: &ActionRecord) -> String {
-    if a.status == ActionStatus::Sent { a.from_unit.clone() } else { a.to_unit.clone() }
+    match a.status {
+        ActionStatus::Accepted | ActionStatus::Completed if !a.to_unit.is_empty() => a.to_unit.clone(),
+        ActionStatus::Sent
+        | ActionStatus::Accepted
+        | ActionStatus::Completed
+        | ActionStatus::Returned
+        | ActionStatus::Cancelled => a.from_unit.clone(),
+    }
 }
 
 /// The unit that answers an action: its receiver, or the sender for a party outside the

@@ -57,7 +57,8 @@ pub struct ReferralDto {
     pub to_unit: String,
     /// `sent`, `accepted`, `returned`, `completed` or `cancelled`.
     pub status: String,
-    /// The unit accountable now: the sender (first-inquiry holder) until acceptance.
+    /// The unit accountable now: the sender (first-inquiry holder) until acceptance and again
+    /// after a return or withdrawal; the receiver once it accepted.
     pub accountable_unit: String,
     pub request: String,
     pub return_reason: String,

@@ -92,6 +92,9 @@ pub struct Dispositions {
     pub held: &'static str,
     pub day: &'static str,
     pub run_supervision: &'static str,
+    pub test_clock: &'static str,
+    pub test_clock_at: &'static str,
+    pub set_test_clock: &'static str,
 }
 
 impl Dispositions {
@@ -190,6 +193,9 @@ impl Dispositions {
             held: t(l, "已召开", "Held"),
             day: t(l, "日期", "Day"),
             run_supervision: t(l, "立即检查到期事项", "Check due items now"),
+            test_clock: t(l, "测试时钟（仅演示和测试）", "Test clock (demos and tests only)"),
+            test_clock_at: t(l, "把时钟调到（北京时间）", "Move the clock to (Beijing time)"),
+            set_test_clock: t(l, "调整时钟", "Set the clock"),
         }
     }
 }

@@ -114,6 +114,10 @@ async fn a_department_system_answers_referrals_through_the_api(t: TestApp) {
     )
     .await;
     assert_eq!(back.json()["status"], "returned");
+    // Returned, the referral is the sender's again: the department no longer holds it.
+    let from = back.json()["from_unit"].as_str().unwrap().to_owned();
+    assert_eq!(back.json()["accountable_unit"].as_str(), Some(from.as_str()), "{}", back.body);
+    assert_ne!(from, "110105:wj");
     let late =
         api(&t, &health, "POST", &format!("/api/v1/referrals/{r2}/accept"), Some(json!({"version": 2})), "zh-CN").await;
     assert_eq!(late.json()["error"]["code"], "ALREADY_ANSWERED");

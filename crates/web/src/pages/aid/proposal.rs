@@ -61,6 +61,9 @@ pub struct AidPanel {
     pub can_propose: bool,
     /// Aid-first actions of the case waiting for their paperwork (id, label).
     pub aid_first: Vec<(String, String)>,
+    /// The kinds of aid and the ways of paying, as (code, label in the page's language).
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub methods: Vec<(&'static str, &'static str)>,
 }
 
 fn row(v: AidView, actor: &Actor, funds: &[Fund], rules: &AidRules, now: i64, lang: Lang) -> AidRow {
@@ -150,6 +153,8 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
             && !usable.is_empty(),
         funds: usable,
         aid_first,
+        kinds: ["cash", "in_kind", "service", "medical"].into_iter().map(|k| (k, labels::aid(k, lang))).collect(),
+        methods: ["bank", "cash", "goods"].into_iter().map(|m| (m, labels::delivery(m, lang))).collect(),
     })
 }
 

@@ -96,6 +96,7 @@ pub(super) async fn case_page(
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let CaseView { case: k, members, economy, investigations, timeline } = state.app.case_for(actor, id).await?;
+    let names = timeline::unit_names(state, &timeline).await;
     let now = state.app.now_ms();
     let mut member_rows: Vec<MemberRow> = members
         .iter()
@@ -177,7 +178,7 @@ pub(super) async fn case_page(
             .filter(|s| !s.is_empty())
             .map(|r| labels::route(r, lang))
             .collect(),
-        steps: timeline::rows(timeline, lang),
+        steps: timeline::rows(timeline, lang, &names),
         can_edit: editable,
         can_review: reviewer,
         today: beijing_time(now).chars().take(10).collect(),

@@ -79,11 +79,17 @@ pub struct ActionRow {
     pub route: &'static str,
     pub programme: String,
     pub receiver: String,
+    /// The sending unit's name and the sender; `from_code` is the unit's code (on hover).
     pub from: String,
+    pub from_code: String,
+    /// The case's number, as people read and type it.
+    pub case_number: String,
     /// The status, for the template's conditions and data attributes.
     pub status_value: ActionStatus,
     pub status: &'static str,
+    /// The accountable unit's name; `accountable_code` its code (on hover).
     pub accountable: String,
+    pub accountable_code: String,
     pub request: String,
     pub outcome: String,
     pub amount: String,
@@ -176,14 +182,19 @@ async fn action_row(
             Err(_) => a.to_unit.clone(),
         }
     };
+    let from_name = unit_name(state, &a.from_unit).await;
+    let accountable = unit_name(state, &v.accountable_unit).await;
     let can_receive = answering_unit(&a) == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
         route: labels::route(a.route.code(), lang),
         programme: programme_name(ps, &a.programme, lang),
         receiver,
-        from: format!("{} {}", a.from_unit, a.from_user),
+        from: format!("{from_name} {}", a.from_user).trim().to_owned(),
+        from_code: a.from_unit.clone(),
+        case_number: a.case_number.clone(),
         status: labels::action_status(a.status.code(), lang),
-        accountable: v.accountable_unit,
+        accountable,
+        accountable_code: v.accountable_unit,
         outcome: if a.outcome.is_empty() {
             String::new()
         } else {
@@ -215,6 +226,14 @@ async fn action_row(
         request: a.request,
         return_reason: a.return_reason,
         version: a.version,
+    }
+}
+
+/// A unit's name for people (its code when the unit is unknown).
+async fn unit_name(state: &AppState, code: &str) -> String {
+    match state.app.unit(code).await {
+        Ok(u) => u.name,
+        Err(_) => code.to_owned(),
     }
 }
 

@@ -126,6 +126,7 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let view = state.app.lead_for(actor, id).await?;
+    let names = timeline::unit_names(state, &view.timeline).await;
     let l = view.lead;
     let duplicate_id = l.duplicate_of.clone().unwrap_or_default();
     let duplicate_label = view.duplicate_number.clone().unwrap_or_else(|| duplicate_id.clone());
@@ -172,7 +173,7 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
         deadline: beijing_time(l.verify_due_ms),
         overdue: l.status == LeadStatus::New && l.verify_due_ms < state.app.now_ms(),
         placeholder,
-        steps: timeline::rows(view.timeline, lang),
+        steps: timeline::rows(view.timeline, lang, &names),
         l,
     };
     render(&page)
