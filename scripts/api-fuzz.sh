@@ -52,9 +52,16 @@ TOKEN="$(JIUJINAN_AUDIT_KEY_FILE="$WORK/audit.key" "$BIN" token issue --username
 
 echo "api-fuzz: schemathesis $VERSION, $EXAMPLES examples per operation, against $(echo "$URL" | sed -E 's#//[^@]*@#//***@#')"
 rc=0
+# schemathesis keeps a cache of crashes in the working directory: keep it out of the repository.
+cd "$WORK"
 "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/openapi.json" \
   -H "Authorization: Bearer $TOKEN" --max-examples "$EXAMPLES" --workers 1 --seed 20261201 \
   --checks "$CHECKS" --no-color || rc=$?
+# Every lead the fuzzer created went through the keyed audit writers: the chain must verify.
+if ! JIUJINAN_AUDIT_KEY_FILE="$WORK/audit.key" "$BIN" audit verify --database-url "$URL"; then
+  echo "api-fuzz: the audit chain does not verify after the run" >&2
+  rc=1
+fi
 if grep -qE "panicked|request failed" "$WORK/server.log"; then
   echo "api-fuzz: the server logged failures:" >&2
   grep -E "panicked|request failed" "$WORK/server.log" | head -20 >&2

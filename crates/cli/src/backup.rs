@@ -63,7 +63,12 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode>
         Some(_) => {
             let app =
                 crate::commands::open_with(settings, Arc::new(SystemClock), Some(crate::keys::Missing::Create)).await?;
-            app.backup_to_file(out).await.map_err(crate::commands::app_err)?;
+            // An empty file readable by its owner only: the copy holds personal data.
+            create_private(out)?;
+            if let Err(e) = app.backup_to_file(out).await {
+                let _ = std::fs::remove_file(out);
+                return Err(crate::commands::app_err(e));
+            }
             app.close().await;
             std::fs::File::open(out).and_then(|f| f.sync_all()).context("syncing the backup")?;
             println!("backup written to {}", out.display());
@@ -76,10 +81,13 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode>
                 return Ok(code);
             }
             let mut cmd = std::process::Command::new(tool("pg_dump")?);
-            cmd.args(["--format=custom", "--no-owner", "--serializable-deferrable", "--file"])
-                .arg(out)
-                .arg(&settings.database_url);
-            run(cmd, "pg_dump")?;
+            let url = without_password(&settings.database_url, &mut cmd);
+            create_private(out)?;
+            cmd.args(["--format=custom", "--no-owner", "--serializable-deferrable", "--file"]).arg(out).arg(url);
+            if let Err(e) = run(cmd, "pg_dump") {
+                let _ = std::fs::remove_file(out);
+                return Err(e);
+            }
             println!("backup written to {} (pg_dump custom format)", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -99,9 +107,23 @@ pub async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::R
             if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)?;
             }
-            let tmp = target.with_extension("restoring");
+            // The copy is verified before anything of the live database is touched.
+            let tmp = PathBuf::from(format!("{}.restoring", target.display()));
+            let _ = std::fs::remove_file(&tmp);
             std::fs::copy(from, &tmp).with_context(|| format!("cannot copy {}", from.display()))?;
             std::fs::File::open(&tmp).and_then(|f| f.sync_all())?;
+            let checked = verify(settings, &format!("sqlite://{}", tmp.display()), "backup to restore").await;
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+            }
+            match checked {
+                Ok(code) if code == ExitCode::SUCCESS => {}
+                other => {
+                    let _ = std::fs::remove_file(&tmp);
+                    println!("nothing restored: {} stays as it was", target.display());
+                    return other;
+                }
+            }
             for suffix in ["-wal", "-shm"] {
                 let stale = PathBuf::from(format!("{}{suffix}", target.display()));
                 if stale.exists() {
@@ -109,6 +131,7 @@ pub async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::R
                 }
             }
             std::fs::rename(&tmp, &target)?;
+            sync_dir(&target)?;
             println!("restored {} to {}", from.display(), target.display());
         }
         None => {
@@ -120,17 +143,88 @@ pub async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::R
                         app.close().await;
                         !matches!(head, Ok(ChainStatus::Intact { entries: 0, .. }))
                     }
-                    Err(_) => false,
+                    // Cannot tell (unreachable, another application's schema, a newer
+                    // version): assume it holds data.
+                    Err(_) => true,
                 }
             };
             anyhow::ensure!(force || !holds_data, "the target database holds data; pass --force to replace it");
             let mut cmd = std::process::Command::new(tool("pg_restore")?);
+            let url = without_password(&settings.database_url, &mut cmd);
             cmd.args(["--no-owner", "--clean", "--if-exists", "--exit-on-error", "--single-transaction", "--dbname"])
-                .arg(&settings.database_url)
+                .arg(url)
                 .arg(from);
             run(cmd, "pg_restore")?;
             println!("restored {} into the database", from.display());
         }
     }
     verify(settings, &settings.database_url, "restored database").await
+}
+
+/// Creates `path` empty, readable and writable by its owner only (`VACUUM INTO` and
+/// `pg_dump` then write into it).
+fn create_private(path: &Path) -> anyhow::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(())
+}
+
+/// Syncs the directory holding `path`, so that a rename into it survives a power loss.
+fn sync_dir(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d }) {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .with_context(|| format!("cannot sync {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// The URL without its password, which goes to the child in `PGPASSWORD` instead of its
+/// command line (where every local user could read it).
+fn without_password(url: &str, cmd: &mut std::process::Command) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((auth, host)) = rest.rsplit_once('@') else { return url.to_owned() };
+    let Some((user, password)) = auth.split_once(':') else { return url.to_owned() };
+    cmd.env("PGPASSWORD", percent_decode(password));
+    format!("{scheme}://{user}@{host}")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_command_line() {
+        let mut cmd = std::process::Command::new("true");
+        assert_eq!(without_password("postgres://app:p%40ss@db:5432/jjn", &mut cmd), "postgres://app@db:5432/jjn");
+        let env: Vec<_> = cmd.get_envs().collect();
+        assert_eq!(env, vec![(std::ffi::OsStr::new("PGPASSWORD"), Some(std::ffi::OsStr::new("p@ss")))]);
+        let mut cmd = std::process::Command::new("true");
+        assert_eq!(without_password("postgres://app@db/jjn", &mut cmd), "postgres://app@db/jjn");
+        assert_eq!(cmd.get_envs().count(), 0);
+    }
 }

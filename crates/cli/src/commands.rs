@@ -66,6 +66,20 @@ pub(crate) async fn open_with(
     key: Option<Missing>,
 ) -> anyhow::Result<App> {
     let audit_key = match (key, settings.audit_key_path()) {
+        (Some(Missing::Create), Some(path)) if !path.exists() => {
+            // A chain that already carries MACs must never get a new key: it would verify
+            // under neither. Look before creating one.
+            let probe = open_with_key(settings, clock.clone(), None).await?;
+            let keyed = probe.audit_chain_is_keyed().await.map_err(app_err)?;
+            probe.close().await;
+            anyhow::ensure!(
+                !keyed,
+                "the audit chain of this database is keyed but the key file {} is missing: put the key \
+                 file back (or set audit_key_file to where it is); a new key would break the chain",
+                path.display()
+            );
+            Some(keys::load(&path, Missing::Create)?)
+        }
         (Some(missing), Some(path)) => Some(keys::load(&path, missing)?),
         (Some(Missing::Fail), None) => {
             anyhow::bail!("no audit key file is configured (set audit_key_file, or verify with --links-only)")
@@ -76,6 +90,20 @@ pub(crate) async fn open_with(
         }
         (None, _) => None,
     };
+    let writes = key == Some(Missing::Create) && audit_key.is_some();
+    let app = open_with_key(settings, clock, audit_key).await?;
+    if writes {
+        app.ensure_chain_keyed().await.map_err(app_err)?;
+    }
+    Ok(app)
+}
+
+/// Connects, migrates and builds the app with `audit_key` (entries sealed with it).
+async fn open_with_key(
+    settings: &Settings,
+    clock: Arc<dyn jiujinan_app::clock::Clock>,
+    audit_key: Option<jiujinan_domain::audit_key::AuditKey>,
+) -> anyhow::Result<App> {
     let store = jiujinan_store::connect_keyed(&settings.database_url, audit_key.clone()).await.map_err(|e| {
         anyhow::anyhow!("cannot open the database {}: {e}", jiujinan_store::redact_url(&settings.database_url))
     })?;

@@ -24,6 +24,8 @@ pub mod action {
     pub const TOKEN_ISSUED: &str = "token.issued";
     pub const TOKEN_REVOKED: &str = "token.revoked";
     pub const ORG_IMPORTED: &str = "org.imported";
+    /// A keyed store opened a chain whose last entry had no MAC: keying starts here.
+    pub const AUDIT_KEYED: &str = "audit.keyed";
 }
 
 /// What a use case wants recorded; the store adds sequence, time and hashes in the same
@@ -197,13 +199,22 @@ pub struct ChainVerifier {
     prev_hash: String,
     key: Option<AuditKey>,
     keyed: i64,
+    /// Whether the last entry seen carried a valid MAC.
+    last_keyed: bool,
     /// Checkpoints not reached yet, by descending `seq` (the next one is last).
     checkpoints: Vec<Checkpoint>,
 }
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { next_seq: 1, prev_hash: GENESIS_HASH.to_owned(), key: None, keyed: 0, checkpoints: Vec::new() }
+        Self {
+            next_seq: 1,
+            prev_hash: GENESIS_HASH.to_owned(),
+            key: None,
+            keyed: 0,
+            last_keyed: false,
+            checkpoints: Vec::new(),
+        }
     }
 }
 
@@ -216,6 +227,11 @@ impl ChainVerifier {
         }
         checkpoints.sort_by_key(|c| std::cmp::Reverse(c.seq));
         Ok(Self { key: Some(key), checkpoints, ..Self::default() })
+    }
+
+    /// The last entry checked (`seq`, `hash`): what a checkpoint of this verification signs.
+    pub fn last(&self) -> (i64, String) {
+        (self.next_seq - 1, self.prev_hash.clone())
     }
 
     /// Entries that carried a valid MAC so far.
@@ -251,8 +267,10 @@ impl ChainVerifier {
                 if self.keyed > 0 {
                     return Err(ChainBreak::MacMissing { seq: e.seq });
                 }
+                self.last_keyed = false;
             } else if key.entry_signed(&e.hash, &e.mac) {
                 self.keyed += 1;
+                self.last_keyed = true;
             } else {
                 return Err(ChainBreak::MacMismatch { seq: e.seq });
             }
@@ -272,8 +290,17 @@ impl ChainVerifier {
     }
 
     /// Checks the stored head `(seq, hash)` against the last entry seen.
+    ///
+    /// With a key, the last entry must carry a valid MAC: a keyed store appends an
+    /// `audit.keyed` entry when it opens a chain whose last entry has none, so after keying
+    /// the chain always ends keyed. Someone who blanks every MAC and rehashes the log, or cuts
+    /// it back to its unkeyed part, is caught here: the last hash is theirs and they cannot
+    /// sign it.
     pub fn finish(&self, head: Option<(i64, String)>) -> Result<i64, ChainBreak> {
         let last_seq = self.next_seq - 1;
+        if self.key.is_some() && last_seq > 0 && !self.last_keyed {
+            return Err(ChainBreak::MacMissing { seq: last_seq });
+        }
         if let Some(c) = self.checkpoints.first() {
             return Err(ChainBreak::CheckpointBeyondLog { checkpoint_seq: c.seq, last_seq });
         }
@@ -426,6 +453,27 @@ mod tests {
         // A checkpoint file edited to an earlier entry is not signed.
         let forged = Checkpoint { seq: 2, hash: c[1].hash.clone(), ..cp };
         assert_eq!(verify_keyed(&c, vec![forged]), Err(ChainBreak::CheckpointForged { seq: 2 }));
+    }
+
+    #[test]
+    fn blanking_every_mac_and_rehashing_is_caught_by_the_last_entry() {
+        let k = key();
+        let mut c = keyed_chain(6, Some(&k));
+        for e in &mut c {
+            e.mac.clear();
+        }
+        rewrite_and_rehash(&mut c, 3);
+        assert_eq!(verify_keyed(&c, vec![]), Err(ChainBreak::MacMissing { seq: 6 }));
+        // Cutting a keyed log back to its unkeyed part is caught the same way.
+        let mut old = chain(3);
+        let mut prev = old[2].hash.clone();
+        let d = AuditDraft::new("system", "", "11", action::AUDIT_KEYED, ("audit", "chain"), &serde_json::json!({}));
+        let e = seal(d, 4, 1_700_000_000_004, &prev, Some(&k));
+        prev = e.hash.clone();
+        old.push(e);
+        assert_eq!(verify_keyed(&old, vec![]), Ok(4));
+        assert_eq!(verify_keyed(&old[..3], vec![]), Err(ChainBreak::MacMissing { seq: 3 }));
+        assert!(!prev.is_empty());
     }
 
     #[test]

@@ -12,9 +12,12 @@ use crate::ValidationError;
 pub const INVALID_TEXT: &str = "INVALID_TEXT";
 
 /// Whether `c` may not appear in text. Tab, line feed and carriage return are allowed when
-/// `multiline`; every other control character (C0, DEL, C1) never is.
+/// `multiline`; every other control character (C0, DEL, C1) never is, nor are the invisible
+/// characters that reorder or break text for its reader: bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069) and the Unicode line and paragraph separators.
 pub fn is_forbidden(c: char, multiline: bool) -> bool {
-    c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r'))
+    (c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// The first forbidden character of `s`, if any.
@@ -44,5 +47,8 @@ mod tests {
         assert!(check("第一行\n第二行\t完", true, "note").is_ok());
         assert_eq!(check("姓名\n", false, "name"), Err(ValidationError::new(INVALID_TEXT, "name")));
         assert!(check("张三 Zhang（代）", false, "name").is_ok());
+        assert_eq!(first_forbidden("invoice\u{202E}fdp.exe", true), Some('\u{202E}'), "a right-to-left override");
+        assert_eq!(first_forbidden("a\u{2028}b", true), Some('\u{2028}'));
+        assert!(check("维吾尔 ئۇيغۇر", false, "name").is_ok(), "right-to-left script itself is text");
     }
 }

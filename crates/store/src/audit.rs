@@ -26,6 +26,8 @@ pub trait AuditStore: Send + Sync {
     ) -> Result<Vec<AuditEntry>, StoreError>;
     /// Entries with `seq > after_seq` in order, for verification (not scoped: CLI and auditors).
     async fn audit_after(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Whether any entry carries a MAC (the chain was keyed at some point).
+    async fn audit_has_macs(&self) -> Result<bool, StoreError>;
     /// The recorded head of the chain; `None` when its row or its table is gone (dropped by
     /// someone with a database shell: the verifier reports it as a break, not a failure).
     async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
@@ -62,6 +64,12 @@ impl AuditStore for SqlStore {
             .fetch_all(self.reader())
             .await?;
         Ok(rows.iter().map(rows::audit).collect::<Result<_, _>>()?)
+    }
+
+    async fn audit_has_macs(&self) -> Result<bool, StoreError> {
+        let row =
+            Sql::new("SELECT 1 AS one FROM audit_log WHERE mac <> '' LIMIT 1").fetch_optional(self.reader()).await?;
+        Ok(row.is_some())
     }
 
     async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {

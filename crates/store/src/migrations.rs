@@ -117,11 +117,7 @@ const MIGRATIONS: [Entry; 14] = [
         name: "duty_rules",
         sql: Sql::Common(include_str!("../migrations/common/0012_duty_rules.sql")),
     },
-    Entry {
-        version: 13,
-        name: "audit_mac",
-        sql: Sql::Common(include_str!("../migrations/common/0013_audit_mac.sql")),
-    },
+    Entry { version: 13, name: "audit_mac", sql: Sql::Common(include_str!("../migrations/common/0013_audit_mac.sql")) },
     Entry {
         version: 14,
         name: "login_throttle_addresses",

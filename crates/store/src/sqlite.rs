@@ -82,7 +82,9 @@ impl SqliteStore {
     /// at one instant (audit head included) and writers are never blocked.
     pub(crate) async fn backup_to_file(&self, path: &std::path::Path) -> Result<(), StoreError> {
         let target = path.to_str().ok_or_else(|| StoreError::Unavailable("the backup path is not UTF-8".into()))?;
-        if path.exists() {
+        // `VACUUM INTO` writes into a new file or an empty one (the caller may have created it
+        // with restrictive permissions), never over data.
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
             return Err(StoreError::Unavailable(format!("{target} already exists")));
         }
         sqlx::query("VACUUM INTO $1").bind(target).execute(&self.readers).await?;

@@ -210,14 +210,6 @@ impl UserStore for SqlStore {
         now_ms: i64,
     ) -> Result<(LoginThrottle, Option<LoginThrottle>), StoreError> {
         let mut tx = self.begin_write().await?;
-        let prev = Sql::new("SELECT failures FROM login_throttle WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&mut tx)
-            .await?;
-        let failures = match prev {
-            Some(r) => r.try_get::<i64>("failures")? + 1,
-            None => 1,
-        };
         // Failures older than a day no longer count; their rows go, so random names
         // typed at the login form do not pile up.
         Sql::new("DELETE FROM login_throttle WHERE last_failure_ms < $1 AND locked_until_ms < $2")
@@ -225,19 +217,25 @@ impl UserStore for SqlStore {
             .bind(now_ms)
             .execute(&mut tx)
             .await?;
-        let lock = policy.name.lock_after(failures);
-        let locked_until_ms = if lock > 0 { now_ms + lock } else { 0 };
-        Sql::new(
-            "INSERT INTO login_throttle (username, failures, last_failure_ms, locked_until_ms) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, \
-             last_failure_ms = excluded.last_failure_ms, locked_until_ms = excluded.locked_until_ms",
+        // Counted in one statement: concurrent failures (PostgreSQL, READ COMMITTED) wait on
+        // the row and each adds one, instead of overwriting each other's count.
+        let failures: i64 = Sql::new(
+            "INSERT INTO login_throttle (username, failures, last_failure_ms, locked_until_ms) VALUES ($1, 1, $2, 0) \
+             ON CONFLICT (username) DO UPDATE SET failures = login_throttle.failures + 1, \
+             last_failure_ms = excluded.last_failure_ms RETURNING failures",
         )
         .bind(username)
-        .bind(failures)
         .bind(now_ms)
-        .bind(locked_until_ms)
-        .execute(&mut tx)
-        .await?;
+        .fetch_one(&mut tx)
+        .await?
+        .try_get("failures")?;
+        let lock = policy.name.lock_after(failures);
+        let locked_until_ms = if lock > 0 { now_ms + lock } else { 0 };
+        Sql::new("UPDATE login_throttle SET locked_until_ms = $2 WHERE username = $1")
+            .bind(username)
+            .bind(locked_until_ms)
+            .execute(&mut tx)
+            .await?;
         let name = LoginThrottle { failures, locked_until_ms };
         let address = match address {
             Some(a) => Some(count_address_failure(&mut tx, a, policy, now_ms).await?),
@@ -383,27 +381,25 @@ async fn count_address_failure(
         .bind(quiet_since)
         .execute(&mut *tx)
         .await?;
-    let prev = Sql::new("SELECT failures FROM login_throttle_addresses WHERE address = $1")
-        .bind(address)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let failures = match prev {
-        Some(r) => r.try_get::<i64>("failures")? + 1,
-        None => 1,
-    };
-    let lock = policy.address.lock_after(failures);
-    let locked_until_ms = if lock > 0 { now_ms + lock } else { 0 };
-    Sql::new(
+    // One statement, as for names: concurrent failures each count.
+    let failures: i64 = Sql::new(
         "INSERT INTO login_throttle_addresses (address, failures, last_failure_ms, locked_until_ms) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (address) DO UPDATE SET failures = excluded.failures, \
-         last_failure_ms = excluded.last_failure_ms, locked_until_ms = excluded.locked_until_ms",
+         VALUES ($1, 1, $2, 0) ON CONFLICT (address) DO UPDATE SET \
+         failures = login_throttle_addresses.failures + 1, last_failure_ms = excluded.last_failure_ms \
+         RETURNING failures",
     )
     .bind(address)
-    .bind(failures)
     .bind(now_ms)
-    .bind(locked_until_ms)
-    .execute(&mut *tx)
-    .await?;
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("failures")?;
+    let lock = policy.address.lock_after(failures);
+    let locked_until_ms = if lock > 0 { now_ms + lock } else { 0 };
+    Sql::new("UPDATE login_throttle_addresses SET locked_until_ms = $2 WHERE address = $1")
+        .bind(address)
+        .bind(locked_until_ms)
+        .execute(&mut *tx)
+        .await?;
     Ok(LoginThrottle { failures, locked_until_ms })
 }
 

@@ -166,3 +166,36 @@ fn a_dropped_head_is_a_break_and_a_missing_key_an_error() {
     }
     assert!(!e.run(&["key", "generate", "--out", k.to_str().unwrap()], None).status.success());
 }
+
+#[test]
+fn blanking_every_mac_before_rehashing_does_not_help() {
+    let e = setup();
+    sql(&e, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET mac = '';");
+    rewrite_and_rehash(&e, 2);
+    let (code, text) = verify(&e, &[]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("entry 4 has no MAC"), "the last entry must be signed: {text}");
+}
+
+#[test]
+fn a_lost_key_is_never_replaced_but_a_chain_from_before_keying_gets_keyed() {
+    let e = setup();
+    let key = e.dir.path().join("j.db.audit-key");
+    std::fs::remove_file(&key).unwrap();
+    let out = e.run(
+        &["user", "add", "--username", "x_admin", "--unit", "110105:mz", "--role", "admin", "--password-stdin"],
+        Some("Good-password-1"),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("keyed") && err.contains("missing"), "{err}");
+    assert!(!key.exists(), "no new key for a keyed chain");
+    // A chain written before the chain was keyed (no MACs, no key): the next writing command
+    // creates a key and seals an `audit.keyed` entry, so the chain ends keyed.
+    sql(&e, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET mac = '';");
+    e.ok(&["user", "list"], None);
+    assert!(key.exists());
+    let (code, text) = verify(&e, &[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("intact: 5 entries") && text.contains("MACs checked under the audit key: 1"), "{text}");
+}

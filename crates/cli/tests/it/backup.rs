@@ -78,6 +78,24 @@ fn a_backup_taken_during_writes_restores_to_an_identical_chain() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
     assert!(run(&["restore", "--from", out.to_str().unwrap(), "--force"]).status.success());
+    // The backup file is readable by its owner only (it holds personal data).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // A backup that does not verify replaces nothing, even with --force.
+    let bad = e.dir.path().join("bad.db");
+    std::fs::copy(&out, &bad).unwrap();
+    let c = rusqlite::Connection::open(&bad).unwrap();
+    c.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 1;").unwrap();
+    drop(c);
+    let before = chain(&restored);
+    let r = run(&["restore", "--from", bad.to_str().unwrap(), "--force"]);
+    assert_eq!(r.status.code(), Some(2), "{}", String::from_utf8_lossy(&r.stdout));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("nothing restored"));
+    assert_eq!(chain(&restored), before, "the database stays as it was");
+    assert!(!e.dir.path().join("restored.db.restoring").exists());
 }
 
 #[test]

@@ -44,6 +44,7 @@ both!(
     optimistic_concurrency_on_users,
     sessions_expire_and_end,
     login_throttle_counts_and_clears,
+    concurrent_login_failures_each_count,
     api_tokens_are_revocable,
     audit_chain_links_and_verifies,
     audit_log_rejects_update_and_delete,
@@ -246,6 +247,36 @@ async fn sessions_expire_and_end(store: Arc<dyn Store>) {
     store.record_login_success(&s2, draft(action::LOGIN, "110105"), T0).await.unwrap();
     store.set_user_disabled("u1", true, 1, draft(action::USER_DISABLED, "110105"), T0).await.unwrap();
     assert!(store.session("h2", T0).await.unwrap().is_none(), "disabling ends sessions");
+}
+
+/// Twenty wrong passwords at the same instant from one address for one name: each counts (a
+/// read-then-write count lost updates on PostgreSQL and let parallel guessers past the lock).
+async fn concurrent_login_failures_each_count(store: Arc<dyn Store>) {
+    seed_org(&store).await;
+    let lax = LockoutPolicy { max_failures: 1_000, lock_ms: 60_000, max_lock_ms: 120_000 };
+    let policy = ThrottlePolicy { name: lax, address: lax, address_quiet_ms: 3_600_000 };
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .record_login_failure("victim", Some("198.51.100.7"), policy, draft(action::LOGIN_FAILED, "11"), T0)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut seen = Vec::new();
+    for t in tasks {
+        let (name, address) = t.await.unwrap();
+        seen.push((name.failures, address.map(|a| a.failures)));
+    }
+    let mut names: Vec<i64> = seen.iter().map(|s| s.0).collect();
+    names.sort_unstable();
+    assert_eq!(names, (1..=20).collect::<Vec<_>>(), "every failure counted once");
+    let mut addresses: Vec<i64> = seen.iter().filter_map(|s| s.1).collect();
+    addresses.sort_unstable();
+    assert_eq!(addresses, (1..=20).collect::<Vec<_>>());
 }
 
 async fn login_throttle_counts_and_clears(store: Arc<dyn Store>) {

@@ -172,7 +172,12 @@ async fn the_api_answers_with_the_documented_statuses(t: TestApp) {
         referral_body.into_bytes(),
     )
     .await;
-    assert_ne!(r.json()["error"]["code"], "BAD_REQUEST", "1.0 reads as 1: {}", r.body);
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (404, Some("NOT_FOUND")),
+        "1.0 reads as 1, and the unknown referral is not found: {}",
+        r.body
+    );
     // The document describes those answers and the case file's household as a list.
     let doc: Value = serde_json::from_str(&jiujinan_web::openapi_json()).unwrap();
     let post = &doc["paths"]["/api/v1/leads"]["post"]["responses"];
