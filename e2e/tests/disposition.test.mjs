@@ -76,7 +76,7 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await as(username);
     await page.goto(`${server.base}/supervision`);
     return page.locator('#supervision tbody tr').evaluateAll((rows) =>
-      rows.map((r) => ({ level: r.dataset.level, supervising: r.dataset.supervising, text: r.textContent })),
+      rows.map((r) => ({ level: r.dataset.level, supervising: r.dataset.supervising, responsible: r.dataset.responsible, text: r.textContent })),
     );
   }
 
@@ -233,13 +233,15 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     step = '39-not-overdue-on-the-make-up-saturday';
     await setClock('2026-10-10T23:00');
     let rows = await supervisionRows('cy_approver');
-    assert.ok(!rows.some((r) => r.text.includes('110105:rs')), `nothing overdue yet: ${JSON.stringify(rows)}`);
+    assert.ok(!rows.some((r) => r.responsible === '110105:rs'), `nothing overdue yet: ${JSON.stringify(rows)}`);
 
     step = '40-overdue-on-sunday-11-october';
     await setClock('2026-10-11T00:30');
     rows = await supervisionRows('cy_approver');
-    const hr = rows.find((r) => r.text.includes('110105:rs'));
+    const hr = rows.find((r) => r.responsible === '110105:rs');
     assert.ok(hr, `the unanswered referral is supervised: ${JSON.stringify(rows)}`);
+    assert.match(hr.text, /朝阳区人力资源/, 'the responsible unit by name, not its code');
+    assert.doesNotMatch(hr.text, /110105:rs/);
     assert.equal(hr.level, '1');
     assert.equal(hr.supervising, '110105:mz', 'the district supervises');
     await shot(page, step);
@@ -247,8 +249,8 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     step = '41-escalated-and-paperwork-chased';
     await setClock('2026-10-14T00:30');
     rows = await supervisionRows('supervisor');
-    assert.ok(rows.some((r) => r.text.includes('110105:rs') && r.level === '2' && r.supervising === '11:mz'), JSON.stringify(rows));
-    assert.ok(rows.some((r) => r.text.includes('110105001:mz') && r.level === '1'), `aid-first paperwork overdue: ${JSON.stringify(rows)}`);
+    assert.ok(rows.some((r) => r.responsible === '110105:rs' && r.level === '2' && r.supervising === '11:mz'), JSON.stringify(rows));
+    assert.ok(rows.some((r) => r.responsible === '110105001:mz' && r.level === '1'), `aid-first paperwork overdue: ${JSON.stringify(rows)}`);
     await shot(page, step);
 
     step = '42-paperwork-completed';

@@ -93,7 +93,7 @@ impl App {
         let now = self.now_ms();
         let channel = Channel::parse(&input.channel)?;
         let urgency = Urgency::parse(&input.urgency)?;
-        let subject_name = lead::text(&input.subject.name, 50, "SUBJECT_NAME_REQUIRED", "subject.name")?;
+        let subject_name = lead::line(&input.subject.name, 50, "SUBJECT_NAME_REQUIRED", "subject.name")?;
         let id_number = match input.subject.id_number.trim() {
             "" => None,
             s => Some(
@@ -109,11 +109,13 @@ impl App {
             input.hardship_types.iter().map(|h| HardshipType::parse(h)).collect::<Result<_, _>>()?;
         hardship.sort();
         hardship.dedup();
+        // Optional text; `max` characters, on one line unless it is the free-text `needs`.
         let optional = |v: &str, max: usize, code: &'static str, f: &'static str| -> Result<String, AppError> {
             let v = v.trim();
             if v.chars().count() > max {
                 return Err(field(code, f));
             }
+            jiujinan_domain::text::check(v, f == "needs", f)?;
             Ok(v.to_owned())
         };
         let needs = optional(&input.needs, 1_000, "TEXT_TOO_LONG", "needs")?;

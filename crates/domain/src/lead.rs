@@ -151,6 +151,13 @@ pub fn text(value: &str, max: usize, code: &'static str, field: &'static str) ->
     Ok(v.to_owned())
 }
 
+/// Checks one line of text (a name, an address): as [`text`], and no line breaks or tabs.
+pub fn line(value: &str, max: usize, code: &'static str, field: &'static str) -> Result<String, ValidationError> {
+    let v = text(value, max, code, field)?;
+    crate::text::check(&v, false, field)?;
+    Ok(v)
+}
+
 /// Checks an optional phone number: 5–20 digits, with `+`, `-` and spaces allowed.
 pub fn phone(value: &str) -> Result<Option<String>, ValidationError> {
     let v = value.trim();
@@ -198,6 +205,9 @@ mod tests {
         assert!(text("   ", 10, "X", "d").is_err());
         assert!(text(&"字".repeat(11), 10, "X", "d").is_err());
         assert_eq!(text("a\u{0}b", 10, "X", "d"), Err(ValidationError::new("INVALID_TEXT", "d")));
+        assert_eq!(text("第一行\n第二行", 10, "X", "d"), Ok("第一行\n第二行".into()));
+        assert_eq!(line("王\n芳", 10, "X", "name"), Err(ValidationError::new("INVALID_TEXT", "name")));
+        assert_eq!(line(" 王芳 ", 10, "X", "name"), Ok("王芳".into()));
         assert_eq!(phone(" 138 0013 8000 "), Ok(Some("13800138000".into())));
         assert_eq!(phone(""), Ok(None));
         assert!(phone("call me").is_err());

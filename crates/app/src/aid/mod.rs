@@ -148,13 +148,19 @@ impl App {
             .or_else(|| in_force(&rules.standards, at, |s| s.effective_from, |s| s.kind == "dibao" && s.region == "11"))
     }
 
-    /// The separation-of-duties exceptions in force at `at` for an item in `division`: the
-    /// street's row if it has one, else the district's; none means strict.
+    /// The separation-of-duties exceptions in force at `at` for an item in `division`: of the
+    /// street's row and the district's, the later decision (a strict district row set after a
+    /// street's exception ends it; on the same date the street's own row stands); none means
+    /// strict.
     pub fn duty_exceptions_in_force(rules: &AidRules, division: &str, at: i64) -> Vec<DutyException> {
         let row = |code: Option<&str>| {
             code.and_then(|c| in_force(&rules.duty_rules, at, |d| d.effective_from, |d| d.division == c))
         };
-        let rule = row(division.get(..9)).or_else(|| row(division.get(..6)));
+        let rule = match (row(division.get(..9)), row(division.get(..6))) {
+            (Some(street), Some(district)) if district.effective_from > street.effective_from => Some(district),
+            (Some(street), _) => Some(street),
+            (None, district) => district,
+        };
         // A stored list that no longer parses is read as strict (the safe side).
         rule.and_then(|r| DutyException::parse_list(&r.allowed).ok()).unwrap_or_default()
     }
@@ -270,5 +276,45 @@ impl App {
         let mut audit = actor.audit(&format!("aid.{}", to.code()), ("aid", &item.id), &detail);
         audit.division = item.division.clone();
         self.store.change_aid(&change, &who(actor), audit, now).await.map_err(|e| aid_conflict(e, state_code))
+    }
+}
+
+#[cfg(test)]
+mod duty_rule_tests {
+    use jiujinan_domain::duties::DutyException;
+    use jiujinan_store::{AidRules, DutyRule};
+
+    use crate::App;
+
+    fn rule(division: &str, from: i64, allowed: &str) -> DutyRule {
+        DutyRule {
+            division: division.into(),
+            effective_from: from,
+            allowed: allowed.into(),
+            placeholder: false,
+            source: "test".into(),
+        }
+    }
+
+    #[test]
+    fn the_later_decision_of_street_and_district_stands() {
+        let mut rules = AidRules::default();
+        rules.duty_rules = vec![rule("110105001", 10, "review_approve")];
+        let at = |t| App::duty_exceptions_in_force(&rules_at(&rules), "110105001024", t);
+        assert_eq!(at(20), vec![DutyException::ReviewApprove], "the street's exception");
+        rules.duty_rules.push(rule("110105", 30, ""));
+        assert_eq!(App::duty_exceptions_in_force(&rules, "110105001024", 20), vec![DutyException::ReviewApprove]);
+        assert!(App::duty_exceptions_in_force(&rules, "110105001024", 40).is_empty(), "a later strict district row ends it");
+        rules.duty_rules.push(rule("110105001", 30, "review_approve"));
+        assert_eq!(
+            App::duty_exceptions_in_force(&rules, "110105001024", 40),
+            vec![DutyException::ReviewApprove],
+            "on the same date the street's own row stands"
+        );
+        assert!(App::duty_exceptions_in_force(&rules, "110108001001", 40).is_empty(), "other districts strict");
+    }
+
+    fn rules_at(r: &AidRules) -> AidRules {
+        r.clone()
     }
 }

@@ -29,7 +29,7 @@ impl App {
                 ),
             };
             parsed.push(Member {
-                name: text(&m.name, 50, "INVALID_MEMBER", "members.name")?,
+                name: jiujinan_domain::lead::line(&m.name, 50, "INVALID_MEMBER", "members.name")?,
                 relationship: Relationship::parse(&m.relationship)?,
                 id_number,
                 living_together: m.living_together,

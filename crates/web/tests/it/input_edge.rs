@@ -51,7 +51,7 @@ async fn lead_count(t: &TestApp, token: &str) -> usize {
 
 async fn control_characters_in_json_are_a_field_error_and_store_nothing(t: TestApp) {
     let tok = token(&t).await;
-    for (field, value) in [("name", "a\u{0}b"), ("name", "\u{0}"), ("phone", "139\u{1b}[0m")] {
+    for (field, value) in [("name", "a\u{0}b"), ("name", "\u{0}"), ("phone", "139\u{1b}[0m"), ("name", "王\n芳")] {
         let mut body = lead_body();
         body["subject"][field] = json!(value);
         let r = call(&t, "POST", "/api/v1/leads", Some(&tok), Some("application/json"), body.to_string().into_bytes())

@@ -11,7 +11,7 @@ use jiujinan_domain::disposition::ActionDetails;
 use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
-use super::{ActionRow, ClockRow, SupRow, action_row, clock_rows, programme_name, sup_rows};
+use super::{ActionRow, ClockRow, SupRow, UnitNames, action_row, clock_rows, programme_name, sup_rows};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, PageResult};
@@ -56,6 +56,12 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
     let covers = jiujinan_domain::org::DivisionCode::parse(&case.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
     let can_dispose = covers && actor.may(Permission::DisposeCase);
     let case_deadlines: Vec<DeadlineRecord> = deadlines.into_iter().filter(|d| d.subject_type == "case").collect();
+    let codes: Vec<String> = case_deadlines
+        .iter()
+        .map(|d| d.responsible_unit.clone())
+        .chain(supervision.iter().flat_map(|s| [s.responsible_unit.clone(), s.supervising_unit.clone()]))
+        .collect();
+    let names = UnitNames::load(state, codes).await;
     let programme_choices = programmes
         .iter()
         .filter(|p| p.route == Route::Refer.code())
@@ -75,8 +81,8 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
             })
             .collect(),
         actions: rows,
-        supervision: sup_rows(supervision, lang),
-        case_clocks: clock_rows(&case_deadlines, now, lang),
+        supervision: sup_rows(supervision, lang, &names),
+        case_clocks: clock_rows(&case_deadlines, now, lang, &names),
         routes: choices(Route::ALL, Route::code, |c| labels::route(c, lang)),
         programmes: programme_choices,
         can_close: can_dispose && actor.may(Permission::ReviewCase),

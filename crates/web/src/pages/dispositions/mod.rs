@@ -59,7 +59,9 @@ pub struct ClockRow {
     pub paused: bool,
     pub pause_reason: String,
     pub level: i64,
+    /// The responsible unit's name and user; `responsible_code` the unit's code (on hover).
     pub responsible: String,
+    pub responsible_code: String,
     pub version: i64,
 }
 
@@ -111,8 +113,11 @@ pub struct SupRow {
     pub case_number: String,
     pub step: &'static str,
     pub level: i64,
+    /// Names for people; the `_code` fields are the units' codes (on hover, data attributes).
     pub responsible: String,
     pub supervising: String,
+    pub responsible_code: String,
+    pub supervising_code: String,
     pub due: String,
     pub created: String,
     pub resolved: bool,
@@ -130,7 +135,29 @@ fn programme_name(ps: &[Programme], code: &str, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-fn clock_rows(ds: &[DeadlineRecord], now: i64, lang: Lang) -> Vec<ClockRow> {
+/// Units' names for people, looked up once each (a code stays when the unit is unknown).
+pub(crate) struct UnitNames(std::collections::HashMap<String, String>);
+
+impl UnitNames {
+    pub(crate) async fn load(state: &AppState, codes: impl IntoIterator<Item = String>) -> Self {
+        let mut names = std::collections::HashMap::new();
+        for code in codes {
+            if code.is_empty() || names.contains_key(&code) {
+                continue;
+            }
+            if let Ok(u) = state.app.unit(&code).await {
+                names.insert(code, u.name);
+            }
+        }
+        Self(names)
+    }
+
+    pub(crate) fn name(&self, code: &str) -> String {
+        self.0.get(code).cloned().unwrap_or_else(|| code.to_owned())
+    }
+}
+
+fn clock_rows(ds: &[DeadlineRecord], now: i64, lang: Lang, names: &UnitNames) -> Vec<ClockRow> {
     ds.iter()
         .map(|d| ClockRow {
             id: d.id.clone(),
@@ -141,20 +168,23 @@ fn clock_rows(ds: &[DeadlineRecord], now: i64, lang: Lang) -> Vec<ClockRow> {
             paused: d.paused_ms != 0,
             pause_reason: d.pause_reason.clone(),
             level: d.level,
-            responsible: format!("{} {}", d.responsible_unit, d.responsible_user).trim().to_owned(),
+            responsible: format!("{} {}", names.name(&d.responsible_unit), d.responsible_user).trim().to_owned(),
+            responsible_code: d.responsible_unit.clone(),
             version: d.version,
         })
         .collect()
 }
 
-fn sup_rows(items: Vec<SupervisionRecord>, lang: Lang) -> Vec<SupRow> {
+fn sup_rows(items: Vec<SupervisionRecord>, lang: Lang, names: &UnitNames) -> Vec<SupRow> {
     items
         .into_iter()
         .map(|s| SupRow {
             step: labels::deadline_step(&s.step, lang),
             level: s.level,
-            responsible: format!("{} {}", s.responsible_unit, s.responsible_user).trim().to_owned(),
-            supervising: s.supervising_unit,
+            responsible: format!("{} {}", names.name(&s.responsible_unit), s.responsible_user).trim().to_owned(),
+            supervising: names.name(&s.supervising_unit),
+            responsible_code: s.responsible_unit,
+            supervising_code: s.supervising_unit,
             due: beijing_time(s.due_ms),
             created: beijing_time(s.created_ms),
             resolved: s.resolved_ms != 0,
@@ -183,6 +213,7 @@ async fn action_row(
         }
     };
     let from_name = unit_name(state, &a.from_unit).await;
+    let names = UnitNames::load(state, v.deadlines.iter().map(|d| d.responsible_unit.clone())).await;
     let accountable = unit_name(state, &v.accountable_unit).await;
     let can_receive = answering_unit(&a) == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
@@ -205,7 +236,7 @@ async fn action_row(
             && actor.may(Permission::DisposeCase)
             && matches!(a.status, ActionStatus::Sent | ActionStatus::Accepted),
         can_receive,
-        clocks: clock_rows(&v.deadlines, now, lang),
+        clocks: clock_rows(&v.deadlines, now, lang, &names),
         events: v
             .events
             .into_iter()

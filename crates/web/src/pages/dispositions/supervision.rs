@@ -43,10 +43,15 @@ pub async fn supervision(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
     let lang = ctx.lang;
     let open_only = q.all.is_empty();
     let items = state.app.supervision_list(actor, open_only).await?;
+    let names = super::UnitNames::load(
+        &state,
+        items.iter().flat_map(|s| [s.responsible_unit.clone(), s.supervising_unit.clone()]).collect::<Vec<_>>(),
+    )
+    .await;
     let page = SupervisionPage {
         c: Chrome::new(&ctx),
         d: &catalogue(lang).dispositions,
-        rows: sup_rows(items, lang),
+        rows: sup_rows(items, lang, &names),
         open_only,
         can_run: actor.may(Permission::RunSupervision),
         report: q.report.chars().take(100).collect(),
