@@ -11,7 +11,9 @@
 # can, and otherwise asks you to install them.
 #
 # The PostgreSQL cluster is private to this run (temporary directory, free
-# port on 127.0.0.1, trust auth) and is stopped and deleted on exit. A system
+# port on 127.0.0.1, trust auth) and is stopped and deleted on exit. It serves
+# TLS (ssl=on) with a certificate for 127.0.0.1 signed by a throwaway CA made
+# with openssl at start; clients may connect with or without TLS. A system
 # PostgreSQL service, if any, is neither used nor touched.
 #
 # Environment:
@@ -22,6 +24,9 @@
 #
 # Exported to the tests:
 #   JIUJINAN_TEST_PG_URL=postgres://postgres@127.0.0.1:<port>/postgres
+#   JIUJINAN_TEST_PG_TLS_URL=<the same>?sslmode=verify-full&sslrootcert=<CA file>
+#   JIUJINAN_TEST_PG_TLS_CA=<CA file>  (the CA that signed the cluster's certificate)
+#   JIUJINAN_TEST_PG_TLS_WRONG_CA=<CA file>  (an unrelated CA: verify-full must refuse it)
 #   JIUJINAN_REQUIRE_PG=1
 #   JIUJINAN_BIN=<target dir>/debug/jiujinan   (browser test only)
 set -euo pipefail
@@ -107,6 +112,8 @@ install_missing() {
   CURRENT_STAGE="install"
   local pkgs=()
   [ -n "$(pg_bin_dir)" ] || pkgs+=(postgresql)
+  # The throwaway cluster's TLS certificates are made with the openssl command.
+  command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
   if [ "$ONLY_PG" != 1 ]; then
     [ -x "$CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
     command -v sqlite3 >/dev/null 2>&1 || pkgs+=(sqlite3)
@@ -157,6 +164,37 @@ free_port() {
   return 1
 }
 
+# make_tls_certs DIR: a throwaway CA, a server certificate for 127.0.0.1 signed by it
+# (server.crt, server.key), and a second, unrelated CA (wrong-ca.crt) that must not be
+# trusted. EC P-256 keys, valid for two days: they live as long as this run.
+make_tls_certs() {
+  local dir="$1" ext
+  mkdir -p "$dir"
+  ext="$dir/server.ext"
+  printf '%s\n' 'subjectAltName=IP:127.0.0.1' 'basicConstraints=critical,CA:FALSE' \
+    'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' >"$ext"
+  (
+    cd "$dir" &&
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj '/CN=jiujinan test CA' -keyout ca.key -out ca.crt &&
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj '/CN=jiujinan test CA' -keyout wrong-ca.key -out wrong-ca.crt &&
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -subj '/CN=127.0.0.1' -keyout server.key -out server.csr &&
+      openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+        -extfile "$ext" -out server.crt
+  ) >"$dir/openssl.log" 2>&1 || {
+    cat "$dir/openssl.log" >&2
+    return 1
+  }
+  rm -f "$dir/ca.key" "$dir/wrong-ca.key" "$dir/server.csr"
+  # PostgreSQL reads the key only if its own user owns it and nobody else may read it.
+  chmod 600 "$dir/server.key"
+  if is_root; then chown postgres: "$dir/server.key"; fi
+  chmod 755 "$dir"
+  chmod 644 "$dir/ca.crt" "$dir/wrong-ca.crt" "$dir/server.crt"
+}
+
 start_postgres() {
   CURRENT_STAGE="postgres"
   PG_BIN="$(pg_bin_dir)"
@@ -187,11 +225,14 @@ start_postgres() {
     fi
   fi
 
+  command -v openssl >/dev/null 2>&1 || die "openssl is missing (apt-get install openssl)"
+  make_tls_certs "$PG_TMP/tls" || die "could not make the TLS certificates"
+
   local port attempt
   for attempt in 1 2 3; do
     port="$(free_port)" || die "could not find a free TCP port"
     if (cd "$PG_TMP" && as_pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/log" -w -t 60 \
-      -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file=$PG_TMP/tls/server.crt -c ssl_key_file=$PG_TMP/tls/server.key" \
       start >/dev/null); then
       PG_STARTED=1
       break
@@ -202,8 +243,11 @@ start_postgres() {
   [ "$PG_STARTED" = 1 ] || die "could not start PostgreSQL"
 
   export JIUJINAN_TEST_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  export JIUJINAN_TEST_PG_TLS_CA="$PG_TMP/tls/ca.crt"
+  export JIUJINAN_TEST_PG_TLS_WRONG_CA="$PG_TMP/tls/wrong-ca.crt"
+  export JIUJINAN_TEST_PG_TLS_URL="$JIUJINAN_TEST_PG_URL?sslmode=verify-full&sslrootcert=$JIUJINAN_TEST_PG_TLS_CA"
   export JIUJINAN_REQUIRE_PG=1
-  log "postgres: running at $JIUJINAN_TEST_PG_URL (data in $PG_TMP)"
+  log "postgres: running at $JIUJINAN_TEST_PG_URL (data in $PG_TMP); over TLS: $JIUJINAN_TEST_PG_TLS_URL"
 }
 
 # ------------------------------------------------------------------ stages
@@ -323,6 +367,11 @@ start_postgres
 if [ "$ONLY_PG" = 1 ]; then
   CURRENT_STAGE="postgres-check"
   "$PG_BIN/psql" "$JIUJINAN_TEST_PG_URL" -v ON_ERROR_STOP=1 -c 'select version()'
+  # The same cluster over TLS, the server's certificate checked against the throwaway CA.
+  [ "$("$PG_BIN/psql" "$JIUJINAN_TEST_PG_TLS_URL" -At -v ON_ERROR_STOP=1 \
+    -c 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')" = t ] ||
+    die "the connection over $JIUJINAN_TEST_PG_TLS_URL is not encrypted"
+  log "postgres: TLS with verify-full works"
   log "JIUJINAN_TEST_ONLY_PG=1: PostgreSQL works; stopping it and exiting"
   exit 0
 fi

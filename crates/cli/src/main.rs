@@ -18,7 +18,8 @@ struct Cli {
     /// Configuration file (default: ./jiujinan.toml when present).
     #[arg(long, global = true, env = "JIUJINAN_CONFIG")]
     config: Option<PathBuf>,
-    /// Database URL: sqlite://PATH (default sqlite://data/jiujinan.db) or postgres://…
+    /// Database URL: sqlite://PATH (default sqlite://data/jiujinan.db) or postgres://… (TLS:
+    /// ?sslmode=verify-full&sslrootcert=CA_FILE)
     #[arg(long, global = true)]
     database_url: Option<String>,
     #[command(subcommand)]

@@ -29,6 +29,7 @@ mod migrations;
 mod org;
 mod postgres;
 mod postgres_hot_writer;
+mod postgres_tls;
 mod query;
 mod records;
 mod rows;

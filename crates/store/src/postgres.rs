@@ -37,14 +37,16 @@ pub(crate) struct PgStore {
 pub(crate) type SharedKey = Option<std::sync::Arc<jiujinan_domain::audit_key::AuditKey>>;
 
 impl PgStore {
-    /// Connects to `url`, failing fast when the server is unreachable.
+    /// Connects to `url`, failing fast when the server is unreachable; TLS as the URL asks
+    /// (`sslmode`, `sslrootcert`: postgres_tls.rs).
     pub(crate) async fn connect(url: &str, audit_key: SharedKey) -> Result<Self, StoreError> {
+        let (options, server) = crate::postgres_tls::connect_options(url)?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(options)
             .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect to {server}: {e}")))?;
         let hot = HotWriter::start(pool.clone(), audit_key);
         Ok(Self { pool, hot })
     }

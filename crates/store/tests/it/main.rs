@@ -4,3 +4,4 @@
 mod conformance;
 mod migrations;
 mod schema;
+mod tls;
