@@ -298,13 +298,18 @@ mod duty_rule_tests {
 
     #[test]
     fn the_later_decision_of_street_and_district_stands() {
-        let mut rules = AidRules::default();
-        rules.duty_rules = vec![rule("110105001", 10, "review_approve")];
-        let at = |t| App::duty_exceptions_in_force(&rules_at(&rules), "110105001024", t);
-        assert_eq!(at(20), vec![DutyException::ReviewApprove], "the street's exception");
+        let mut rules = AidRules { duty_rules: vec![rule("110105001", 10, "review_approve")], ..Default::default() };
+        assert_eq!(
+            App::duty_exceptions_in_force(&rules, "110105001024", 20),
+            vec![DutyException::ReviewApprove],
+            "the street's exception"
+        );
         rules.duty_rules.push(rule("110105", 30, ""));
         assert_eq!(App::duty_exceptions_in_force(&rules, "110105001024", 20), vec![DutyException::ReviewApprove]);
-        assert!(App::duty_exceptions_in_force(&rules, "110105001024", 40).is_empty(), "a later strict district row ends it");
+        assert!(
+            App::duty_exceptions_in_force(&rules, "110105001024", 40).is_empty(),
+            "a later strict district row ends it"
+        );
         rules.duty_rules.push(rule("110105001", 30, "review_approve"));
         assert_eq!(
             App::duty_exceptions_in_force(&rules, "110105001024", 40),
@@ -312,9 +317,5 @@ mod duty_rule_tests {
             "on the same date the street's own row stands"
         );
         assert!(App::duty_exceptions_in_force(&rules, "110108001001", 40).is_empty(), "other districts strict");
-    }
-
-    fn rules_at(r: &AidRules) -> AidRules {
-        r.clone()
     }
 }

@@ -213,7 +213,8 @@ async fn action_row(
         }
     };
     let from_name = unit_name(state, &a.from_unit).await;
-    let names = UnitNames::load(state, v.deadlines.iter().map(|d| d.responsible_unit.clone())).await;
+    let codes: Vec<String> = v.deadlines.iter().map(|d| d.responsible_unit.clone()).collect();
+    let names = UnitNames::load(state, codes).await;
     let accountable = unit_name(state, &v.accountable_unit).await;
     let can_receive = answering_unit(&a) == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
