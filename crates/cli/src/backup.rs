@@ -12,6 +12,7 @@ use jiujinan_app::audit::ChainStatus;
 use jiujinan_app::clock::SystemClock;
 
 use crate::config::Settings;
+use crate::files::{create_private, sync_dir};
 
 /// The SQLite file a `sqlite:` URL names, or `None` for PostgreSQL.
 fn sqlite_path(url: &str) -> Option<PathBuf> {
@@ -159,28 +160,6 @@ pub async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::R
         }
     }
     verify(settings, &settings.database_url, "restored database").await
-}
-
-/// Creates `path` empty, readable and writable by its owner only (`VACUUM INTO` and
-/// `pg_dump` then write into it).
-fn create_private(path: &Path) -> anyhow::Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path).with_context(|| format!("cannot create {}", path.display()))?;
-    Ok(())
-}
-
-/// Syncs the directory holding `path`, so that a rename into it survives a power loss.
-fn sync_dir(path: &Path) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    if let Some(dir) = path.parent().map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d }) {
-        std::fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .with_context(|| format!("cannot sync {}", dir.display()))?;
-    }
-    Ok(())
 }
 
 /// The URL without its password, which goes to the child in `PGPASSWORD` instead of its

@@ -69,13 +69,7 @@ pub fn write_new(path: &Path, key: &AuditKey) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&tmp);
     linked.with_context(|| format!("cannot create the audit key file {}", path.display()))?;
     // The new name must survive a power loss as the MACs made with the key will.
-    #[cfg(unix)]
-    if let Some(dir) = path.parent().map(|d| if d.as_os_str().is_empty() { Path::new(".") } else { d }) {
-        std::fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .with_context(|| format!("cannot sync {}", dir.display()))?;
-    }
-    Ok(())
+    crate::files::sync_dir(path)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod backup;
 mod commands;
 mod config;
+mod files;
 mod keys;
 
 use std::path::PathBuf;

@@ -14,6 +14,7 @@ mod meetings;
 mod org;
 mod rules;
 mod timeline;
+mod unit_names;
 mod users;
 
 use axum::Router;

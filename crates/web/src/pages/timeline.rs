@@ -1,13 +1,12 @@
 //! Timeline rows as lead and case pages show them: steps and codes in words, units by name
 //! (their codes on hover).
 
-use std::collections::HashMap;
-
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::TimelineEntry;
 
 use crate::AppState;
 use crate::i18n::labels;
+use crate::pages::unit_names::UnitNames;
 use crate::view::beijing_time;
 
 /// One step: when, which step, who in which unit, and a note in words.
@@ -26,8 +25,8 @@ fn unit_in_note(step: &str, note: &str) -> Option<String> {
     (step == "action_created").then(|| note.split_once(" → ").map(|(_, u)| u.to_owned())).flatten()
 }
 
-/// The names of the units a timeline mentions, looked up once each.
-pub async fn unit_names(state: &AppState, entries: &[TimelineEntry]) -> HashMap<String, String> {
+/// The units a timeline mentions, named once each.
+pub async fn unit_names(state: &AppState, entries: &[TimelineEntry]) -> UnitNames {
     let mut codes: Vec<String> = Vec::new();
     for t in entries {
         codes.push(t.unit.clone());
@@ -35,21 +34,12 @@ pub async fn unit_names(state: &AppState, entries: &[TimelineEntry]) -> HashMap<
             codes.push(u);
         }
     }
-    let mut names = HashMap::new();
-    for code in codes {
-        if code.is_empty() || names.contains_key(&code) {
-            continue;
-        }
-        if let Ok(u) = state.app.unit(&code).await {
-            names.insert(code, u.name);
-        }
-    }
-    names
+    UnitNames::load(state, codes).await
 }
 
 /// The rows of a timeline, oldest first; `names` from [`unit_names`].
-pub fn rows(entries: Vec<TimelineEntry>, lang: Lang, names: &HashMap<String, String>) -> Vec<StepRow> {
-    let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_owned());
+pub fn rows(entries: Vec<TimelineEntry>, lang: Lang, names: &UnitNames) -> Vec<StepRow> {
+    let name = |code: &str| names.name(code);
     entries
         .into_iter()
         .map(|t| {
@@ -82,9 +72,9 @@ mod tests {
             step: "action_created".into(),
             note: "refer → 110105:wj".into(),
         };
-        let names = HashMap::from([
-            ("110105:wj".to_owned(), "朝阳区卫生健康委员会".to_owned()),
-            ("110105001:mz".to_owned(), "建外街道社会救助受理窗口".to_owned()),
+        let names = UnitNames::from_pairs(&[
+            ("110105:wj", "朝阳区卫生健康委员会"),
+            ("110105001:mz", "建外街道社会救助受理窗口"),
         ]);
         let r = rows(vec![t], Lang::Zh, &names);
         assert_eq!(r[0].note, "转介相关部门 → 朝阳区卫生健康委员会");

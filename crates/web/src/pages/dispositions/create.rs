@@ -11,12 +11,13 @@ use jiujinan_domain::disposition::ActionDetails;
 use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
 
-use super::{ActionRow, ClockRow, SupRow, UnitNames, action_row, clock_rows, programme_name, sup_rows};
+use super::{ActionRow, ClockRow, SupRow, action_row, clock_rows, programme_name, sup_rows};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::{PageError, PageResult};
 use crate::i18n::{Dispositions, catalogue, labels};
 use crate::pages::form::{Form, redirect_after};
+use crate::pages::unit_names::UnitNames;
 use crate::view::{Choice, choices};
 
 /// A suggested route.

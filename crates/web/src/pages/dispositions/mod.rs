@@ -25,6 +25,7 @@ pub use create::{Panel, panel};
 
 use crate::AppState;
 use crate::i18n::labels;
+use crate::pages::unit_names::UnitNames;
 use crate::view::beijing_time;
 
 /// The routes of the disposition pages, one per step.
@@ -135,28 +136,6 @@ fn programme_name(ps: &[Programme], code: &str, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-/// Units' names for people, looked up once each (a code stays when the unit is unknown).
-pub(crate) struct UnitNames(std::collections::HashMap<String, String>);
-
-impl UnitNames {
-    pub(crate) async fn load(state: &AppState, codes: impl IntoIterator<Item = String>) -> Self {
-        let mut names = std::collections::HashMap::new();
-        for code in codes {
-            if code.is_empty() || names.contains_key(&code) {
-                continue;
-            }
-            if let Ok(u) = state.app.unit(&code).await {
-                names.insert(code, u.name);
-            }
-        }
-        Self(names)
-    }
-
-    pub(crate) fn name(&self, code: &str) -> String {
-        self.0.get(code).cloned().unwrap_or_else(|| code.to_owned())
-    }
-}
-
 fn clock_rows(ds: &[DeadlineRecord], now: i64, lang: Lang, names: &UnitNames) -> Vec<ClockRow> {
     ds.iter()
         .map(|d| ClockRow {
@@ -212,10 +191,11 @@ async fn action_row(
             Err(_) => a.to_unit.clone(),
         }
     };
-    let from_name = unit_name(state, &a.from_unit).await;
-    let codes: Vec<String> = v.deadlines.iter().map(|d| d.responsible_unit.clone()).collect();
+    let mut codes: Vec<String> = v.deadlines.iter().map(|d| d.responsible_unit.clone()).collect();
+    codes.extend([a.from_unit.clone(), v.accountable_unit.clone()]);
     let names = UnitNames::load(state, codes).await;
-    let accountable = unit_name(state, &v.accountable_unit).await;
+    let from_name = names.name(&a.from_unit);
+    let accountable = names.name(&v.accountable_unit);
     let can_receive = answering_unit(&a) == actor.unit.as_str() && actor.may(Permission::AnswerReferrals);
     ActionRow {
         route: labels::route(a.route.code(), lang),
@@ -258,14 +238,6 @@ async fn action_row(
         request: a.request,
         return_reason: a.return_reason,
         version: a.version,
-    }
-}
-
-/// A unit's name for people (its code when the unit is unknown).
-async fn unit_name(state: &AppState, code: &str) -> String {
-    match state.app.unit(code).await {
-        Ok(u) => u.name,
-        Err(_) => code.to_owned(),
     }
 }
 

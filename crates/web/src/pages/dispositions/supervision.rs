@@ -43,7 +43,7 @@ pub async fn supervision(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
     let lang = ctx.lang;
     let open_only = q.all.is_empty();
     let items = state.app.supervision_list(actor, open_only).await?;
-    let names = super::UnitNames::load(
+    let names = crate::pages::unit_names::UnitNames::load(
         &state,
         items.iter().flat_map(|s| [s.responsible_unit.clone(), s.supervising_unit.clone()]).collect::<Vec<_>>(),
     )
