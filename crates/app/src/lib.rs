@@ -24,6 +24,7 @@ pub mod leads;
 pub mod meetings;
 pub mod model;
 pub mod org;
+pub mod pii;
 pub mod rules;
 #[cfg(feature = "bench")]
 pub mod seed;

@@ -23,6 +23,8 @@ use crate::config::Settings;
 use crate::keys::{self, Missing};
 use crate::{AuditCommand, Cli, Command, ConfigCommand, KeyCommand, OrgCommand, TokenCommand, UserCommand};
 use jiujinan_domain::audit_key::Checkpoint;
+use jiujinan_domain::pii::PiiKeyring;
+use jiujinan_store::Keys;
 
 /// A use-case error as the CLI prints it.
 pub(crate) fn app_err(e: AppError) -> anyhow::Error {
@@ -72,8 +74,9 @@ pub(crate) async fn open_with(
             let probe = open_with_key(settings, clock.clone(), None).await?;
             let keyed = probe.audit_chain_is_keyed().await.map_err(app_err)?;
             probe.close().await;
+            // Another process starting at the same time may have created the key meanwhile.
             anyhow::ensure!(
-                !keyed,
+                !keyed || path.exists(),
                 "the audit chain of this database is keyed but the key file {} is missing: put the key \
                  file back (or set audit_key_file to where it is); a new key would break the chain",
                 path.display()
@@ -91,11 +94,50 @@ pub(crate) async fn open_with(
         (None, _) => None,
     };
     let writes = key == Some(Missing::Create) && audit_key.is_some();
-    let app = open_with_key(settings, clock, audit_key).await?;
+    let pii = pii_keys(settings, key).await?;
+    let (app, _) = open_with_keys(settings, clock, Keys { audit: audit_key, pii }).await?;
     if writes {
         app.ensure_chain_keyed().await.map_err(app_err)?;
     }
     Ok(app)
+}
+
+/// The personal-data keys: read from their file, or (for commands that write, when the file
+/// does not exist yet) created, but never for a database whose data is sealed under a key that
+/// is missing. `None` only for commands that read no personal data (verification, backup).
+async fn pii_keys(settings: &Settings, key: Option<Missing>) -> anyhow::Result<Option<PiiKeyring>> {
+    let writes = key == Some(Missing::Create);
+    let Some(path) = settings.pii_key_path() else {
+        if writes {
+            // Said after the database answers, so an unreachable server is named first.
+            let (probe, _) = open_with_keys(settings, Arc::new(SystemClock), Keys::default()).await?;
+            probe.close().await;
+            anyhow::bail!(
+                "pii_key_file is not set: names, ID numbers and phones are sealed under a key kept outside the \
+                 database. Create one with `jiujinan key generate --pii --out FILE` and set pii_key_file (or \
+                 JIUJINAN_PII_KEY_FILE) on every server"
+            );
+        }
+        return Ok(None);
+    };
+    if path.exists() {
+        return Ok(Some(keys::load(&path, Missing::Fail)?));
+    }
+    if !writes {
+        return Ok(None);
+    }
+    let (probe, _) = open_with_keys(settings, Arc::new(SystemClock), Keys::default()).await?;
+    let sealed_under = probe.pii_key_ids().await.map_err(app_err)?;
+    probe.close().await;
+    // Another process starting at the same time may have created the key meanwhile.
+    anyhow::ensure!(
+        sealed_under.is_empty() || path.exists(),
+        "personal data in this database is sealed under key {} but the key file {} is missing: put the key \
+         file back (or set pii_key_file to where it is); a new key could not read it",
+        sealed_under.join(", "),
+        path.display()
+    );
+    Ok(Some(keys::load(&path, Missing::Create)?))
 }
 
 /// Connects, migrates and builds the app with `audit_key` (entries sealed with it).
@@ -104,13 +146,71 @@ async fn open_with_key(
     clock: Arc<dyn jiujinan_app::clock::Clock>,
     audit_key: Option<jiujinan_domain::audit_key::AuditKey>,
 ) -> anyhow::Result<App> {
-    let store = jiujinan_store::connect_keyed(&settings.database_url, audit_key.clone()).await.map_err(|e| {
+    Ok(open_with_keys(settings, clock, Keys { audit: audit_key, pii: None }).await?.0)
+}
+
+/// Connects, migrates and builds the app with `keys`; with personal-data keys, brings every
+/// value under the current one first (after a rotation or the upgrade that brought encryption)
+/// and says what it re-sealed.
+async fn open_with_keys(
+    settings: &Settings,
+    clock: Arc<dyn jiujinan_app::clock::Clock>,
+    keys: Keys,
+) -> anyhow::Result<(App, Option<jiujinan_store::ResealReport>)> {
+    let audit_key = keys.audit.clone();
+    let sealing = keys.pii.is_some();
+    let store = jiujinan_store::connect_with(&settings.database_url, keys).await.map_err(|e| {
         anyhow::anyhow!("cannot open the database {}: {e}", jiujinan_store::redact_url(&settings.database_url))
     })?;
     store.migrate().await.context("migrating the database")?;
     let mut app_settings = settings.app_settings();
     app_settings.audit_key = audit_key;
-    Ok(App::new(store, clock, app_settings))
+    let app = App::new(store, clock, app_settings);
+    let report = if sealing { app.seal_personal_data().await.map_err(app_err)? } else { None };
+    if let Some(r) = report.filter(|r| r.rows > 0 || r.left > 0) {
+        tracing::warn!(rows = r.rows, left = r.left, "personal data re-sealed under the current key");
+    }
+    Ok((app, report))
+}
+
+/// `key rotate`: a new current key added to the key file (the old ones stay, to open values
+/// until they are re-sealed and older backups), then every value re-sealed under it in batches.
+/// Run with the servers stopped (they hold the old ring) and start them after.
+async fn rotate_pii_key(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let path = settings
+        .pii_key_path()
+        .ok_or_else(|| anyhow::anyhow!("pii_key_file is not set: there is no key file to rotate"))?;
+    let ring: PiiKeyring = keys::load(&path, Missing::Fail)?;
+    // Finish an interrupted rotation before starting another.
+    let (app, before) = open_with_keys(settings, Arc::new(SystemClock), Keys { audit: None, pii: Some(ring.clone()) })
+        .await?;
+    app.close().await;
+    if let Some(r) = before {
+        println!("re-sealed {} rows left from before under key {}", r.rows, ring.current().id());
+    }
+    let rotated = ring.rotated(jiujinan_app::pii::generate_key()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    keys::replace(&path, &rotated)?;
+    println!(
+        "key file {}: new current key {} (older: {})",
+        path.display(),
+        rotated.current().id(),
+        ring.ids().join(", ")
+    );
+    let audit = settings.audit_key_path().filter(|p| p.exists()).map(|p| keys::load(&p, Missing::Fail)).transpose()?;
+    let new_id = rotated.current().id().to_owned();
+    let (app, report) = open_with_keys(settings, Arc::new(SystemClock), Keys { audit, pii: Some(rotated) }).await?;
+    app.close().await;
+    let r = report.unwrap_or_default();
+    println!(
+        "re-sealed {} rows under {new_id} ({} already under it, {} changed meanwhile)",
+        r.rows, r.unchanged, r.left
+    );
+    if r.left > 0 {
+        println!("run `jiujinan key rotate` again with the servers stopped to finish");
+        return Ok(ExitCode::from(1));
+    }
+    println!("restart the servers: they must load the new key file");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads a checkpoint file: one signed head per line; blank lines and `#` comments skipped.
@@ -173,7 +273,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
-            let store = jiujinan_store::connect(&settings.database_url)
+            let store = jiujinan_store::connect_with(&settings.database_url, Keys::default())
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
             let applied = store.migrate().await?;
@@ -209,11 +309,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Backup { out } => crate::backup::backup(&settings, &out).await,
         Command::Restore { from, force } => crate::backup::restore(&settings, &from, force).await,
-        Command::Key { command: KeyCommand::Generate { out } } => {
+        Command::Key { command: KeyCommand::Generate { out, pii: false } } => {
             keys::write_new(&out, &jiujinan_app::audit::generate_key())?;
             println!("new audit key written to {} (owner-readable only); keep a copy off this machine", out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Key { command: KeyCommand::Generate { out, pii: true } } => {
+            keys::write_new(&out, &PiiKeyring::new(jiujinan_app::pii::generate_key()))?;
+            println!(
+                "new personal-data key written to {} (owner-readable only); keep a copy off this machine",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Key { command: KeyCommand::Rotate } => rotate_pii_key(&settings).await,
         Command::User { command } => user(settings, command).await,
         Command::Token { command } => token(settings, command).await,
         Command::Audit { command: AuditCommand::Verify { checkpoints, links_only } } => {

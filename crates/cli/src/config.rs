@@ -30,6 +30,7 @@ struct FileConfig {
     supervision_interval_seconds: Option<u64>,
     test_clock: Option<bool>,
     audit_key_file: Option<PathBuf>,
+    pii_key_file: Option<PathBuf>,
 }
 
 /// The settings the binary runs with.
@@ -71,6 +72,10 @@ pub struct Settings {
     /// created on first use). On PostgreSQL there is no default: name a file every server
     /// process can read, kept off the database server.
     pub audit_key_file: Option<PathBuf>,
+    /// The personal-data keys (names, ID numbers, phones sealed at rest); by default beside an
+    /// SQLite database (`<file>.pii-key`, created on first use). On PostgreSQL there is no
+    /// default and the server does not start without one.
+    pub pii_key_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -97,6 +102,7 @@ impl Default for Settings {
             supervision_interval_seconds: 60,
             test_clock: false,
             audit_key_file: None,
+            pii_key_file: None,
         }
     }
 }
@@ -187,6 +193,9 @@ impl Settings {
             if let Some(v) = f.audit_key_file {
                 s.audit_key_file = Some(v);
             }
+            if let Some(v) = f.pii_key_file {
+                s.pii_key_file = Some(v);
+            }
         }
         if let Some(v) = env("JIUJINAN_DATABASE_URL") {
             s.database_url = v;
@@ -247,6 +256,9 @@ impl Settings {
         }
         if let Some(v) = env("JIUJINAN_AUDIT_KEY_FILE") {
             s.audit_key_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("JIUJINAN_PII_KEY_FILE") {
+            s.pii_key_file = Some(PathBuf::from(v));
         }
         s.validate()?;
         Ok(s)
@@ -312,17 +324,27 @@ impl Settings {
             Some(p) => out.push_str(&format!("audit_key_file = {:?}\n", p.display().to_string())),
             None => out.push_str("# audit_key_file not set: audit entries carry no MAC\n"),
         }
+        match self.pii_key_path() {
+            Some(p) => out.push_str(&format!("pii_key_file = {:?}\n", p.display().to_string())),
+            None => out.push_str("# pii_key_file not set: the server will not start on this database\n"),
+        }
         out
     }
 
     /// Where the audit key is: the configured file, else beside an SQLite database file.
     pub fn audit_key_path(&self) -> Option<PathBuf> {
-        if let Some(p) = &self.audit_key_file {
-            return Some(p.clone());
-        }
+        self.audit_key_file.clone().or_else(|| self.beside_sqlite("audit-key"))
+    }
+
+    /// Where the personal-data keys are: the configured file, else beside an SQLite file.
+    pub fn pii_key_path(&self) -> Option<PathBuf> {
+        self.pii_key_file.clone().or_else(|| self.beside_sqlite("pii-key"))
+    }
+
+    fn beside_sqlite(&self, suffix: &str) -> Option<PathBuf> {
         let path = self.database_url.strip_prefix("sqlite://").or_else(|| self.database_url.strip_prefix("sqlite:"))?;
         let path = path.split('?').next().filter(|p| !p.is_empty())?;
-        Some(PathBuf::from(format!("{path}.audit-key")))
+        Some(PathBuf::from(format!("{path}.{suffix}")))
     }
 
     /// The trusted proxies (validated by `load`).

@@ -80,7 +80,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// The audit key, kept outside the database.
+    /// The keys kept outside the database: the audit key and the personal-data keys.
     Key {
         #[command(subcommand)]
         command: KeyCommand,
@@ -200,11 +200,18 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum KeyCommand {
-    /// Write a new random audit key to FILE (refuses to overwrite one).
+    /// Write a new random key to FILE (refuses to overwrite one): the audit key, or with
+    /// `--pii` a personal-data key file.
     Generate {
         #[arg(long)]
         out: std::path::PathBuf,
+        /// A personal-data key file (pii_key_file) instead of an audit key.
+        #[arg(long)]
+        pii: bool,
     },
+    /// Add a new current personal-data key to pii_key_file and re-seal every name, ID number
+    /// and phone under it, in batches (stop the servers first; start them after).
+    Rotate,
 }
 
 #[derive(Subcommand)]

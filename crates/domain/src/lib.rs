@@ -17,6 +17,7 @@ pub mod jurisdiction;
 pub mod lead;
 pub mod money;
 pub mod org;
+pub mod pii;
 pub mod policy;
 pub mod text;
 pub mod user;

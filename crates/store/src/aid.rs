@@ -9,15 +9,26 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
 use crate::db::{Arg, Sql, WriteTx};
+use crate::pii::Sealer;
+use jiujinan_domain::pii::{Blind, Field, PiiKeyring};
 use crate::query::in_scope;
 use crate::rows::{self, AID_COLUMNS, POSTING_COLUMNS};
 use crate::{AidApproval, AidChange, AidItem, Conflict, Money, Posting, StoreError, Who};
 
 /// Approved or paid items of a programme for a cause since a time, in the same case or for the
-/// same ID number ($5 is an impossible number when there is none, so only the case counts).
+/// same ID number, by its blind index under the current or previous key ($5, $6; an impossible
+/// index when there is no number, so only the case counts).
 pub(crate) const PRIOR_AID_COUNT: &str = "SELECT COUNT(*) AS n FROM aid_items a JOIN cases c ON c.id = a.case_id \
      WHERE a.programme = $1 AND a.cause = $2 AND a.status IN ('approved', 'paid') AND a.created_ms >= $3 \
-     AND (a.case_id = $4 OR c.subject_id_number = $5)";
+     AND (a.case_id = $4 OR c.subject_id_bidx IN ($5, $6))";
+
+/// The blind indexes of an ID number for `PRIOR_AID_COUNT` ("-", which no index is, without one).
+fn id_indexes(ring: &PiiKeyring, id_number: Option<&str>) -> [String; 2] {
+    match id_number {
+        Some(n) => ring.blind_both(Blind::IdNumber, n),
+        None => ["-".to_owned(), "-".to_owned()],
+    }
+}
 
 /// Yuan with two decimals, for timeline notes.
 pub(crate) fn yuan(fen: i64) -> String {
@@ -170,7 +181,7 @@ impl AidStore for SqlStore {
         now_ms: i64,
     ) -> Result<AidItem, StoreError> {
         let mut tx = self.begin_write().await?;
-        let item = Self::apply_aid_change(&mut tx, c, who, now_ms).await?;
+        let item = Self::apply_aid_change(&mut tx, self.pii()?, c, who, now_ms).await?;
         tx.finish(audit, now_ms).await?;
         Ok(item)
     }
@@ -184,13 +195,14 @@ impl AidStore for SqlStore {
         since_ms: i64,
     ) -> Result<i64, StoreError> {
         let sql = PRIOR_AID_COUNT.to_owned();
+        let [cur, prev] = id_indexes(self.pii()?, id_number);
         let binds = vec![
             Arg::Text(programme.to_owned()),
             Arg::Text(cause.to_owned()),
             Arg::Int(since_ms),
             Arg::Text(case_id.to_owned()),
-            // An impossible number when there is none, so only the same case counts.
-            Arg::Text(id_number.unwrap_or("-").to_owned()),
+            Arg::Text(cur),
+            Arg::Text(prev),
         ];
         let rows = self.fetch_built(sql, binds).await?;
         Ok(rows.first().map(|r| r.try_get::<i64>("n")).transpose()?.unwrap_or(0))
@@ -202,8 +214,9 @@ impl AidStore for SqlStore {
             "SELECT {POSTING_COLUMNS} FROM publicity_postings WHERE {}{open} ORDER BY start_ms DESC, id LIMIT 500",
             in_scope("division", scope)
         );
+        let ring = self.pii()?;
         let rows = Sql::new(sql).bind(scope.division.as_str()).fetch_all(self.reader()).await?;
-        Ok(rows.iter().map(rows::posting).collect::<Result<_, _>>()?)
+        rows.iter().map(|r| ring.open_posting(rows::posting(r)?)).collect()
     }
 
     async fn posting(&self, id: &str) -> Result<Option<Posting>, StoreError> {
@@ -211,7 +224,8 @@ impl AidStore for SqlStore {
             .bind(id)
             .fetch_all(self.reader())
             .await?;
-        Ok(rows.iter().map(rows::posting).next().transpose()?)
+        let ring = self.pii()?;
+        rows.iter().map(|r| ring.open_posting(rows::posting(r)?)).next().transpose()
     }
 
     async fn object_to_posting(
@@ -241,7 +255,7 @@ impl AidStore for SqlStore {
         .bind(now_ms)
         .execute(&mut tx)
         .await?;
-        Self::apply_aid_change(&mut tx, reopen, who, now_ms).await?;
+        Self::apply_aid_change(&mut tx, self.pii()?, reopen, who, now_ms).await?;
         tx.finish(audit, now_ms).await
     }
 }
@@ -249,14 +263,17 @@ impl AidStore for SqlStore {
 impl SqlStore {
     pub(crate) async fn apply_aid_change(
         tx: &mut WriteTx,
+        ring: &PiiKeyring,
         c: &AidChange,
         who: &Who,
         now_ms: i64,
     ) -> Result<AidItem, StoreError> {
         if let Some(g) = &c.frequency {
+            let [cur, prev] = id_indexes(ring, g.id_number.as_deref());
             if tx.is_postgres() {
-                // SQLite's single writer already serialises this transaction.
-                let person = g.id_number.as_deref().unwrap_or(&g.case_id);
+                // SQLite's single writer already serialises this transaction. The lock is named
+                // by the blind index, never the number itself (it shows in pg_locks).
+                let person = if g.id_number.is_some() { cur.as_str() } else { g.case_id.as_str() };
                 Sql::new("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                     .bind(format!("aid-frequency:{person}:{}", g.cause))
                     .execute(&mut *tx)
@@ -267,7 +284,8 @@ impl SqlStore {
                 .bind(&g.cause)
                 .bind(g.since_ms)
                 .bind(&g.case_id)
-                .bind(g.id_number.as_deref().unwrap_or("-"))
+                .bind(&cur)
+                .bind(&prev)
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get("n")?;
@@ -358,7 +376,7 @@ impl SqlStore {
             .bind(&p.case_id)
             .bind(&p.division)
             .bind(&p.programme)
-            .bind(&p.head_name)
+            .bind(ring.seal_text(Field::Name, &p.head_name))
             .bind(p.persons)
             .bind(p.amount_fen)
             .bind(&p.reason)

@@ -9,13 +9,14 @@ use jiujinan_domain::audit::{AuditDraft, AuditEntry};
 
 use std::sync::Arc;
 
-use jiujinan_domain::audit_key::AuditKey;
+use jiujinan_domain::pii::PiiKeyring;
 
 use crate::db::{On, WriteTx};
+use crate::pii::SealedLead;
 use crate::postgres::PgStore;
 use crate::postgres::SharedKey;
 use crate::sqlite::SqliteStore;
-use crate::{Backend, Created, IdempotencyKey, NewLeadRow, StoreError};
+use crate::{Backend, Created, IdempotencyKey, Keys, StoreError};
 
 /// The store on SQLite or PostgreSQL, chosen by [`crate::connect`] from the URL.
 #[derive(Debug, Clone)]
@@ -23,6 +24,9 @@ pub struct SqlStore {
     db: Db,
     /// The audit chain's key (kept outside the database); entries get no MAC without one.
     audit_key: SharedKey,
+    /// The personal-data keys (kept outside the database); without them no personal data is
+    /// written or read.
+    pii: Option<Arc<PiiKeyring>>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,15 +37,28 @@ enum Db {
 
 impl SqlStore {
     /// Opens an SQLite file (`sqlite://PATH`, created if missing).
-    pub async fn connect_sqlite(url: &str, audit_key: Option<AuditKey>) -> Result<Self, StoreError> {
-        let audit_key = audit_key.map(Arc::new);
-        Ok(Self { db: Db::Lite(SqliteStore::connect(url, audit_key.clone()).await?), audit_key })
+    pub async fn connect_sqlite(url: &str, keys: Keys) -> Result<Self, StoreError> {
+        let audit_key = keys.audit.map(Arc::new);
+        let db = Db::Lite(SqliteStore::connect(url, audit_key.clone()).await?);
+        Ok(Self { db, audit_key, pii: keys.pii.map(Arc::new) })
     }
 
     /// Connects to PostgreSQL, failing fast when the server is unreachable.
-    pub async fn connect_postgres(url: &str, audit_key: Option<AuditKey>) -> Result<Self, StoreError> {
-        let audit_key = audit_key.map(Arc::new);
-        Ok(Self { db: Db::Pg(PgStore::connect(url, audit_key.clone()).await?), audit_key })
+    pub async fn connect_postgres(url: &str, keys: Keys) -> Result<Self, StoreError> {
+        let audit_key = keys.audit.map(Arc::new);
+        let db = Db::Pg(PgStore::connect(url, audit_key.clone()).await?);
+        Ok(Self { db, audit_key, pii: keys.pii.map(Arc::new) })
+    }
+
+    /// The personal-data key ring, or a clear refusal when the store was opened without one.
+    pub(crate) fn pii(&self) -> Result<&PiiKeyring, StoreError> {
+        self.pii.as_deref().ok_or_else(|| {
+            StoreError::Unavailable(
+                "no personal-data key is configured (pii_key_file or JIUJINAN_PII_KEY_FILE): names, ID numbers \
+                 and phones can be neither written nor read"
+                    .into(),
+            )
+        })
     }
 
     /// Which backend this is.
@@ -92,7 +109,7 @@ impl SqlStore {
     /// A new lead on the backend's hot writer (ADR 0011 / 0012).
     pub(crate) async fn insert_new_lead(
         &self,
-        l: &NewLeadRow,
+        l: &SealedLead,
         idempotency: Option<&IdempotencyKey>,
         audit: AuditDraft,
         now_ms: i64,

@@ -6,9 +6,11 @@ use async_trait::async_trait;
 use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::jurisdiction::Jurisdiction;
 use jiujinan_domain::lead::LeadStatus;
+use jiujinan_domain::pii::Field;
 
 use crate::backend::SqlStore;
 use crate::db::{Arg, Sql, WriteTx};
+use crate::pii::Sealer;
 use crate::query::{MAX_IN_LIST, placeholders, queue_query};
 use crate::rows::{self, CASE_COLUMNS};
 use crate::{
@@ -92,6 +94,7 @@ impl CaseStore for SqlStore {
         audit: AuditDraft,
         now_ms: i64,
     ) -> Result<CaseRecord, StoreError> {
+        let ring = self.pii()?;
         let mut tx = self.begin_write().await?;
         Self::claim_open_lead(&mut tx, lead_id, expected_version, LeadStatus::Accepted, ("", "", ""), "").await?;
         let seq: i64 = Sql::new(
@@ -109,10 +112,12 @@ impl CaseStore for SqlStore {
              responsible_unit, \
              responsible_user, first_inquiry_unit, status, urgency, urgency_rank, hardship_types, documents_pending, \
              household, \
-             economy, population, review_opinion, recommended_routes, step_due_ms, created_ms, updated_ms, version) \
+             economy, population, review_opinion, recommended_routes, step_due_ms, created_ms, updated_ms, version, \
+             subject_id_bidx, subject_phone_bidx, subject_name_tokens) \
              SELECT $1, $2, id, subject_name, subject_id_number, subject_phone, division, responsible_unit, $3, \
              first_inquiry_unit, \
-             'investigating', urgency, urgency_rank, hardship_types, $4, '[]', '{}', '', '', '', $5, $6, $6, 1 \
+             'investigating', urgency, urgency_rank, hardship_types, $4, $8, $9, $10, '', '', $5, $6, $6, 1, \
+             subject_id_bidx, subject_phone_bidx, subject_name_tokens \
              FROM leads WHERE id = $7",
         )
         .bind(&c.id)
@@ -122,6 +127,9 @@ impl CaseStore for SqlStore {
         .bind(c.step_due_ms)
         .bind(now_ms)
         .bind(lead_id)
+        .bind(ring.seal_text(Field::Household, "[]"))
+        .bind(ring.seal_text(Field::Economy, "{}"))
+        .bind(ring.seal_text(Field::Population, ""))
         .execute(&mut tx)
         .await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
@@ -131,7 +139,7 @@ impl CaseStore for SqlStore {
         audit.entity_id = c.id.clone();
         let row =
             Sql::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")).bind(&c.id).fetch_one(&mut tx).await?;
-        let case = rows::case(&row)?;
+        let case = ring.open_case(rows::case(&row)?)?;
         tx.finish(audit, now_ms).await?;
         Ok(case)
     }
@@ -195,7 +203,7 @@ impl CaseStore for SqlStore {
             .bind(id)
             .fetch_optional(self.reader())
             .await?;
-        Ok(row.as_ref().map(rows::case).transpose()?)
+        row.as_ref().map(|r| self.pii()?.open_case(rows::case(r)?)).transpose()
     }
 
     async fn cases_by_ids(&self, ids: &[String]) -> Result<Vec<CaseRecord>, StoreError> {
@@ -204,8 +212,9 @@ impl CaseStore for SqlStore {
             return Ok(vec![]);
         }
         let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id IN ({})", placeholders(1, ids.len()));
+        let ring = self.pii()?;
         let rows = self.fetch_built(sql, ids.iter().map(|i| Arg::Text(i.clone())).collect()).await?;
-        Ok(rows.iter().map(rows::case).collect::<Result<_, _>>()?)
+        rows.iter().map(|r| ring.open_case(rows::case(r)?)).collect()
     }
 
     async fn case_by_number(&self, number: &str) -> Result<Option<CaseRecord>, StoreError> {
@@ -213,7 +222,7 @@ impl CaseStore for SqlStore {
             .bind(number)
             .fetch_optional(self.reader())
             .await?;
-        Ok(row.as_ref().map(rows::case).transpose()?)
+        row.as_ref().map(|r| self.pii()?.open_case(rows::case(r)?)).transpose()
     }
 
     async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError> {
@@ -221,13 +230,14 @@ impl CaseStore for SqlStore {
             .bind(lead_id)
             .fetch_optional(self.reader())
             .await?;
-        Ok(row.as_ref().map(rows::case).transpose()?)
+        row.as_ref().map(|r| self.pii()?.open_case(rows::case(r)?)).transpose()
     }
 
     async fn list_cases(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError> {
-        let (sql, binds) = queue_query(CASE_COLUMNS, "cases", "step_due_ms", scope, f);
+        let ring = self.pii()?;
+        let (sql, binds) = queue_query(CASE_COLUMNS, "cases", "step_due_ms", scope, f, ring);
         let rows = self.fetch_built(sql, binds).await?;
-        Ok(rows.iter().map(rows::case).collect::<Result<_, _>>()?)
+        rows.iter().map(|r| ring.open_case(rows::case(r)?)).collect()
     }
 
     async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {
@@ -243,14 +253,15 @@ impl CaseStore for SqlStore {
         audit: AuditDraft,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
+        let ring = self.pii()?;
         let mut tx = self.begin_write().await?;
         let res = Sql::new(
             "UPDATE cases SET household = $1, economy = $2, population = $3, documents_pending = $4, updated_ms = $5, \
              version = version + 1 WHERE id = $6 AND version = $7",
         )
-        .bind(&e.household)
-        .bind(&e.economy)
-        .bind(&e.population)
+        .bind(ring.seal_text(Field::Household, &e.household))
+        .bind(ring.seal_text(Field::Economy, &e.economy))
+        .bind(ring.seal_text(Field::Population, &e.population))
         .bind(e.documents_pending)
         .bind(now_ms)
         .bind(id)
@@ -272,6 +283,7 @@ impl CaseStore for SqlStore {
     }
 
     async fn add_investigation(&self, i: &Investigation, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+        let findings = self.pii()?.seal_text(Field::Findings, &i.findings);
         let mut tx = self.begin_write().await?;
         Sql::new(
             "INSERT INTO investigations (id, case_id, method, investigator, unit, done_ms, findings, created_ms) \
@@ -283,7 +295,7 @@ impl CaseStore for SqlStore {
         .bind(&i.investigator)
         .bind(&i.unit)
         .bind(i.done_ms)
-        .bind(&i.findings)
+        .bind(&findings)
         .bind(now_ms)
         .execute(&mut tx)
         .await?;
@@ -300,7 +312,8 @@ impl CaseStore for SqlStore {
         .bind(case_id)
         .fetch_all(self.reader())
         .await?;
-        Ok(rows.iter().map(rows::investigation).collect::<Result<_, _>>()?)
+        let ring = self.pii()?;
+        rows.iter().map(|r| ring.open_investigation(rows::investigation(r)?)).collect()
     }
 
     async fn transition_case(

@@ -16,28 +16,30 @@ pub(crate) const LEAD_COLUMNS: &str = "id, number, channel, reporter_name, repor
      version";
 
 /// The duplicate check by ID number: the oldest open lead about the same ID number since the
-/// window start. `window` and `id_number` are the placeholders to use (each writer numbers its
-/// parameters differently).
-pub(crate) fn duplicate_by_id(window: &str, id_number: &str) -> String {
+/// window start, by its blind index under the current or the previous key. `window`, `cur` and
+/// `prev` are the placeholders to use (each writer numbers its parameters differently).
+pub(crate) fn duplicate_by_id(window: &str, cur: &str, prev: &str) -> String {
     format!(
-        "SELECT id FROM leads WHERE status = 'new' AND created_ms >= {window} AND subject_id_number = {id_number} \
+        "SELECT id FROM leads WHERE status = 'new' AND created_ms >= {window} AND subject_id_bidx IN ({cur}, {prev}) \
          ORDER BY created_ms, id LIMIT 1"
     )
 }
 
-/// The duplicate check by name and phone, likewise.
-pub(crate) fn duplicate_by_name_phone(window: &str, name: &str, phone: &str) -> String {
+/// The duplicate check by name and phone, likewise (`name` and `phone`: the current and the
+/// previous key's index, two placeholders each).
+pub(crate) fn duplicate_by_name_phone(window: &str, name: [&str; 2], phone: [&str; 2]) -> String {
     format!(
-        "SELECT id FROM leads WHERE status = 'new' AND created_ms >= {window} AND subject_name = {name} \
-         AND subject_phone = {phone} ORDER BY created_ms, id LIMIT 1"
+        "SELECT id FROM leads WHERE status = 'new' AND created_ms >= {window} AND subject_name_bidx IN ({}, {}) \
+         AND subject_phone_bidx IN ({}, {}) ORDER BY created_ms, id LIMIT 1",
+        name[0], name[1], phone[0], phone[1]
     )
 }
 
-/// An open lead about the same ID number within the duplicate window ($1 window, $2 number).
-pub(crate) static DUPLICATE_BY_ID: LazyLock<String> = LazyLock::new(|| duplicate_by_id("$1", "$2"));
-/// An open lead about the same name and phone within the duplicate window ($1–$3).
+/// An open lead about the same ID number within the duplicate window ($1 window, $2–$3 index).
+pub(crate) static DUPLICATE_BY_ID: LazyLock<String> = LazyLock::new(|| duplicate_by_id("$1", "$2", "$3"));
+/// An open lead about the same name and phone within the duplicate window ($1–$5).
 pub(crate) static DUPLICATE_BY_NAME_PHONE: LazyLock<String> =
-    LazyLock::new(|| duplicate_by_name_phone("$1", "$2", "$3"));
+    LazyLock::new(|| duplicate_by_name_phone("$1", ["$2", "$3"], ["$4", "$5"]));
 /// Draws the next lead number of a street and year.
 pub(crate) const NEXT_NUMBER: &str = "INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
      ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last";
@@ -46,14 +48,17 @@ pub(crate) const CLAIM_KEY: &str = "INSERT INTO idempotency_keys (actor, key, re
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (actor, key) DO NOTHING";
 /// The request hash and reply stored with a taken key.
 pub(crate) const STORED_KEY: &str = "SELECT request_hash, response FROM idempotency_keys WHERE actor = $1 AND key = $2";
-/// The lead itself ($1–$24 in the order of `LEAD_COLUMNS` without status and version).
+/// The lead itself ($1–$24 in the order of `LEAD_COLUMNS` without status and version, then
+/// its blind indexes $25–$28: ID number, phone, name, name tokens).
 pub(crate) static INSERT_LEAD: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank) VALUES \
+        "INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank, {LEAD_INDEX_COLUMNS}) VALUES \
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'new', $21, $22, \
-         $23, 1, $24)"
+         $23, 1, $24, $25, $26, $27, $28)"
     )
 });
+/// The blind-index columns of a lead, in the order the inserts bind them.
+pub(crate) const LEAD_INDEX_COLUMNS: &str = "subject_id_bidx, subject_phone_bidx, subject_name_bidx, subject_name_tokens";
 /// One step of a lead's or case's timeline.
 pub(crate) const INSERT_TIMELINE: &str = "INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, \
                                           step, note) \

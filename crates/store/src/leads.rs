@@ -8,6 +8,7 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
 use crate::db::Sql;
+use crate::pii::Sealer;
 use crate::intake::*;
 use crate::query::queue_query;
 use crate::rows::{self};
@@ -50,7 +51,8 @@ impl LeadStore for SqlStore {
         now_ms: i64,
     ) -> Result<Created, StoreError> {
         // Each backend has its own, tuned for its writer (sqlite_intake.rs, postgres_hot_writer.rs).
-        self.insert_new_lead(l, idempotency, audit, now_ms).await
+        let sealed = self.pii()?.seal_lead(l);
+        self.insert_new_lead(&sealed, idempotency, audit, now_ms).await
     }
 
     async fn lead(&self, id: &str) -> Result<Option<LeadRecord>, StoreError> {
@@ -58,7 +60,7 @@ impl LeadStore for SqlStore {
             .bind(id)
             .fetch_optional(self.reader())
             .await?;
-        Ok(row.as_ref().map(rows::lead).transpose()?)
+        row.as_ref().map(|r| self.pii()?.open_lead(rows::lead(r)?)).transpose()
     }
 
     async fn lead_by_number(&self, number: &str) -> Result<Option<LeadRecord>, StoreError> {
@@ -66,13 +68,15 @@ impl LeadStore for SqlStore {
             .bind(number)
             .fetch_optional(self.reader())
             .await?;
-        Ok(row.as_ref().map(rows::lead).transpose()?)
+        row.as_ref().map(|r| self.pii()?.open_lead(rows::lead(r)?)).transpose()
     }
 
     async fn list_leads(&self, scope: &Jurisdiction, f: &LeadFilter) -> Result<Vec<LeadRecord>, StoreError> {
-        let (sql, binds) = queue_query(&format!("{LEAD_COLUMNS}, outcome_note"), "leads", "verify_due_ms", scope, f);
+        let ring = self.pii()?;
+        let columns = format!("{LEAD_COLUMNS}, outcome_note");
+        let (sql, binds) = queue_query(&columns, "leads", "verify_due_ms", scope, f, ring);
         let rows = self.fetch_built(sql, binds).await?;
-        Ok(rows.iter().map(rows::lead).collect::<Result<_, _>>()?)
+        rows.iter().map(|r| ring.open_lead(rows::lead(r)?)).collect()
     }
 
     async fn count_leads(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {

@@ -27,6 +27,8 @@ mod leads;
 mod meetings;
 mod migrations;
 mod org;
+mod pii;
+mod pii_reseal;
 mod postgres;
 mod postgres_hot_writer;
 mod postgres_tls;
@@ -65,6 +67,7 @@ pub use leads::LeadStore;
 pub use meetings::MeetingStore;
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
 pub use org::OrgStore;
+pub use pii_reseal::{PiiStatus, PiiStore, ResealReport};
 pub use records::*;
 pub use rules::RuleStore;
 #[cfg(feature = "bench")]
@@ -79,7 +82,7 @@ pub mod prelude {
     pub use crate::SeedStore;
     pub use crate::{
         AidStore, AuditStore, CaseStore, DeadlineStore, DispositionStore, FundStore, LeadStore, MeetingStore, OrgStore,
-        RuleStore, Store, SubmissionStore, UserStore,
+        PiiStore, RuleStore, Store, SubmissionStore, UserStore,
     };
 }
 
@@ -116,6 +119,7 @@ pub trait Store:
     + RuleStore
     + AidStore
     + FundStore
+    + PiiStore
     + Seeding
     + Send
     + Sync
@@ -138,21 +142,30 @@ pub trait Store:
     async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError>;
 }
 
-/// Opens the store for a URL: `sqlite://PATH` (created if missing) or `postgres://…`.
-pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    connect_keyed(url, None).await
+/// The keys kept outside the database that a store works with.
+#[derive(Debug, Clone, Default)]
+pub struct Keys {
+    /// Seals every audit entry with a MAC (docs/adr/0004-audit-chain.md); none: no MAC.
+    pub audit: Option<jiujinan_domain::audit_key::AuditKey>,
+    /// Seals personal data (docs/adr/0023-pii-at-rest.md). None: the store can migrate, verify
+    /// the audit chain and back up, but refuses to write or read any personal data.
+    pub pii: Option<jiujinan_domain::pii::PiiKeyring>,
 }
 
-/// Opens the store like [`connect`], sealing every audit entry it writes with a MAC under
-/// `audit_key` (kept outside the database; see docs/adr/0004-audit-chain.md).
-pub async fn connect_keyed(
-    url: &str,
-    audit_key: Option<jiujinan_domain::audit_key::AuditKey>,
-) -> Result<Arc<dyn Store>, StoreError> {
+/// Opens a test database with the test keys ([`testing::pii_keys`]), as every store of the
+/// test suites on one database must share them.
+#[cfg(feature = "testing")]
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    connect_with(url, Keys { audit: None, pii: Some(testing::pii_keys()) }).await
+}
+
+/// Opens the store for a URL: `sqlite://PATH` (created if missing) or `postgres://…`, with the
+/// keys kept outside the database.
+pub async fn connect_with(url: &str, keys: Keys) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(SqlStore::connect_postgres(url, audit_key).await?))
+        Ok(Arc::new(SqlStore::connect_postgres(url, keys).await?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqlStore::connect_sqlite(url, audit_key).await?))
+        Ok(Arc::new(SqlStore::connect_sqlite(url, keys).await?))
     } else {
         Err(StoreError::Unavailable(format!(
             "unsupported database URL scheme (use sqlite://PATH or postgres://…): {}",

@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 14] = [
+const MIGRATIONS: [Entry; 15] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -123,6 +123,7 @@ const MIGRATIONS: [Entry; 14] = [
         name: "login_throttle_addresses",
         sql: Sql::Common(include_str!("../migrations/common/0014_login_throttle_addresses.sql")),
     },
+    Entry { version: 15, name: "pii_at_rest", sql: Sql::Common(include_str!("../migrations/common/0015_pii_at_rest.sql")) },
 ];
 
 /// The two databases a migration can be written for.

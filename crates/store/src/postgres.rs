@@ -15,7 +15,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use crate::backend::now_ms;
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
 use crate::postgres_hot_writer::HotWriter;
-use crate::{Created, IdempotencyKey, NewLeadRow, StoreError};
+use crate::pii::SealedLead;
+use crate::{Created, IdempotencyKey, StoreError};
 
 /// The chain head, locked until commit so several processes extend one chain.
 pub(crate) const HEAD_FOR_UPDATE: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
@@ -54,7 +55,7 @@ impl PgStore {
     /// A new lead, group-committed with the other queued hot writes (postgres_hot_writer.rs).
     pub(crate) async fn insert_new_lead(
         &self,
-        l: &NewLeadRow,
+        l: &SealedLead,
         idempotency: Option<&IdempotencyKey>,
         audit: AuditDraft,
         now_ms: i64,

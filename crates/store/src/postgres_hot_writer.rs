@@ -18,7 +18,8 @@ use sqlx::{Postgres, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::intake;
-use crate::{Created, IdempotencyKey, NewLeadRow, StoreError};
+use crate::pii::SealedLead;
+use crate::{Created, IdempotencyKey, StoreError};
 
 /// At most this many queued jobs go into one transaction.
 const MAX_BATCH: usize = 256;
@@ -27,9 +28,9 @@ const MAX_BATCH: usize = 256;
 /// three variants differ in how a duplicate is recognised (ID number; name and phone; not at all);
 /// the checks themselves are the shared ones of `intake.rs`.
 fn number_and_duplicate(by: Duplicate) -> &'static str {
-    static BY_ID: LazyLock<String> = LazyLock::new(|| with_number(&intake::duplicate_by_id("$3", "$4")));
+    static BY_ID: LazyLock<String> = LazyLock::new(|| with_number(&intake::duplicate_by_id("$3", "$4", "$5")));
     static BY_NAME_PHONE: LazyLock<String> =
-        LazyLock::new(|| with_number(&intake::duplicate_by_name_phone("$3", "$4", "$5")));
+        LazyLock::new(|| with_number(&intake::duplicate_by_name_phone("$3", ["$4", "$5"], ["$6", "$7"])));
     static NONE: LazyLock<String> = LazyLock::new(|| format!("{}, NULL::text AS dup", intake::NEXT_NUMBER));
     match by {
         Duplicate::ById => BY_ID.as_str(),
@@ -49,9 +50,9 @@ enum Duplicate {
     None,
 }
 
-/// The lead ($1–$24 as in `intake::INSERT_LEAD`), its audit entry ($25–$37), its first
-/// timeline step ($38) and, when it duplicates an open lead, the `duplicate_flagged` step
-/// ($39), in one statement. The `audit_log_head` trigger moves the chain head.
+/// The lead ($1–$28 as in `intake::INSERT_LEAD`), its audit entry ($29–$41), its first
+/// timeline step ($42) and, when it duplicates an open lead, the `duplicate_flagged` step
+/// ($43), in one statement. The `audit_log_head` trigger moves the chain head.
 fn insert_all(flagged: bool) -> &'static str {
     static PLAIN: LazyLock<String> = LazyLock::new(|| insert_all_sql(false));
     static FLAGGED: LazyLock<String> = LazyLock::new(|| insert_all_sql(true));
@@ -59,14 +60,14 @@ fn insert_all(flagged: bool) -> &'static str {
 }
 
 fn insert_all_sql(flagged: bool) -> String {
-    let dup_step = if flagged { ", ($39, 'lead', $1, $23, $16, $15, 'duplicate_flagged', $21)" } else { "" };
+    let dup_step = if flagged { ", ($43, 'lead', $1, $23, $16, $15, 'duplicate_flagged', $21)" } else { "" };
     format!(
         "WITH l AS ({}), \
          t AS (INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) VALUES \
-         ($38, 'lead', $1, $23, $16, $15, 'reported', $3){dup_step}) \
+         ($42, 'lead', $1, $23, $16, $15, 'reported', $3){dup_step}) \
          INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, \
          prev_hash, hash, mac) \
-         VALUES ($25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)",
+         VALUES ($29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41)",
         *intake::INSERT_LEAD
     )
 }
@@ -74,7 +75,7 @@ fn insert_all_sql(flagged: bool) -> String {
 /// A job and where its answer goes.
 enum Job {
     Lead {
-        lead: Box<NewLeadRow>,
+        lead: Box<SealedLead>,
         key: Option<IdempotencyKey>,
         audit: AuditDraft,
         now_ms: i64,
@@ -135,7 +136,7 @@ impl HotWriter {
 
     pub(crate) async fn create_lead(
         &self,
-        lead: &NewLeadRow,
+        lead: &SealedLead,
         key: Option<&IdempotencyKey>,
         audit: AuditDraft,
         now_ms: i64,
@@ -286,7 +287,7 @@ type QueuedAudit = (AuditDraft, i64, oneshot::Sender<Result<AuditEntry, StoreErr
 /// One job's (or one group's) work, taken out of the queue.
 #[allow(clippy::large_enum_variant)] // one value per job, moved once
 enum Work {
-    Lead(Box<NewLeadRow>, Option<IdempotencyKey>, AuditDraft, i64, oneshot::Sender<Result<Created, StoreError>>),
+    Lead(Box<SealedLead>, Option<IdempotencyKey>, AuditDraft, i64, oneshot::Sender<Result<Created, StoreError>>),
     Audits(Vec<QueuedAudit>),
 }
 
@@ -321,17 +322,18 @@ fn fail_all(batch: Vec<Job>, why: String) -> (Vec<Answer>, Result<(), String>) {
 async fn create_lead(
     tx: &mut Transaction<'static, Postgres>,
     (head, audit_key): (&mut (i64, String), Option<&AuditKey>),
-    l: &NewLeadRow,
+    sealed: &SealedLead,
     key: Option<&IdempotencyKey>,
     audit: AuditDraft,
     now_ms: i64,
 ) -> Result<(Created, bool), StoreError> {
+    let l = &sealed.row;
     let window = l.duplicate_window_start_ms;
     let q = |by| sqlx::query(number_and_duplicate(by)).bind(&l.street).bind(l.year);
-    let row: PgRow = match (&l.subject_id_number, &l.subject_phone) {
-        (Some(id_number), _) => q(Duplicate::ById).bind(window).bind(id_number).fetch_one(&mut **tx).await?,
-        (None, Some(phone)) => {
-            q(Duplicate::ByNamePhone).bind(window).bind(&l.subject_name).bind(phone).fetch_one(&mut **tx).await?
+    let row: PgRow = match (&sealed.dup_id, &sealed.dup_name_phone) {
+        (Some([cur, prev]), _) => q(Duplicate::ById).bind(window).bind(cur).bind(prev).fetch_one(&mut **tx).await?,
+        (None, Some(([n1, n2], [p1, p2]))) => {
+            q(Duplicate::ByNamePhone).bind(window).bind(n1).bind(n2).bind(p1).bind(p2).fetch_one(&mut **tx).await?
         }
         (None, None) => q(Duplicate::None).fetch_one(&mut **tx).await?,
     };
@@ -385,7 +387,11 @@ async fn create_lead(
         .bind(&duplicate_of)
         .bind(l.verify_due_ms)
         .bind(now_ms)
-        .bind(l.urgency.rank());
+        .bind(l.urgency.rank())
+        .bind(&sealed.id_bidx)
+        .bind(&sealed.phone_bidx)
+        .bind(&sealed.name_bidx)
+        .bind(&sealed.name_tokens);
     q = bind_entry(q, &e).bind(format!("{}-1", l.id));
     if duplicate_of.is_some() {
         q = q.bind(format!("{}-2", l.id));

@@ -43,6 +43,7 @@ pub(crate) fn queue_query(
     due_col: &str,
     scope: &jiujinan_domain::jurisdiction::Jurisdiction,
     f: &crate::LeadFilter,
+    ring: &jiujinan_domain::pii::PiiKeyring,
 ) -> (String, Vec<Arg>) {
     let mut binds = vec![Arg::Text(scope.division.to_string())];
     let mut cond = vec![in_scope("division", scope)];
@@ -60,13 +61,33 @@ pub(crate) fn queue_query(
         cond.push(format!("{due_col} < {}", next(Arg::Int(at), &mut binds)));
     }
     if let Some(q) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let like = next(Arg::Text(format!("%{}%", like_escape(q))), &mut binds);
+        // Personal data is sealed: the search compares blind indexes (crate::pii), never text.
+        let terms = crate::pii::search_terms(ring, q);
+        let pair = |[cur, prev]: [String; 2], binds: &mut Vec<Arg>| {
+            (next(Arg::Text(cur), binds), next(Arg::Text(prev), binds))
+        };
+        let mut any = Vec::new();
+        let (a, b) = pair(terms.id, &mut binds);
+        any.push(format!("subject_id_bidx IN ({a}, {b})"));
+        if let Some(p) = terms.phone {
+            let (a, b) = pair(p, &mut binds);
+            any.push(format!("subject_phone_bidx IN ({a}, {b})"));
+        }
         let upper = next(Arg::Text(q.to_ascii_uppercase()), &mut binds);
         let raw = next(Arg::Text(q.to_owned()), &mut binds);
-        cond.push(format!(
-            "(subject_name LIKE {like} ESCAPE '\\' OR subject_id_number = {upper} OR subject_phone = {raw} OR number \
-             IN ({upper}, {raw}))"
-        ));
+        any.push(format!("number IN ({upper}, {raw})"));
+        if !terms.name.is_empty() {
+            let all: Vec<String> = terms
+                .name
+                .into_iter()
+                .map(|[cur, prev]| {
+                    let (a, b) = pair([format!("% {cur} %"), format!("% {prev} %")], &mut binds);
+                    format!("(subject_name_tokens LIKE {a} OR subject_name_tokens LIKE {b})")
+                })
+                .collect();
+            any.push(format!("({})", all.join(" AND ")));
+        }
+        cond.push(format!("({})", any.join(" OR ")));
     }
     let limit = next(Arg::Int(f.limit.clamp(1, 500)), &mut binds);
     let offset = next(Arg::Int(f.offset.max(0)), &mut binds);

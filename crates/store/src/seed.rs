@@ -6,7 +6,8 @@ use async_trait::async_trait;
 
 use crate::backend::SqlStore;
 use crate::db::Sql;
-use crate::intake::LEAD_COLUMNS;
+use crate::intake::{LEAD_COLUMNS, LEAD_INDEX_COLUMNS};
+use crate::pii::Sealer;
 use crate::rows::CASE_COLUMNS;
 use crate::{CaseRecord, LeadRecord, StoreError, TimelineEntry};
 
@@ -61,15 +62,17 @@ fn placeholders(rows: usize, cols: usize) -> String {
 #[async_trait]
 impl SeedStore for SqlStore {
     async fn bulk_seed(&self, leads: &[SeedLead], cases: &[CaseRecord], steps: &[SeedStep]) -> Result<(), StoreError> {
+        let ring = self.pii()?;
         let mut tx = self.begin_write().await?;
         for chunk in leads.chunks(SEED_CHUNK) {
             let sql = format!(
-                "INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank, outcome_note) VALUES {}",
-                placeholders(chunk.len(), 27)
+                "INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank, outcome_note, {LEAD_INDEX_COLUMNS}) VALUES {}",
+                placeholders(chunk.len(), 31)
             );
             let mut q = Sql::new(sql);
             for s in chunk {
-                let l = &s.lead;
+                let (l, ix) = ring.seal_lead_record(&s.lead);
+                let l = &l;
                 q = q
                     .bind(&l.id)
                     .bind(&l.number)
@@ -97,16 +100,25 @@ impl SeedStore for SqlStore {
                     .bind(l.created_ms)
                     .bind(l.version)
                     .bind(s.lead.urgency.rank())
-                    .bind(&l.outcome_note);
+                    .bind(&l.outcome_note)
+                    .bind(ix.id_bidx)
+                    .bind(ix.phone_bidx)
+                    .bind(ix.name_bidx)
+                    .bind(ix.name_tokens);
             }
             q.execute(&mut tx).await?;
         }
         for chunk in cases.chunks(SEED_CHUNK) {
-            let sql =
-                format!("INSERT INTO cases ({CASE_COLUMNS}, urgency_rank) VALUES {}", placeholders(chunk.len(), 24));
+            let sql = format!(
+                "INSERT INTO cases ({CASE_COLUMNS}, urgency_rank, subject_id_bidx, subject_phone_bidx, \
+                 subject_name_tokens) VALUES {}",
+                placeholders(chunk.len(), 27)
+            );
             let mut q = Sql::new(sql);
             for k in chunk {
                 let rank = k.urgency.rank();
+                let (k, ix) = ring.seal_case_record(k);
+                let k = &k;
                 q = q
                     .bind(&k.id)
                     .bind(&k.number)
@@ -131,7 +143,10 @@ impl SeedStore for SqlStore {
                     .bind(k.created_ms)
                     .bind(k.updated_ms)
                     .bind(k.version)
-                    .bind(rank);
+                    .bind(rank)
+                    .bind(ix.id_bidx)
+                    .bind(ix.phone_bidx)
+                    .bind(ix.name_tokens);
             }
             q.execute(&mut tx).await?;
         }

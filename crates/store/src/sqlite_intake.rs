@@ -10,14 +10,15 @@ use rusqlite::{Connection, ToSql};
 use crate::intake;
 use crate::sqlite::SqliteStore;
 use crate::sqlite_sync_writer::Finish;
-use crate::{Created, IdempotencyKey, NewLeadRow, StoreError};
+use crate::pii::SealedLead;
+use crate::{Created, IdempotencyKey, StoreError};
 
 impl SqliteStore {
     /// A new lead: number, duplicate link, idempotency key, timeline and audit entry in one
     /// savepoint of the writer's batch.
     pub(crate) async fn insert_new_lead(
         &self,
-        l: &NewLeadRow,
+        l: &SealedLead,
         idempotency: Option<&IdempotencyKey>,
         audit: AuditDraft,
         now_ms: i64,
@@ -37,17 +38,18 @@ impl SqliteStore {
 
 fn create_lead(
     conn: &Connection,
-    l: &NewLeadRow,
+    sealed: &SealedLead,
     key: Option<&IdempotencyKey>,
     audit: AuditDraft,
     now_ms: i64,
     audit_key: Option<&AuditKey>,
 ) -> Result<Finish<Created>, StoreError> {
+    let l = &sealed.row;
     let window = l.duplicate_window_start_ms;
-    let duplicate_of: Option<String> = match (&l.subject_id_number, &l.subject_phone) {
-        (Some(id_number), _) => query_one(conn, &intake::DUPLICATE_BY_ID, &[&window, id_number], |r| r.get(0))?,
-        (None, Some(phone)) => {
-            query_one(conn, &intake::DUPLICATE_BY_NAME_PHONE, &[&window, &l.subject_name, phone], |r| r.get(0))?
+    let duplicate_of: Option<String> = match (&sealed.dup_id, &sealed.dup_name_phone) {
+        (Some([cur, prev]), _) => query_one(conn, &intake::DUPLICATE_BY_ID, &[&window, cur, prev], |r| r.get(0))?,
+        (None, Some(([n1, n2], [p1, p2]))) => {
+            query_one(conn, &intake::DUPLICATE_BY_NAME_PHONE, &[&window, n1, n2, p1, p2], |r| r.get(0))?
         }
         (None, None) => None,
     };
@@ -96,6 +98,10 @@ fn create_lead(
             &l.verify_due_ms,
             &now_ms,
             &urgency_rank,
+            &sealed.id_bidx,
+            &sealed.phone_bidx,
+            &sealed.name_bidx,
+            &sealed.name_tokens,
         ],
     )?;
     let step = |suffix: &str, step: &str, note: &str| {

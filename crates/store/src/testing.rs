@@ -6,6 +6,13 @@ use std::sync::Arc;
 
 use crate::{Store, connect};
 
+/// The personal-data key of the test suites: fixed, so that every store the tests open on one
+/// database (a second server, a command run beside it) reads what the others sealed.
+pub fn pii_keys() -> jiujinan_domain::pii::PiiKeyring {
+    use jiujinan_domain::pii::{KEY_BYTES, PiiKey, PiiKeyring};
+    PiiKeyring::new(PiiKey::from_bytes([0x5a; KEY_BYTES]))
+}
+
 /// A store on a fresh SQLite file; keep the returned directory alive while testing.
 pub async fn fresh_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");

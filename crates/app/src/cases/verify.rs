@@ -118,12 +118,9 @@ impl App {
                 if into_id == lead.id {
                     return Err(field("MERGE_TARGET", "into"));
                 }
-                let report = format!(
-                    "{} · {}: {}",
-                    lead.number,
-                    lead.channel.code(),
-                    lead.description.chars().take(200).collect::<String>()
-                );
+                // The number and channel only: the description is personal data, sealed in the
+                // lead (which stays readable through its number), never copied into a timeline.
+                let report = format!("{} · {}", lead.number, lead.channel.code());
                 let (into_number, into_type) = match (target_lead, target_case) {
                     (Some(t), _)
                         if t.status == jiujinan_domain::lead::LeadStatus::New && covers(actor, &t.division) =>

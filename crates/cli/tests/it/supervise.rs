@@ -79,6 +79,10 @@ fn counts(out: &str) -> (u32, u32) {
 fn two_processes_fire_once(url: &str) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(prepare(url));
+    // The binary must read what the test's store sealed: the test suites' key, in a file.
+    let keys = tempfile::tempdir().unwrap();
+    let pii_key = keys.path().join("pii.key");
+    std::fs::write(&pii_key, jiujinan_store::testing::pii_keys().to_file_text()).unwrap();
     // Three working days after 30 September end on the make-up Saturday 10 October; two more
     // (12 and 13 October) bring escalation to the city. On the 20th both are due.
     let spawn = || {
@@ -86,6 +90,7 @@ fn two_processes_fire_once(url: &str) {
             .args(["supervise", "--at", "2026-10-20T09:00", "--database-url", url])
             .env_remove("JIUJINAN_DATABASE_URL")
             .env_remove("JIUJINAN_CONFIG")
+            .env("JIUJINAN_PII_KEY_FILE", &pii_key)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -105,6 +110,7 @@ fn two_processes_fire_once(url: &str) {
     let again = Command::new(BIN)
         .args(["supervise", "--at", "2026-10-20T09:05", "--database-url", url])
         .env_remove("JIUJINAN_DATABASE_URL")
+        .env("JIUJINAN_PII_KEY_FILE", &pii_key)
         .output()
         .unwrap();
     assert_eq!(counts(&String::from_utf8_lossy(&again.stdout)), (0, 0), "nothing fires twice");
