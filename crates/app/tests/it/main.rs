@@ -10,4 +10,5 @@ mod auth;
 mod cases;
 mod dispositions;
 mod leads;
+mod pii;
 mod seed;
