@@ -242,6 +242,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "ID_NUMBER_BIRTH_DATE" => {
             ("身份证号码中的出生日期不存在或晚于今天", "The birth date in the ID number is impossible or in the future")
         }
+        "ID_NUMBER_MASKED" => (
+            "请填写完整的身份证号码（带 * 的号码只能原样保留已登记的号码）",
+            "Type the full ID number (a number with * only keeps the number already recorded)",
+        ),
         "ID_NUMBER_CHECK_DIGIT" => (
             "身份证号码校验位错误（GB 11643 MOD 11-2）",
             "The ID number's check character is wrong (GB 11643 MOD 11-2)",

@@ -14,6 +14,7 @@ use crate::access::field;
 use crate::auth::Actor;
 use crate::calendar::{beijing_date, beijing_yyyymmdd};
 use crate::ids::new_id;
+use crate::pii::{Disclosure, disclose_lead, read_action};
 use crate::{App, AppError};
 
 /// Who reported the lead: the applicant, an agent applying on their behalf, a caller.
@@ -72,6 +73,8 @@ pub struct LeadView {
     /// The number of the open lead this one may duplicate, when the actor may see that lead
     /// (caseworkers merge by number, not by internal id).
     pub duplicate_number: Option<String>,
+    /// How much of the person's data is shown (`lead` is already masked accordingly).
+    pub disclosure: crate::pii::Disclosure,
 }
 
 impl App {
@@ -213,15 +216,17 @@ impl App {
     }
 
     /// A lead and its timeline if the actor may see it: it lies in the actor's jurisdiction,
-    /// or the actor's unit received it first (首问负责). The read is audited.
-    pub async fn lead_for(&self, actor: &Actor, id: &str) -> Result<LeadView, AppError> {
+    /// or the actor's unit received it first (首问负责). The read is audited. ID numbers and
+    /// phones are masked unless `reveal` asks for them (a role that may; `pii.revealed`).
+    pub async fn lead_for(&self, actor: &Actor, id: &str, reveal: bool) -> Result<LeadView, AppError> {
+        let disclosure = Disclosure::for_actor(actor, reveal)?;
         let lead = self.store.lead(id).await?.ok_or(AppError::NotFound)?;
         let in_scope = actor.jurisdiction.department.is_none()
             && DivisionCode::parse(&lead.division).is_ok_and(|d| actor.jurisdiction.covers(&d));
         if !in_scope && lead.first_inquiry_unit != actor.unit.as_str() {
             return Err(AppError::NotFound);
         }
-        let mut audit = actor.audit("lead.read", ("lead", &lead.id), &json!({}));
+        let mut audit = actor.audit(&read_action("lead", disclosure), ("lead", &lead.id), &json!({}));
         audit.division = lead.division.clone();
         // The read is recorded durably before anything is shown; the history is read meanwhile.
         let (recorded, timeline) =
@@ -237,7 +242,7 @@ impl App {
                 .map(|first| first.number),
             None => None,
         };
-        Ok(LeadView { lead, timeline, duplicate_number })
+        Ok(LeadView { lead: disclose_lead(lead, disclosure), timeline, duplicate_number, disclosure })
     }
 
     /// The actor's queue: leads located in the jurisdiction, most urgent first.
@@ -246,7 +251,8 @@ impl App {
         if !actor.may(Permission::WorkQueues) {
             return Err(AppError::Forbidden);
         }
-        Ok(self.store.list_leads(&actor.jurisdiction, filter).await?)
+        let d = Disclosure::for_actor(actor, false)?;
+        Ok(self.store.list_leads(&actor.jurisdiction, filter).await?.into_iter().map(|l| disclose_lead(l, d)).collect())
     }
 
     /// Lead counts per status in the actor's jurisdiction.

@@ -71,11 +71,14 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit log.
     ReadAudit,
+    /// See a person's full ID number and phone numbers (masked otherwise; each reading is an
+    /// audit entry). Onlookers never do, and see names masked as well.
+    RevealPersonalData,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix file.
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Self::RecordLead,
         Self::WorkQueues,
         Self::VerifyLead,
@@ -99,6 +102,7 @@ impl Permission {
         Self::ReadMeetings,
         Self::ManageUsers,
         Self::ReadAudit,
+        Self::RevealPersonalData,
     ];
 }
 
@@ -151,6 +155,7 @@ impl Principal {
                 civil && district_lead(role) && matches!(self.level, DivisionLevel::City | DivisionLevel::District)
             }
             P::ReadAudit => matches!(role, Role::Admin | Role::Auditor | Role::CitySupervisor),
+            P::RevealPersonalData => !onlooker(role),
         }
     }
 

@@ -212,7 +212,7 @@ impl App {
     /// audited like any other); `NotFound` for an item that is not refused.
     pub async fn refusal_notice(&self, actor: &Actor, id: &str) -> Result<(AidItem, CaseRecord), AppError> {
         let item = self.store.aid(id).await?.ok_or(AppError::NotFound)?;
-        let case = self.case_for(actor, &item.case_id).await?.case;
+        let case = self.case_for(actor, &item.case_id, false).await?.case;
         if item.status != AidStatus::Refused {
             return Err(AppError::NotFound);
         }

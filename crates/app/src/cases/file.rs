@@ -18,10 +18,26 @@ impl App {
     ) -> Result<i64, AppError> {
         let case = self.editable_case(actor, id).await?;
         let today = beijing_yyyymmdd(self.now_ms());
+        // The page shows ID numbers masked unless revealed: a masked number sent back unchanged
+        // keeps the number it masks (a member's, or the applicant's); a new one is typed in full.
+        let known: Vec<Member> = stored_json(&case.household, "household", &case.id)?;
+        let mut known_numbers: Vec<String> = known.into_iter().filter_map(|m| m.id_number).collect();
+        known_numbers.extend(case.subject_id_number.clone());
+        known_numbers.sort();
+        known_numbers.dedup();
+        let unmask = |s: &str| -> Option<String> {
+            let masked = |n: &String| jiujinan_domain::pii::mask(jiujinan_domain::pii::Blind::IdNumber, n) == s;
+            let mut hits = known_numbers.iter().filter(|n| masked(n));
+            match (hits.next(), hits.next()) {
+                (Some(n), None) => Some(n.clone()),
+                _ => None,
+            }
+        };
         let mut parsed = Vec::new();
         for m in members.iter().filter(|m| !m.name.trim().is_empty()) {
             let id_number = match m.id_number.trim() {
                 "" => None,
+                s if s.contains('*') => Some(unmask(s).ok_or(field("ID_NUMBER_MASKED", "members.id_number"))?),
                 s => Some(
                     IdNumber::parse(s, today)
                         .map_err(|r| AppError::Validation(r.error("members.id_number")))?

@@ -62,6 +62,8 @@ pub struct CaseView {
     pub economy: Economy,
     pub investigations: Vec<Investigation>,
     pub timeline: Vec<TimelineEntry>,
+    /// How much of the people's data is shown (`case` and `members` are masked accordingly).
+    pub disclosure: crate::pii::Disclosure,
 }
 
 fn stale(e: jiujinan_store::StoreError) -> AppError {
@@ -85,10 +87,11 @@ impl App {
     }
 
     /// The case file if the actor's jurisdiction covers it; the read is audited.
-    pub async fn case_for(&self, actor: &Actor, id: &str) -> Result<CaseView, AppError> {
+    pub async fn case_for(&self, actor: &Actor, id: &str, reveal: bool) -> Result<CaseView, AppError> {
         if !actor.may(Permission::ReadCaseFile) {
             return Err(AppError::Forbidden);
         }
+        let disclosure = crate::pii::Disclosure::for_actor(actor, reveal)?;
         let case = self.store.case_by_id(id).await?.ok_or(AppError::NotFound)?;
         let visible = if actor.jurisdiction.department.is_some() {
             // Departments see the cases referred to them, not every case of their district.
@@ -99,7 +102,7 @@ impl App {
         if !visible {
             return Err(AppError::NotFound);
         }
-        let mut audit = actor.audit("case.read", ("case", &case.id), &json!({}));
+        let mut audit = actor.audit(&crate::pii::read_action("case", disclosure), ("case", &case.id), &json!({}));
         audit.division = case.division.clone();
         // The read is recorded durably before anything is shown; the file is read meanwhile.
         let (recorded, timeline, investigations) = tokio::join!(
@@ -111,7 +114,14 @@ impl App {
         let (timeline, investigations) = (timeline?, investigations?);
         let members: Vec<Member> = stored_json(&case.household, "household", &case.id)?;
         let economy: Economy = stored_json(&case.economy, "economy", &case.id)?;
-        Ok(CaseView { case, members, economy, investigations, timeline })
+        Ok(CaseView {
+            case: crate::pii::disclose_case(case, disclosure),
+            members: crate::pii::disclose_members(members, disclosure),
+            economy,
+            investigations,
+            timeline,
+            disclosure,
+        })
     }
 
     /// The case opened from a lead, when the actor may see it.
@@ -126,7 +136,9 @@ impl App {
         if !actor.may(Permission::WorkQueues) {
             return Err(AppError::Forbidden);
         }
-        Ok(self.store.list_cases(&actor.jurisdiction, filter).await?)
+        let d = crate::pii::Disclosure::for_actor(actor, false)?;
+        let cases = self.store.list_cases(&actor.jurisdiction, filter).await?;
+        Ok(cases.into_iter().map(|c| crate::pii::disclose_case(c, d)).collect())
     }
 
     /// Case counts per status in the actor's jurisdiction.

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::*;
+use jiujinan_domain::pii::mask;
 
 impl App {
     /// The referrals addressed to the actor's unit.
@@ -43,7 +44,10 @@ impl App {
                 let details = stored_json(&a.details, "action details", &a.id)?;
                 Ok(InboxItem {
                     subject_name: case.map(|c| c.subject_name.clone()).unwrap_or_default(),
-                    subject_id_number: case.and_then(|c| c.subject_id_number.clone()),
+                    // Masked: the full number is read on the case file, where the read is audited.
+                    subject_id_number: case.and_then(|c| {
+                        c.subject_id_number.as_deref().map(|n| mask(jiujinan_domain::pii::Blind::IdNumber, n))
+                    }),
                     view: ActionView {
                         accountable_unit: accountable_unit(&a),
                         deadlines: clocks.iter().filter(|d| d.subject_id == a.id).cloned().collect(),

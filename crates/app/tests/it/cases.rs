@@ -99,7 +99,7 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
         .await
         .unwrap();
 
-    let view = t.app.case_for(&t.reviewer, &case_id).await.unwrap();
+    let view = t.app.case_for(&t.reviewer, &case_id, false).await.unwrap();
     assert_eq!(view.case.status.code(), "reviewed");
     assert_eq!(view.case.recommended_routes, "refer,aid_first", "in the policy's order");
     assert_eq!(view.members.len(), 2);
@@ -124,7 +124,7 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
         .await
         .unwrap();
     assert_eq!(queue.len(), 1);
-    assert!(t.app.case_for(&t.haidian, &case_id).await.is_err(), "outside Haidian's jurisdiction");
+    assert!(t.app.case_for(&t.haidian, &case_id, false).await.is_err(), "outside Haidian's jurisdiction");
 }
 
 async fn not_accepted_and_transferred_leads(t: T) {
@@ -146,7 +146,7 @@ async fn not_accepted_and_transferred_leads(t: T) {
         )
         .await
         .unwrap();
-    let l = t.app.lead_for(&t.reviewer, &a.id).await.unwrap().lead;
+    let l = t.app.lead_for(&t.reviewer, &a.id, false).await.unwrap().lead;
     assert_eq!((l.status.code(), l.outcome_note.as_str()), ("not_accepted", "经核实，已纳入低保，不属于临时救助对象"));
 
     let mut other = walk_in();
@@ -184,9 +184,9 @@ async fn verification_is_scoped_and_single(t: T) {
 /// person. The case page and the aid proposal answer `CORRUPT_DATA` instead.
 async fn a_corrupt_household_is_an_error_not_an_empty_household(t: T) {
     let case_id = reviewed_case(&t, walk_in()).await;
-    assert!(t.app.case_for(&t.reviewer, &case_id).await.is_ok());
+    assert!(t.app.case_for(&t.reviewer, &case_id, false).await.is_ok());
     t.app.test_store().raw_execute_for_tests("UPDATE cases SET household = '[{\"name\": 1'").await.unwrap();
-    let err = t.app.case_for(&t.reviewer, &case_id).await.unwrap_err();
+    let err = t.app.case_for(&t.reviewer, &case_id, false).await.unwrap_err();
     assert_eq!(err.code(), "CORRUPT_DATA");
     assert_eq!(err.status(), 500);
     let input = jiujinan_app::aid::AidInput {
@@ -207,7 +207,7 @@ async fn leads_merge_by_the_number_a_caseworker_sees(t: T) {
     let (first, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
     let (dup, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
     assert_eq!(dup.duplicate_of.as_deref(), Some(first.id.as_str()));
-    let view = t.app.lead_for(&t.reviewer, &dup.id).await.unwrap();
+    let view = t.app.lead_for(&t.reviewer, &dup.id, false).await.unwrap();
     assert_eq!(view.duplicate_number.as_deref(), Some(first.number.as_str()));
 
     let unknown = Verification::Merge { into_id: "L110105001-2026-999999".into() };
@@ -219,7 +219,7 @@ async fn leads_merge_by_the_number_a_caseworker_sees(t: T) {
     let typed = format!("  {}  ", first.number.to_lowercase());
     let merged = t.app.verify_lead(&t.reviewer, &dup.id, 1, Verification::Merge { into_id: typed }).await.unwrap();
     assert_eq!(merged, Verified::Closed);
-    let closed = t.app.lead_for(&t.reviewer, &dup.id).await.unwrap().lead;
+    let closed = t.app.lead_for(&t.reviewer, &dup.id, false).await.unwrap().lead;
     assert_eq!(closed.status.code(), "merged");
 
     // Into a case, by the case number.
@@ -231,6 +231,6 @@ async fn leads_merge_by_the_number_a_caseworker_sees(t: T) {
     let (third, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
     let into_case = Verification::Merge { into_id: number.clone() };
     assert_eq!(t.app.verify_lead(&t.reviewer, &third.id, 1, into_case).await.unwrap(), Verified::Closed);
-    let timeline = t.app.lead_for(&t.reviewer, &third.id).await.unwrap().timeline;
+    let timeline = t.app.lead_for(&t.reviewer, &third.id, false).await.unwrap().timeline;
     assert!(timeline.iter().any(|e| e.note.contains(&number)), "{timeline:?}");
 }

@@ -63,8 +63,8 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     assert_eq!(view.accountable_unit, "110105001:mz", "the first-inquiry holder is accountable until acceptance");
     assert!(matches!(t.app.action_for(&relief, &r1).await, Err(AppError::NotFound)), "other departments do not see it");
     assert!(matches!(t.app.accept_action(&relief, &r1, 1).await, Err(AppError::NotFound)));
-    assert!(t.app.case_for(&health, &case_id).await.is_ok(), "the receiving department may open the case");
-    assert!(matches!(t.app.case_for(&relief, &case_id).await, Err(AppError::NotFound)));
+    assert!(t.app.case_for(&health, &case_id, false).await.is_ok(), "the receiving department may open the case");
+    assert!(matches!(t.app.case_for(&relief, &case_id, false).await, Err(AppError::NotFound)));
     let all = jiujinan_store::LeadFilter { limit: 50, ..Default::default() };
     assert!(matches!(t.app.case_queue(&health, &all).await, Err(AppError::Forbidden)), "not the district's queue");
     assert!(matches!(t.app.lead_queue(&health, &all).await, Err(AppError::Forbidden)));
@@ -129,7 +129,7 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
     let levels: Vec<(i64, &str)> = all.iter().map(|s| (s.level, s.supervising_unit.as_str())).collect();
     assert_eq!(levels, vec![(1, "110105:mz"), (2, "11:mz")]);
     let steps: Vec<String> =
-        t.app.case_for(&t.reviewer, &case_id).await.unwrap().timeline.into_iter().map(|s| s.step).collect();
+        t.app.case_for(&t.reviewer, &case_id, false).await.unwrap().timeline.into_iter().map(|s| s.step).collect();
     for s in [
         "action_created",
         "action_accepted",

@@ -33,11 +33,13 @@ async fn a_walk_in_is_routed_to_its_street_with_first_inquiry_kept(t: T) {
     call.urgency = "urgent".into();
     let (r2, _) = t.app.record_lead(&t.hotline, &call, None).await.unwrap();
     assert_eq!((r2.responsible_unit.as_str(), r2.first_inquiry_unit.as_str()), ("110105001:mz", "11:mz"));
-    let view = t.app.lead_for(&t.clerk, &r2.id).await.unwrap();
+    let view = t.app.lead_for(&t.clerk, &r2.id, false).await.unwrap();
     assert_eq!(view.lead.subject_id_number, None, "unknown identity is allowed");
     assert_eq!(view.lead.first_inquiry_user, "hotline");
     assert_eq!(view.timeline[0].step, "reported");
-    let stored = t.app.lead_for(&t.clerk, &r.id).await.unwrap();
+    let stored = t.app.lead_for(&t.clerk, &r.id, false).await.unwrap();
+    assert_eq!(stored.lead.subject_id_number.as_deref(), Some("110105********002X"), "masked unless revealed");
+    let stored = t.app.lead_for(&t.clerk, &r.id, true).await.unwrap();
     assert_eq!(stored.lead.subject_id_number.as_deref(), Some("11010519491231002X"), "normalised");
 }
 
@@ -97,14 +99,14 @@ async fn duplicates_are_flagged(t: T) {
 async fn leads_are_visible_in_jurisdiction_or_to_the_first_receiver(t: T) {
     let (mine, _) = t.app.record_lead(&t.clerk, &walk_in(), None).await.unwrap();
     assert!(
-        matches!(t.app.lead_for(&t.haidian, &mine.id).await, Err(AppError::NotFound)),
+        matches!(t.app.lead_for(&t.haidian, &mine.id, false).await, Err(AppError::NotFound)),
         "outside Haidian's jurisdiction"
     );
     let mut in_chaoyang = walk_in();
     in_chaoyang.subject.id_number = String::new();
     let (received, _) = t.app.record_lead(&t.haidian, &in_chaoyang, None).await.unwrap();
     assert_eq!(received.responsible_unit, "110105001:mz", "received by the wrong street: routed, not dropped");
-    assert!(t.app.lead_for(&t.haidian, &received.id).await.is_ok(), "the first receiver still sees it");
+    assert!(t.app.lead_for(&t.haidian, &received.id, false).await.is_ok(), "the first receiver still sees it");
     assert!(t.app.lead_queue(&t.haidian, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().is_empty());
     assert_eq!(t.app.lead_queue(&t.clerk, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len(), 2);
     let reads =
@@ -139,6 +141,6 @@ async fn agents_must_be_named_for_applications_on_behalf(t: T) {
         relation: "居委会受本人委托代为申请".into(),
     };
     let (r, _) = t.app.record_lead(&t.clerk, &l, None).await.unwrap();
-    let v = t.app.lead_for(&t.clerk, &r.id).await.unwrap();
+    let v = t.app.lead_for(&t.clerk, &r.id, false).await.unwrap();
     assert_eq!(v.lead.reporter_relation, "居委会受本人委托代为申请");
 }

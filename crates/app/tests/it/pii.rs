@@ -250,3 +250,47 @@ async fn postgres_upgrade_and_rotation() {
     let Some(url) = jiujinan_store::testing::fresh_postgres_url().await else { return };
     upgrade_and_rotation(&url).await;
 }
+
+both!(masked_numbers_sent_back_keep_what_they_mask);
+
+/// The case page shows ID numbers masked unless revealed, so the household form sends masked
+/// numbers back: each keeps the number it masks; one that masks nothing known is refused.
+async fn masked_numbers_sent_back_keep_what_they_mask(t: T) {
+    let (lead, _) = t.app.record_lead(&t.clerk, &common::walk_in(), None).await.unwrap();
+    let Verified::CaseOpened { case_id, .. } =
+        t.app.verify_lead(&t.reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
+    else {
+        panic!("expected a case")
+    };
+    let view = t.app.case_for(&t.reviewer, &case_id, false).await.unwrap();
+    assert_eq!(view.case.subject_id_number.as_deref(), Some("110105********002X"));
+    let member = |name: &str, id: &str| MemberInput {
+        name: name.into(),
+        relationship: if name == "张伟" { "self".into() } else { "child".into() },
+        id_number: id.into(),
+        living_together: true,
+    };
+    let economy = Economy { income: vec![], assets: vec![], note: String::new() };
+    let members = [member("张伟", "110105********002X"), member("张小伟", "110105194912310062")];
+    let v = t.app.update_case_file(&t.reviewer, &case_id, 1, &members, &economy, "", false).await.unwrap();
+    let stored = t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap();
+    assert!(stored.household.contains("11010519491231002X"), "the applicant's own number: {}", stored.household);
+    // Sent back masked again, both keep their numbers.
+    let view = t.app.case_for(&t.reviewer, &case_id, false).await.unwrap();
+    let masked: Vec<MemberInput> = view
+        .members
+        .iter()
+        .map(|m| member(&m.name, m.id_number.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(masked[1].id_number, "110105********0062");
+    let v = t.app.update_case_file(&t.reviewer, &case_id, v, &masked, &economy, "", false).await.unwrap();
+    let full = t.app.case_for(&t.reviewer, &case_id, true).await.unwrap();
+    let numbers: Vec<Option<String>> = full.members.iter().map(|m| m.id_number.clone()).collect();
+    assert_eq!(numbers, vec![Some("11010519491231002X".into()), Some("110105194912310062".into())]);
+    // A masked number that masks nothing recorded is not a number.
+    let stranger = [member("张伟", "110105********9999")];
+    let err = t.app.update_case_file(&t.reviewer, &case_id, v, &stranger, &economy, "", false).await.unwrap_err();
+    assert_eq!(err.code(), "ID_NUMBER_MASKED");
+    let revealed = t.app.test_store().audit_after(0, 1_000).await.unwrap();
+    assert_eq!(revealed.iter().filter(|e| e.action == "pii.revealed").count(), 1, "one reveal, one entry");
+}

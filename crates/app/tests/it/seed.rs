@@ -13,7 +13,8 @@ async fn seeded_data_is_valid_and_numbering_continues(t: T) {
     assert_eq!((report.leads, report.cases, report.timeline_steps), (350, 300, 650));
     let all = t.app.case_queue(&t.hotline, &LeadFilter { limit: 500, ..Default::default() }).await.unwrap();
     assert_eq!(all.len(), 300);
-    for k in &all {
+    let ids: Vec<String> = all.iter().map(|k| k.id.clone()).collect();
+    for k in &t.app.test_store().cases_by_ids(&ids).await.unwrap() {
         if let Some(id) = &k.subject_id_number {
             assert!(jiujinan_domain::id_number::IdNumber::parse(id, 99_991_231).is_ok(), "{id}");
         }
@@ -26,7 +27,7 @@ async fn seeded_data_is_valid_and_numbering_continues(t: T) {
     assert_eq!(open.len(), 50);
     let view = t
         .app
-        .case_for(&t.hotline, &report.sample_case_ids.first().cloned().unwrap_or_else(|| all[0].id.clone()))
+        .case_for(&t.hotline, &report.sample_case_ids.first().cloned().unwrap_or_else(|| all[0].id.clone()), false)
         .await
         .unwrap();
     assert_eq!(view.timeline.len(), 2);

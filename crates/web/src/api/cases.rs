@@ -4,11 +4,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use jiujinan_app::cases::CaseView;
 use jiujinan_app::model::CaseRecord;
-use jiujinan_domain::id_number::mask;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::leads::{LeadQuery, TimelineDto};
+use super::leads::{LeadQuery, RevealQuery, TimelineDto};
 use super::{ApiActor, ApiQuery};
 use crate::AppState;
 use crate::errors::{ApiError, ErrorBody};
@@ -48,7 +47,8 @@ impl From<&CaseRecord> for CaseSummaryDto {
             number: k.number.clone(),
             lead_id: k.lead_id.clone(),
             subject_name: k.subject_name.clone(),
-            subject_id_number: k.subject_id_number.as_deref().map(mask),
+            // Already masked by the use case unless the caller asked for, and may see, it all.
+            subject_id_number: k.subject_id_number.clone(),
             division: k.division.clone(),
             responsible_unit: k.responsible_unit.clone(),
             responsible_user: k.responsible_user.clone(),
@@ -80,7 +80,7 @@ pub struct MemberDto {
     pub name: String,
     /// `self`, `spouse`, `child`, `parent`, `sibling`, `grandparent`, `grandchild` or `other`.
     pub relationship: String,
-    /// The member's ID number in full (the case file is for those who may read it; audited).
+    /// The member's ID number: masked unless the file was read with `reveal=true`.
     pub id_number: Option<String>,
     pub living_together: bool,
 }
@@ -100,12 +100,14 @@ pub struct EconomyDto {
     pub note: String,
 }
 
-/// The full case file (reading it is audited).
+/// The case file (reading it is audited). ID numbers and phones, the members' too, are masked
+/// unless the request says `reveal=true` (recorded as `pii.revealed`).
 #[derive(Serialize, ToSchema)]
 pub struct CaseDto {
     #[serde(flatten)]
     pub summary: CaseSummaryDto,
-    pub subject_id_number_full: Option<String>,
+    /// `full`, `working` (ID numbers and phones masked) or `onlooker` (names masked too).
+    pub disclosure: String,
     /// Household members as recorded.
     pub household: Vec<MemberDto>,
     /// Declared income and assets in integer fen.
@@ -121,7 +123,7 @@ impl From<CaseView> for CaseDto {
     fn from(v: CaseView) -> Self {
         Self {
             summary: (&v.case).into(),
-            subject_id_number_full: v.case.subject_id_number.clone(),
+            disclosure: super::leads::disclosure_code(v.disclosure).to_owned(),
             household: v
                 .members
                 .iter()
@@ -171,14 +173,15 @@ pub async fn list_cases(
 
 /// One case with its household file, investigations and timeline; `404` outside the
 /// caller's jurisdiction.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)),
-    responses((status = 200, body = CaseDto), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path), RevealQuery),
+    responses((status = 200, body = CaseDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_case(
     caller: ApiActor,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    ApiQuery(r): ApiQuery<RevealQuery>,
 ) -> Result<Json<CaseDto>, ApiError> {
-    let v = state.app.case_for(&caller.actor, &id).await.map_err(|e| caller.err(e))?;
+    let v = state.app.case_for(&caller.actor, &id, r.reveal).await.map_err(|e| caller.err(e))?;
     Ok(Json(v.into()))
 }
 

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiujinan_app::leads::{LeadInput, LeadView};
+use jiujinan_app::pii::Disclosure;
 use jiujinan_app::model::{LeadFilter, LeadReceipt, LeadRecord, TimelineEntry};
-use jiujinan_domain::id_number::mask;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -130,7 +130,7 @@ pub struct LeadSummaryDto {
     pub number: String,
     pub channel: String,
     pub subject_name: String,
-    /// Masked, e.g. `110105********002X`.
+    /// Masked, e.g. `110105********002X` (in full only in a file read with `reveal=true`).
     pub subject_id_number: Option<String>,
     pub location_code: String,
     pub responsible_unit: String,
@@ -150,7 +150,8 @@ fn codes(list: &str) -> Vec<String> {
 impl From<LeadRecord> for LeadSummaryDto {
     fn from(l: LeadRecord) -> Self {
         Self {
-            subject_id_number: l.subject_id_number.as_deref().map(mask),
+            // Already masked by the use case unless the caller asked for, and may see, it all.
+            subject_id_number: l.subject_id_number,
             hardship_types: codes(&l.hardship_types),
             id: l.id,
             number: l.number,
@@ -184,13 +185,14 @@ impl From<TimelineEntry> for TimelineDto {
     }
 }
 
-/// The full lead file (reading it is audited).
+/// The lead file (reading it is audited). ID numbers and phones are masked unless the request
+/// says `reveal=true` (roles that work with the person only; recorded as `pii.revealed`).
 #[derive(Serialize, ToSchema)]
 pub struct LeadDto {
     #[serde(flatten)]
     pub summary: LeadSummaryDto,
-    /// The full ID number.
-    pub subject_id_number_full: Option<String>,
+    /// `full`, `working` (ID numbers and phones masked) or `onlooker` (names masked too).
+    pub disclosure: String,
     pub subject_phone: Option<String>,
     pub reporter_name: String,
     pub reporter_phone: Option<String>,
@@ -207,7 +209,7 @@ impl From<LeadView> for LeadDto {
     fn from(v: LeadView) -> Self {
         let l = v.lead;
         Self {
-            subject_id_number_full: l.subject_id_number.clone(),
+            disclosure: disclosure_code(v.disclosure).to_owned(),
             subject_phone: l.subject_phone.clone(),
             reporter_name: l.reporter_name.clone(),
             reporter_phone: l.reporter_phone.clone(),
@@ -221,6 +223,25 @@ impl From<LeadView> for LeadDto {
             timeline: v.timeline.into_iter().map(Into::into).collect(),
         }
     }
+}
+
+/// The code of a disclosure, as the API documents it.
+pub(crate) fn disclosure_code(d: Disclosure) -> &'static str {
+    match d {
+        Disclosure::Full => "full",
+        Disclosure::Working => "working",
+        Disclosure::Onlooker => "onlooker",
+    }
+}
+
+/// Whether to show a person's full ID number and phones.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RevealQuery {
+    /// `true`: the full values (roles that work with the person only, else `403`); the read is
+    /// recorded as `pii.revealed`. Masked otherwise.
+    #[serde(default)]
+    pub reveal: bool,
 }
 
 /// Queue filters.
@@ -277,14 +298,15 @@ pub async fn create_lead(
 }
 
 /// One lead with its timeline; `404` outside the caller's jurisdiction.
-#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "intake", params(("id" = String, Path)),
-    responses((status = 200, body = LeadDto), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "intake", params(("id" = String, Path), RevealQuery),
+    responses((status = 200, body = LeadDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_lead(
     caller: ApiActor,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    ApiQuery(r): ApiQuery<RevealQuery>,
 ) -> Result<Json<LeadDto>, ApiError> {
-    let v = state.app.lead_for(&caller.actor, &id).await.map_err(|e| caller.err(e))?;
+    let v = state.app.lead_for(&caller.actor, &id, r.reveal).await.map_err(|e| caller.err(e))?;
     Ok(Json(v.into()))
 }
 

@@ -22,6 +22,10 @@ pub struct Leads {
     pub subject_name: &'static str,
     pub id_number: &'static str,
     pub phone: &'static str,
+    /// The link that shows the full ID numbers and phones (the reading is audited).
+    pub reveal: &'static str,
+    /// Said while the full values are shown.
+    pub revealed: &'static str,
     pub hukou: &'static str,
     pub location: &'static str,
     pub address: &'static str,
@@ -75,6 +79,12 @@ impl Leads {
             subject_name: t(l, "姓名（身份不明可填写特征）", "Name (or a description if unknown)"),
             id_number: t(l, "身份证号码", "ID number"),
             phone: t(l, "联系电话", "Phone"),
+            reveal: t(l, "显示完整证件号码和电话（本次查看记入审计）", "Show full ID numbers and phones (this reading is audited)"),
+            revealed: t(
+                l,
+                "正在显示完整证件号码和电话，本次查看已记入审计日志",
+                "Full ID numbers and phones shown; this reading is in the audit log",
+            ),
             hukou: t(l, "户籍地", "Hukou"),
             location: t(l, "现所在地", "Where the person is"),
             address: t(l, "详细地址", "Address"),

@@ -101,7 +101,12 @@ async fn leads_are_scoped_and_reading_one_is_audited(t: TestApp) {
     let file = get(&t, &clerk, &format!("/api/v1/leads/{id}")).await;
     assert_eq!(file.status, 200);
     let j = file.json();
-    assert_eq!(j["subject_id_number_full"], "11010519491231002X");
+    assert_eq!(
+        (j["subject_id_number"].as_str(), j["subject_phone"].as_str(), j["reporter_phone"].as_str()),
+        (Some("110105********002X"), Some("137****0000"), Some("139****0000")),
+        "ID numbers and phones are masked unless revealed"
+    );
+    assert_eq!((j["disclosure"].as_str(), j["subject_name"].as_str()), (Some("working"), Some("王芳")));
     assert_eq!(j["timeline"][0]["step"], "reported");
     assert_eq!(j["first_inquiry_user"], "admin");
 
@@ -125,6 +130,27 @@ async fn leads_are_scoped_and_reading_one_is_audited(t: TestApp) {
     let reads =
         t.app.test_store().audit_after(0, 1_000).await.unwrap().into_iter().filter(|e| e.action == "lead.read").count();
     assert_eq!(reads, 2);
+
+    // The full values on request, for a role that works with the person: a reveal of its own.
+    let full = get(&t, &clerk, &format!("/api/v1/leads/{id}?reveal=true")).await.json();
+    assert_eq!(
+        (full["disclosure"].as_str(), full["subject_id_number"].as_str(), full["subject_phone"].as_str()),
+        (Some("full"), Some("11010519491231002X"), Some("13700000000"))
+    );
+    let entries = t.app.test_store().audit_after(0, 1_000).await.unwrap();
+    let revealed: Vec<_> = entries.iter().filter(|e| e.action == "pii.revealed").collect();
+    assert_eq!(revealed.len(), 1);
+    assert_eq!((revealed[0].actor.as_str(), revealed[0].entity_id.as_str()), ("jw_clerk", id.as_str()));
+    // Auditors look on: names masked too, and no reveal.
+    let auditor = t.app.issue_token(&cli_actor(), "auditor", "").await.unwrap().secret;
+    let seen = get(&t, &auditor, &format!("/api/v1/leads/{id}")).await.json();
+    assert_eq!(
+        (seen["disclosure"].as_str(), seen["subject_name"].as_str(), seen["subject_id_number"].as_str()),
+        (Some("onlooker"), Some("王*"), Some("110105********002X"))
+    );
+    assert_eq!(get(&t, &auditor, &format!("/api/v1/leads/{id}?reveal=true")).await.status, 403);
+    let listed = get(&t, &hotline, "/api/v1/leads").await.json();
+    assert!(listed.as_array().unwrap().iter().all(|l| l["subject_id_number"] == "110105********002X"), "{listed}");
 }
 
 async fn the_intake_form_records_and_shows_the_lead(t: TestApp) {

@@ -28,7 +28,7 @@ async fn after(state: &AppState, ctx: &Ctx, id: &str, r: Result<impl Sized, AppE
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?saved=1")).into_response()),
         Err(e) if matches!(e.status(), 409 | 422) => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::CONFLICT);
-            let page = case_page(state, ctx, id, Some(e), false, None).await?;
+            let page = case_page(state, ctx, id, Some(e), false, None, false).await?;
             Ok((status, page).into_response())
         }
         Err(e) => Err(e.into()),

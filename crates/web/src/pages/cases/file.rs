@@ -73,6 +73,9 @@ struct CasePage {
     saved: bool,
     disp: dispositions::Panel,
     aidp: aid::AidPanel,
+    /// The full ID numbers and phones are shown (an audited reveal); masked otherwise.
+    revealed: bool,
+    can_reveal: bool,
 }
 
 /// The money items of the household form, with empty rows to add more.
@@ -92,10 +95,12 @@ pub(super) async fn case_page(
     error: Option<AppError>,
     saved: bool,
     flash: Option<String>,
+    reveal: bool,
 ) -> PageResult {
     let actor = ctx.user()?;
     let lang = ctx.lang;
-    let CaseView { case: k, members, economy, investigations, timeline } = state.app.case_for(actor, id).await?;
+    let CaseView { case: k, members, economy, investigations, timeline, disclosure } =
+        state.app.case_for(actor, id, reveal).await?;
     let names = timeline::unit_names(state, &timeline).await;
     let now = state.app.now_ms();
     let mut member_rows: Vec<MemberRow> = members
@@ -181,6 +186,8 @@ pub(super) async fn case_page(
         steps: timeline::rows(timeline, lang, &names),
         can_edit: editable,
         can_review: reviewer,
+        revealed: disclosure.is_full(),
+        can_reveal: actor.may(Permission::RevealPersonalData),
         today: beijing_time(now).chars().take(10).collect(),
         error_field: error.as_ref().and_then(|e| e.field()).unwrap_or(""),
         error: error.map(|e| e.message(lang)).or(flash),
@@ -197,7 +204,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     let flash = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "error").map(|(_, v)| v.into_owned());
     // An error code carried over from a disposition form (a redirect after POST).
     let flash = flash.and_then(|c| flash_error(&c, ctx.lang));
-    case_page(&state, &ctx, &id, None, query.contains("saved=1"), flash).await
+    let reveal = query.split('&').any(|kv| kv == "reveal=1");
+    case_page(&state, &ctx, &id, None, query.contains("saved=1"), flash, reveal).await
 }
 
 #[cfg(test)]

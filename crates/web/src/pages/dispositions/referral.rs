@@ -55,7 +55,10 @@ pub async fn show_referral(
             c.number,
             c.id,
             c.subject_name,
-            c.subject_id_number.unwrap_or_default(),
+            // Masked: the full number is on the case file, where reading it is audited.
+            c.subject_id_number
+                .map(|n| jiujinan_domain::pii::mask(jiujinan_domain::pii::Blind::IdNumber, &n))
+                .unwrap_or_default(),
             c.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect(),
         ),
         None => Default::default(),

@@ -45,6 +45,10 @@ struct LeadPage {
     error: Option<String>,
     /// For a person whose hukou is outside Beijing: the district relief station to involve.
     relief_station: Option<(String, String)>,
+    /// The full ID number and phones are shown (an audited reveal).
+    revealed: bool,
+    /// The reader may ask for them (masked otherwise).
+    can_reveal: bool,
 }
 
 #[derive(Template)]
@@ -72,7 +76,8 @@ pub struct VerifyForm {
 
 /// The lead file with its timeline; opening it is audited.
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, uri: axum::http::Uri) -> PageResult {
-    lead_page(&state, &ctx, &id, uri.query().is_some_and(|q| q.contains("created=1")), None).await
+    let query = |p: &str| uri.query().is_some_and(|q| q.split('&').any(|kv| kv == p));
+    lead_page(&state, &ctx, &id, query("created=1"), query("reveal=1"), None).await
 }
 
 /// Records the verification decision; accepting opens the case page.
@@ -97,7 +102,7 @@ pub async fn verify(
         Ok(Verified::Closed) => Ok(Redirect::to(&format!("/leads/{id}")).into_response()),
         Err(e) if e.status() == 422 || e.status() == 409 => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::CONFLICT);
-            Ok((status, lead_page(&state, &ctx, &id, false, Some(e.message(ctx.lang))).await?).into_response())
+            Ok((status, lead_page(&state, &ctx, &id, false, false, Some(e.message(ctx.lang))).await?).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -106,7 +111,7 @@ pub async fn verify(
 /// The printable notice of non-acceptance, stating the right to reconsideration or litigation.
 pub async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let actor = ctx.user()?;
-    let view = state.app.lead_for(actor, &id).await?;
+    let view = state.app.lead_for(actor, &id, false).await?;
     if view.lead.status != LeadStatus::NotAccepted {
         return Err(AppError::NotFound.into());
     }
@@ -122,10 +127,17 @@ pub async fn notice(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Stri
     render(&NoticePage { c: Chrome::new(&ctx), l: view.lead, office, date })
 }
 
-async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: Option<String>) -> PageResult {
+async fn lead_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    created: bool,
+    reveal: bool,
+    error: Option<String>,
+) -> PageResult {
     let actor = ctx.user()?;
     let lang = ctx.lang;
-    let view = state.app.lead_for(actor, id).await?;
+    let view = state.app.lead_for(actor, id, reveal).await?;
     let names = timeline::unit_names(state, &view.timeline).await;
     let l = view.lead;
     let duplicate_id = l.duplicate_of.clone().unwrap_or_default();
@@ -157,6 +169,8 @@ async fn lead_page(state: &AppState, ctx: &Ctx, id: &str, created: bool, error: 
     let page = LeadPage {
         c: Chrome::new(ctx),
         created,
+        revealed: view.disclosure.is_full(),
+        can_reveal: actor.may(Permission::RevealPersonalData),
         can_verify,
         case,
         merge_target: view.duplicate_number.clone().unwrap_or_else(|| duplicate_id.clone()),
