@@ -10,6 +10,9 @@
 # summary and the server's peak RSS; the full output goes to
 # bench/results/<date>-ab-<backend>-<cases>[-$BENCH_LABEL].txt. BIN_B must be built with
 # `cargo build --release --features bench` (it seeds the database with `bench seed`).
+# BENCH_SEPARATE_DB=1 seeds one database per binary instead (both built with the feature),
+# for a change of schema or of what is stored that the older binary cannot run on; the seed
+# is the same, so both hold the same cases.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -34,10 +37,27 @@ exec > >(tee "$OUT") 2>&1
 echo "# A/B: A=$A ($(sha256sum "$A" | cut -c1-12)), B=$B ($(sha256sum "$B" | cut -c1-12))"
 echo "# $BACKEND, $CASES cases, concurrency $CONC, $DURATION per run, $ROUNDS rounds; commit $(git rev-parse --short HEAD)"
 echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+if [ "${BENCH_SEPARATE_DB:-0}" = 1 ]; then
+  DB_A="$(bench_database "$BACKEND" bench_ab_a)"
+  seed_bench "$A" "$DB_A" "$CASES"
+  HOTLINE_A="$HOTLINE" REVIEWER_A="$REVIEWER"
+  cp "$WORK/ids.txt" "$WORK/ids-a.txt"
+else
+  DB_A="$DB"
+fi
 seed_bench "$B" "$DB" "$CASES"
+HOTLINE_B="$HOTLINE" REVIEWER_B="$REVIEWER"
+cp "$WORK/ids.txt" "$WORK/ids-b.txt"
+HOTLINE_A="${HOTLINE_A:-$HOTLINE_B}" REVIEWER_A="${REVIEWER_A:-$REVIEWER_B}"
+[ -f "$WORK/ids-a.txt" ] || cp "$WORK/ids-b.txt" "$WORK/ids-a.txt"
 
 one() { # label binary
-  start_server "$2" "$DB"
+  local db="$DB"
+  case "$1" in
+    A*) db="$DB_A" HOTLINE="$HOTLINE_A" REVIEWER="$REVIEWER_A" IDS_FILE="$WORK/ids-a.txt" ;;
+    *) HOTLINE="$HOTLINE_B" REVIEWER="$REVIEWER_B" IDS_FILE="$WORK/ids-b.txt" ;;
+  esac
+  start_server "$2" "$db"
   for w in ${WORKLOADS//,/ }; do
     echo "### $1 $w"
     case "$w" in
@@ -50,4 +70,5 @@ one() { # label binary
   stop_server
 }
 for r in $(seq 1 "$ROUNDS"); do one "A$r" "$A"; one "B$r" "$B"; done
+export JIUJINAN_PII_KEY_FILE="$WORK/pii-$(echo "$DB" | sha256sum | cut -c1-8).key"
 "$B" audit verify --database-url "$DB"

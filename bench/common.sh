@@ -24,6 +24,8 @@ bench_database() {
 # admin and a reviewer of the busiest street, and sets STREET, HOTLINE and REVIEWER (tokens).
 seed_bench() {
   local bin="$1" db="$2" cases="$3"
+  # The personal-data key (PostgreSQL has no default place for it); one per database.
+  export JIUJINAN_PII_KEY_FILE="$WORK/pii-$(echo "$db" | sha256sum | cut -c1-8).key"
   /usr/bin/time -f "seed wall %e s, peak RSS %M KiB" \
     "$bin" bench seed --cases "$cases" --open-leads $((cases / 10)) --database-url "$db" --sample-out "$WORK/ids.txt" 2>/dev/null | tee "$WORK/seed.txt"
   STREET="$(sed -n 's/.*busiest street \([0-9]*\).*/\1/p' "$WORK/seed.txt")"
@@ -35,6 +37,7 @@ seed_bench() {
 
 # start_server BIN DB: serves on a free loopback port; sets SERVER_PID and BASE.
 start_server() {
+  export JIUJINAN_PII_KEY_FILE="$WORK/pii-$(echo "$2" | sha256sum | cut -c1-8).key"
   local port; port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   RUST_LOG=warn "$1" serve --listen "127.0.0.1:$port" --database-url "$2" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
@@ -50,4 +53,4 @@ stop_server() {
 # The three workloads, each driven by wrk at $CONC connections for $DURATION.
 post_leads() { BENCH_RUN="${1:-$RANDOM}" BENCH_TOKEN="$HOTLINE" BENCH_LOCATION="$STREET" wrk -t2 -c"$CONC" -d"$DURATION" --latency -s bench/post_lead.lua "$BASE"; }
 get_queue() { BENCH_TOKEN="$REVIEWER" BENCH_PATH="/api/v1/cases?status=investigating&limit=50" wrk -t2 -c"$CONC" -d"$DURATION" --latency -s bench/get_queue.lua "$BASE"; }
-get_cases() { BENCH_TOKEN="$HOTLINE" BENCH_IDS="$WORK/ids.txt" wrk -t2 -c"$CONC" -d"$DURATION" --latency -s bench/get_case.lua "$BASE"; }
+get_cases() { BENCH_TOKEN="$HOTLINE" BENCH_IDS="${IDS_FILE:-$WORK/ids.txt}" wrk -t2 -c"$CONC" -d"$DURATION" --latency -s bench/get_case.lua "$BASE"; }

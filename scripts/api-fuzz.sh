@@ -27,6 +27,8 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
 fi
 
 WORK="$(mktemp -d)"
+# The keys kept outside the database (PostgreSQL has no default place for them).
+export JIUJINAN_AUDIT_KEY_FILE="$WORK/audit.key" JIUJINAN_PII_KEY_FILE="$WORK/pii.key"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 JIUJINAN_SUPERVISION_INTERVAL_SECONDS=0 JIUJINAN_AUDIT_KEY_FILE="$WORK/audit.key" \
   "$BIN" serve --demo --listen "127.0.0.1:$PORT" --database-url "$URL" >"$WORK/server.log" 2>&1 &

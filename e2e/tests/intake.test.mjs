@@ -151,6 +151,14 @@ test('intake: walk-in, discovery, hotline API with retries, street queue', { tim
     await page.click('#save-file');
     await page.locator('#case-saved').waitFor({ state: 'visible' });
     assert.equal(await visibleText(page, '#case-monthly-income'), '1800.00');
+    // ID numbers are masked on the case file (the masked one was saved back unchanged) until
+    // revealed, which is an audited reading of its own.
+    assert.equal(await page.inputValue('input[name="member_id_0"]'), '110105********002X');
+    assert.ok(!(await page.content()).includes('11010519491231002X'), 'no full ID number before the reveal');
+    await page.click('#pii-reveal');
+    await page.locator('#pii-revealed').waitFor({ state: 'visible' });
+    assert.equal(await page.inputValue('input[name="member_id_0"]'), '11010519491231002X');
+    await shot(page, '18a-case-file-revealed');
     await page.selectOption('#inv-method', 'home_visit');
     await page.fill('#inv-findings', '入户查看：房屋烧毁，暂住亲戚家，无收入来源。');
     await page.click('#add-investigation');
