@@ -61,12 +61,23 @@ async fn open_with_clock(settings: &Settings, clock: Arc<dyn jiujinan_app::clock
 }
 
 /// Opens the store and the app; the audit key is loaded (`Some`) or left out (`None`, for a
-/// links-only verification).
+/// links-only verification). Commands that write (`Some(Missing::Create)`) also load the
+/// personal-data keys; the others (verification, checkpoints, backups) never touch personal
+/// data and write nothing of their own.
 pub(crate) async fn open_with(
     settings: &Settings,
     clock: Arc<dyn jiujinan_app::clock::Clock>,
     key: Option<Missing>,
 ) -> anyhow::Result<App> {
+    Ok(open_with_report(settings, clock, key).await?.0)
+}
+
+/// [`open_with`], also saying what the start re-sealed under the current personal-data key.
+async fn open_with_report(
+    settings: &Settings,
+    clock: Arc<dyn jiujinan_app::clock::Clock>,
+    key: Option<Missing>,
+) -> anyhow::Result<(App, Option<jiujinan_store::ResealReport>)> {
     let audit_key = match (key, settings.audit_key_path()) {
         (Some(Missing::Create), Some(path)) if !path.exists() => {
             // A chain that already carries MACs must never get a new key: it would verify
@@ -93,38 +104,31 @@ pub(crate) async fn open_with(
         }
         (None, _) => None,
     };
-    let writes = key == Some(Missing::Create) && audit_key.is_some();
-    let pii = pii_keys(settings, key).await?;
-    let (app, _) = open_with_keys(settings, clock, Keys { audit: audit_key, pii }).await?;
-    if writes {
+    let writing = key == Some(Missing::Create);
+    let pii = if writing { pii_keys(settings).await? } else { None };
+    let keyed = writing && audit_key.is_some();
+    let (app, report) = open_with_keys(settings, clock, Keys { audit: audit_key, pii }).await?;
+    if keyed {
         app.ensure_chain_keyed().await.map_err(app_err)?;
     }
-    Ok(app)
+    Ok((app, report))
 }
 
-/// The personal-data keys: read from their file, or (for commands that write, when the file
-/// does not exist yet) created, but never for a database whose data is sealed under a key that
-/// is missing. `None` only for commands that read no personal data (verification, backup).
-async fn pii_keys(settings: &Settings, key: Option<Missing>) -> anyhow::Result<Option<PiiKeyring>> {
-    let writes = key == Some(Missing::Create);
+/// The personal-data keys of a command that writes: read from their file, or, when the file
+/// does not exist yet, created, but never for a database with values sealed under another key.
+async fn pii_keys(settings: &Settings) -> anyhow::Result<Option<PiiKeyring>> {
     let Some(path) = settings.pii_key_path() else {
-        if writes {
-            // Said after the database answers, so an unreachable server is named first.
-            let (probe, _) = open_with_keys(settings, Arc::new(SystemClock), Keys::default()).await?;
-            probe.close().await;
-            anyhow::bail!(
-                "pii_key_file is not set: names, ID numbers and phones are sealed under a key kept outside the \
-                 database. Create one with `jiujinan key generate --pii --out FILE` and set pii_key_file (or \
-                 JIUJINAN_PII_KEY_FILE) on every server"
-            );
-        }
-        return Ok(None);
+        // Said after the database answers, so an unreachable server is named first.
+        let (probe, _) = open_with_keys(settings, Arc::new(SystemClock), Keys::default()).await?;
+        probe.close().await;
+        anyhow::bail!(
+            "pii_key_file is not set: names, ID numbers and phones are sealed under a key kept outside the \
+             database. Create one with `jiujinan key generate --pii --out FILE` and set pii_key_file (or \
+             JIUJINAN_PII_KEY_FILE) on every server"
+        );
     };
     if path.exists() {
         return Ok(Some(keys::load(&path, Missing::Fail)?));
-    }
-    if !writes {
-        return Ok(None);
     }
     let (probe, _) = open_with_keys(settings, Arc::new(SystemClock), Keys::default()).await?;
     let sealed_under = probe.pii_key_ids().await.map_err(app_err)?;
@@ -174,42 +178,43 @@ async fn open_with_keys(
 }
 
 /// `key rotate`: a new current key added to the key file (the old ones stay, to open values
-/// until they are re-sealed and older backups), then every value re-sealed under it in batches.
-/// Run with the servers stopped (they hold the old ring) and start them after.
+/// until they are re-sealed, and older backups), then every value re-sealed under it in
+/// batches. Run with the servers stopped (they hold the old ring) and start them after; a lock
+/// file beside the key file keeps two rotations from racing.
 async fn rotate_pii_key(settings: &Settings) -> anyhow::Result<ExitCode> {
     let path = settings
         .pii_key_path()
         .ok_or_else(|| anyhow::anyhow!("pii_key_file is not set: there is no key file to rotate"))?;
-    let ring: PiiKeyring = keys::load(&path, Missing::Fail)?;
-    // Finish an interrupted rotation before starting another.
-    let (app, before) = open_with_keys(settings, Arc::new(SystemClock), Keys { audit: None, pii: Some(ring.clone()) })
-        .await?;
+    // Rotate the file itself, not a symbolic link to it.
+    let path = std::fs::canonicalize(&path).with_context(|| format!("cannot find the key file {}", path.display()))?;
+    let _lock = keys::RotationLock::take(&path)?;
+    let clock: Arc<dyn jiujinan_app::clock::Clock> = Arc::new(SystemClock);
+    // Opening finishes an interrupted rotation first (nothing may stay under an older key).
+    let (app, before) = open_with_report(settings, clock.clone(), Some(Missing::Create)).await?;
     app.close().await;
-    if let Some(r) = before {
-        println!("re-sealed {} rows left from before under key {}", r.rows, ring.current().id());
+    let ring: PiiKeyring = keys::load(&path, Missing::Fail)?;
+    if let Some(r) = before.filter(|r| r.rows > 0 || r.left > 0) {
+        println!("re-sealed {} rows left under older keys, now under {}", r.rows, ring.current().id());
+        anyhow::ensure!(r.left == 0, "{} rows changed during the re-seal: stop the servers and run again", r.left);
     }
     let rotated = ring.rotated(jiujinan_app::pii::generate_key()).map_err(|e| anyhow::anyhow!("{e}"))?;
     keys::replace(&path, &rotated)?;
-    println!(
-        "key file {}: new current key {} (older: {})",
-        path.display(),
-        rotated.current().id(),
-        ring.ids().join(", ")
-    );
-    let audit = settings.audit_key_path().filter(|p| p.exists()).map(|p| keys::load(&p, Missing::Fail)).transpose()?;
-    let new_id = rotated.current().id().to_owned();
-    let (app, report) = open_with_keys(settings, Arc::new(SystemClock), Keys { audit, pii: Some(rotated) }).await?;
+    println!("key file {}: new current key {} (older: {})", path.display(), rotated.current().id(), ring.ids().join(", "));
+    let (app, report) = open_with_report(settings, clock, Some(Missing::Create)).await?;
     app.close().await;
     let r = report.unwrap_or_default();
     println!(
-        "re-sealed {} rows under {new_id} ({} already under it, {} changed meanwhile)",
-        r.rows, r.unchanged, r.left
+        "re-sealed {} rows under {} ({} already under it, {} changed meanwhile)",
+        r.rows,
+        rotated.current().id(),
+        r.unchanged,
+        r.left
     );
     if r.left > 0 {
-        println!("run `jiujinan key rotate` again with the servers stopped to finish");
+        println!("rows changed meanwhile: stop the servers, then any jiujinan command finishes the re-seal");
         return Ok(ExitCode::from(1));
     }
-    println!("restart the servers: they must load the new key file");
+    println!("start the servers again: they must load the new key file");
     Ok(ExitCode::SUCCESS)
 }
 

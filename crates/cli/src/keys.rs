@@ -57,9 +57,12 @@ pub enum Missing {
 /// Reads the key at `path`; a missing file is created with a new key when `missing` says so.
 pub fn load<K: KeyFile>(path: &Path, missing: Missing) -> anyhow::Result<K> {
     match std::fs::read_to_string(path) {
-        Ok(text) => K::parse(&text).ok_or_else(|| {
-            anyhow::anyhow!("the {} file {} is not lines of 64 hex digits", K::WHAT, path.display())
-        }),
+        Ok(text) => {
+            warn_if_readable_by_others(path, K::WHAT);
+            K::parse(&text).ok_or_else(|| {
+                anyhow::anyhow!("the {} file {} is not lines of 64 hex digits", K::WHAT, path.display())
+            })
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing == Missing::Create => {
             let key = K::generate();
             match write_new(path, &key) {
@@ -115,12 +118,51 @@ pub fn write_new<K: KeyFile>(path: &Path, key: &K) -> anyhow::Result<()> {
     crate::files::sync_dir(path)
 }
 
+/// Says so when a key file can be read by others than its owner.
+fn warn_if_readable_by_others(path: &Path, what: &str) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(path = %path.display(), "the {what} file is readable by others: chmod 600 it");
+        }
+    }
+}
+
+/// A rotation of the key file at a path, held from start to end: a second rotation started
+/// meanwhile stops instead of writing a key file the first would then overwrite.
+pub struct RotationLock(PathBuf);
+
+impl RotationLock {
+    pub fn take(key_file: &Path) -> anyhow::Result<Self> {
+        let lock = PathBuf::from(format!("{}.rotate-lock", key_file.display()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
+            Ok(_) => Ok(Self(lock)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(
+                "another key rotation is running ({} exists; remove it if a rotation was killed)",
+                lock.display()
+            ),
+            Err(e) => Err(e).with_context(|| format!("cannot create {}", lock.display())),
+        }
+    }
+}
+
+impl Drop for RotationLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// Replaces the key file at `path` with `key` (a rotated ring): written beside it, synced and
 /// renamed over it, so a crash leaves the old file or the new one, never half of one.
 pub fn replace<K: KeyFile>(path: &Path, key: &K) -> anyhow::Result<()> {
-    let tmp = PathBuf::from(format!("{}.{}.rotate.tmp", path.display(), std::process::id()));
+    let tag: String = jiujinan_app::audit::generate_key().to_file_text().chars().take(16).collect();
+    let tmp = PathBuf::from(format!("{}.{tag}.rotate.tmp", path.display()));
     let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
+    // A new file (never an old one with other permissions), readable by its owner only.
+    opts.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let written = opts.open(&tmp).and_then(|mut f| {

@@ -102,10 +102,12 @@ impl DeadlineStore for SqlStore {
         audit: AuditDraft,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        // A follow-up visit's findings describe the person: sealed like an investigation's.
+        let note = crate::pii::Sealer::seal_note(self.pii()?, step.0, step.1);
         let mut tx = self.begin_write().await?;
         Self::close_deadlines_of(&mut tx, subject.0, subject.1, now_ms).await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
-        tx.timeline(format!("{}-{}-{now_ms}", subject.1, step.0), ("case", case_id), at, step.0, step.1).await?;
+        tx.timeline(format!("{}-{}-{now_ms}", subject.1, step.0), ("case", case_id), at, step.0, &note).await?;
         tx.finish(audit, now_ms).await
     }
 

@@ -84,6 +84,7 @@ impl LeadStore for SqlStore {
     }
 
     async fn timeline(&self, subject_id: &str) -> Result<Vec<TimelineEntry>, StoreError> {
+        let ring = self.pii()?;
         let rows =
             Sql::new("SELECT at_ms, actor, unit, step, note FROM timeline WHERE subject_id = $1 ORDER BY at_ms, id")
                 .bind(subject_id)
@@ -96,13 +97,14 @@ impl LeadStore for SqlStore {
                     actor: r.try_get("actor")?,
                     unit: r.try_get("unit")?,
                     step: r.try_get("step")?,
-                    note: r.try_get("note")?,
+                    note: ring.open_note(r.try_get("note")?)?,
                 })
             })
             .collect()
     }
 
     async fn case_timeline(&self, lead_id: &str, case_id: &str) -> Result<Vec<TimelineEntry>, StoreError> {
+        let ring = self.pii()?;
         let rows = Sql::new(
             "SELECT at_ms, actor, unit, step, note FROM timeline WHERE subject_id = $1 OR subject_id = $2 \
              ORDER BY at_ms, CASE WHEN subject_type = 'lead' THEN 0 ELSE 1 END, id",
@@ -118,7 +120,7 @@ impl LeadStore for SqlStore {
                     actor: r.try_get("actor")?,
                     unit: r.try_get("unit")?,
                     step: r.try_get("step")?,
-                    note: r.try_get("note")?,
+                    note: ring.open_note(r.try_get("note")?)?,
                 })
             })
             .collect()

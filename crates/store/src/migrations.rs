@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 15] = [
+const MIGRATIONS: [Entry; 16] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -124,6 +124,11 @@ const MIGRATIONS: [Entry; 15] = [
         sql: Sql::Common(include_str!("../migrations/common/0014_login_throttle_addresses.sql")),
     },
     Entry { version: 15, name: "pii_at_rest", sql: Sql::Common(include_str!("../migrations/common/0015_pii_at_rest.sql")) },
+    Entry {
+        version: 16,
+        name: "login_throttle_address_age",
+        sql: Sql::Common(include_str!("../migrations/common/0016_login_throttle_address_age.sql")),
+    },
 ];
 
 /// The two databases a migration can be written for.

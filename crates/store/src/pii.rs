@@ -78,6 +78,7 @@ pub(crate) trait Sealer {
             subject_phone: self.seal_opt(Field::Phone, l.subject_phone.as_deref()),
             address: self.seal_text(Field::Address, &l.address),
             description: self.seal_text(Field::Description, &l.description),
+            needs: self.seal_text(Field::Needs, &l.needs),
             ..l.clone()
         };
         SealedLead {
@@ -114,6 +115,7 @@ pub(crate) trait Sealer {
             subject_phone: self.seal_opt(Field::Phone, l.subject_phone.as_deref()),
             address: self.seal_text(Field::Address, &l.address),
             description: self.seal_text(Field::Description, &l.description),
+            needs: self.seal_text(Field::Needs, &l.needs),
             ..l.clone()
         };
         (sealed, ix)
@@ -143,6 +145,7 @@ pub(crate) trait Sealer {
             subject_phone: self.open_opt(Field::Phone, l.subject_phone.as_deref())?,
             address: self.open_text(Field::Address, &l.address)?,
             description: self.open_text(Field::Description, &l.description)?,
+            needs: self.open_text(Field::Needs, &l.needs)?,
             ..l
         })
     }
@@ -166,7 +169,21 @@ pub(crate) trait Sealer {
     fn open_posting(&self, p: Posting) -> Result<Posting, StoreError> {
         Ok(Posting { head_name: self.open_text(Field::Name, &p.head_name)?, ..p })
     }
+
+    /// A timeline note as stored: sealed for the steps whose note describes the person (see
+    /// [`SEALED_STEPS`]), as it is otherwise.
+    fn seal_note(&self, step: &str, note: &str) -> String {
+        if SEALED_STEPS.contains(&step) { self.seal_text(Field::Findings, note) } else { note.to_owned() }
+    }
+
+    /// A timeline note as read (a sealed one opened).
+    fn open_note(&self, note: String) -> Result<String, StoreError> {
+        if note.starts_with(jiujinan_domain::pii::PREFIX) { self.open_text(Field::Findings, &note) } else { Ok(note) }
+    }
 }
+
+/// Timeline steps whose note is what a worker found about the person (sealed like findings).
+pub(crate) const SEALED_STEPS: &[&str] = &["followup_done"];
 
 impl Sealer for PiiKeyring {
     fn ring(&self) -> &PiiKeyring {
@@ -183,6 +200,9 @@ pub(crate) fn search_terms(ring: &PiiKeyring, q: &str) -> SearchTerms {
         id: ring.blind_both(Blind::IdNumber, q),
         phone: (!phone.is_empty()).then(|| ring.blind_both(Blind::Phone, &phone)),
         name: ring.name_query(q),
+        // Lead and case numbers have hyphens, names, ID numbers and phones none: only a number
+        // is sent to the database as typed (so a typed ID number never shows in its logs).
+        number: q.contains('-').then(|| q.to_owned()),
     }
 }
 
@@ -192,4 +212,6 @@ pub(crate) struct SearchTerms {
     pub phone: Option<[String; 2]>,
     /// Each entry must be among the name's tokens (under either key).
     pub name: Vec<[String; 2]>,
+    /// A lead or case number, as typed.
+    pub number: Option<String>,
 }

@@ -17,25 +17,6 @@ use crate::pii::Sealer;
 use crate::rows::{self, CASE_COLUMNS};
 use crate::StoreError;
 
-/// Every sealed column, for the check that no value remains under a key the ring lacks.
-const SEALED_COLUMNS: &[(&str, &str)] = &[
-    ("leads", "subject_name"),
-    ("leads", "reporter_name"),
-    ("leads", "address"),
-    ("leads", "description"),
-    ("leads", "subject_id_number"),
-    ("leads", "subject_phone"),
-    ("leads", "reporter_phone"),
-    ("cases", "subject_name"),
-    ("cases", "household"),
-    ("cases", "economy"),
-    ("cases", "population"),
-    ("cases", "subject_id_number"),
-    ("cases", "subject_phone"),
-    ("investigations", "findings"),
-    ("publicity_postings", "head_name"),
-];
-
 /// How the key ring and the database stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PiiStatus {
@@ -86,33 +67,40 @@ impl PiiStore for SqlStore {
 
     async fn prepare_pii(&self, now_ms: i64) -> Result<PiiStatus, StoreError> {
         let ring = self.pii()?;
-        let known = Sql::new("SELECT key_id FROM pii_keys ORDER BY added_ms, key_id").fetch_all(self.reader()).await?;
-        for row in &known {
-            let id: String = row.try_get("key_id")?;
-            if ring.contains(&id) {
-                continue;
-            }
-            if self.sealed_under(&id).await? {
-                return Err(StoreError::Unavailable(format!(
-                    "personal data in this database is sealed under key {id}, which the key file (pii_key_file) \
-                     lacks ({}): put back the key file that holds it; a new key cannot read it",
-                    ring.ids().join(", ")
-                )));
-            }
-            let mut tx = self.begin_write().await?;
-            Sql::new("DELETE FROM pii_keys WHERE key_id = $1").bind(&id).execute(&mut tx).await?;
-            tx.commit().await?;
-        }
         let current = ring.current().id().to_owned();
         let mut tx = self.begin_write().await?;
+        if tx.is_postgres() {
+            // Two servers starting at once with different key files: one records its key first,
+            // the other then finds it missing from its ring and stops.
+            Sql::new("SELECT pg_advisory_xact_lock(hashtextextended('jiujinan pii_keys', 0))").execute(&mut tx).await?;
+        }
+        let known = Sql::new("SELECT key_id FROM pii_keys ORDER BY added_ms, key_id").fetch_all(&mut tx).await?;
+        let mut missing = Vec::new();
+        for row in &known {
+            let id: String = row.try_get("key_id")?;
+            if !ring.contains(&id) {
+                missing.push(id);
+            }
+        }
+        if !missing.is_empty() {
+            // Never a new key for a lost one: values sealed under it, here or in a backup of
+            // this database, could never be read again. A key is retired from this table only
+            // when a complete re-seal has left nothing under it.
+            return Err(StoreError::Unavailable(format!(
+                "personal data in this database is sealed under key {}, which the key file (pii_key_file) \
+                 lacks (it holds {}): put back the key file that holds it",
+                missing.join(", "),
+                ring.ids().join(", ")
+            )));
+        }
         Sql::new("INSERT INTO pii_keys (key_id, added_ms) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING")
             .bind(&current)
             .bind(now_ms)
             .execute(&mut tx)
             .await?;
-        tx.commit().await?;
-        let state = Sql::new("SELECT resealed_under FROM pii_state WHERE id = 1").fetch_optional(self.reader()).await?;
+        let state = Sql::new("SELECT resealed_under FROM pii_state WHERE id = 1").fetch_optional(&mut tx).await?;
         let resealed_under = state.map(|r| r.try_get::<String>("resealed_under")).transpose()?;
+        tx.commit().await?;
         Ok(PiiStatus { current, resealed_under })
     }
 
@@ -127,6 +115,7 @@ impl PiiStore for SqlStore {
             self.reseal_cases(ring, batch, &mut pass).await?;
             self.reseal_single(ring, batch, ("investigations", "findings", Field::Findings), &mut pass).await?;
             self.reseal_single(ring, batch, ("publicity_postings", "head_name", Field::Name), &mut pass).await?;
+            self.reseal_timeline(ring, batch, &mut pass).await?;
             total.rows += pass.rows;
             total.unchanged = pass.unchanged;
             total.left = pass.left;
@@ -145,6 +134,9 @@ impl PiiStore for SqlStore {
             .bind(now_ms)
             .execute(&mut tx)
             .await?;
+            // Nothing is sealed under the older keys any more: their lines may leave the key
+            // file (once no backup sealed under them is kept).
+            Sql::new("DELETE FROM pii_keys WHERE key_id <> $1").bind(ring.current().id()).execute(&mut tx).await?;
             tx.commit().await?;
         }
         Ok(total)
@@ -156,21 +148,6 @@ fn current_opt(ring: &PiiKeyring, v: Option<&str>) -> bool {
 }
 
 impl SqlStore {
-    /// Whether any value is still sealed under the key `id`.
-    async fn sealed_under(&self, id: &str) -> Result<bool, StoreError> {
-        let pattern = format!("{}{id}:%", jiujinan_domain::pii::PREFIX);
-        for (table, column) in SEALED_COLUMNS {
-            let hit = Sql::new(format!("SELECT 1 AS one FROM {table} WHERE {column} LIKE $1 LIMIT 1"))
-                .bind(&pattern)
-                .fetch_optional(self.reader())
-                .await?;
-            if hit.is_some() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
     async fn reseal_leads(&self, ring: &PiiKeyring, batch: usize, report: &mut ResealReport) -> Result<(), StoreError> {
         let mut after = String::new();
         loop {
@@ -185,7 +162,7 @@ impl SqlStore {
             let mut tx = self.begin_write().await?;
             for r in &rows {
                 let raw = rows::lead(r)?;
-                let current = [&raw.reporter_name, &raw.subject_name, &raw.address, &raw.description]
+                let current = [&raw.reporter_name, &raw.subject_name, &raw.address, &raw.description, &raw.needs]
                     .iter()
                     .all(|v| ring.is_current(v))
                     && [&raw.reporter_phone, &raw.subject_id_number, &raw.subject_phone]
@@ -200,7 +177,8 @@ impl SqlStore {
                     "UPDATE leads SET reporter_name = $1, reporter_phone = $2, subject_name = $3, \
                      subject_id_number = $4, subject_phone = $5, address = $6, description = $7, \
                      subject_id_bidx = $8, subject_phone_bidx = $9, subject_name_bidx = $10, \
-                     subject_name_tokens = $11 WHERE id = $12 AND subject_name = $13 AND description = $14",
+                     subject_name_tokens = $11, needs = $15 WHERE id = $12 AND subject_name = $13 \
+                     AND description = $14",
                 )
                 .bind(&l.reporter_name)
                 .bind(&l.reporter_phone)
@@ -216,6 +194,7 @@ impl SqlStore {
                 .bind(&raw.id)
                 .bind(&raw.subject_name)
                 .bind(&raw.description)
+                .bind(&l.needs)
                 .execute(&mut tx)
                 .await?;
                 count(report, done.rows_affected());
@@ -301,6 +280,58 @@ impl SqlStore {
                     .bind(&sealed)
                     .bind(&id)
                     .bind(&value)
+                    .execute(&mut tx)
+                    .await?;
+                count(report, done.rows_affected());
+            }
+            tx.commit().await?;
+        }
+    }
+}
+
+impl SqlStore {
+    /// Timeline notes: a follow-up's findings sealed like an investigation's; and the merge
+    /// reports written before encryption, which copied the merged lead's description
+    /// (`L… · channel: description`), cut back to the number and channel.
+    async fn reseal_timeline(
+        &self,
+        ring: &PiiKeyring,
+        batch: usize,
+        report: &mut ResealReport,
+    ) -> Result<(), StoreError> {
+        let mut after = String::new();
+        loop {
+            let rows = Sql::new(format!(
+                "SELECT id, step, note FROM timeline WHERE id > $1 AND step IN ('followup_done', 'merged_report') \
+                 ORDER BY id LIMIT {batch}"
+            ))
+            .bind(&after)
+            .fetch_all(self.reader())
+            .await?;
+            let Some(last) = rows.last() else { return Ok(()) };
+            after = last.try_get("id")?;
+            let mut tx = self.begin_write().await?;
+            for r in &rows {
+                let (id, step, note): (String, String, String) =
+                    (r.try_get("id")?, r.try_get("step")?, r.try_get("note")?);
+                let new = match step.as_str() {
+                    "merged_report" => match note.split_once(": ") {
+                        Some((head, _)) if !note.starts_with(jiujinan_domain::pii::PREFIX) => head.to_owned(),
+                        _ => {
+                            report.unchanged += 1;
+                            continue;
+                        }
+                    },
+                    _ if ring.is_current(&note) => {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    _ => ring.seal_note(&step, &ring.open_note(note.clone())?),
+                };
+                let done = Sql::new("UPDATE timeline SET note = $1 WHERE id = $2 AND note = $3")
+                    .bind(&new)
+                    .bind(&id)
+                    .bind(&note)
                     .execute(&mut tx)
                     .await?;
                 count(report, done.rows_affected());

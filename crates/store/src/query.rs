@@ -73,9 +73,10 @@ pub(crate) fn queue_query(
             let (a, b) = pair(p, &mut binds);
             any.push(format!("subject_phone_bidx IN ({a}, {b})"));
         }
-        let upper = next(Arg::Text(q.to_ascii_uppercase()), &mut binds);
-        let raw = next(Arg::Text(q.to_owned()), &mut binds);
-        any.push(format!("number IN ({upper}, {raw})"));
+        if let Some(n) = terms.number {
+            let (upper, raw) = pair([n.to_ascii_uppercase(), n], &mut binds);
+            any.push(format!("number IN ({upper}, {raw})"));
+        }
         if !terms.name.is_empty() {
             let all: Vec<String> = terms
                 .name

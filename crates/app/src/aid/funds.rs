@@ -102,6 +102,8 @@ impl App {
         }
         let kind = FundKind::parse(kind)?;
         let name = reason(name, 100, "TITLE_REQUIRED", "name")?;
+        // A fund's name is one line (it heads ledgers, exports and lists).
+        jiujinan_domain::text::check(&name, false, "name")?;
         let now = self.now_ms();
         let f = Fund {
             id: new_id(now),

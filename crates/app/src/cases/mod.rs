@@ -114,9 +114,15 @@ impl App {
         let (timeline, investigations) = (timeline?, investigations?);
         let members: Vec<Member> = stored_json(&case.household, "household", &case.id)?;
         let economy: Economy = stored_json(&case.economy, "economy", &case.id)?;
+        let members = crate::pii::disclose_members(members, disclosure);
+        let mut case = crate::pii::disclose_case(case, disclosure);
+        if !disclosure.is_full() {
+            // The raw household JSON holds the members' full numbers: replaced by the masked view.
+            case.household = serde_json::to_string(&members).map_err(|e| AppError::Internal(e.to_string()))?;
+        }
         Ok(CaseView {
-            case: crate::pii::disclose_case(case, disclosure),
-            members: crate::pii::disclose_members(members, disclosure),
+            case,
+            members,
             economy,
             investigations,
             timeline,

@@ -37,13 +37,20 @@ impl App {
         let (clocks, cases) =
             tokio::try_join!(self.store.deadlines_of_actions(&action_ids), self.store.cases_by_ids(&case_ids))?;
         let cases: HashMap<&str, &CaseRecord> = cases.iter().map(|c| (c.id.as_str(), c)).collect();
+        // Onlookers (city supervisors) see names masked, as everywhere.
+        let onlooker = !actor.may(jiujinan_domain::policy::Permission::RevealPersonalData);
         actions
             .into_iter()
             .map(|a| {
                 let case = cases.get(a.case_id.as_str());
                 let details = stored_json(&a.details, "action details", &a.id)?;
                 Ok(InboxItem {
-                    subject_name: case.map(|c| c.subject_name.clone()).unwrap_or_default(),
+                    subject_name: case
+                        .map(|c| match onlooker {
+                            true => mask(jiujinan_domain::pii::Blind::Name, &c.subject_name),
+                            false => c.subject_name.clone(),
+                        })
+                        .unwrap_or_default(),
                     // Masked: the full number is read on the case file, where the read is audited.
                     subject_id_number: case.and_then(|c| {
                         c.subject_id_number.as_deref().map(|n| mask(jiujinan_domain::pii::Blind::IdNumber, n))

@@ -25,8 +25,25 @@ both!(
     rule_data_is_edited_at_its_own_level,
     amounts_beyond_the_ceilings_are_field_errors,
     one_person_does_not_take_two_steps_of_one_item,
-    a_small_street_may_have_an_exception_recorded_in_the_audit
+    a_small_street_may_have_an_exception_recorded_in_the_audit,
+    names_of_one_line_refuse_line_breaks
 );
+
+/// A fund's or a user's name is one line: a line break would forge lines in lists and exports.
+async fn names_of_one_line_refuse_line_breaks(t: T) {
+    let err = t.app.create_fund(&t.hotline, "110105:mz", "budget", "朝阳区\n临时救助资金").await.unwrap_err();
+    assert_eq!(err.code(), "INVALID_TEXT");
+    let req = jiujinan_app::users::CreateUser {
+        username: "two_lines".into(),
+        display_name: "张\n三".into(),
+        unit: "110105001:mz".into(),
+        role: "window_clerk".into(),
+        password: "Good-password-1".into(),
+    };
+    let err = t.app.create_user(&jiujinan_app::users::cli_actor(), &req).await.unwrap_err();
+    assert_eq!(err.code(), "INVALID_DISPLAY_NAME");
+    assert!(t.app.create_fund(&t.hotline, "110105:mz", "budget", "朝阳区临时救助资金").await.is_ok());
+}
 
 async fn reviewed_case_of(t: &T, name: &str, id_number: &str) -> String {
     let mut input = walk_in();

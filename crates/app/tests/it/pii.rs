@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use jiujinan_app::aid::AidInput;
 use jiujinan_app::cases::{MemberInput, Verification, Verified};
+use jiujinan_app::leads::LeadInput;
 use jiujinan_app::{App, AppSettings};
 use jiujinan_domain::case::Economy;
 use jiujinan_domain::pii::{KEY_BYTES, PiiKey, PiiKeyring};
@@ -28,10 +29,26 @@ const MEMBER: &str = "欧阳小松";
 const MEMBER_ID: &str = "110105194912310062";
 const DESCRIPTION: &str = "心脏搭桥手术后无力支付";
 const FINDINGS: &str = "邻居证实独居无业";
+const NEEDS: &str = "需要轮椅和护工";
+const SECOND_REPORT: &str = "楼道里又摔倒两次";
+const FOLLOWUP: &str = "回访时已能下床走动";
 
 /// Every value that must not be found in plain text.
-const SECRETS: [&str; 10] =
-    [NAME, ID_NUMBER, PHONE, ADDRESS, REPORTER, REPORTER_PHONE, MEMBER, MEMBER_ID, DESCRIPTION, FINDINGS];
+const SECRETS: [&str; 13] = [
+    NAME,
+    ID_NUMBER,
+    PHONE,
+    ADDRESS,
+    REPORTER,
+    REPORTER_PHONE,
+    MEMBER,
+    MEMBER_ID,
+    DESCRIPTION,
+    FINDINGS,
+    NEEDS,
+    SECOND_REPORT,
+    FOLLOWUP,
+];
 
 fn ring(byte: u8) -> PiiKeyring {
     PiiKeyring::new(PiiKey::from_bytes([byte; KEY_BYTES]))
@@ -54,7 +71,14 @@ async fn fill(t: &T) -> String {
     input.reporter.name = REPORTER.into();
     input.reporter.phone = REPORTER_PHONE.into();
     input.reporter.relation = "邻居".into();
+    input.needs = NEEDS.into();
     let (lead, _) = t.app.record_lead(&t.clerk, &input, None).await.unwrap();
+    // A second report about the same person, merged into the first: its description stays in
+    // its own (sealed) lead, not in the first one's timeline.
+    let second = LeadInput { description: SECOND_REPORT.into(), ..input.clone() };
+    let (dup, _) = t.app.record_lead(&t.clerk, &second, None).await.unwrap();
+    assert_eq!(dup.duplicate_of.as_deref(), Some(lead.id.as_str()), "found by the ID number's blind index");
+    t.app.verify_lead(&t.reviewer, &dup.id, 1, Verification::Merge { into_id: lead.number.clone() }).await.unwrap();
     let Verified::CaseOpened { case_id, .. } =
         t.app.verify_lead(&t.reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
     else {
@@ -88,6 +112,10 @@ async fn fill(t: &T) -> String {
     t.app.review_aid(&t.reviewer, &a, 1, "属实").await.unwrap();
     t.app.approve_aid(&t.chief, &a, 2, "同意").await.unwrap();
     assert_eq!(t.app.postings(&t.reviewer, true).await.unwrap().len(), 1, "a 公示 posting was made");
+    // Closed, then visited again: the follow-up's findings are sealed like an investigation's.
+    let version = t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().version;
+    t.app.close_case(&t.reviewer, &case_id, version, "已救助，结案").await.unwrap();
+    t.app.record_followup(&t.reviewer, &case_id, FOLLOWUP).await.unwrap();
     case_id
 }
 
@@ -98,8 +126,13 @@ async fn reads_and_finds(t: &T, case_id: &str) {
     assert!(case.household.contains(MEMBER) && case.household.contains(MEMBER_ID), "{}", case.household);
     let lead = t.app.test_store().lead(&case.lead_id).await.unwrap().unwrap();
     assert_eq!((lead.address.as_str(), lead.reporter_name.as_str()), (ADDRESS, REPORTER));
+    assert_eq!(lead.needs, NEEDS);
     let inv = t.app.test_store().investigations(case_id).await.unwrap();
     assert!(inv.iter().any(|i| i.findings == FINDINGS));
+    let steps = t.app.test_store().case_timeline(&case.lead_id, case_id).await.unwrap();
+    assert!(steps.iter().any(|s| s.step == "followup_done" && s.note == FOLLOWUP), "the follow-up reads back");
+    assert!(steps.iter().any(|s| s.step == "merged_report"), "the merge is in the timeline");
+    assert!(!steps.iter().any(|s| s.note.contains(SECOND_REPORT)), "but not the merged report's text");
     for q in [NAME, "欧阳", "青", "青松", ID_NUMBER, &ID_NUMBER.to_lowercase(), PHONE, case.number.as_str()] {
         let f = LeadFilter { search: Some(q.into()), limit: 50, ..Default::default() };
         let found = t.app.case_queue(&t.reviewer, &f).await.unwrap();
@@ -110,7 +143,8 @@ async fn reads_and_finds(t: &T, case_id: &str) {
         assert!(t.app.case_queue(&t.reviewer, &f).await.unwrap().is_empty(), "search {q} finds nothing");
     }
     let f = LeadFilter { search: Some("欧阳".into()), limit: 50, ..Default::default() };
-    assert_eq!(t.app.lead_queue(&t.reviewer, &f).await.unwrap().len(), 1, "leads are searched the same way");
+    let leads = t.app.lead_queue(&t.reviewer, &f).await.unwrap();
+    assert_eq!(leads.len(), 2, "leads are searched the same way (the report and the one merged into it)");
 }
 
 fn assert_no_secret(what: &str, bytes: &[u8]) {
@@ -184,7 +218,7 @@ async fn upgrade_and_rotation(url: &str) {
 
     // Opening with the key seals them: every row, and the state records the key.
     let report = app(store.clone()).seal_personal_data().await.unwrap().expect("a re-seal was due");
-    assert_eq!((report.rows, report.left), (2, 0), "the lead and the case: {report:?}");
+    assert_eq!((report.rows, report.left), (4, 0), "lead, case, follow-up and merge notes: {report:?}");
     reads_and_finds(&t, &case_id).await;
     assert!(app(store.clone()).seal_personal_data().await.unwrap().is_none(), "nothing is due twice");
 
@@ -192,7 +226,11 @@ async fn upgrade_and_rotation(url: &str) {
     let rotated = ring(1).rotated(PiiKey::from_bytes([2; KEY_BYTES])).unwrap();
     let second = connect_with(url, Keys { audit: None, pii: Some(rotated) }).await.unwrap();
     let report = app(second.clone()).seal_personal_data().await.unwrap().expect("a re-seal was due");
-    assert_eq!((report.rows, report.left), (4, 0), "lead, case, investigation, posting: {report:?}");
+    assert_eq!(
+        (report.rows, report.left),
+        (6, 0),
+        "two leads, case, investigation, posting, follow-up: {report:?}"
+    );
     let t2 = T { app: app(second.clone()), ..t };
     reads_and_finds(&t2, &case_id).await;
     // Only the new key now: the old one can go, and search still finds everyone.
@@ -219,6 +257,8 @@ async fn plain_again(store: &Arc<dyn Store>, lead_id: &str, case_id: &str) {
          subject_phone_bidx = NULL, subject_name_bidx = NULL, subject_name_tokens = '' WHERE id = '{}';\
          UPDATE cases SET subject_name = '{}', subject_id_number = '{}', subject_phone = '{}', household = '{}', \
          subject_id_bidx = NULL, subject_phone_bidx = NULL, subject_name_tokens = '' WHERE id = '{}';\
+         UPDATE timeline SET note = note || ': {}' WHERE step = 'merged_report';\
+         UPDATE timeline SET note = '{}' WHERE step = 'followup_done';\
          DELETE FROM pii_state; DELETE FROM pii_keys;",
         q(&l.subject_name),
         ID_NUMBER,
@@ -232,7 +272,9 @@ async fn plain_again(store: &Arc<dyn Store>, lead_id: &str, case_id: &str) {
         ID_NUMBER,
         PHONE,
         q(&c.household),
-        case_id
+        case_id,
+        SECOND_REPORT,
+        FOLLOWUP
     );
     store.raw_execute_for_tests(Box::leak(sql.into_boxed_str())).await.unwrap();
     let raw = store.lead(lead_id).await.unwrap().unwrap();

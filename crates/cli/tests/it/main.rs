@@ -5,4 +5,5 @@
 mod audit_key;
 mod backup;
 mod cli;
+mod pii_keys;
 mod supervise;

@@ -54,7 +54,11 @@ pub async fn show_referral(
         Some(c) => (
             c.number,
             c.id,
-            c.subject_name,
+            if actor.may(jiujinan_domain::policy::Permission::RevealPersonalData) {
+                c.subject_name
+            } else {
+                jiujinan_domain::pii::mask(jiujinan_domain::pii::Blind::Name, &c.subject_name)
+            },
             // Masked: the full number is on the case file, where reading it is audited.
             c.subject_id_number
                 .map(|n| jiujinan_domain::pii::mask(jiujinan_domain::pii::Blind::IdNumber, &n))
