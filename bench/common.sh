@@ -9,7 +9,7 @@ ensure_wrk() {
 # SQLite; a new database next to JIUJINAN_BENCH_PG_URL, else on 127.0.0.1:5432, for PostgreSQL).
 bench_database() {
   case "$1" in
-    sqlite) echo "sqlite://$WORK/bench.db" ;;
+    sqlite) echo "sqlite://$WORK/$2.db" ;;
     postgres)
       local admin="${JIUJINAN_BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
       local name; name="$2_$(date +%s)"

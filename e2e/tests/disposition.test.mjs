@@ -55,6 +55,18 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await page.goto(`${server.base}${casePath}`);
     if ((await page.locator('#new-action').getAttribute('open')) === null) await page.click('#new-action > summary');
     await page.selectOption('#ac-route', f.route);
+    // Only the chosen route's own fields show.
+    const own = {
+      refer: ['#ac-programme', '#ac-to'],
+      shelter: ['#ac-to', '#ac-province'],
+      charity: ['#ac-party'],
+      joint_meeting: [],
+      aid_first: ['#ac-amount', '#ac-given'],
+      disease_emergency: ['#ac-to', '#ac-hospital', '#ac-unknown'],
+    }[f.route];
+    for (const sel of ['#ac-programme', '#ac-to', '#ac-party', '#ac-amount', '#ac-given', '#ac-hospital', '#ac-unknown', '#ac-province']) {
+      assert.equal(await page.locator(sel).isVisible(), own.includes(sel), `${f.route}: ${sel} shown only for its routes`);
+    }
     if (f.programme) await page.selectOption('#ac-programme', f.programme);
     await page.fill('#ac-request', f.request);
     if (f.amount) await page.fill('#ac-amount', f.amount);
@@ -132,6 +144,8 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await openReferral(r1);
     await page.click('#accept');
     await page.locator('#referral-saved').waitFor({ state: 'visible' });
+    const kinds = await page.locator('#ev-kind option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(kinds.includes('progress') && !kinds.includes('stay_in') && !kinds.includes('return_trip'), `a medical referral offers no relief-station events: ${kinds}`);
     await page.selectOption('#fb-outcome', 'granted');
     await page.fill('#fb-detail', '核定医疗救助 5000 元');
     await page.fill('#fb-amount', '5000');

@@ -242,6 +242,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "ID_NUMBER_BIRTH_DATE" => {
             ("身份证号码中的出生日期不存在或晚于今天", "The birth date in the ID number is impossible or in the future")
         }
+        "EVENT_NOT_FOR_ROUTE" => (
+            "该记录类型不属于此处置途径（例如医疗转介没有入站安置、返乡）",
+            "This kind of record does not belong to this route (a medical referral has no shelter stay or trip home)",
+        ),
         "ID_NUMBER_MASKED" => (
             "请填写完整的身份证号码（带 * 的号码只能原样保留已登记的号码）",
             "Type the full ID number (a number with * only keeps the number already recorded)",

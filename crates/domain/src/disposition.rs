@@ -41,6 +41,39 @@ crate::code_enum!(
     }
 );
 
+impl EventKind {
+    /// Whether the event belongs to an action of `route`: the relief station's steps (stay,
+    /// contacting home, the trip back) to temporary shelter, items handed out to shelter,
+    /// aid first and charity, a proactive check to shelter and disease emergency, progress
+    /// notes to every route. A medical referral offers no 入站安置 or 返乡.
+    pub fn fits(self, route: crate::case::Route) -> bool {
+        use crate::case::Route as R;
+        match self {
+            Self::StayIn | Self::StayOut | Self::HomeContact | Self::ReturnTrip | Self::ArrivalConfirmed => {
+                route == R::Shelter
+            }
+            Self::ItemsProvided => matches!(route, R::Shelter | R::AidFirst | R::Charity),
+            Self::ProactiveCheck => matches!(route, R::Shelter | R::DiseaseEmergency),
+            Self::Progress => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod event_tests {
+    use super::*;
+    use crate::case::Route;
+
+    #[test]
+    fn relief_station_steps_belong_to_shelter_only() {
+        assert!(EventKind::StayIn.fits(Route::Shelter) && !EventKind::StayIn.fits(Route::Refer));
+        assert!(!EventKind::ReturnTrip.fits(Route::DiseaseEmergency));
+        assert!(EventKind::ProactiveCheck.fits(Route::DiseaseEmergency));
+        assert!(Route::ALL.iter().all(|r| EventKind::Progress.fits(*r)));
+        assert!(Route::ALL.iter().all(|r| EventKind::ALL.iter().any(|e| e.fits(*r))), "every route has an event");
+    }
+}
+
 crate::code_enum!(
     /// Where a joint meeting (联席会议) stands: scheduled until its minutes are recorded.
     MeetingStatus, "UNKNOWN_MEETING_STATUS", "status" {

@@ -74,6 +74,9 @@ pub enum Blind {
     IdNumber,
     Phone,
     Name,
+    /// A name and a phone together (the duplicate check when there is no ID number); the value
+    /// is [`Blind::name_and_phone`].
+    NamePhone,
 }
 
 impl Blind {
@@ -82,7 +85,14 @@ impl Blind {
             Self::IdNumber => b"id_number",
             Self::Phone => b"phone",
             Self::Name => b"name",
+            Self::NamePhone => b"name_phone",
         }
+    }
+
+    /// The value of a [`Blind::NamePhone`] index: both normalised, separated by a NUL (which
+    /// neither can hold).
+    pub fn name_and_phone(name: &str, phone: &str) -> String {
+        format!("{}\u{0}{}", Self::Name.normalise(name), Self::Phone.normalise(phone))
     }
 
     /// The form compared: ID numbers upper-case without spaces, phones digits only, names
@@ -92,6 +102,7 @@ impl Blind {
             Self::IdNumber => value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase(),
             Self::Phone => value.chars().filter(char::is_ascii_digit).collect(),
             Self::Name => value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase(),
+            Self::NamePhone => value.to_owned(),
         }
     }
 }
@@ -349,7 +360,7 @@ pub fn mask(kind: Blind, value: &str) -> String {
     match kind {
         Blind::IdNumber => keep(6, 4),
         Blind::Phone => keep(3, 4),
-        Blind::Name => match chars.first() {
+        Blind::Name | Blind::NamePhone => match chars.first() {
             Some(c) => format!("{c}{}", "*".repeat(chars.len().saturating_sub(1).max(1))),
             None => String::new(),
         },

@@ -44,14 +44,16 @@ pub trait CaseStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// One case by id (callers check the jurisdiction).
     async fn case_by_id(&self, id: &str) -> Result<Option<CaseRecord>, StoreError>;
-    /// Several cases by id at once (callers check the jurisdiction); at most `MAX_IN_LIST`
-    /// ids are read, the rest ignored.
+    /// Several cases by id at once, for lists (callers check the jurisdiction); at most
+    /// `MAX_IN_LIST` ids are read, the rest ignored. The subject only: the household file is
+    /// left empty (read the case for it).
     async fn cases_by_ids(&self, ids: &[String]) -> Result<Vec<CaseRecord>, StoreError>;
     /// One case by its number (e.g. `110105001-2026-00001`; callers check the jurisdiction).
     async fn case_by_number(&self, number: &str) -> Result<Option<CaseRecord>, StoreError>;
     /// The case opened from a lead, if any.
     async fn case_of_lead(&self, lead_id: &str) -> Result<Option<CaseRecord>, StoreError>;
-    /// Cases located within `scope`, most urgent and earliest deadline first.
+    /// Cases located within `scope`, most urgent and earliest deadline first; the subject only,
+    /// the household file left empty.
     async fn list_cases(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError>;
     /// How many cases within `scope` have each status.
     async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
@@ -214,7 +216,7 @@ impl CaseStore for SqlStore {
         let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id IN ({})", placeholders(1, ids.len()));
         let ring = self.pii()?;
         let rows = self.fetch_built(sql, ids.iter().map(|i| Arg::Text(i.clone())).collect()).await?;
-        rows.iter().map(|r| ring.open_case(rows::case(r)?)).collect()
+        rows.iter().map(|r| ring.open_case_listing(rows::case(r)?)).collect()
     }
 
     async fn case_by_number(&self, number: &str) -> Result<Option<CaseRecord>, StoreError> {
@@ -237,7 +239,7 @@ impl CaseStore for SqlStore {
         let ring = self.pii()?;
         let (sql, binds) = queue_query(CASE_COLUMNS, "cases", "step_due_ms", scope, f, ring);
         let rows = self.fetch_built(sql, binds).await?;
-        rows.iter().map(|r| ring.open_case(rows::case(r)?)).collect()
+        rows.iter().map(|r| ring.open_case_listing(rows::case(r)?)).collect()
     }
 
     async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {

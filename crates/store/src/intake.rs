@@ -25,21 +25,19 @@ pub(crate) fn duplicate_by_id(window: &str, cur: &str, prev: &str) -> String {
     )
 }
 
-/// The duplicate check by name and phone, likewise (`name` and `phone`: the current and the
-/// previous key's index, two placeholders each).
-pub(crate) fn duplicate_by_name_phone(window: &str, name: [&str; 2], phone: [&str; 2]) -> String {
+/// The duplicate check by name and phone together (one index of both), likewise.
+pub(crate) fn duplicate_by_name_phone(window: &str, cur: &str, prev: &str) -> String {
     format!(
-        "SELECT id FROM leads WHERE status = 'new' AND created_ms >= {window} AND subject_name_bidx IN ({}, {}) \
-         AND subject_phone_bidx IN ({}, {}) ORDER BY created_ms, id LIMIT 1",
-        name[0], name[1], phone[0], phone[1]
+        "SELECT id FROM leads WHERE status = 'new' AND created_ms >= {window} \
+         AND subject_name_phone_bidx IN ({cur}, {prev}) ORDER BY created_ms, id LIMIT 1"
     )
 }
 
 /// An open lead about the same ID number within the duplicate window ($1 window, $2–$3 index).
 pub(crate) static DUPLICATE_BY_ID: LazyLock<String> = LazyLock::new(|| duplicate_by_id("$1", "$2", "$3"));
-/// An open lead about the same name and phone within the duplicate window ($1–$5).
+/// An open lead about the same name and phone within the duplicate window ($1–$3).
 pub(crate) static DUPLICATE_BY_NAME_PHONE: LazyLock<String> =
-    LazyLock::new(|| duplicate_by_name_phone("$1", ["$2", "$3"], ["$4", "$5"]));
+    LazyLock::new(|| duplicate_by_name_phone("$1", "$2", "$3"));
 /// Draws the next lead number of a street and year.
 pub(crate) const NEXT_NUMBER: &str = "INSERT INTO lead_numbers (street, year, last) VALUES ($1, $2, 1) \
      ON CONFLICT (street, year) DO UPDATE SET last = lead_numbers.last + 1 RETURNING last";
@@ -49,7 +47,7 @@ pub(crate) const CLAIM_KEY: &str = "INSERT INTO idempotency_keys (actor, key, re
 /// The request hash and reply stored with a taken key.
 pub(crate) const STORED_KEY: &str = "SELECT request_hash, response FROM idempotency_keys WHERE actor = $1 AND key = $2";
 /// The lead itself ($1–$24 in the order of `LEAD_COLUMNS` without status and version, then
-/// its blind indexes $25–$28: ID number, phone, name, name tokens).
+/// its blind indexes $25–$28: ID number, phone, name with phone, name tokens).
 pub(crate) static INSERT_LEAD: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO leads ({LEAD_COLUMNS}, urgency_rank, {LEAD_INDEX_COLUMNS}) VALUES \
@@ -58,7 +56,8 @@ pub(crate) static INSERT_LEAD: LazyLock<String> = LazyLock::new(|| {
     )
 });
 /// The blind-index columns of a lead, in the order the inserts bind them.
-pub(crate) const LEAD_INDEX_COLUMNS: &str = "subject_id_bidx, subject_phone_bidx, subject_name_bidx, subject_name_tokens";
+pub(crate) const LEAD_INDEX_COLUMNS: &str =
+    "subject_id_bidx, subject_phone_bidx, subject_name_phone_bidx, subject_name_tokens";
 /// One step of a lead's or case's timeline.
 pub(crate) const INSERT_TIMELINE: &str = "INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, \
                                           step, note) \

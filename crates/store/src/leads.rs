@@ -31,7 +31,9 @@ pub trait LeadStore: Send + Sync {
     async fn lead(&self, id: &str) -> Result<Option<LeadRecord>, StoreError>;
     /// One lead by its number (e.g. `L110105001-2026-000001`; callers check the jurisdiction).
     async fn lead_by_number(&self, number: &str) -> Result<Option<LeadRecord>, StoreError>;
-    /// Leads located within `scope`, most urgent and earliest deadline first.
+    /// Leads located within `scope`, most urgent and earliest deadline first. A list shows the
+    /// subject only: the reporter, address, description and needs are left empty (read the
+    /// lead for them).
     async fn list_leads(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<LeadRecord>, StoreError>;
     /// How many leads within `scope` have each status.
     async fn count_leads(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
@@ -76,7 +78,7 @@ impl LeadStore for SqlStore {
         let columns = format!("{LEAD_COLUMNS}, outcome_note");
         let (sql, binds) = queue_query(&columns, "leads", "verify_due_ms", scope, f, ring);
         let rows = self.fetch_built(sql, binds).await?;
-        rows.iter().map(|r| ring.open_lead(rows::lead(r)?)).collect()
+        rows.iter().map(|r| ring.open_lead_listing(rows::lead(r)?)).collect()
     }
 
     async fn count_leads(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {

@@ -16,7 +16,8 @@ use crate::{CaseRecord, Investigation, LeadRecord, NewLeadRow, Posting, StoreErr
 pub(crate) struct SubjectIndexes {
     pub id_bidx: Option<String>,
     pub phone_bidx: Option<String>,
-    pub name_bidx: String,
+    /// Name and phone together (none without a phone).
+    pub name_phone_bidx: Option<String>,
     pub name_tokens: String,
 }
 
@@ -27,11 +28,16 @@ pub(crate) struct SealedLead {
     pub row: NewLeadRow,
     pub id_bidx: Option<String>,
     pub phone_bidx: Option<String>,
-    pub name_bidx: String,
+    pub name_phone_bidx: Option<String>,
     pub name_tokens: String,
     /// What the duplicate check looks for, under the current and the previous key.
     pub dup_id: Option<[String; 2]>,
-    pub dup_name_phone: Option<([String; 2], [String; 2])>,
+    pub dup_name_phone: Option<[String; 2]>,
+}
+
+/// The value of the name-and-phone index, when there is a phone.
+fn name_phone(name: &str, phone: Option<&str>) -> Option<String> {
+    phone.map(|p| Blind::name_and_phone(name, p))
 }
 
 fn nonce() -> [u8; NONCE_BYTES] {
@@ -85,13 +91,12 @@ pub(crate) trait Sealer {
             row,
             id_bidx: self.blind_opt(Blind::IdNumber, l.subject_id_number.as_deref()),
             phone_bidx: self.blind_opt(Blind::Phone, l.subject_phone.as_deref()),
-            name_bidx: ring.blind(Blind::Name, &l.subject_name),
+            name_phone_bidx: name_phone(&l.subject_name, l.subject_phone.as_deref())
+                .map(|v| ring.blind(Blind::NamePhone, &v)),
             name_tokens: ring.name_tokens(&l.subject_name),
             dup_id: l.subject_id_number.as_deref().map(|v| ring.blind_both(Blind::IdNumber, v)),
-            dup_name_phone: l
-                .subject_phone
-                .as_deref()
-                .map(|p| (ring.blind_both(Blind::Name, &l.subject_name), ring.blind_both(Blind::Phone, p))),
+            dup_name_phone: name_phone(&l.subject_name, l.subject_phone.as_deref())
+                .map(|v| ring.blind_both(Blind::NamePhone, &v)),
         }
     }
 
@@ -99,7 +104,7 @@ pub(crate) trait Sealer {
         SubjectIndexes {
             id_bidx: self.blind_opt(Blind::IdNumber, id_number),
             phone_bidx: self.blind_opt(Blind::Phone, phone),
-            name_bidx: self.ring().blind(Blind::Name, name),
+            name_phone_bidx: name_phone(name, phone).map(|v| self.ring().blind(Blind::NamePhone, &v)),
             name_tokens: self.ring().name_tokens(name),
         }
     }
@@ -147,6 +152,35 @@ pub(crate) trait Sealer {
             description: self.open_text(Field::Description, &l.description)?,
             needs: self.open_text(Field::Needs, &l.needs)?,
             ..l
+        })
+    }
+
+    /// A lead for a list: the subject opened, the rest of the personal data left empty (a list
+    /// shows none of it, and opening it all would cost a list most of its time).
+    fn open_lead_listing(&self, l: LeadRecord) -> Result<LeadRecord, StoreError> {
+        Ok(LeadRecord {
+            subject_name: self.open_text(Field::Name, &l.subject_name)?,
+            subject_id_number: self.open_opt(Field::IdNumber, l.subject_id_number.as_deref())?,
+            subject_phone: self.open_opt(Field::Phone, l.subject_phone.as_deref())?,
+            reporter_name: String::new(),
+            reporter_phone: None,
+            address: String::new(),
+            description: String::new(),
+            needs: String::new(),
+            ..l
+        })
+    }
+
+    /// A case for a list: the subject opened, the household file left empty.
+    fn open_case_listing(&self, c: CaseRecord) -> Result<CaseRecord, StoreError> {
+        Ok(CaseRecord {
+            subject_name: self.open_text(Field::Name, &c.subject_name)?,
+            subject_id_number: self.open_opt(Field::IdNumber, c.subject_id_number.as_deref())?,
+            subject_phone: self.open_opt(Field::Phone, c.subject_phone.as_deref())?,
+            household: String::new(),
+            economy: String::new(),
+            population: String::new(),
+            ..c
         })
     }
 

@@ -176,7 +176,7 @@ impl SqlStore {
                 let done = Sql::new(
                     "UPDATE leads SET reporter_name = $1, reporter_phone = $2, subject_name = $3, \
                      subject_id_number = $4, subject_phone = $5, address = $6, description = $7, \
-                     subject_id_bidx = $8, subject_phone_bidx = $9, subject_name_bidx = $10, \
+                     subject_id_bidx = $8, subject_phone_bidx = $9, subject_name_phone_bidx = $10, \
                      subject_name_tokens = $11, needs = $15 WHERE id = $12 AND subject_name = $13 \
                      AND description = $14",
                 )
@@ -189,7 +189,7 @@ impl SqlStore {
                 .bind(&l.description)
                 .bind(ix.id_bidx)
                 .bind(ix.phone_bidx)
-                .bind(ix.name_bidx)
+                .bind(ix.name_phone_bidx)
                 .bind(ix.name_tokens)
                 .bind(&raw.id)
                 .bind(&raw.subject_name)

@@ -30,7 +30,7 @@ const MAX_BATCH: usize = 256;
 fn number_and_duplicate(by: Duplicate) -> &'static str {
     static BY_ID: LazyLock<String> = LazyLock::new(|| with_number(&intake::duplicate_by_id("$3", "$4", "$5")));
     static BY_NAME_PHONE: LazyLock<String> =
-        LazyLock::new(|| with_number(&intake::duplicate_by_name_phone("$3", ["$4", "$5"], ["$6", "$7"])));
+        LazyLock::new(|| with_number(&intake::duplicate_by_name_phone("$3", "$4", "$5")));
     static NONE: LazyLock<String> = LazyLock::new(|| format!("{}, NULL::text AS dup", intake::NEXT_NUMBER));
     match by {
         Duplicate::ById => BY_ID.as_str(),
@@ -332,8 +332,8 @@ async fn create_lead(
     let q = |by| sqlx::query(number_and_duplicate(by)).bind(&l.street).bind(l.year);
     let row: PgRow = match (&sealed.dup_id, &sealed.dup_name_phone) {
         (Some([cur, prev]), _) => q(Duplicate::ById).bind(window).bind(cur).bind(prev).fetch_one(&mut **tx).await?,
-        (None, Some(([n1, n2], [p1, p2]))) => {
-            q(Duplicate::ByNamePhone).bind(window).bind(n1).bind(n2).bind(p1).bind(p2).fetch_one(&mut **tx).await?
+        (None, Some([cur, prev])) => {
+            q(Duplicate::ByNamePhone).bind(window).bind(cur).bind(prev).fetch_one(&mut **tx).await?
         }
         (None, None) => q(Duplicate::None).fetch_one(&mut **tx).await?,
     };
@@ -390,7 +390,7 @@ async fn create_lead(
         .bind(l.urgency.rank())
         .bind(&sealed.id_bidx)
         .bind(&sealed.phone_bidx)
-        .bind(&sealed.name_bidx)
+        .bind(&sealed.name_phone_bidx)
         .bind(&sealed.name_tokens);
     q = bind_entry(q, &e).bind(format!("{}-1", l.id));
     if duplicate_of.is_some() {

@@ -103,7 +103,7 @@ impl SeedStore for SqlStore {
                     .bind(&l.outcome_note)
                     .bind(ix.id_bidx)
                     .bind(ix.phone_bidx)
-                    .bind(ix.name_bidx)
+                    .bind(ix.name_phone_bidx)
                     .bind(ix.name_tokens);
             }
             q.execute(&mut tx).await?;

@@ -48,8 +48,8 @@ fn create_lead(
     let window = l.duplicate_window_start_ms;
     let duplicate_of: Option<String> = match (&sealed.dup_id, &sealed.dup_name_phone) {
         (Some([cur, prev]), _) => query_one(conn, &intake::DUPLICATE_BY_ID, &[&window, cur, prev], |r| r.get(0))?,
-        (None, Some(([n1, n2], [p1, p2]))) => {
-            query_one(conn, &intake::DUPLICATE_BY_NAME_PHONE, &[&window, n1, n2, p1, p2], |r| r.get(0))?
+        (None, Some([cur, prev])) => {
+            query_one(conn, &intake::DUPLICATE_BY_NAME_PHONE, &[&window, cur, prev], |r| r.get(0))?
         }
         (None, None) => None,
     };
@@ -100,7 +100,7 @@ fn create_lead(
             &urgency_rank,
             &sealed.id_bidx,
             &sealed.phone_bidx,
-            &sealed.name_bidx,
+            &sealed.name_phone_bidx,
             &sealed.name_tokens,
         ],
     )?;

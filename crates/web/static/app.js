@@ -29,6 +29,25 @@
     if (print) { window.print(); }
   });
 
+  // The new-action form shows only the chosen route's fields; hidden ones are disabled so
+  // they are not sent. Without scripts every field shows and the server ignores the others.
+  function showRouteFields(select) {
+    var form = select.form;
+    if (!form) { return; }
+    form.querySelectorAll('.route-field').forEach(function (f) {
+      var on = (f.getAttribute('data-routes') || '').split(' ').indexOf(select.value) >= 0;
+      f.hidden = !on;
+      f.querySelectorAll('input, select, textarea').forEach(function (i) { i.disabled = !on; });
+    });
+  }
+  document.addEventListener('change', function (ev) {
+    if (ev.target && ev.target.id === 'ac-route') { showRouteFields(ev.target); }
+  });
+  document.addEventListener('DOMContentLoaded', function () {
+    var route = document.getElementById('ac-route');
+    if (route) { showRouteFields(route); }
+  });
+
   document.addEventListener('htmx:afterSwap', function (ev) {
     var li = ev.detail.target && ev.detail.target.parentElement;
     var btn = li && li.querySelector(':scope > button.toggle');

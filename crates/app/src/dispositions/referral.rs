@@ -303,6 +303,9 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let kind = EventKind::parse(kind)?;
+        if !kind.fits(a.route) {
+            return Err(field("EVENT_NOT_FOR_ROUTE", "kind"));
+        }
         let detail = reason(detail, 2_000, "DETAIL_REQUIRED", "detail")?;
         if a.status.is_final() {
             return Err(AppError::Conflict("ACTION_CLOSED"));

@@ -269,6 +269,11 @@ async fn meeting_aid_first_shelter_disease_emergency_and_closure(t: T) {
 
     // Closing needs every action finished; the follow-up visit is then scheduled.
     let pending = t.app.create_action(&t.reviewer, &case_id, refer("housing", "危房修缮")).await.unwrap();
+    assert_eq!(
+        t.app.record_event(&t.reviewer, &pending, "stay_in", None, "入站").await.unwrap_err().code(),
+        "EVENT_NOT_FOR_ROUTE",
+        "a housing referral has no relief-station stay"
+    );
     let version = t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().version;
     assert_eq!(t.app.close_case(&t.reviewer, &case_id, version, "已办结").await.unwrap_err().code(), "ACTIONS_OPEN");
     t.app.cancel_action(&t.reviewer, &pending, 1, "申请人已自行解决住房").await.unwrap();

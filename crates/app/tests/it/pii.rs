@@ -254,7 +254,7 @@ async fn plain_again(store: &Arc<dyn Store>, lead_id: &str, case_id: &str) {
     let sql = format!(
         "UPDATE leads SET subject_name = '{}', subject_id_number = '{}', subject_phone = '{}', address = '{}', \
          reporter_name = '{}', reporter_phone = '{}', description = '{}', subject_id_bidx = NULL, \
-         subject_phone_bidx = NULL, subject_name_bidx = NULL, subject_name_tokens = '' WHERE id = '{}';\
+         subject_phone_bidx = NULL, subject_name_phone_bidx = NULL, subject_name_tokens = '' WHERE id = '{}';\
          UPDATE cases SET subject_name = '{}', subject_id_number = '{}', subject_phone = '{}', household = '{}', \
          subject_id_bidx = NULL, subject_phone_bidx = NULL, subject_name_tokens = '' WHERE id = '{}';\
          UPDATE timeline SET note = note || ': {}' WHERE step = 'merged_report';\

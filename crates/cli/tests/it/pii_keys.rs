@@ -10,7 +10,6 @@ use jiujinan_app::leads::{LeadInput, SubjectInput};
 use jiujinan_app::users::cli_actor;
 use jiujinan_domain::audit_key::AuditKey;
 use jiujinan_domain::pii::PiiKeyring;
-use jiujinan_store::prelude::*;
 use jiujinan_store::{Keys, LeadFilter, connect_with};
 
 use crate::cli::Env;

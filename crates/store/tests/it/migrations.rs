@@ -51,7 +51,7 @@ const APPLIED: &[(i64, u64, u64)] = &[
     (12, 0xccdd_485d_a7fb_355a, 0xccdd_485d_a7fb_355a),
     (13, 0xae6c_4bf7_e418_3dd4, 0xae6c_4bf7_e418_3dd4),
     (14, 0x874c_2ebd_fe22_6d9e, 0x874c_2ebd_fe22_6d9e),
-    (15, 0x8239_fdf2_c41e_8a7a, 0x8239_fdf2_c41e_8a7a),
+    (15, 0x43c5_95fb_c1af_5e6f, 0x43c5_95fb_c1af_5e6f),
     (16, 0x91e7_dbcb_8cf3_142a, 0x91e7_dbcb_8cf3_142a),
 ];
 

@@ -128,6 +128,11 @@ pub fn step(code: &str, lang: Lang) -> &'static str {
 pub fn step_note(step: &str, note: &str, lang: Lang) -> String {
     match step {
         "reported" => channel(note, lang).to_owned(),
+        // `L110105001-2026-000002 · discovery`: the merged lead's number and its channel.
+        "merged_report" => match note.split_once(" · ") {
+            Some((number, ch)) => format!("{number} · {}", channel(ch, lang)),
+            None => note.to_owned(),
+        },
         "investigated" => method(note, lang).to_owned(),
         "deadline_warning" | "overdue" | "escalated" | "deadline_opened" => match note.split_once(' ') {
             Some((step, rest)) => format!("{} {rest}", deadline_step(step, lang)),

@@ -41,7 +41,9 @@ struct InvRow {
     method: &'static str,
     date: String,
     investigator: String,
+    /// The unit's name, and its code for the hover title.
     unit: String,
+    unit_code: String,
     findings: String,
 }
 
@@ -161,7 +163,8 @@ pub(super) async fn case_page(
                 method: labels::method(&i.method, lang),
                 date: beijing_time(i.done_ms).chars().take(10).collect(),
                 investigator: i.investigator,
-                unit: i.unit,
+                unit: names.name(&i.unit),
+                unit_code: i.unit,
                 findings: i.findings,
             })
             .collect(),

@@ -26,7 +26,9 @@ pub struct SuggestionRow {
     pub route: &'static str,
     pub programme_code: String,
     pub programme: String,
+    /// The suggested receiver's code (for the hover title) and name.
     pub to_unit: String,
+    pub to_unit_name: String,
     pub reason: String,
 }
 
@@ -61,6 +63,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         .iter()
         .map(|d| d.responsible_unit.clone())
         .chain(supervision.iter().flat_map(|s| [s.responsible_unit.clone(), s.supervising_unit.clone()]))
+        .chain(suggestions.iter().map(|s| s.to_unit.clone()))
         .collect();
     let names = UnitNames::load(state, codes).await;
     let programme_choices = programmes
@@ -78,6 +81,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
                 reason: if lang == Lang::Zh { s.reason_zh } else { s.reason_en },
                 route_code: s.route,
                 programme_code: s.programme,
+                to_unit_name: names.name(&s.to_unit),
                 to_unit: s.to_unit,
             })
             .collect(),

@@ -50,6 +50,8 @@ pub async fn show_referral(
     let (view, case) = state.app.action_with_case(actor, &id).await?;
     let ps = state.app.programmes_in_force().await?;
     let row = action_row(&state, view, actor, &ps, now, lang).await;
+    // Only the records that belong to this route (a medical referral has no 入站安置 or 返乡).
+    let fitting: Vec<EventKind> = EventKind::ALL.iter().copied().filter(|e| e.fits(row.route_value)).collect();
     let (case_number, case_id, subject, id_number, hardships) = match case {
         Some(c) => (
             c.number,
@@ -76,7 +78,7 @@ pub async fn show_referral(
         subject,
         id_number,
         hardships,
-        events: choices(EventKind::ALL, EventKind::code, |c| labels::event_kind(c, lang)),
+        events: choices(&fitting, EventKind::code, |c| labels::event_kind(c, lang)),
         outcomes: choices(Outcome::ALL, Outcome::code, |c| labels::outcome(c, lang)),
         error: f.error(lang),
         saved: f.saved(),
