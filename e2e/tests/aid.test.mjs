@@ -22,6 +22,12 @@ test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconci
     await page.goto(`${server.base}${casePath}`);
     if ((await page.locator('#new-aid').getAttribute('open')) === null) await page.click('#new-aid > summary');
     assert.deepEqual(await page.locator('#aid-kind option').allInnerTexts(), ['救助金', '实物', '服务', '医疗'], 'kinds of aid in Chinese, no codes');
+    assert.deepEqual(await page.locator('#aid-type option').allInnerTexts(), ['急难型', '支出型'], 'types of aid in Chinese');
+    assert.equal(
+      await page.locator('#aid-tier option[value="1"]').innerText(),
+      '1 档：急难型 1 个月；支出型 2 个月（待确认）',
+      'a tier says what it gives under each type',
+    );
     await page.selectOption('#aid-type', f.type);
     await page.selectOption('#aid-cause', f.cause);
     await page.selectOption('#aid-tier', String(f.tier));

@@ -32,6 +32,8 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     assert.equal((await page.locator('#set-test-clock').innerText()).trim(), '调整时钟', 'the button says what it does');
     await page.click('#set-test-clock');
     await page.waitForLoadState('load');
+    await page.goto(`${server.base}/supervision`);
+    assert.equal(new URL(page.url()).pathname, '/supervision', 'moving the clock (days at a time) signs nobody out');
   }
 
   async function postLead(body) {

@@ -109,11 +109,14 @@ impl App {
         })
     }
 
-    /// Moves a test clock (administrators only; the real clock refuses).
-    pub fn set_test_clock(&self, actor: &crate::auth::Actor, ms: i64) -> Result<(), AppError> {
+    /// Moves a test clock (administrators only; the real clock refuses). Sessions move with
+    /// it, so a jump of days signs nobody out.
+    pub async fn set_test_clock(&self, actor: &crate::auth::Actor, ms: i64) -> Result<(), AppError> {
+        let before = self.now_ms();
         if !actor.may(jiujinan_domain::policy::Permission::SetTestClock) || !self.clock.set_now(ms) {
             return Err(AppError::Forbidden);
         }
+        self.store.shift_sessions(self.now_ms() - before).await?;
         tracing::warn!(now_ms = ms, by = %actor.username, "test clock moved");
         Ok(())
     }

@@ -301,7 +301,9 @@ impl CaseStore for SqlStore {
         .bind(now_ms)
         .execute(&mut tx)
         .await?;
-        let at = (i.done_ms, i.investigator.as_str(), i.unit.as_str());
+        // The history is in the order things were recorded: an investigation dated earlier the
+        // same day (a date-only field reads as noon) must not come before the registration.
+        let at = (now_ms, i.investigator.as_str(), i.unit.as_str());
         tx.timeline(format!("{}-inv", i.id), ("case", &i.case_id), at, "investigated", &i.method).await?;
         tx.finish(audit, now_ms).await
     }

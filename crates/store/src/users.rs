@@ -65,6 +65,9 @@ pub trait UserStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// A live session with its user.
     async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<SessionRecord>, StoreError>;
+    /// Moves every session's times by `delta_ms` (the test clock moved: nobody is signed out
+    /// by a jump of the clock, nor kept in by one back).
+    async fn shift_sessions(&self, delta_ms: i64) -> Result<(), StoreError>;
     /// Ends a session; audited when `audit` is given.
     async fn delete_session(&self, token_hash: &str, audit: Option<AuditDraft>, now_ms: i64) -> Result<(), StoreError>;
     /// Stores a token (its hash only); audited.
@@ -261,6 +264,15 @@ impl UserStore for SqlStore {
         .execute(&mut tx)
         .await?;
         tx.finish(audit, now_ms).await
+    }
+
+    async fn shift_sessions(&self, delta_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        Sql::new("UPDATE sessions SET created_ms = created_ms + $1, expires_ms = expires_ms + $1")
+            .bind(delta_ms)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await
     }
 
     async fn session(&self, token_hash: &str, now_ms: i64) -> Result<Option<SessionRecord>, StoreError> {

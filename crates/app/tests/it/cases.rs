@@ -73,7 +73,9 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
     assert_eq!(t.app.submit_for_review(&t.clerk, &case_id, 2).await.unwrap_err().code(), "INVESTIGATION_REQUIRED");
     t.clock.advance(60_000);
     t.app
-        .record_investigation(&t.reviewer, &case_id, "home_visit", None, "房屋烧毁，暂住亲戚家，无收入来源")
+        // Dated earlier than the registration (a date-only field reads as noon): the history
+        // still lists it where it was recorded.
+        .record_investigation(&t.reviewer, &case_id, "home_visit", Some(T0 - 3 * 3_600_000), "房屋烧毁，暂住亲戚家，无收入来源")
         .await
         .unwrap();
     assert_eq!(

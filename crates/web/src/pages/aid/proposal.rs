@@ -64,6 +64,49 @@ pub struct AidPanel {
     /// The kinds of aid and the ways of paying, as (code, label in the page's language).
     pub kinds: Vec<(&'static str, &'static str)>,
     pub methods: Vec<(&'static str, &'static str)>,
+    /// The two types of temporary assistance, (code, label).
+    pub aid_types: Vec<(&'static str, &'static str)>,
+    /// Each tier with what it gives under each type in force, e.g. "1 档：急难型 1 个月；支出型
+    /// 2 个月（待确认）", so a tier's months are never a surprise.
+    pub tiers: Vec<(i64, String)>,
+}
+
+/// The tiers in force at `now` and what each gives per type of aid.
+fn tier_choices(rules: &AidRules, now: i64, lang: Lang) -> Vec<(i64, String)> {
+    let mut numbers: Vec<i64> = rules.tiers.iter().map(|t| t.tier).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let zh = lang == Lang::Zh;
+    numbers
+        .into_iter()
+        .map(|n| {
+            let parts: Vec<String> = ["emergency", "expenditure"]
+                .iter()
+                .filter_map(|ty| {
+                    let t = rules
+                        .tiers
+                        .iter()
+                        .filter(|t| t.aid_type == *ty && t.tier == n && t.effective_from <= now)
+                        .max_by_key(|t| t.effective_from)?;
+                    let unconfirmed = if !t.placeholder {
+                        ""
+                    } else if zh {
+                        "（待确认）"
+                    } else {
+                        " (to be confirmed)"
+                    };
+                    Some(if zh {
+                        format!("{} {} 个月{unconfirmed}", labels::aid(ty, lang), t.months)
+                    } else {
+                        format!("{} {} month(s){unconfirmed}", labels::aid(ty, lang), t.months)
+                    })
+                })
+                .collect();
+            let sep = if zh { "；" } else { "; " };
+            let label = if zh { format!("{n} 档：{}", parts.join(sep)) } else { format!("Tier {n}: {}", parts.join(sep)) };
+            (n, label)
+        })
+        .collect()
 }
 
 fn row(v: AidView, actor: &Actor, funds: &[Fund], rules: &AidRules, now: i64, lang: Lang) -> AidRow {
@@ -155,6 +198,8 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
         aid_first,
         kinds: ["cash", "in_kind", "service", "medical"].into_iter().map(|k| (k, labels::aid(k, lang))).collect(),
         methods: ["bank", "cash", "goods"].into_iter().map(|m| (m, labels::delivery(m, lang))).collect(),
+        aid_types: ["emergency", "expenditure"].into_iter().map(|t| (t, labels::aid(t, lang))).collect(),
+        tiers: tier_choices(&rules, state.app.now_ms(), lang),
     })
 }
 

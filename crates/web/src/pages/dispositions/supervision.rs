@@ -77,7 +77,7 @@ pub async fn set_clock(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Cl
     }
     let at = jiujinan_app::calendar::parse_beijing_datetime(&f.at)
         .ok_or_else(|| AppError::Validation(jiujinan_domain::ValidationError::new("INVALID_DATE", "at")))?;
-    state.app.set_test_clock(actor, at)?;
+    state.app.set_test_clock(actor, at).await?;
     sweep(&state).await
 }
 
