@@ -89,6 +89,8 @@ async function startServer() {
     process.env.JIUJINAN_E2E_DATABASE_URL || `sqlite://${tmpDir}/e2e.db`,
   ];
   console.log(`# starting: ${bin} ${args.join(' ')}`);
+  // The personal-data key (PostgreSQL has no default place for it); the CLI uses the same.
+  process.env.JIUJINAN_PII_KEY_FILE ||= path.join(tmpDir, 'pii.key');
   const child = spawn(bin, args, { stdio: ['ignore', logFd, logFd], env: process.env });
   fs.closeSync(logFd);
   const srv = { child, base, logPath, tmpDir, exited: null };

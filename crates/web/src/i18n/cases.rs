@@ -12,6 +12,8 @@ pub struct Cases {
     pub no_cases: &'static str,
     pub case_number: &'static str,
     pub case_file: &'static str,
+    /// The heading of the printed case file.
+    pub print_title: &'static str,
     pub member_name: &'static str,
     pub relationship: &'static str,
     pub living_together: &'static str,
@@ -44,6 +46,7 @@ impl Cases {
             no_cases: t(l, "没有符合条件的案件", "No case matches"),
             case_number: t(l, "案件编号", "Case number"),
             case_file: t(l, "家庭情况", "Household file"),
+            print_title: t(l, "救助案件档案", "Case file"),
             member_name: t(l, "成员姓名", "Member"),
             relationship: t(l, "关系", "Relationship"),
             living_together: t(l, "共同生活", "Living together"),

@@ -12,6 +12,8 @@ pub struct Common {
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub lang_switch: &'static str,
+    /// The first link of every page, for keyboard and screen-reader users.
+    pub skip_to_content: &'static str,
     pub nav_home: &'static str,
     pub nav_org: &'static str,
     pub nav_users: &'static str,
@@ -90,6 +92,7 @@ impl Common {
                 "One door · joint handling · pooled resources · timely help",
             ),
             lang_switch: t(l, "English", "中文"),
+            skip_to_content: t(l, "跳到正文", "Skip to the content"),
             nav_home: t(l, "首页", "Home"),
             nav_org: t(l, "组织机构", "Organisation"),
             nav_users: t(l, "用户管理", "Users"),

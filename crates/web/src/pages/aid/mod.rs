@@ -10,7 +10,7 @@ mod publicity;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub use proposal::{AidPanel, panel};
+pub use proposal::{AidPanel, AidRow, panel};
 
 use crate::AppState;
 

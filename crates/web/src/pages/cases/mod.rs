@@ -4,6 +4,7 @@
 
 mod edit;
 mod file;
+mod print;
 
 use askama::Template;
 use axum::Router;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases", get(queue))
         .route("/cases/{id}", get(file::show))
+        .route("/cases/{id}/print", get(print::print))
         .route("/cases/{id}/file", post(edit::save_file))
         .route("/cases/{id}/investigations", post(edit::add_investigation))
         .route("/cases/{id}/submit", post(edit::submit))
