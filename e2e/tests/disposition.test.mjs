@@ -271,6 +271,13 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
 
     step = '42-paperwork-completed';
     await as('jw_reviewer');
+    // Their home page counts the overdue paperwork and the 督办 item, and links to them.
+    const openRow = page.locator('#home-work tr[data-kind="home-referrals-open"]');
+    assert.ok(Number(await openRow.locator('.overdue').innerText()) >= 1, 'the overdue paperwork is counted at home');
+    assert.ok(Number(await page.locator('#home-supervision').innerText()) >= 1, 'the 督办 item is counted at home');
+    await page.click('#home-referrals-open');
+    await page.waitForURL((u) => u.pathname === '/referrals');
+    assert.equal(await page.locator(`tr[data-id="${aid}"]`).count(), 1, 'the link leads to the paperwork');
     await openReferral(aid);
     await page.fill('#paperwork-detail', '申请书、身份证明已补齐');
     await page.click('#paperwork-done');

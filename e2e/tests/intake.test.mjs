@@ -97,6 +97,12 @@ test('intake: walk-in, discovery, hotline API with retries, street queue', { tim
     await login(page, 'jw_reviewer', PASSWORD);
     await page.waitForURL((u) => u.pathname === '/');
     assert.match(await visibleText(page, '#home-to-verify'), /3/);
+    // The home page lists what waits for a street reviewer, each with a link to it.
+    const kinds = await page.locator('#home-work tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.kind));
+    assert.deepEqual(kinds, [
+      'home-to-verify', 'home-investigating', 'home-to-review', 'home-referrals', 'home-referrals-open',
+      'home-aid-review', 'home-aid-approve', 'home-aid-pay', 'home-supervision',
+    ]);
     await page.click('#home-to-verify');
     await page.waitForURL((u) => u.pathname === '/leads');
     const rows = page.locator('#leads-table tbody tr');

@@ -31,6 +31,7 @@ pub mod seed;
 pub mod submissions;
 pub mod tokens;
 pub mod users;
+pub mod work;
 pub mod xlsx;
 
 use std::sync::Arc;

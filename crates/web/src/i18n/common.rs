@@ -14,6 +14,11 @@ pub struct Common {
     pub lang_switch: &'static str,
     /// The first link of every page, for keyboard and screen-reader users.
     pub skip_to_content: &'static str,
+    /// The home page's list of what waits for the user and their unit.
+    pub work_waiting: &'static str,
+    pub work_item: &'static str,
+    pub work_count: &'static str,
+    pub work_overdue: &'static str,
     pub nav_home: &'static str,
     pub nav_org: &'static str,
     pub nav_users: &'static str,
@@ -93,6 +98,10 @@ impl Common {
             ),
             lang_switch: t(l, "English", "中文"),
             skip_to_content: t(l, "跳到正文", "Skip to the content"),
+            work_waiting: t(l, "今日待办", "Waiting for you"),
+            work_item: t(l, "事项", "Item"),
+            work_count: t(l, "数量", "Count"),
+            work_overdue: t(l, "已超时", "Overdue"),
             nav_home: t(l, "首页", "Home"),
             nav_org: t(l, "组织机构", "Organisation"),
             nav_users: t(l, "用户管理", "Users"),

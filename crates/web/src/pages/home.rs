@@ -5,11 +5,47 @@ use axum::extract::State;
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitKind};
 use serde::Serialize;
 
+use jiujinan_app::work::{WorkItem, WorkKind};
+
 use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::PageResult;
 use crate::i18n::{level_text, role_text};
 use crate::view::{Chrome, render};
+
+/// One line of "waiting for you": what, how many (with the link to them), how many overdue.
+struct WorkRow {
+    id: &'static str,
+    label: &'static str,
+    href: &'static str,
+    count: String,
+    overdue: i64,
+    overdue_href: Option<&'static str>,
+}
+
+fn work_row(item: &WorkItem, lang: jiujinan_app::i18n::Lang) -> WorkRow {
+    use WorkKind as W;
+    let zh = lang == jiujinan_app::i18n::Lang::Zh;
+    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
+    let (id, label, href, overdue_href) = match item.kind {
+        W::LeadsToVerify => {
+            ("home-to-verify", t("待核查线索", "Leads to verify"), "/leads?status=new", Some("/leads?status=new&overdue=1"))
+        }
+        W::CasesToInvestigate => ("home-investigating", t("调查中案件", "Cases to investigate"), "/cases?status=investigating", None),
+        W::CasesToReview => ("home-to-review", t("待初审案件", "Cases to review"), "/cases?status=reviewing", None),
+        W::ReferralsToAccept => ("home-referrals", t("待接收转办", "Referrals to accept"), "/referrals?status=sent", None),
+        W::ReferralsInProgress => {
+            ("home-referrals-open", t("办理中转办（待反馈）", "Referrals to answer"), "/referrals?status=accepted", None)
+        }
+        W::AidToReview => ("home-aid-review", t("待审核救助", "Aid to review"), "/approvals", None),
+        W::AidToApprove => ("home-aid-approve", t("待审批救助", "Aid to approve"), "/approvals", None),
+        W::AidToPay => ("home-aid-pay", t("已审批待发放", "Aid to pay"), "/approvals", None),
+        W::SupervisionOpen => ("home-supervision", t("督办事项", "Supervision items"), "/supervision", None),
+    };
+    let count =
+        if item.count >= jiujinan_app::work::MAX_COUNTED { format!("{}+", item.count) } else { item.count.to_string() };
+    WorkRow { id, label, href, count, overdue: item.overdue, overdue_href }
+}
 
 /// A shortcut on the home page.
 struct Shortcut {
@@ -38,9 +74,8 @@ struct HomePage {
     sub_units: Vec<(String, String, i64)>,
     shortcuts: Vec<Shortcut>,
     chart_json: Option<String>,
-    to_verify: Option<i64>,
-    referrals_waiting: usize,
-    supervision_open: Option<usize>,
+    /// What waits for the user and their unit, in a day's order.
+    work: Vec<WorkRow>,
 }
 
 /// Shows the signed-in user's home page.
@@ -67,21 +102,13 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let department = actor.jurisdiction.department.is_some();
     let records_leads = actor.may(Permission::RecordLead);
     let mut shortcuts = Vec::new();
-    let mut to_verify = None;
     if records_leads {
         shortcuts.push(Shortcut { href: "/leads/new", label: cat.leads.new_lead });
         if !department {
             shortcuts.push(Shortcut { href: "/leads", label: cat.leads.lead_queue });
-            let counts = state.app.lead_counts(actor).await?;
-            to_verify = Some(counts.iter().find(|(s, _)| s == "new").map(|(_, n)| *n).unwrap_or(0));
         }
     }
-    let referrals_waiting = if records_leads { state.app.inbox(actor, Some("sent"), 500, 0).await?.len() } else { 0 };
-    let supervision_open = if !actor.may(Permission::ReadSupervision) {
-        None
-    } else {
-        Some(state.app.supervision_list(actor, true).await?.len())
-    };
+    let work = state.app.work_waiting(actor).await?.iter().map(|i| work_row(i, ctx.lang)).collect();
     shortcuts.push(Shortcut { href: "/org", label: m.nav_org });
     if actor.may(Permission::ManageUsers) {
         shortcuts.push(Shortcut { href: "/admin/users", label: m.nav_users });
@@ -108,9 +135,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         sub_units,
         shortcuts,
         chart_json,
-        to_verify,
-        referrals_waiting,
-        supervision_open,
+        work,
     };
     render(&page)
 }
