@@ -13,6 +13,30 @@ pub struct Reconciliation {
     pub reserved_fen: i64,
     pub closing_fen: i64,
     pub lines: Vec<jiujinan_store::LedgerEntry>,
+    /// The case number of each aid item the lines name (people read numbers, not ids).
+    pub aid_cases: std::collections::HashMap<String, String>,
+}
+
+/// A ledger line's kind or account as the spreadsheet shows it (Chinese, with the English word).
+fn ledger_word(code: &str) -> String {
+    let zh = match code {
+        "deposit" => "拨入",
+        "allocation" => "下拨",
+        "reservation" => "预留",
+        "posting" => "支付",
+        "release" => "释放",
+        "reversal" => "冲正",
+        "available" => "可用",
+        "reserved" => "已预留",
+        "paid" => "已支付",
+        "external" => "外部",
+        "budget" => "预算资金",
+        "reserve" => "备用金",
+        "special" => "专项资金",
+        "charity" => "慈善资金",
+        other => return other.to_owned(),
+    };
+    format!("{zh} {code}")
 }
 
 /// The instants a Beijing month (`YYYY-MM`) begins and ends.
@@ -34,7 +58,7 @@ impl Reconciliation {
         use crate::xlsx::{Cell, workbook, yuan_cell};
         let t = |s: &str| Cell::Text(s.to_owned());
         let mut rows = vec![
-            vec![t("资金账户 Fund"), t(&self.fund.name), t(&self.fund.unit), t(self.fund.kind.code())],
+            vec![t("资金账户 Fund"), t(&self.fund.name), t(&self.fund.unit), t(&ledger_word(self.fund.kind.code()))],
             vec![t("月份 Month"), t(&self.month)],
             vec![t("期初 Opening"), yuan_cell(self.opening_fen)],
             vec![t("收入 In"), yuan_cell(self.in_fen)],
@@ -48,7 +72,7 @@ impl Reconciliation {
                 t("类型 Kind"),
                 t("科目 Account"),
                 t("金额 Amount (yuan)"),
-                t("救助事项 Aid"),
+                t("案件编号 Case"),
                 t("摘要 Memo"),
                 t("经办 By"),
             ],
@@ -57,10 +81,10 @@ impl Reconciliation {
             rows.push(vec![
                 Cell::Number(l.seq as f64),
                 t(&crate::calendar::beijing_datetime_text(l.at_ms)),
-                t(&l.kind),
-                t(&l.account),
+                t(&ledger_word(&l.kind)),
+                t(&ledger_word(&l.account)),
                 yuan_cell(l.amount_fen),
-                t(&l.aid_id),
+                t(self.aid_cases.get(&l.aid_id).map(String::as_str).unwrap_or("")),
                 t(&l.memo),
                 t(&l.actor),
             ]);
@@ -228,7 +252,16 @@ impl App {
             tracing::error!(fund = %fund.id, closing, "ledger and balances disagree");
             return Err(AppError::Internal("ledger and balances disagree".into()));
         }
+        let mut aid_cases = std::collections::HashMap::new();
+        for id in lines.iter().map(|l| &l.aid_id).filter(|id| !id.is_empty()) {
+            if !aid_cases.contains_key(id)
+                && let Some(item) = self.store.aid(id).await?
+            {
+                aid_cases.insert(id.clone(), item.case_number);
+            }
+        }
         Ok(Reconciliation {
+            aid_cases,
             month: month.trim().to_owned(),
             opening_fen: opening,
             in_fen,

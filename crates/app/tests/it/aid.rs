@@ -248,6 +248,12 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     let r = t.app.reconciliation(&approver, &budget, "2026-11").await.unwrap();
     assert_eq!((r.opening_fen, r.in_fen), (0, 10_000_000 + 435_000), "deposit and the reversal came in");
     assert_eq!(r.out_fen, 500_000 + 435_000, "the allocation and the payment went out");
+    // The spreadsheet reads as words and case numbers, not codes and ids.
+    let sheet = String::from_utf8_lossy(&r.to_xlsx()).into_owned();
+    assert!(sheet.contains("支付 posting") && sheet.contains("冲正 reversal"), "ledger kinds in words");
+    let case_number = t.app.test_store().aid(&a2).await.unwrap().unwrap().case_number;
+    assert!(sheet.contains(&case_number), "the case number of the paid item");
+    assert!(!sheet.contains(&a2), "no aid ids");
     assert!(month_bounds("2026-13").is_none());
     assert_eq!(t.app.reconciliation(&approver, &budget, "2026-13").await.unwrap_err().code(), "INVALID_DAY");
 }
