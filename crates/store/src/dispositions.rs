@@ -28,7 +28,8 @@ pub trait DispositionStore: Send + Sync {
     async fn action(&self, id: &str) -> Result<Option<ActionRecord>, StoreError>;
     /// The actions of a case, oldest first.
     async fn actions_of_case(&self, case_id: &str) -> Result<Vec<ActionRecord>, StoreError>;
-    /// Actions addressed to a unit, newest first.
+    /// Actions addressed to a unit, and the charity matches it sent (which it works itself),
+    /// newest first.
     async fn inbox(
         &self,
         to_unit: &str,
@@ -125,7 +126,9 @@ impl DispositionStore for SqlStore {
         offset: i64,
     ) -> Result<Vec<ActionRecord>, StoreError> {
         let mut binds = vec![Arg::Text(to_unit.to_owned())];
-        let mut cond = "to_unit = $1".to_owned();
+        // A charity match has no receiving unit: the sending street works it itself, so it is
+        // in that street's inbox too.
+        let mut cond = "(to_unit = $1 OR (to_unit = '' AND from_unit = $1))".to_owned();
         if let Some(s) = status.filter(|s| !s.is_empty()) {
             binds.push(Arg::Text(s.to_owned()));
             cond.push_str(" AND status = $2");

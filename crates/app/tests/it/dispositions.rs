@@ -23,7 +23,34 @@ both!(
     meeting_aid_first_shelter_disease_emergency_and_closure,
     time_limit_edits_and_paused_clocks,
     programme_versions_take_effect_on_their_date,
+    a_charity_match_is_in_the_sending_streets_inbox,
 );
+
+/// A charity match has no receiving unit: the street that sent it works it and finds it in its
+/// own inbox (and the street's home page counts it), not only on the case page.
+async fn a_charity_match_is_in_the_sending_streets_inbox(t: T) {
+    let case_id = reviewed_case(&t, walk_in()).await;
+    let input = ActionInput {
+        route: "charity".into(),
+        to_party: "北京市慈善协会 · 助医项目".into(),
+        request: "对接慈善助医项目".into(),
+        ..Default::default()
+    };
+    let id = t.app.create_action(&t.reviewer, &case_id, input).await.unwrap();
+    let inbox: Vec<String> = t.app.inbox(&t.reviewer, None, 50, 0).await.unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(inbox, vec![id.clone()], "in the street's inbox");
+    let work = t.app.work_waiting(&t.reviewer).await.unwrap();
+    let waiting: i64 = work
+        .iter()
+        .filter(|w| {
+            matches!(w.kind, jiujinan_app::work::WorkKind::ReferralsToAccept | jiujinan_app::work::WorkKind::ReferralsInProgress)
+        })
+        .map(|w| w.count)
+        .sum();
+    assert_eq!(waiting, 1, "and counted on its home page");
+    let haidian = t.app.inbox(&t.haidian, None, 50, 0).await.unwrap();
+    assert!(haidian.is_empty(), "not in another street's");
+}
 
 fn at(s: &str) -> i64 {
     parse_beijing_datetime(s).unwrap()
