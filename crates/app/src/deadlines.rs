@@ -116,7 +116,11 @@ impl App {
         if !actor.may(jiujinan_domain::policy::Permission::SetTestClock) || !self.clock.set_now(ms) {
             return Err(AppError::Forbidden);
         }
-        self.store.shift_sessions(self.now_ms() - before).await?;
+        if let Err(e) = self.store.shift_sessions(self.now_ms() - before).await {
+            // Both or neither: the clock goes back when the sessions could not move with it.
+            self.clock.set_now(before);
+            return Err(e.into());
+        }
         tracing::warn!(now_ms = ms, by = %actor.username, "test clock moved");
         Ok(())
     }

@@ -49,7 +49,8 @@ impl App {
         let display_name = req.display_name.trim();
         let display_name = if display_name.is_empty() { username.as_str() } else { display_name };
         // One line: a name with a line break would forge lines in lists and logs.
-        if display_name.chars().count() > 40 || jiujinan_domain::text::check(display_name, false, "display_name").is_err()
+        if display_name.chars().count() > 40
+            || jiujinan_domain::text::check(display_name, false, "display_name").is_err()
         {
             return Err(ValidationError::new("INVALID_DISPLAY_NAME", "display_name").into());
         }

@@ -3,9 +3,7 @@
 //! open 督办 items; each with how many are overdue where a deadline applies. Only what the
 //! user's role may act on is counted.
 
-use jiujinan_domain::aid::AidStatus;
 use jiujinan_domain::policy::Permission;
-use jiujinan_store::LeadFilter;
 
 use crate::auth::Actor;
 use crate::{App, AppError};
@@ -35,8 +33,8 @@ pub struct WorkItem {
     pub overdue: i64,
 }
 
-fn filter(status: &str, overdue_at_ms: Option<i64>) -> LeadFilter {
-    LeadFilter { status: Some(status.into()), overdue_at_ms, limit: MAX_COUNTED, ..Default::default() }
+fn of(counts: &[(String, i64)], status: &str) -> i64 {
+    counts.iter().find(|(s, _)| s == status).map(|(_, n)| *n).unwrap_or(0)
 }
 
 impl App {
@@ -46,39 +44,47 @@ impl App {
         let mut items = Vec::new();
         let len = |n: usize| n as i64;
         if actor.may(Permission::WorkQueues) {
+            // Counts, not lists: four grouped COUNTs on the queue indexes.
+            let scope = &actor.jurisdiction;
             if actor.may(Permission::VerifyLead) {
-                let all = len(self.lead_queue(actor, &filter("new", None)).await?.len());
-                let late = len(self.lead_queue(actor, &filter("new", Some(now))).await?.len());
-                items.push(WorkItem { kind: WorkKind::LeadsToVerify, count: all, overdue: late });
+                let (all, late) =
+                    (self.store.count_leads(scope).await?, self.store.count_leads_overdue(scope, now).await?);
+                items.push(WorkItem {
+                    kind: WorkKind::LeadsToVerify,
+                    count: of(&all, "new"),
+                    overdue: of(&late, "new"),
+                });
             }
-            if actor.may(Permission::EditCaseFile) {
-                let all = len(self.case_queue(actor, &filter("investigating", None)).await?.len());
-                let late = len(self.case_queue(actor, &filter("investigating", Some(now))).await?.len());
-                items.push(WorkItem { kind: WorkKind::CasesToInvestigate, count: all, overdue: late });
-            }
-            if actor.may(Permission::ReviewCase) {
-                let all = len(self.case_queue(actor, &filter("reviewing", None)).await?.len());
-                let late = len(self.case_queue(actor, &filter("reviewing", Some(now))).await?.len());
-                items.push(WorkItem { kind: WorkKind::CasesToReview, count: all, overdue: late });
+            if actor.may(Permission::EditCaseFile) || actor.may(Permission::ReviewCase) {
+                let (all, late) =
+                    (self.store.count_cases(scope).await?, self.store.count_cases_overdue(scope, now).await?);
+                if actor.may(Permission::EditCaseFile) {
+                    let (count, overdue) = (of(&all, "investigating"), of(&late, "investigating"));
+                    items.push(WorkItem { kind: WorkKind::CasesToInvestigate, count, overdue });
+                }
+                if actor.may(Permission::ReviewCase) {
+                    let (count, overdue) = (of(&all, "reviewing"), of(&late, "reviewing"));
+                    items.push(WorkItem { kind: WorkKind::CasesToReview, count, overdue });
+                }
             }
         }
         if actor.may(Permission::AnswerReferrals) && actor.may(Permission::ReadReferrals) {
             let sent = self.inbox(actor, Some("sent"), MAX_COUNTED, 0).await?;
             let accepted = self.inbox(actor, Some("accepted"), MAX_COUNTED, 0).await?;
-            let ids: Vec<String> = sent.iter().chain(accepted.iter()).map(|a| a.id.clone()).collect();
-            let clocks = self.store.deadlines_of_actions(&ids).await?;
-            let late = |list: &[jiujinan_store::ActionRecord]| {
-                len(list
+            // Each list's clocks in one query (at most `MAX_IN_LIST` ids per query).
+            for (kind, list) in [(WorkKind::ReferralsToAccept, sent), (WorkKind::ReferralsInProgress, accepted)] {
+                let ids: Vec<String> = list.iter().map(|a| a.id.clone()).collect();
+                let clocks = self.store.deadlines_of_actions(&ids).await?;
+                let overdue = len(list
                     .iter()
-                    .filter(|a| clocks.iter().any(|d| d.subject_id == a.id && d.state == "open" && d.paused_ms == 0 && d.due_ms <= now))
-                    .count())
-            };
-            items.push(WorkItem { kind: WorkKind::ReferralsToAccept, count: len(sent.len()), overdue: late(&sent) });
-            items.push(WorkItem {
-                kind: WorkKind::ReferralsInProgress,
-                count: len(accepted.len()),
-                overdue: late(&accepted),
-            });
+                    .filter(|a| {
+                        clocks
+                            .iter()
+                            .any(|d| d.subject_id == a.id && d.state == "open" && d.paused_ms == 0 && d.due_ms <= now)
+                    })
+                    .count());
+                items.push(WorkItem { kind, count: len(list.len()), overdue });
+            }
         }
         if actor.may(Permission::ReviewAid) && actor.principal().aid_approval_level().is_some() {
             let (to_approve, to_review) = self.approvals_inbox(actor).await?;
@@ -86,8 +92,7 @@ impl App {
             items.push(WorkItem { kind: WorkKind::AidToApprove, count: len(to_approve.len()), overdue: 0 });
         }
         if actor.may(Permission::HandleAid) {
-            let approved =
-                self.store.aid_queue(&actor.jurisdiction, AidStatus::Approved.code(), None, MAX_COUNTED).await?;
+            let approved = self.aid_to_pay(actor).await?;
             items.push(WorkItem { kind: WorkKind::AidToPay, count: len(approved.len()), overdue: 0 });
         }
         if actor.may(Permission::ReadSupervision) {

@@ -199,7 +199,12 @@ async fn rotate_pii_key(settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     let rotated = ring.rotated(jiujinan_app::pii::generate_key()).map_err(|e| anyhow::anyhow!("{e}"))?;
     keys::replace(&path, &rotated)?;
-    println!("key file {}: new current key {} (older: {})", path.display(), rotated.current().id(), ring.ids().join(", "));
+    println!(
+        "key file {}: new current key {} (older: {})",
+        path.display(),
+        rotated.current().id(),
+        ring.ids().join(", ")
+    );
     let (app, report) = open_with_report(settings, clock, Some(Missing::Create)).await?;
     app.close().await;
     let r = report.unwrap_or_default();

@@ -59,9 +59,8 @@ pub fn load<K: KeyFile>(path: &Path, missing: Missing) -> anyhow::Result<K> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             warn_if_readable_by_others(path, K::WHAT);
-            K::parse(&text).ok_or_else(|| {
-                anyhow::anyhow!("the {} file {} is not lines of 64 hex digits", K::WHAT, path.display())
-            })
+            K::parse(&text)
+                .ok_or_else(|| anyhow::anyhow!("the {} file {} is not lines of 64 hex digits", K::WHAT, path.display()))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing == Missing::Create => {
             let key = K::generate();

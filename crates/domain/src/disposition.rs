@@ -70,7 +70,6 @@ mod event_tests {
         assert!(!EventKind::ReturnTrip.fits(Route::DiseaseEmergency));
         assert!(EventKind::ProactiveCheck.fits(Route::DiseaseEmergency));
         assert!(Route::ALL.iter().all(|r| EventKind::Progress.fits(*r)));
-        assert!(Route::ALL.iter().all(|r| EventKind::ALL.iter().any(|e| e.fits(*r))), "every route has an event");
     }
 }
 

@@ -10,10 +10,10 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 use crate::backend::SqlStore;
 use crate::db::{Arg, Sql, WriteTx};
 use crate::pii::Sealer;
-use jiujinan_domain::pii::{Blind, Field, PiiKeyring};
 use crate::query::in_scope;
 use crate::rows::{self, AID_COLUMNS, POSTING_COLUMNS};
 use crate::{AidApproval, AidChange, AidItem, Conflict, Money, Posting, StoreError, Who};
+use jiujinan_domain::pii::{Blind, Field, PiiKeyring};
 
 /// Approved or paid items of a programme for a cause since a time, in the same case or for the
 /// same ID number, by its blind index under the current or previous key ($5, $6; an impossible

@@ -57,6 +57,8 @@ pub trait CaseStore: Send + Sync {
     async fn list_cases(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<CaseRecord>, StoreError>;
     /// How many cases within `scope` have each status.
     async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
+    /// How many cases within `scope` of each status are past their step's deadline at `at_ms`.
+    async fn count_cases_overdue(&self, scope: &Jurisdiction, at_ms: i64) -> Result<Vec<(String, i64)>, StoreError>;
     /// Replaces the household part of the file if `expected_version` still matches; returns
     /// the new version.
     async fn update_case_file(
@@ -240,6 +242,10 @@ impl CaseStore for SqlStore {
         let (sql, binds) = queue_query(CASE_COLUMNS, "cases", "step_due_ms", scope, f, ring);
         let rows = self.fetch_built(sql, binds).await?;
         rows.iter().map(|r| ring.open_case_listing(rows::case(r)?)).collect()
+    }
+
+    async fn count_cases_overdue(&self, scope: &Jurisdiction, at_ms: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        self.count_by_status_due("cases", scope, Some(("step_due_ms", at_ms))).await
     }
 
     async fn count_cases(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {

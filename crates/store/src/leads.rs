@@ -8,8 +8,8 @@ use jiujinan_domain::jurisdiction::Jurisdiction;
 
 use crate::backend::SqlStore;
 use crate::db::Sql;
-use crate::pii::Sealer;
 use crate::intake::*;
+use crate::pii::Sealer;
 use crate::query::queue_query;
 use crate::rows::{self};
 use crate::{Created, IdempotencyKey, LeadFilter, LeadRecord, NewLeadRow, StoreError, TimelineEntry};
@@ -37,6 +37,8 @@ pub trait LeadStore: Send + Sync {
     async fn list_leads(&self, scope: &Jurisdiction, filter: &LeadFilter) -> Result<Vec<LeadRecord>, StoreError>;
     /// How many leads within `scope` have each status.
     async fn count_leads(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError>;
+    /// How many leads within `scope` of each status are past their verification deadline at `at_ms`.
+    async fn count_leads_overdue(&self, scope: &Jurisdiction, at_ms: i64) -> Result<Vec<(String, i64)>, StoreError>;
     /// The history of a lead or case, oldest first.
     async fn timeline(&self, subject_id: &str) -> Result<Vec<TimelineEntry>, StoreError>;
     /// The histories of a case and the lead it came from, merged, oldest first.
@@ -79,6 +81,10 @@ impl LeadStore for SqlStore {
         let (sql, binds) = queue_query(&columns, "leads", "verify_due_ms", scope, f, ring);
         let rows = self.fetch_built(sql, binds).await?;
         rows.iter().map(|r| ring.open_lead_listing(rows::lead(r)?)).collect()
+    }
+
+    async fn count_leads_overdue(&self, scope: &Jurisdiction, at_ms: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        self.count_by_status_due("leads", scope, Some(("verify_due_ms", at_ms))).await
     }
 
     async fn count_leads(&self, scope: &Jurisdiction) -> Result<Vec<(String, i64)>, StoreError> {

@@ -123,7 +123,11 @@ const MIGRATIONS: [Entry; 16] = [
         name: "login_throttle_addresses",
         sql: Sql::Common(include_str!("../migrations/common/0014_login_throttle_addresses.sql")),
     },
-    Entry { version: 15, name: "pii_at_rest", sql: Sql::Common(include_str!("../migrations/common/0015_pii_at_rest.sql")) },
+    Entry {
+        version: 15,
+        name: "pii_at_rest",
+        sql: Sql::Common(include_str!("../migrations/common/0015_pii_at_rest.sql")),
+    },
     Entry {
         version: 16,
         name: "login_throttle_address_age",

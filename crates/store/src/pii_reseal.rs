@@ -10,12 +10,12 @@
 use async_trait::async_trait;
 use jiujinan_domain::pii::{Field, PiiKeyring};
 
+use crate::StoreError;
 use crate::backend::SqlStore;
 use crate::db::Sql;
 use crate::intake::LEAD_COLUMNS;
 use crate::pii::Sealer;
 use crate::rows::{self, CASE_COLUMNS};
-use crate::StoreError;
 
 /// How the key ring and the database stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,11 +206,10 @@ impl SqlStore {
     async fn reseal_cases(&self, ring: &PiiKeyring, batch: usize, report: &mut ResealReport) -> Result<(), StoreError> {
         let mut after = String::new();
         loop {
-            let rows =
-                Sql::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id > $1 ORDER BY id LIMIT {batch}"))
-                    .bind(&after)
-                    .fetch_all(self.reader())
-                    .await?;
+            let rows = Sql::new(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id > $1 ORDER BY id LIMIT {batch}"))
+                .bind(&after)
+                .fetch_all(self.reader())
+                .await?;
             let Some(last) = rows.last() else { return Ok(()) };
             after = last.try_get("id")?;
             let mut tx = self.begin_write().await?;
@@ -260,12 +259,11 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let mut after = String::new();
         loop {
-            let rows = Sql::new(format!(
-                "SELECT id, {column} AS value FROM {table} WHERE id > $1 ORDER BY id LIMIT {batch}"
-            ))
-            .bind(&after)
-            .fetch_all(self.reader())
-            .await?;
+            let rows =
+                Sql::new(format!("SELECT id, {column} AS value FROM {table} WHERE id > $1 ORDER BY id LIMIT {batch}"))
+                    .bind(&after)
+                    .fetch_all(self.reader())
+                    .await?;
             let Some(last) = rows.last() else { return Ok(()) };
             after = last.try_get("id")?;
             let mut tx = self.begin_write().await?;

@@ -14,8 +14,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::backend::now_ms;
 use crate::migrations::{CREATE_SCHEMA_MIGRATIONS, postgres_migrations};
-use crate::postgres_hot_writer::HotWriter;
 use crate::pii::SealedLead;
+use crate::postgres_hot_writer::HotWriter;
 use crate::{Created, IdempotencyKey, StoreError};
 
 /// The chain head, locked until commit so several processes extend one chain.

@@ -119,13 +119,27 @@ impl SqlStore {
         table: &'static str,
         scope: &Jurisdiction,
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = Sql::new(format!(
-            "SELECT status, COUNT(*) AS n FROM {table} WHERE {} GROUP BY status ORDER BY status",
+        self.count_by_status_due(table, scope, None).await
+    }
+
+    /// Like [`Self::count_by_status`], only rows whose deadline (`due_col`) passed before the
+    /// instant given, when one is.
+    pub(crate) async fn count_by_status_due(
+        &self,
+        table: &'static str,
+        scope: &Jurisdiction,
+        due_before: Option<(&'static str, i64)>,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let due = due_before.map(|(col, _)| format!(" AND {col} < $2")).unwrap_or_default();
+        let mut q = Sql::new(format!(
+            "SELECT status, COUNT(*) AS n FROM {table} WHERE {}{due} GROUP BY status ORDER BY status",
             in_scope("division", scope)
         ))
-        .bind(scope.division.as_str())
-        .fetch_all(self.reader())
-        .await?;
+        .bind(scope.division.as_str());
+        if let Some((_, at)) = due_before {
+            q = q.bind(at);
+        }
+        let rows = q.fetch_all(self.reader()).await?;
         rows.iter().map(|r| Ok((r.try_get("status")?, r.try_get("n")?))).collect()
     }
 }

@@ -8,9 +8,9 @@ use jiujinan_domain::audit_key::AuditKey;
 use rusqlite::{Connection, ToSql};
 
 use crate::intake;
+use crate::pii::SealedLead;
 use crate::sqlite::SqliteStore;
 use crate::sqlite_sync_writer::Finish;
-use crate::pii::SealedLead;
 use crate::{Created, IdempotencyKey, StoreError};
 
 impl SqliteStore {

@@ -30,7 +30,7 @@
   });
 
   // The new-action form shows only the chosen route's fields; hidden ones are disabled so
-  // they are not sent. Without scripts every field shows and the server ignores the others.
+  // they are not sent. Without scripts every field shows and the server keeps only the route's.
   function showRouteFields(select) {
     var form = select.form;
     if (!form) { return; }

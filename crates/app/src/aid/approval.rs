@@ -243,6 +243,15 @@ impl App {
 
     /// The items waiting for the actor's approval (their level, their jurisdiction), and the
     /// proposals waiting for review.
+    /// Approved items of the actor's jurisdiction waiting to be paid, for those who pay (each
+    /// item's page still hides the payment from its own approver).
+    pub async fn aid_to_pay(&self, actor: &Actor) -> Result<Vec<AidItem>, AppError> {
+        if !handles_aid(actor) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.aid_queue(&actor.jurisdiction, AidStatus::Approved.code(), None, 500).await?)
+    }
+
     pub async fn approvals_inbox(&self, actor: &Actor) -> Result<(Vec<AidItem>, Vec<AidItem>), AppError> {
         let Some(level) = approver_level(actor) else { return Err(AppError::Forbidden) };
         let to_approve =

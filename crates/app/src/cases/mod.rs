@@ -120,14 +120,7 @@ impl App {
             // The raw household JSON holds the members' full numbers: replaced by the masked view.
             case.household = serde_json::to_string(&members).map_err(|e| AppError::Internal(e.to_string()))?;
         }
-        Ok(CaseView {
-            case,
-            members,
-            economy,
-            investigations,
-            timeline,
-            disclosure,
-        })
+        Ok(CaseView { case, members, economy, investigations, timeline, disclosure })
     }
 
     /// The case opened from a lead, when the actor may see it.

@@ -73,6 +73,18 @@ impl App {
             }
         }
         details.home_province = details.home_province.trim().chars().take(50).collect();
+        // Only the route's own fields are kept (a form without scripts shows them all).
+        if route != Route::DiseaseEmergency {
+            details.hospital.clear();
+            details.identity_unknown = false;
+        }
+        if route != Route::AidFirst {
+            details.given.clear();
+        }
+        if route != Route::Shelter {
+            details.home_province.clear();
+        }
+        let amount_fen = if route == Route::AidFirst { input.amount_fen.max(0) } else { 0 };
         if !input.redirect_from.is_empty() {
             let src = self.store.action(&input.redirect_from).await?;
             if src.as_ref().is_none_or(|s| s.case_id != case.id || s.status != ActionStatus::Returned) {
@@ -94,7 +106,7 @@ impl App {
             to_party,
             status: if immediate { ActionStatus::Accepted } else { ActionStatus::Sent },
             request,
-            amount_fen: input.amount_fen.max(0),
+            amount_fen,
             redirected_from: input.redirect_from.clone(),
             details: serde_json::to_string(&details).map_err(|e| AppError::Internal(e.to_string()))?,
         };

@@ -75,7 +75,13 @@ async fn the_intake_journey_from_lead_to_review(t: T) {
     t.app
         // Dated earlier than the registration (a date-only field reads as noon): the history
         // still lists it where it was recorded.
-        .record_investigation(&t.reviewer, &case_id, "home_visit", Some(T0 - 3 * 3_600_000), "房屋烧毁，暂住亲戚家，无收入来源")
+        .record_investigation(
+            &t.reviewer,
+            &case_id,
+            "home_visit",
+            Some(T0 - 3 * 3_600_000),
+            "房屋烧毁，暂住亲戚家，无收入来源",
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -43,7 +43,10 @@ async fn a_charity_match_is_in_the_sending_streets_inbox(t: T) {
     let waiting: i64 = work
         .iter()
         .filter(|w| {
-            matches!(w.kind, jiujinan_app::work::WorkKind::ReferralsToAccept | jiujinan_app::work::WorkKind::ReferralsInProgress)
+            matches!(
+                w.kind,
+                jiujinan_app::work::WorkKind::ReferralsToAccept | jiujinan_app::work::WorkKind::ReferralsInProgress
+            )
         })
         .map(|w| w.count)
         .sum();

@@ -93,8 +93,7 @@ async fn fill(t: &T) -> String {
     };
     let economy = Economy { income: vec![], assets: vec![], note: String::new() };
     let version = t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().version;
-    let version =
-        t.app.update_case_file(&t.reviewer, &case_id, version, &[member], &economy, "", false).await.unwrap();
+    let version = t.app.update_case_file(&t.reviewer, &case_id, version, &[member], &economy, "", false).await.unwrap();
     t.app.submit_for_review(&t.reviewer, &case_id, version).await.unwrap();
     t.app.record_review(&t.reviewer, &case_id, version + 1, "建议先行救助", &["refer".into()]).await.unwrap();
     let fund = t.app.create_fund(&t.hotline, "110105:mz", "budget", "朝阳区临时救助资金").await.unwrap();
@@ -226,11 +225,7 @@ async fn upgrade_and_rotation(url: &str) {
     let rotated = ring(1).rotated(PiiKey::from_bytes([2; KEY_BYTES])).unwrap();
     let second = connect_with(url, Keys { audit: None, pii: Some(rotated) }).await.unwrap();
     let report = app(second.clone()).seal_personal_data().await.unwrap().expect("a re-seal was due");
-    assert_eq!(
-        (report.rows, report.left),
-        (6, 0),
-        "two leads, case, investigation, posting, follow-up: {report:?}"
-    );
+    assert_eq!((report.rows, report.left), (6, 0), "two leads, case, investigation, posting, follow-up: {report:?}");
     let t2 = T { app: app(second.clone()), ..t };
     reads_and_finds(&t2, &case_id).await;
     // Only the new key now: the old one can go, and search still finds everyone.
@@ -319,11 +314,8 @@ async fn masked_numbers_sent_back_keep_what_they_mask(t: T) {
     assert!(stored.household.contains("11010519491231002X"), "the applicant's own number: {}", stored.household);
     // Sent back masked again, both keep their numbers.
     let view = t.app.case_for(&t.reviewer, &case_id, false).await.unwrap();
-    let masked: Vec<MemberInput> = view
-        .members
-        .iter()
-        .map(|m| member(&m.name, m.id_number.as_deref().unwrap_or_default()))
-        .collect();
+    let masked: Vec<MemberInput> =
+        view.members.iter().map(|m| member(&m.name, m.id_number.as_deref().unwrap_or_default())).collect();
     assert_eq!(masked[1].id_number, "110105********0062");
     let v = t.app.update_case_file(&t.reviewer, &case_id, v, &masked, &economy, "", false).await.unwrap();
     let full = t.app.case_for(&t.reviewer, &case_id, true).await.unwrap();

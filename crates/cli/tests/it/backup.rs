@@ -111,7 +111,8 @@ fn postgresql_backs_up_with_pg_dump_and_restores_with_pg_restore() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("jiujinan.toml"), "audit_key_file = \"audit.key\"\npii_key_file = \"pii.key\"\n").unwrap();
+    std::fs::write(dir.path().join("jiujinan.toml"), "audit_key_file = \"audit.key\"\npii_key_file = \"pii.key\"\n")
+        .unwrap();
     let e = crate::cli::Env::at(dir, source);
     e.import_small_org();
     add_user(&e, "pg_backup");
@@ -121,7 +122,8 @@ fn postgresql_backs_up_with_pg_dump_and_restores_with_pg_restore() {
     let t = crate::cli::Env::at(tempfile::tempdir().unwrap(), target);
     std::fs::copy(e.dir.path().join("audit.key"), t.dir.path().join("audit.key")).unwrap();
     std::fs::copy(e.dir.path().join("pii.key"), t.dir.path().join("pii.key")).unwrap();
-    std::fs::write(t.dir.path().join("jiujinan.toml"), "audit_key_file = \"audit.key\"\npii_key_file = \"pii.key\"\n").unwrap();
+    std::fs::write(t.dir.path().join("jiujinan.toml"), "audit_key_file = \"audit.key\"\npii_key_file = \"pii.key\"\n")
+        .unwrap();
     let text = t.ok(&["restore", "--from", out.to_str().unwrap()], None);
     assert!(text.contains("restored database: audit chain intact, 2 entries (2 checked under the key)"), "{text}");
     assert!(t.ok(&["user", "list"], None).contains("pg_backup"));

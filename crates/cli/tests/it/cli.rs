@@ -346,7 +346,11 @@ fn the_binary_works_on_postgresql() {
     let Some(url) = rt.block_on(jiujinan_store::testing::fresh_postgres_url()) else { return };
     let dir = tempfile::tempdir().unwrap();
     // On PostgreSQL the key file has no default: the operator names one.
-    std::fs::write(dir.path().join("jiujinan.toml"), "audit_key_file = \"keys/audit.key\"\npii_key_file = \"keys/pii.key\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("jiujinan.toml"),
+        "audit_key_file = \"keys/audit.key\"\npii_key_file = \"keys/pii.key\"\n",
+    )
+    .unwrap();
     let e = Env { dir, url };
     let all: Vec<i64> = jiujinan_store::postgres_migrations().iter().map(|m| m.version).collect();
     assert!(e.ok(&["migrate"], None).contains(&format!("{all:?}")), "a fresh database gets every migration");

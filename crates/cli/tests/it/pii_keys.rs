@@ -21,7 +21,9 @@ fn record_lead(e: &Env, url: &str) -> String {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let keys = Keys {
-            audit: Some(AuditKey::parse(&std::fs::read_to_string(e.dir.path().join("j.db.audit-key")).unwrap()).unwrap()),
+            audit: Some(
+                AuditKey::parse(&std::fs::read_to_string(e.dir.path().join("j.db.audit-key")).unwrap()).unwrap(),
+            ),
             pii: Some(PiiKeyring::parse(&std::fs::read_to_string(e.dir.path().join("j.db.pii-key")).unwrap()).unwrap()),
         };
         let store = connect_with(url, keys).await.unwrap();

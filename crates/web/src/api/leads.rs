@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiujinan_app::leads::{LeadInput, LeadView};
-use jiujinan_app::pii::Disclosure;
 use jiujinan_app::model::{LeadFilter, LeadReceipt, LeadRecord, TimelineEntry};
+use jiujinan_app::pii::Disclosure;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

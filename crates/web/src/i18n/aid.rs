@@ -42,6 +42,8 @@ pub struct Aid {
     pub approvals_title: &'static str,
     pub to_approve: &'static str,
     pub to_review: &'static str,
+    /// Approved items waiting to be paid.
+    pub to_pay: &'static str,
     pub none: &'static str,
     pub case_number: &'static str,
     pub funds_title: &'static str,
@@ -127,6 +129,7 @@ impl Aid {
             approvals_title: t(l, "救助审核审批", "Aid review and approval"),
             to_approve: t(l, "待本级审批", "Waiting for approval at my level"),
             to_review: t(l, "待审核", "Waiting for review"),
+            to_pay: t(l, "已审批待发放", "Approved, to pay"),
             none: t(l, "无", "None"),
             case_number: t(l, "案件编号", "Case"),
             funds_title: t(l, "资金账户", "Funds"),

@@ -78,7 +78,11 @@ impl Leads {
             subject_name: t(l, "姓名（身份不明可填写特征）", "Name (or a description if unknown)"),
             id_number: t(l, "身份证号码", "ID number"),
             phone: t(l, "联系电话", "Phone"),
-            reveal: t(l, "显示完整证件号码和电话（本次查看记入审计）", "Show full ID numbers and phones (this reading is audited)"),
+            reveal: t(
+                l,
+                "显示完整证件号码和电话（本次查看记入审计）",
+                "Show full ID numbers and phones (this reading is audited)",
+            ),
             revealed: t(
                 l,
                 "正在显示完整证件号码和电话，本次查看已记入审计日志",

@@ -28,15 +28,25 @@ fn work_row(item: &WorkItem, lang: jiujinan_app::i18n::Lang) -> WorkRow {
     let zh = lang == jiujinan_app::i18n::Lang::Zh;
     let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let (id, label, href, overdue_href) = match item.kind {
-        W::LeadsToVerify => {
-            ("home-to-verify", t("待核查线索", "Leads to verify"), "/leads?status=new", Some("/leads?status=new&overdue=1"))
+        W::LeadsToVerify => (
+            "home-to-verify",
+            t("待核查线索", "Leads to verify"),
+            "/leads?status=new",
+            Some("/leads?status=new&overdue=1"),
+        ),
+        W::CasesToInvestigate => {
+            ("home-investigating", t("调查中案件", "Cases to investigate"), "/cases?status=investigating", None)
         }
-        W::CasesToInvestigate => ("home-investigating", t("调查中案件", "Cases to investigate"), "/cases?status=investigating", None),
         W::CasesToReview => ("home-to-review", t("待初审案件", "Cases to review"), "/cases?status=reviewing", None),
-        W::ReferralsToAccept => ("home-referrals", t("待接收转办", "Referrals to accept"), "/referrals?status=sent", None),
-        W::ReferralsInProgress => {
-            ("home-referrals-open", t("办理中转办（待反馈）", "Referrals to answer"), "/referrals?status=accepted", None)
+        W::ReferralsToAccept => {
+            ("home-referrals", t("待接收转办", "Referrals to accept"), "/referrals?status=sent", None)
         }
+        W::ReferralsInProgress => (
+            "home-referrals-open",
+            t("办理中转办（待反馈）", "Referrals to answer"),
+            "/referrals?status=accepted",
+            None,
+        ),
         W::AidToReview => ("home-aid-review", t("待审核救助", "Aid to review"), "/approvals", None),
         W::AidToApprove => ("home-aid-approve", t("待审批救助", "Aid to approve"), "/approvals", None),
         W::AidToPay => ("home-aid-pay", t("已审批待发放", "Aid to pay"), "/approvals", None),

@@ -80,7 +80,8 @@ mod tests {
         assert_eq!(r[0].note, "转介相关部门 → 朝阳区卫生健康委员会");
         assert_eq!((r[0].unit.as_str(), r[0].unit_code.as_str()), ("建外街道社会救助受理窗口", "110105001:mz"));
         assert_eq!(unit_in_note("reported", "refer → x"), None);
-        let merged = TimelineEntry { step: "merged_report".into(), note: "L110105001-2026-000002 · discovery".into(), ..t };
+        let merged =
+            TimelineEntry { step: "merged_report".into(), note: "L110105001-2026-000002 · discovery".into(), ..t };
         assert_eq!(rows(vec![merged], Lang::Zh, &names)[0].note, "L110105001-2026-000002 · 主动发现");
     }
 }

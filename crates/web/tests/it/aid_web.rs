@@ -114,6 +114,15 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
         rules.body.contains("2027-07-01") && rules.body.contains("1500.00") && rules.body.contains("id=\"aid-rules\"")
     );
     assert_eq!(t.get("/approvals", Some(&district)).await.status, 200);
+    // A window clerk pays but does not approve: the page shows only what waits to be paid.
+    let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
+    let page = t.get("/approvals", Some(&clerk)).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"section-to-pay\"") && !page.body.contains("id=\"section-to-approve\""),
+        "{}",
+        page.body
+    );
 
     // Under a rule exception for 建外 the same person reviews and approves; the item says so.
     // The district's administrator sets it on the rules page.

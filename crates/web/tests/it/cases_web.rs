@@ -146,9 +146,15 @@ async fn cases_over_the_api_are_scoped_and_masked_in_lists(t: TestApp) {
     assert_eq!(list[0]["status"], "investigating");
     let id = list[0]["id"].as_str().unwrap().to_owned();
     let file = get(format!("/api/v1/cases/{id}")).await.json();
-    assert_eq!((file["subject_id_number"].as_str(), file["disclosure"].as_str()), (Some("110105********002X"), Some("working")));
+    assert_eq!(
+        (file["subject_id_number"].as_str(), file["disclosure"].as_str()),
+        (Some("110105********002X"), Some("working"))
+    );
     let full = get(format!("/api/v1/cases/{id}?reveal=true")).await.json();
-    assert_eq!((full["subject_id_number"].as_str(), full["disclosure"].as_str()), (Some("11010519491231002X"), Some("full")));
+    assert_eq!(
+        (full["subject_id_number"].as_str(), full["disclosure"].as_str()),
+        (Some("11010519491231002X"), Some("full"))
+    );
     assert_eq!(file["timeline"][0]["step"], "reported");
     assert!(file["timeline"].as_array().unwrap().iter().any(|s| s["step"] == "case_opened"));
     let hd = t.app.issue_token(&cli_actor(), "admin", "").await.unwrap().secret;

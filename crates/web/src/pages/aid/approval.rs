@@ -38,7 +38,18 @@ struct ApprovalsPage {
 pub async fn approvals(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     let actor = ctx.user()?;
     let lang = ctx.lang;
-    let (to_approve, to_review) = state.app.approvals_inbox(actor).await?;
+    // Approvers see what waits for their review and approval; those who pay, what waits to be
+    // paid (a window clerk has only that section).
+    let (to_approve, to_review) = if actor.principal().aid_approval_level().is_some() {
+        state.app.approvals_inbox(actor).await?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let pays = actor.may(jiujinan_domain::policy::Permission::HandleAid);
+    let to_pay = if pays { state.app.aid_to_pay(actor).await? } else { Vec::new() };
+    if !pays && actor.principal().aid_approval_level().is_none() {
+        return Err(AppError::Forbidden.into());
+    }
     let rows = |v: Vec<AidItem>| -> Vec<ApprovalRow> {
         v.into_iter()
             .map(|i| ApprovalRow {
@@ -54,7 +65,14 @@ pub async fn approvals(State(state): State<AppState>, ctx: Ctx) -> PageResult {
             .collect()
     };
     let a = &catalogue(lang).aid;
-    let sections = vec![(a.to_approve, "to-approve", rows(to_approve)), (a.to_review, "to-review", rows(to_review))];
+    let mut sections = Vec::new();
+    if actor.principal().aid_approval_level().is_some() {
+        sections.push((a.to_approve, "to-approve", rows(to_approve)));
+        sections.push((a.to_review, "to-review", rows(to_review)));
+    }
+    if pays {
+        sections.push((a.to_pay, "to-pay", rows(to_pay)));
+    }
     render(&ApprovalsPage { c: Chrome::new(&ctx), a, sections })
 }
 

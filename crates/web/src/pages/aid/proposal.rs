@@ -73,7 +73,7 @@ pub struct AidPanel {
 
 /// The tiers in force at `now` and what each gives per type of aid.
 fn tier_choices(rules: &AidRules, now: i64, lang: Lang) -> Vec<(i64, String)> {
-    let mut numbers: Vec<i64> = rules.tiers.iter().map(|t| t.tier).collect();
+    let mut numbers: Vec<i64> = rules.tiers.iter().filter(|t| t.effective_from <= now).map(|t| t.tier).collect();
     numbers.sort_unstable();
     numbers.dedup();
     let zh = lang == Lang::Zh;
@@ -103,7 +103,8 @@ fn tier_choices(rules: &AidRules, now: i64, lang: Lang) -> Vec<(i64, String)> {
                 })
                 .collect();
             let sep = if zh { "；" } else { "; " };
-            let label = if zh { format!("{n} 档：{}", parts.join(sep)) } else { format!("Tier {n}: {}", parts.join(sep)) };
+            let label =
+                if zh { format!("{n} 档：{}", parts.join(sep)) } else { format!("Tier {n}: {}", parts.join(sep)) };
             (n, label)
         })
         .collect()

@@ -42,7 +42,12 @@ fn yuan(fen: i64) -> String {
 }
 
 /// The case file laid out for printing.
-pub async fn print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, uri: axum::http::Uri) -> PageResult {
+pub async fn print(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    uri: axum::http::Uri,
+) -> PageResult {
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let reveal = uri.query().is_some_and(|q| q.split('&').any(|kv| kv == "reveal=1"));
@@ -51,7 +56,8 @@ pub async fn print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Strin
     let names = timeline::unit_names(&state, &timeline).await;
     let disp = dispositions::panel(&state, &ctx, &k).await?;
     let aidp = aid::panel(&state, &ctx, &k).await?;
-    let unit_name = state.app.unit(&k.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| k.responsible_unit.clone());
+    let unit_name =
+        state.app.unit(&k.responsible_unit).await.map(|u| u.name).unwrap_or_else(|_| k.responsible_unit.clone());
     let page = PrintPage {
         c: Chrome::new(&ctx),
         unit_name,
