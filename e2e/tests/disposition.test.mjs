@@ -146,6 +146,7 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await openReferral(r1);
     await page.click('#accept');
     await page.locator('#referral-saved').waitFor({ state: 'visible' });
+    assert.doesNotMatch(await page.locator('#referral').innerText(), /\(\d+:[a-z]+\)/, 'units by name, the code only on hover');
     const kinds = await page.locator('#ev-kind option').evaluateAll((os) => os.map((o) => o.value));
     assert.ok(kinds.includes('progress') && !kinds.includes('stay_in') && !kinds.includes('return_trip'), `a medical referral offers no relief-station events: ${kinds}`);
     await page.selectOption('#fb-outcome', 'granted');

@@ -81,7 +81,9 @@ pub struct ActionRow {
     pub route_value: Route,
     pub route: &'static str,
     pub programme: String,
+    /// The receiving unit's name (or the charity partner); `receiver_code` its code (on hover).
     pub receiver: String,
+    pub receiver_code: String,
     /// The sending unit's name and the sender; `from_code` is the unit's code (on hover).
     pub from: String,
     pub from_code: String,
@@ -187,7 +189,7 @@ async fn action_row(
         a.to_party.clone()
     } else {
         match state.app.unit(&a.to_unit).await {
-            Ok(u) => format!("{} ({})", u.name, u.code),
+            Ok(u) => u.name,
             Err(_) => a.to_unit.clone(),
         }
     };
@@ -201,6 +203,7 @@ async fn action_row(
         route: labels::route(a.route.code(), lang),
         programme: programme_name(ps, &a.programme, lang),
         receiver,
+        receiver_code: a.to_unit.clone(),
         from: format!("{from_name} {}", a.from_user).trim().to_owned(),
         from_code: a.from_unit.clone(),
         case_number: a.case_number.clone(),
