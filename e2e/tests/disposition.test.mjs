@@ -69,7 +69,12 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     for (const sel of ['#ac-programme', '#ac-to', '#ac-party', '#ac-amount', '#ac-given', '#ac-hospital', '#ac-unknown', '#ac-province']) {
       assert.equal(await page.locator(sel).isVisible(), own.includes(sel), `${f.route}: ${sel} shown only for its routes`);
     }
-    if (f.programme) await page.selectOption('#ac-programme', f.programme);
+    if (f.programme) {
+      await page.selectOption('#ac-programme', f.programme);
+      // The receiver is chosen by name; left alone, it is the programme's department, named.
+      assert.match(await page.locator('#ac-to-default').innerText(), /：.+(委员会|局|站)/, 'the default receiver by name');
+      assert.doesNotMatch(await page.locator('#ac-to').innerText(), /\d+:[a-z]+/, 'no unit codes to choose from');
+    }
     await page.fill('#ac-request', f.request);
     if (f.amount) await page.fill('#ac-amount', f.amount);
     if (f.given) await page.fill('#ac-given', f.given);

@@ -40,8 +40,17 @@
       f.querySelectorAll('input, select, textarea').forEach(function (i) { i.disabled = !on; });
     });
   }
+  // The receiver left at its first option goes to the programme's department: say which.
+  function showDefaultReceiver(programme) {
+    var first = document.getElementById('ac-to-default');
+    if (!first) { return; }
+    var opt = programme.options[programme.selectedIndex];
+    var name = opt && opt.getAttribute('data-default');
+    first.textContent = name ? first.getAttribute('data-hint') + '：' + name : first.getAttribute('data-hint');
+  }
   document.addEventListener('change', function (ev) {
     if (ev.target && ev.target.id === 'ac-route') { showRouteFields(ev.target); }
+    if (ev.target && ev.target.id === 'ac-programme') { showDefaultReceiver(ev.target); }
   });
   document.addEventListener('DOMContentLoaded', function () {
     var route = document.getElementById('ac-route');

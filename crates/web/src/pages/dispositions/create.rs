@@ -41,6 +41,10 @@ pub struct Panel {
     pub case_clocks: Vec<ClockRow>,
     pub routes: Vec<Choice>,
     pub programmes: Vec<(String, String)>,
+    /// The units a case of this district can be referred to, by name: (code, name).
+    pub receivers: Vec<(String, String)>,
+    /// Each referral programme's default receiving unit by name: (programme code, name).
+    pub defaults: Vec<(String, String)>,
     pub can_dispose: bool,
     pub can_close: bool,
 }
@@ -64,6 +68,30 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         .map(|d| d.responsible_unit.clone())
         .chain(supervision.iter().flat_map(|s| [s.responsible_unit.clone(), s.supervising_unit.clone()]))
         .chain(suggestions.iter().map(|s| s.to_unit.clone()))
+        .collect();
+    // Whom a case of this district can be referred to: the district's departments and the
+    // city's, by name.
+    let district = case.division.get(..6).and_then(|d| jiujinan_domain::org::DivisionCode::parse(d).ok());
+    let mut receiver_codes: Vec<String> = Vec::new();
+    for division in district.iter().cloned().chain([jiujinan_domain::org::DivisionCode::city()]) {
+        for kind in jiujinan_domain::org::UnitKind::departments_at(division.level()) {
+            receiver_codes.push(jiujinan_domain::org::UnitCode::of(&division, *kind).to_string());
+        }
+    }
+    let default_codes: Vec<(String, String)> = programmes
+        .iter()
+        .filter(|p| p.route == Route::Refer.code() && !p.department.is_empty())
+        .filter_map(|p| {
+            let kind = jiujinan_domain::org::UnitKind::parse(&p.department).ok()?;
+            let division =
+                if p.level == "city" { jiujinan_domain::org::DivisionCode::city() } else { district.clone()? };
+            Some((p.code.clone(), jiujinan_domain::org::UnitCode::of(&division, kind).to_string()))
+        })
+        .collect();
+    let codes: Vec<String> = codes
+        .into_iter()
+        .chain(receiver_codes.iter().cloned())
+        .chain(default_codes.iter().map(|d| d.1.clone()))
         .collect();
     let names = UnitNames::load(state, codes).await;
     let programme_choices = programmes
@@ -90,6 +118,15 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
         case_clocks: clock_rows(&case_deadlines, now, lang, &names),
         routes: choices(Route::ALL, Route::code, |c| labels::route(c, lang)),
         programmes: programme_choices,
+        // Only units that exist (a name was found), in the order of the catalogue.
+        receivers: receiver_codes
+            .iter()
+            .filter_map(|c| {
+                let n = names.name(c);
+                (n != *c).then(|| (c.clone(), n))
+            })
+            .collect(),
+        defaults: default_codes.into_iter().map(|(p, c)| (p, names.name(&c))).collect(),
         can_close: can_dispose && actor.may(Permission::ReviewCase),
         can_dispose,
     })
