@@ -58,7 +58,7 @@ impl App {
         // Checked again here (another item for the same cause may have been approved since this
         // one was proposed), and once more inside the approval's transaction, serialised per
         // person and cause, so that two approvals at the same instant cannot both pass.
-        let frequency = if !item.special && item.status == AidStatus::Reviewed {
+        let frequency = if !item.special && item.action_id.is_empty() && item.status == AidStatus::Reviewed {
             let case = self.store.case_by_id(&item.case_id).await?.ok_or(AppError::NotFound)?;
             self.check_frequency(&rules, case.subject_id_number.as_deref(), &case.id, &item.cause, now).await?
         } else {

@@ -81,7 +81,9 @@ impl App {
         };
         // "In principle" once a year per cause; a special case (一事一议, decided by the district)
         // may go beyond it.
-        if !input.special {
+        // The paperwork of aid given first is that grant, not another one: never refused by the
+        // limit (it may come after the main grant for the same cause).
+        if !input.special && aid_first.is_none() {
             self.check_frequency(&rules, case.subject_id_number.as_deref(), &case.id, cause.code(), now).await?;
         }
         let ceiling = |level: &str| {

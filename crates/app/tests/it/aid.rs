@@ -282,6 +282,16 @@ async fn aid_first_paperwork_is_an_aid_approval(t: T) {
     );
     let bad = AidInput { action_id: "nope".into(), ..aid("emergency", 1, &reserve) };
     assert_eq!(t.app.propose_aid(&t.clerk, &case_id, bad).await.unwrap_err().code(), "AID_FIRST_SOURCE");
+    // The case is reviewed and the main grant for the fire approved and paid first: the paperwork
+    // of the help given that night still goes through (the same event, not a second grant).
+    t.app.record_investigation(&t.reviewer, &case_id, "home_visit", None, "入户核实").await.unwrap();
+    let v = t.app.test_store().case_by_id(&case_id).await.unwrap().unwrap().version;
+    t.app.submit_for_review(&t.reviewer, &case_id, v).await.unwrap();
+    t.app.record_review(&t.reviewer, &case_id, v + 1, "属实", &["aid_first".into()]).await.unwrap();
+    let main = t.app.propose_aid(&t.clerk, &case_id, aid("emergency", 2, &reserve)).await.unwrap();
+    t.app.review_aid(&t.reviewer, &main, 1, "拟救助").await.unwrap();
+    t.app.approve_aid(&t.chief, &main, 2, "同意").await.unwrap();
+    t.app.pay_aid(&t.clerk, &main, 3, "bank", "转账 001").await.unwrap();
     let paperwork = AidInput { action_id: action.clone(), ..aid("emergency", 1, &reserve) };
     let id = t.app.propose_aid(&t.clerk, &case_id, paperwork).await.unwrap();
     let item = t.app.test_store().aid(&id).await.unwrap().unwrap();
@@ -296,6 +306,13 @@ async fn aid_first_paperwork_is_an_aid_approval(t: T) {
     assert_eq!((a.status.code(), a.outcome.as_str()), ("completed", "granted"), "the approval completes the paperwork");
     let clocks = t.app.test_store().deadlines_of_case(&case_id).await.unwrap();
     assert!(clocks.iter().filter(|d| d.subject_id == action).all(|d| d.state == "met"), "and stops its clock");
+    // Paid against the receipt signed that night, the money given first is in the fund's books.
+    t.app.pay_aid(&t.clerk, &id, 3, "cash", "先行救助当晚签收单").await.unwrap();
+    let lines = t.app.test_store().ledger(&reserve, i64::MIN / 4, i64::MAX / 4).await.unwrap();
+    assert!(
+        lines.iter().any(|l| l.aid_id == id && l.kind == "posting" && l.account == "paid" && l.amount_fen == 80_000),
+        "the money given first is in the fund's ledger"
+    );
 }
 
 async fn a_thousand_approvals_race_for_five_hundred(t: T) {
