@@ -144,6 +144,7 @@ test('intake: walk-in, discovery, hotline API with retries, street queue', { tim
     await page.click('#accept-lead');
     await page.waitForURL((u) => u.pathname.startsWith('/cases/'));
     assert.match(await visibleText(page, '#case-number'), /110105001-\d{4}-00001/);
+    assert.match(await visibleText(page, '#case-lead'), /^L110105001-\d{4}-\d{6}$/, 'the lead by its number, not its id');
     assert.match(await visibleText(page, '#case-responsible'), /jw_reviewer/);
     await shot(page, step);
 

@@ -245,6 +245,12 @@ impl App {
         Ok(LeadView { lead: disclose_lead(lead, disclosure), timeline, duplicate_number, disclosure })
     }
 
+    /// The readable number of the lead a case came from (for the case page, whose read the
+    /// caller has checked and audited; nothing else of the lead is returned).
+    pub async fn lead_number(&self, lead_id: &str) -> Result<Option<String>, AppError> {
+        Ok(self.store.lead(lead_id).await?.map(|l| l.number))
+    }
+
     /// The actor's queue: leads located in the jurisdiction, most urgent first.
     pub async fn lead_queue(&self, actor: &Actor, filter: &LeadFilter) -> Result<Vec<LeadRecord>, AppError> {
         // Departments work from their referral inbox, not the district's intake queue.

@@ -78,6 +78,8 @@ struct CasePage {
     /// The full ID numbers and phones are shown (an audited reveal); masked otherwise.
     revealed: bool,
     can_reveal: bool,
+    /// The number of the lead the case came from (the hex id only in the link).
+    lead_number: String,
 }
 
 /// The money items of the household form, with empty rows to add more.
@@ -189,6 +191,7 @@ pub(super) async fn case_page(
         steps: timeline::rows(timeline, lang, &names),
         can_edit: editable,
         can_review: reviewer,
+        lead_number: state.app.lead_number(&k.lead_id).await?.unwrap_or_else(|| k.lead_id.clone()),
         revealed: disclosure.is_full(),
         can_reveal: actor.may(Permission::RevealPersonalData),
         today: beijing_time(now).chars().take(10).collect(),

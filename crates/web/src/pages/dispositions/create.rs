@@ -47,6 +47,9 @@ pub struct Panel {
     pub defaults: Vec<(String, String)>,
     pub can_dispose: bool,
     pub can_close: bool,
+    /// The follow-up visit (回访) of a closed case: whoever may edit the case file (the
+    /// community worker who visits, too).
+    pub can_follow_up: bool,
 }
 
 /// The panel for a case the actor may see.
@@ -128,6 +131,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
             .collect(),
         defaults: default_codes.into_iter().map(|(p, c)| (p, names.name(&c))).collect(),
         can_close: can_dispose && actor.may(Permission::ReviewCase),
+        can_follow_up: covers && actor.may(Permission::EditCaseFile),
         can_dispose,
     })
 }
