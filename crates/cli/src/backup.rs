@@ -28,7 +28,7 @@ async fn verify(settings: &Settings, url: &str, what: &str) -> anyhow::Result<Ex
     let key_of = Settings { database_url: settings.database_url.clone(), ..settings.clone() };
     let s = Settings { audit_key_file: key_of.audit_key_path(), ..s };
     let missing = s.audit_key_file.as_ref().map(|_| crate::keys::Missing::Fail);
-    let app = crate::commands::open_with(&s, Arc::new(SystemClock), missing).await?;
+    let app = crate::open::open_with(&s, Arc::new(SystemClock), missing).await?;
     let status = app.verify_audit_chain(&[]).await.map_err(crate::commands::app_err)?;
     app.close().await;
     Ok(match status {
@@ -63,7 +63,7 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode>
     match sqlite_path(&settings.database_url) {
         Some(_) => {
             let app =
-                crate::commands::open_with(settings, Arc::new(SystemClock), Some(crate::keys::Missing::Create)).await?;
+                crate::open::open_with(settings, Arc::new(SystemClock), Some(crate::keys::Missing::Create)).await?;
             // An empty file readable by its owner only: the copy holds personal data.
             create_private(out)?;
             if let Err(e) = app.backup_to_file(out).await {
@@ -137,7 +137,7 @@ pub async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::R
         }
         None => {
             let holds_data = {
-                let app = crate::commands::open_with(settings, Arc::new(SystemClock), None).await;
+                let app = crate::open::open_with(settings, Arc::new(SystemClock), None).await;
                 match app {
                     Ok(app) => {
                         let head = app.verify_audit_chain(&[]).await;

@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod files;
 mod keys;
+mod open;
 
 use std::path::PathBuf;
 
