@@ -10,7 +10,7 @@ use std::sync::Arc;
 use jiujinan_domain::audit::AuditDraft;
 use jiujinan_domain::disposition::{LimitUnit, supervisor_of};
 use jiujinan_domain::org::UnitCode;
-use jiujinan_store::{DeadlineFire, DeadlineRecord, DeadlineRule, NewDeadline, NewSupervision};
+use jiujinan_store::{DeadlineFire, DeadlineRecord, DeadlineRule, NewDeadline, NewSupervision, TimeLimit};
 use serde::Serialize;
 use serde_json::json;
 
@@ -42,6 +42,11 @@ pub struct ClockOwner<'a> {
 /// The rule key stored on a deadline, so an administrator can find the clocks a rule set.
 pub fn rule_key(r: &DeadlineRule) -> String {
     format!("{}/{}/{}@{}", r.route, r.step, r.to_kind, r.effective_from)
+}
+
+/// The rule key of a clock set by a time limit of verification, investigation or review.
+pub fn limit_key(step: &str, urgency: &str, l: &TimeLimit) -> String {
+    format!("limits/{step}/{urgency}@{}", l.effective_from)
 }
 
 /// Due and warning instants of a step begun at `start` under `rule`.
@@ -106,6 +111,35 @@ impl App {
             due_ms: due,
             warn_ms: warn,
             escalate_days: rule.escalate_after_days,
+        })
+    }
+
+    /// A new clock for a step of a case (`investigate`, `review`), from the time limit in
+    /// force now for the case's urgency (hours, not working days: these limits are short).
+    pub(crate) async fn case_step_clock(
+        &self,
+        step: &str,
+        urgency: &str,
+        owner: ClockOwner<'_>,
+    ) -> Result<NewDeadline, AppError> {
+        let now = self.now_ms();
+        let limit = self.time_limit(step, urgency).await?;
+        let due = now + limit.hours * 3_600_000;
+        Ok(NewDeadline {
+            id: new_id(now),
+            subject_type: owner.subject.0.to_owned(),
+            subject_id: owner.subject.1.to_owned(),
+            case_id: owner.case.0.to_owned(),
+            case_number: owner.case.1.to_owned(),
+            division: owner.case.2.to_owned(),
+            step: format!("case.{step}"),
+            rule: limit_key(step, urgency, &limit),
+            responsible_unit: owner.responsible.0.to_owned(),
+            responsible_user: owner.responsible.1.to_owned(),
+            started_ms: now,
+            due_ms: due,
+            warn_ms: (due - limit.warn_hours * 3_600_000).max(now),
+            escalate_days: limit.escalate_after_days,
         })
     }
 
@@ -210,6 +244,9 @@ fn next_fire(d: &DeadlineRecord, cal: &WorkCalendar, now: i64) -> (DeadlineFire,
     let supervision = NewSupervision {
         id: new_id(now),
         deadline_id: d.id.clone(),
+        // The step's subject: a lead (verified before any case exists), a case, an action…
+        subject_type: d.subject_type.clone(),
+        subject_id: d.subject_id.clone(),
         case_id: d.case_id.clone(),
         case_number: d.case_number.clone(),
         division: d.division.clone(),

@@ -268,6 +268,16 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "DECISION_DONE" => ("该决定已落实", "This decision was already carried out"),
         "ALREADY_ON_AGENDA" => ("该事项已列入本次会议议程", "Already on this meeting's agenda"),
         "CLOCK_STATE" => ("计时状态已变化，请刷新", "The clock's state changed; reload"),
+        "INSTRUCTION_REQUIRED" => {
+            ("请填写督办意见（不超过 2000 字）", "Write the supervision instruction (at most 2,000 characters)")
+        }
+        "REPLY_REQUIRED" => {
+            ("请填写办理情况反馈（不超过 2000 字）", "Write how the step is being handled (at most 2,000 characters)")
+        }
+        "SUPERVISION_RESOLVED" => {
+            ("该督办事项的环节已办结，无需再下达督办意见", "The step is done: this item needs no instruction now")
+        }
+        "SUPERVISION_NOTED" => ("督办意见或反馈已填写，不能重复填写", "This instruction or reply was already written"),
         "INVALID_UNIT_KIND" => (
             "部门类别应为 civil_affairs、health、education、housing、human_resources 等单位类别代码",
             "The department must be a unit kind code such as civil_affairs, health, education, housing or human_resources",

@@ -5,7 +5,9 @@ use jiujinan_domain::id_number::IdNumber;
 use jiujinan_domain::lead::{self, Channel, HardshipType, MAX_DESCRIPTION, Urgency};
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode, UnitKind};
 use jiujinan_domain::policy::Permission;
-use jiujinan_store::{Created, IdempotencyKey, LeadFilter, LeadReceipt, LeadRecord, NewLeadRow, TimelineEntry};
+use jiujinan_store::{
+    Created, IdempotencyKey, LeadFilter, LeadReceipt, LeadRecord, NewLeadRow, TimelineEntry, VerifyClock,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -181,6 +183,13 @@ impl App {
             urgency,
             needs,
             verify_due_ms: now + limit.hours * 3_600_000,
+            verify_clock: VerifyClock {
+                rule: crate::deadlines::limit_key("verify", urgency.code(), &limit),
+                warn_ms: now + (limit.hours - limit.warn_hours) * 3_600_000,
+                escalate_days: limit.escalate_after_days,
+                // 首问负责: the recorder answers for the step while the lead stays in their unit.
+                responsible_user: if actor.unit == office { actor.username.clone() } else { String::new() },
+            },
             duplicate_window_start_ms: now - self.settings.duplicate_window_days * 86_400_000,
         };
         let key = match idempotency_key.map(str::trim) {

@@ -29,6 +29,7 @@ pub mod rules;
 #[cfg(feature = "bench")]
 pub mod seed;
 pub mod submissions;
+pub mod supervision;
 pub mod tokens;
 pub mod users;
 pub mod work;

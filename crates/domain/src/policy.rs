@@ -48,6 +48,9 @@ pub enum Permission {
     ReadSupervision,
     /// Start a supervision sweep by hand.
     RunSupervision,
+    /// Write the supervisor's instruction on a 督办 item addressed to one's unit or below
+    /// (the responsible unit replies with `AnswerReferrals`).
+    InstructSupervision,
     /// Move the server's test clock (only when the test clock is switched on).
     SetTestClock,
     /// Propose aid, pay approved aid, cancel it, record objections to postings.
@@ -78,7 +81,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order of the matrix file.
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 25] = [
         Self::RecordLead,
         Self::WorkQueues,
         Self::VerifyLead,
@@ -91,6 +94,7 @@ impl Permission {
         Self::AnswerReferrals,
         Self::ReadSupervision,
         Self::RunSupervision,
+        Self::InstructSupervision,
         Self::SetTestClock,
         Self::HandleAid,
         Self::ReviewAid,
@@ -144,6 +148,9 @@ impl Principal {
             P::AnswerReferrals => !onlooker(role),
             P::ReadSupervision => role != Role::CommunityWorker,
             P::RunSupervision => matches!(role, Role::Admin | Role::CitySupervisor),
+            P::InstructSupervision => {
+                civil && (reviewer(role) || role == Role::CitySupervisor) && self.level != DivisionLevel::Community
+            }
             P::SetTestClock | P::ManageUsers => role == Role::Admin,
             P::EditRules => role == Role::Admin && matches!(self.level, DivisionLevel::City | DivisionLevel::District),
             P::HandleAid => civil && caseworker(role),

@@ -41,8 +41,15 @@ type Movement<'a> = ([(&'a str, &'a str, i64); 2], &'a str, (&'a str, &'a str));
 /// Aid items with their approvals and 公示 postings.
 #[async_trait]
 pub trait AidStore: Send + Sync {
-    /// Stores a proposed aid item with its timeline step and audit entry.
-    async fn create_aid(&self, item: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
+    /// Stores a proposed aid item with its review clock, timeline step and audit entry.
+    async fn create_aid(
+        &self,
+        item: &AidItem,
+        clock: Option<&crate::NewDeadline>,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
     /// One aid item.
     async fn aid(&self, id: &str) -> Result<Option<AidItem>, StoreError>;
     /// The aid items of a case, oldest first.
@@ -96,7 +103,14 @@ pub trait AidStore: Send + Sync {
 
 #[async_trait]
 impl AidStore for SqlStore {
-    async fn create_aid(&self, i: &AidItem, who: &Who, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError> {
+    async fn create_aid(
+        &self,
+        i: &AidItem,
+        clock: Option<&crate::NewDeadline>,
+        who: &Who,
+        audit: AuditDraft,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         Sql::new(
             "INSERT INTO aid_items (id, case_id, case_number, division, programme, kind, aid_type, cause, tier, \
@@ -136,6 +150,9 @@ impl AidStore for SqlStore {
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
         let note = format!("{} {}", crate::aid::yuan(i.amount_fen), i.calculation);
         tx.timeline(format!("{}-proposed", i.id), ("case", &i.case_id), at, "aid_proposed", &note).await?;
+        if let Some(d) = clock {
+            Self::insert_deadline(&mut tx, d).await?;
+        }
         tx.finish(audit, now_ms).await
     }
 
@@ -326,6 +343,10 @@ impl SqlStore {
             .fetch_one(&mut *tx)
             .await?;
         let item = rows::aid(&row)?;
+        Self::close_deadlines_of(tx, "aid", &item.id, now_ms).await?;
+        if let Some(d) = &c.open_deadline {
+            Self::insert_deadline(tx, d).await?;
+        }
         if c.money == Money::Pay {
             let open = Sql::new(
                 "SELECT 1 AS one FROM publicity_postings WHERE aid_id = $1 AND status = 'open' AND end_ms > $2",

@@ -156,6 +156,9 @@ pub struct AidChange {
     pub posting: Option<Posting>,
     /// The yearly limit per cause, checked again inside the change's transaction.
     pub frequency: Option<FrequencyGuard>,
+    /// The clock of the step the item moves to (审核, 审批, 发放); the clock of the step it
+    /// leaves always closes.
+    pub open_deadline: Option<crate::NewDeadline>,
 }
 
 /// The frequency limit (in principle once a year per cause) as an approval checks it inside

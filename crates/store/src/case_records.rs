@@ -16,6 +16,8 @@ pub struct NewCaseRow {
     pub documents_pending: bool,
     /// Investigation deadline.
     pub step_due_ms: i64,
+    /// The investigation's clock; the store writes the new case's number on it.
+    pub clock: crate::NewDeadline,
 }
 
 /// A stored case. `household` and `economy` hold JSON of the domain types.

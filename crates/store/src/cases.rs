@@ -136,6 +136,9 @@ impl CaseStore for SqlStore {
         .bind(ring.seal_text(Field::Population, ""))
         .execute(&mut tx)
         .await?;
+        // Verification is done: its clock stops (resolving any 督办 item), the investigation's starts.
+        Self::close_deadlines_of(&mut tx, "lead", lead_id, now_ms).await?;
+        Self::insert_deadline(&mut tx, &crate::NewDeadline { case_number: number.clone(), ..c.clock.clone() }).await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());
         tx.timeline(format!("{}-acc", lead_id), ("lead", lead_id), at, "accepted", &number).await?;
         tx.timeline(format!("{}-acc", c.id), ("case", &c.id), at, "case_opened", &number).await?;
@@ -171,6 +174,7 @@ impl CaseStore for SqlStore {
                     reason,
                 )
                 .await?;
+                Self::close_deadlines_of(&mut tx, "lead", lead_id, now_ms).await?;
                 tx.timeline(step_id, ("lead", lead_id), at, "not_accepted", reason).await?;
             }
             LeadOutcome::Transferred { division, office } => {
@@ -182,6 +186,16 @@ impl CaseStore for SqlStore {
                     (office, division, ""),
                     office,
                 )
+                .await?;
+                // The clock runs on from the first contact; the office it names is the new one.
+                Sql::new(
+                    "UPDATE deadlines SET responsible_unit = $1, division = $2, responsible_user = '', \
+                     version = version + 1 WHERE subject_type = 'lead' AND subject_id = $3 AND state = 'open'",
+                )
+                .bind(office)
+                .bind(division)
+                .bind(lead_id)
+                .execute(&mut tx)
                 .await?;
                 tx.timeline(step_id, ("lead", lead_id), at, "transferred", office).await?;
             }
@@ -195,6 +209,7 @@ impl CaseStore for SqlStore {
                     into_number,
                 )
                 .await?;
+                Self::close_deadlines_of(&mut tx, "lead", lead_id, now_ms).await?;
                 tx.timeline(step_id.clone(), ("lead", lead_id), at, "merged", into_number).await?;
                 tx.timeline(format!("{step_id}-into"), (into_type, into_id), at, "merged_report", report).await?;
             }

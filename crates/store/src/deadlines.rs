@@ -10,6 +10,7 @@ use crate::backend::SqlStore;
 use crate::db::{Arg, Sql, WriteTx};
 use crate::query::{MAX_IN_LIST, in_scope, placeholders};
 use crate::rows::{self, DEADLINE_COLUMNS, SUPERVISION_COLUMNS};
+use crate::supervision::open_supervision;
 use crate::{ClockChange, Conflict, DeadlineFire, DeadlineRecord, NewDeadline, StoreError, SupervisionRecord, Who};
 
 /// Clocks on steps (deadlines) and the supervision items their breaches raise.
@@ -158,16 +159,20 @@ impl DeadlineStore for SqlStore {
             // Another supervisor process fired it first, or the step was done meanwhile.
             return Ok(false);
         }
-        let case_id: String = Sql::new("SELECT case_id FROM deadlines WHERE id = $1")
+        let row = Sql::new("SELECT case_id, subject_type, subject_id FROM deadlines WHERE id = $1")
             .bind(&f.id)
             .fetch_one(&mut tx)
-            .await?
-            .try_get("case_id")?;
+            .await?;
+        let (case_id, subject_type, subject_id): (String, String, String) =
+            (row.try_get("case_id")?, row.try_get("subject_type")?, row.try_get("subject_id")?);
+        // A lead's verification has no case yet: its warnings go on the lead's timeline.
+        let on =
+            if case_id.is_empty() { (subject_type.as_str(), subject_id.as_str()) } else { ("case", case_id.as_str()) };
         if let Some(s) = &f.supervision {
             Sql::new(
                 "INSERT INTO supervision_items (id, deadline_id, case_id, case_number, division, step, level, \
-                 responsible_unit, responsible_user, supervising_unit, due_ms, created_ms, resolved_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0)",
+                 responsible_unit, responsible_user, supervising_unit, due_ms, created_ms, resolved_ms, subject_type, \
+                 subject_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14)",
             )
             .bind(&s.id)
             .bind(&s.deadline_id)
@@ -181,11 +186,13 @@ impl DeadlineStore for SqlStore {
             .bind(&s.supervising_unit)
             .bind(s.due_ms)
             .bind(now_ms)
+            .bind(&s.subject_type)
+            .bind(&s.subject_id)
             .execute(&mut tx)
             .await?;
         }
         let at = (now_ms, "system", "");
-        tx.timeline(format!("{}-f{}", f.id, f.expected_version + 1), ("case", &case_id), at, &f.step, &f.note).await?;
+        tx.timeline(format!("{}-f{}", f.id, f.expected_version + 1), on, at, &f.step, &f.note).await?;
         tx.finish(audit, now_ms).await?;
         Ok(true)
     }
@@ -293,17 +300,19 @@ impl DeadlineStore for SqlStore {
             in_scope("supervising_unit", scope),
             in_scope("responsible_unit", scope),
         );
+        let ring = self.pii()?;
         let rows =
             Sql::new(sql).bind(scope.division.as_str()).bind(limit.clamp(1, 1_000)).fetch_all(self.reader()).await?;
-        Ok(rows.iter().map(rows::supervision).collect::<Result<_, _>>()?)
+        rows.iter().map(|r| open_supervision(ring, rows::supervision(r)?)).collect()
     }
 
     async fn supervision_of_case(&self, case_id: &str) -> Result<Vec<SupervisionRecord>, StoreError> {
         let sql = format!(
             "SELECT {SUPERVISION_COLUMNS} FROM supervision_items WHERE case_id = $1 ORDER BY created_ms, level"
         );
+        let ring = self.pii()?;
         let rows = Sql::new(sql).bind(case_id).fetch_all(self.reader()).await?;
-        Ok(rows.iter().map(rows::supervision).collect::<Result<_, _>>()?)
+        rows.iter().map(|r| open_supervision(ring, rows::supervision(r)?)).collect()
     }
 }
 

@@ -115,7 +115,7 @@ pub struct ActionEvent {
 #[derive(Debug, Clone)]
 pub struct NewDeadline {
     pub id: String,
-    /// `action`, `decision` or `case`.
+    /// `lead`, `case`, `action`, `aid` or `decision`.
     pub subject_type: String,
     pub subject_id: String,
     pub case_id: String,
@@ -180,6 +180,10 @@ pub struct DeadlineFire {
 pub struct NewSupervision {
     pub id: String,
     pub deadline_id: String,
+    /// What the overdue step is about: `lead` (its verification, before any case) or the
+    /// deadline's own subject (`case`, `action`, `aid`, `decision`).
+    pub subject_type: String,
+    pub subject_id: String,
     pub case_id: String,
     pub case_number: String,
     pub division: String,
@@ -207,6 +211,23 @@ pub struct SupervisionRecord {
     pub due_ms: i64,
     pub created_ms: i64,
     pub resolved_ms: i64,
+    pub subject_type: String,
+    pub subject_id: String,
+    /// The supervisor's instruction (督办意见), opened; empty until written.
+    pub instruction: String,
+    pub instruction_by: String,
+    pub instruction_ms: i64,
+    /// The responsible unit's reply (办理情况反馈), opened; empty until written.
+    pub reply: String,
+    pub reply_by: String,
+    pub reply_ms: i64,
+}
+
+/// What is written on a 督办 item: the supervisor's instruction or the responsible unit's reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupervisionNote {
+    Instruction,
+    Reply,
 }
 
 /// A programme of the catalogue with its responsible department.

@@ -62,6 +62,22 @@ pub(crate) const LEAD_INDEX_COLUMNS: &str =
 pub(crate) const INSERT_TIMELINE: &str = "INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, \
                                           step, note) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/// A new lead's verification clock, a row of `deadlines` like every step's clock. `p` are the
+/// placeholders (or expressions) of: deadline id, lead id, lead number, division, rule key,
+/// responsible unit, responsible user, start, due, first warning, escalation interval.
+pub(crate) fn insert_verify_deadline(p: [&str; 11]) -> String {
+    let [id, lead, number, division, rule, unit, user, started, due, warn, escalate] = p;
+    format!(
+        "INSERT INTO deadlines (id, subject_type, subject_id, case_id, case_number, division, step, rule, \
+         responsible_unit, responsible_user, started_ms, due_ms, warn_ms, escalate_days, state, warned, level, \
+         next_ms, paused_ms, pause_reason, closed_ms, version) VALUES ({id}, 'lead', {lead}, '', {number}, \
+         {division}, 'lead.verify', {rule}, {unit}, {user}, {started}, {due}, {warn}, {escalate}, 'open', FALSE, 0, \
+         {warn}, 0, '', 0, 1)"
+    )
+}
+/// The same for SQLite's writer, numbered on its own ($1–$11 in the order above).
+pub(crate) static INSERT_VERIFY_DEADLINE: LazyLock<String> =
+    LazyLock::new(|| insert_verify_deadline(["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11"]));
 /// An audit entry; the `audit_log_head` trigger moves the chain head (migration 4).
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, \
      entity_id, detail, digest, prev_hash, hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";

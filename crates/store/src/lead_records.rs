@@ -32,8 +32,23 @@ pub struct NewLeadRow {
     pub urgency: Urgency,
     pub needs: String,
     pub verify_due_ms: i64,
+    /// The verification clock started with the lead (a row in `deadlines`).
+    pub verify_clock: VerifyClock,
     /// Open leads created since then about the same person are duplicates.
     pub duplicate_window_start_ms: i64,
+}
+
+/// The verification clock of a new lead: the rest of its deadline row is the lead's own
+/// (`{id}-verify`, subject the lead, step `lead.verify`, the responsible office, due at
+/// `verify_due_ms`).
+#[derive(Debug, Clone, Default)]
+pub struct VerifyClock {
+    /// The rule key (`limits/verify/{urgency}@{effective_from}`).
+    pub rule: String,
+    pub warn_ms: i64,
+    pub escalate_days: i64,
+    /// The person answerable for the step: the recorder, when the lead stays in their unit.
+    pub responsible_user: String,
 }
 
 /// A stored lead.
@@ -125,4 +140,10 @@ pub struct TimeLimit {
     pub hours: i64,
     /// True while the value is a placeholder no source fixes.
     pub placeholder: bool,
+    /// The first warning comes this many hours before the limit.
+    pub warn_hours: i64,
+    /// While the step stays overdue, it escalates one level further every this many working days.
+    pub escalate_after_days: i64,
+    /// The effective date of the row in force (part of the rule key a clock records).
+    pub effective_from: i64,
 }

@@ -43,6 +43,7 @@ mod sqlite_intake;
 mod sqlite_sync_writer;
 mod sqlite_writer;
 mod submissions;
+mod supervision;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod users;
@@ -73,6 +74,7 @@ pub use rules::RuleStore;
 #[cfg(feature = "bench")]
 pub use seed::{SeedLead, SeedStep, SeedStore};
 pub use submissions::SubmissionStore;
+pub use supervision::SupervisionStore;
 pub use users::UserStore;
 
 /// Every store trait, for `use jiujinan_store::prelude::*;` (a trait's methods are callable
@@ -82,7 +84,7 @@ pub mod prelude {
     pub use crate::SeedStore;
     pub use crate::{
         AidStore, AuditStore, CaseStore, DeadlineStore, DispositionStore, FundStore, LeadStore, MeetingStore, OrgStore,
-        PiiStore, RuleStore, Store, SubmissionStore, UserStore,
+        PiiStore, RuleStore, Store, SubmissionStore, SupervisionStore, UserStore,
     };
 }
 
@@ -115,6 +117,7 @@ pub trait Store:
     + CaseStore
     + DispositionStore
     + DeadlineStore
+    + SupervisionStore
     + MeetingStore
     + RuleStore
     + AidStore

@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 16] = [
+const MIGRATIONS: [Entry; 18] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -132,6 +132,16 @@ const MIGRATIONS: [Entry; 16] = [
         version: 16,
         name: "login_throttle_address_age",
         sql: Sql::Common(include_str!("../migrations/common/0016_login_throttle_address_age.sql")),
+    },
+    Entry {
+        version: 17,
+        name: "supervision_of_every_step",
+        sql: Sql::Common(include_str!("../migrations/common/0017_supervision_of_every_step.sql")),
+    },
+    Entry {
+        version: 18,
+        name: "aid_steps_on_clocks",
+        sql: Sql::Common(include_str!("../migrations/common/0018_aid_steps_on_clocks.sql")),
     },
 ];
 

@@ -115,6 +115,8 @@ impl PiiStore for SqlStore {
             self.reseal_cases(ring, batch, &mut pass).await?;
             self.reseal_single(ring, batch, ("investigations", "findings", Field::Findings), &mut pass).await?;
             self.reseal_single(ring, batch, ("publicity_postings", "head_name", Field::Name), &mut pass).await?;
+            self.reseal_single(ring, batch, ("supervision_items", "instruction", Field::Findings), &mut pass).await?;
+            self.reseal_single(ring, batch, ("supervision_items", "reply", Field::Findings), &mut pass).await?;
             self.reseal_timeline(ring, batch, &mut pass).await?;
             total.rows += pass.rows;
             total.unchanged = pass.unchanged;
@@ -249,7 +251,8 @@ impl SqlStore {
         }
     }
 
-    /// A table with one sealed column that is never changed after insert.
+    /// A table with one sealed column that is written once (on insert, or later once: a 督办
+    /// item's instruction and reply; an empty value is not written yet and stays empty).
     async fn reseal_single(
         &self,
         ring: &PiiKeyring,
@@ -259,11 +262,12 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let mut after = String::new();
         loop {
-            let rows =
-                Sql::new(format!("SELECT id, {column} AS value FROM {table} WHERE id > $1 ORDER BY id LIMIT {batch}"))
-                    .bind(&after)
-                    .fetch_all(self.reader())
-                    .await?;
+            let rows = Sql::new(format!(
+                "SELECT id, {column} AS value FROM {table} WHERE id > $1 AND {column} <> '' ORDER BY id LIMIT {batch}"
+            ))
+            .bind(&after)
+            .fetch_all(self.reader())
+            .await?;
             let Some(last) = rows.last() else { return Ok(()) };
             after = last.try_get("id")?;
             let mut tx = self.begin_write().await?;

@@ -6,8 +6,8 @@
 //! Here one task runs whatever has queued in one transaction: it locks the head once, gives each
 //! job its own savepoint (a failing job is rolled back alone), commits once and only then
 //! answers every caller. A lead costs four round trips: the savepoint, its number with the
-//! duplicate check, the idempotency key, and one statement that inserts the lead, its timeline
-//! and its audit entry together.
+//! duplicate check, the idempotency key, and one statement that inserts the lead, its timeline,
+//! its verification clock and its audit entry together.
 
 use std::sync::{Arc, LazyLock};
 
@@ -51,8 +51,10 @@ enum Duplicate {
 }
 
 /// The lead ($1–$28 as in `intake::INSERT_LEAD`), its audit entry ($29–$41), its first
-/// timeline step ($42) and, when it duplicates an open lead, the `duplicate_flagged` step
-/// ($43), in one statement. The `audit_log_head` trigger moves the chain head.
+/// timeline step ($42), its verification clock (rule $43, user $44, first warning $45,
+/// escalation $46; the rest is the lead's own) and, when it duplicates an open lead, the
+/// `duplicate_flagged` step ($47), in one statement. The `audit_log_head` trigger moves the
+/// chain head.
 fn insert_all(flagged: bool) -> &'static str {
     static PLAIN: LazyLock<String> = LazyLock::new(|| insert_all_sql(false));
     static FLAGGED: LazyLock<String> = LazyLock::new(|| insert_all_sql(true));
@@ -60,9 +62,22 @@ fn insert_all(flagged: bool) -> &'static str {
 }
 
 fn insert_all_sql(flagged: bool) -> String {
-    let dup_step = if flagged { ", ($43, 'lead', $1, $23, $16, $15, 'duplicate_flagged', $21)" } else { "" };
+    let dup_step = if flagged { ", ($47, 'lead', $1, $23, $16, $15, 'duplicate_flagged', $21)" } else { "" };
+    let clock = intake::insert_verify_deadline([
+        "$1 || '-verify'",
+        "$1",
+        "$2",
+        "$13",
+        "$43",
+        "$14",
+        "$44",
+        "$23",
+        "$22",
+        "$45",
+        "$46",
+    ]);
     format!(
-        "WITH l AS ({}), \
+        "WITH l AS ({}), d AS ({clock}), \
          t AS (INSERT INTO timeline (id, subject_type, subject_id, at_ms, actor, unit, step, note) VALUES \
          ($42, 'lead', $1, $23, $16, $15, 'reported', $3){dup_step}) \
          INSERT INTO audit_log (seq, at_ms, actor, unit, division, action, entity_type, entity_id, detail, digest, \
@@ -392,7 +407,10 @@ async fn create_lead(
         .bind(&sealed.phone_bidx)
         .bind(&sealed.name_phone_bidx)
         .bind(&sealed.name_tokens);
-    q = bind_entry(q, &e).bind(format!("{}-1", l.id));
+    let c = &l.verify_clock;
+    let warn = c.warn_ms.clamp(now_ms, l.verify_due_ms.max(now_ms));
+    q = bind_entry(q, &e).bind(format!("{}-1", l.id)).bind(&c.rule).bind(&c.responsible_user).bind(warn);
+    q = q.bind(c.escalate_days);
     if duplicate_of.is_some() {
         q = q.bind(format!("{}-2", l.id));
     }

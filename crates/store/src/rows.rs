@@ -36,7 +36,8 @@ pub(crate) const DEADLINE_COLUMNS: &str = "id, subject_type, subject_id, case_id
      paused_ms, pause_reason, closed_ms, version";
 
 pub(crate) const SUPERVISION_COLUMNS: &str = "id, deadline_id, case_id, case_number, division, step, level, \
-     responsible_unit, responsible_user, supervising_unit, due_ms, created_ms, resolved_ms";
+     responsible_unit, responsible_user, supervising_unit, due_ms, created_ms, resolved_ms, subject_type, subject_id, \
+     instruction, instruction_by, instruction_ms, reply, reply_by, reply_ms";
 
 pub(crate) const MEETING_COLUMNS: &str =
     "id, district, title, meeting_day, departments, status, minutes, created_by, created_ms, version";
@@ -251,7 +252,15 @@ pub(crate) fn supervision(r: &DbRow) -> Result<SupervisionRecord, sqlx::Error> {
             supervising_unit,
             due_ms,
             created_ms,
-            resolved_ms
+            resolved_ms,
+            subject_type,
+            subject_id,
+            instruction,
+            instruction_by,
+            instruction_ms,
+            reply,
+            reply_by,
+            reply_ms
         }
     ))
 }

@@ -63,15 +63,24 @@ pub trait RuleStore: Send + Sync {
 impl RuleStore for SqlStore {
     async fn time_limit(&self, step: &str, urgency: &str, at_ms: i64) -> Result<Option<TimeLimit>, StoreError> {
         let row = Sql::new(
-            "SELECT hours, placeholder FROM rule_time_limits WHERE step = $1 AND urgency = $2 AND effective_from <= $3 \
-             ORDER BY effective_from DESC LIMIT 1",
+            "SELECT hours, placeholder, warn_hours, escalate_after_days, effective_from FROM rule_time_limits \
+             WHERE step = $1 AND urgency = $2 AND effective_from <= $3 ORDER BY effective_from DESC LIMIT 1",
         )
         .bind(step)
         .bind(urgency)
         .bind(at_ms)
         .fetch_optional(self.reader())
         .await?;
-        row.map(|r| Ok(TimeLimit { hours: r.try_get("hours")?, placeholder: r.try_get("placeholder")? })).transpose()
+        row.map(|r| {
+            Ok(TimeLimit {
+                hours: r.try_get("hours")?,
+                placeholder: r.try_get("placeholder")?,
+                warn_hours: r.try_get("warn_hours")?,
+                escalate_after_days: r.try_get("escalate_after_days")?,
+                effective_from: r.try_get("effective_from")?,
+            })
+        })
+        .transpose()
     }
 
     async fn programmes(&self, at_ms: i64) -> Result<Vec<Programme>, StoreError> {

@@ -1,5 +1,5 @@
 //! The hot writes of the SQLite store on its synchronous writer (`sqlite_sync_writer.rs`): a
-//! new lead, and an audit entry on its own (the record of a read). The statements are the
+//! new lead (with its verification clock), and an audit entry on its own (the record of a read). The statements are the
 //! shared ones of `intake.rs`; PostgreSQL runs the same through sqlx
 //! (`postgres_hot_writer.rs`), and the conformance suite holds both to the same behaviour.
 
@@ -102,6 +102,25 @@ fn create_lead(
             &sealed.phone_bidx,
             &sealed.name_phone_bidx,
             &sealed.name_tokens,
+        ],
+    )?;
+    let c = &l.verify_clock;
+    let warn = c.warn_ms.clamp(now_ms, l.verify_due_ms.max(now_ms));
+    execute(
+        conn,
+        &intake::INSERT_VERIFY_DEADLINE,
+        &[
+            &format!("{}-verify", l.id),
+            &l.id,
+            &receipt.number,
+            &l.division,
+            &c.rule,
+            &l.responsible_unit,
+            &c.responsible_user,
+            &now_ms,
+            &l.verify_due_ms,
+            &warn,
+            &c.escalate_days,
         ],
     )?;
     let step = |suffix: &str, step: &str, note: &str| {

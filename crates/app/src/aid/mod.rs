@@ -123,6 +123,40 @@ struct Extras {
     duties: Vec<DutyException>,
 }
 
+/// The civil-affairs unit that takes an aid step at `level` for a case located in `division`:
+/// the street's assistance office, or the district's civil-affairs bureau.
+pub(crate) fn aid_unit(division: &str, level: Level) -> String {
+    let len = match level {
+        Level::Street => 9,
+        Level::District => 6,
+    };
+    format!("{}:mz", division.get(..len).unwrap_or(division))
+}
+
+impl App {
+    /// The clock of the step an item moves to: the street reviews a proposal (审核), the level
+    /// the amount requires approves (审批), the street pays (发放); none once it is settled.
+    pub(crate) async fn aid_clock(
+        &self,
+        item: &AidItem,
+        to: AidStatus,
+    ) -> Result<Option<jiujinan_store::NewDeadline>, AppError> {
+        let (step, level) = match to {
+            AidStatus::Proposed => ("review", Level::Street),
+            AidStatus::Reviewed => ("approve", item.required_level),
+            AidStatus::Approved => ("pay", Level::Street),
+            _ => return Ok(None),
+        };
+        let unit = aid_unit(&item.division, level);
+        let owner = crate::deadlines::ClockOwner {
+            subject: ("aid", &item.id),
+            case: (&item.case_id, &item.case_number, &item.division),
+            responsible: (&unit, ""),
+        };
+        Ok(Some(self.new_deadline("aid", step, "*", owner).await?))
+    }
+}
+
 fn aid_conflict(e: StoreError, state_code: &'static str) -> AppError {
     match e {
         StoreError::Conflict(Conflict::FrequencyLimit) => field("FREQUENCY_LIMIT", "cause"),
@@ -268,6 +302,7 @@ impl App {
             delivery: extra.delivery,
             posting: extra.posting,
             frequency: extra.frequency,
+            open_deadline: self.aid_clock(item, to).await?,
         };
         let mut detail = json!({"amount_fen": item.amount_fen});
         if let (false, Some(d)) = (extra.duties.is_empty(), detail.as_object_mut()) {

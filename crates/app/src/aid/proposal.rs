@@ -141,7 +141,8 @@ impl App {
             &json!({"amount_fen": amount, "proposed_fen": proposal.amount_fen, "level": level.code(), "special": input.special}),
         );
         audit.division = case.division.clone();
-        self.store.create_aid(&item, &who(actor), audit, now).await?;
+        let clock = self.aid_clock(&item, AidStatus::Proposed).await?;
+        self.store.create_aid(&item, clock.as_ref(), &who(actor), audit, now).await?;
         Ok(item.id)
     }
 

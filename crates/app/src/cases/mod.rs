@@ -82,10 +82,6 @@ fn lead_conflict(e: jiujinan_store::StoreError) -> AppError {
 }
 
 impl App {
-    async fn step_limit_ms(&self, step: &str, urgency: &str, now: i64) -> Result<i64, AppError> {
-        Ok(now + self.time_limit(step, urgency).await?.hours * 3_600_000)
-    }
-
     /// The case file if the actor's jurisdiction covers it; the read is audited.
     pub async fn case_for(&self, actor: &Actor, id: &str, reveal: bool) -> Result<CaseView, AppError> {
         if !actor.may(Permission::ReadCaseFile) {
@@ -181,25 +177,33 @@ impl App {
             return Err(AppError::InvalidTransition);
         }
         let now = self.now_ms();
-        let (step, due) = match to {
+        let owner = |user| crate::deadlines::ClockOwner {
+            subject: ("case", &case.id),
+            case: (&case.id, &case.number, &case.division),
+            responsible: (&case.responsible_unit, user),
+        };
+        let urgency = case.urgency.code();
+        // Each step's clock stops as the case moves on; the next step's starts (ADR 0009).
+        let (step, clock) = match to {
+            // The review is the office's, not yet any one reviewer's.
             CaseStatus::Reviewing => {
-                ("submitted_for_review", self.step_limit_ms("review", case.urgency.code(), now).await?)
+                ("submitted_for_review", Some(self.case_step_clock("review", urgency, owner("")).await?))
             }
             CaseStatus::Investigating => {
-                ("sent_back", self.step_limit_ms("investigate", case.urgency.code(), now).await?)
+                ("sent_back", Some(self.case_step_clock("investigate", urgency, owner(&case.responsible_user)).await?))
             }
-            CaseStatus::Reviewed => ("reviewed", case.step_due_ms),
-            CaseStatus::Closed => ("closed", case.step_due_ms),
+            CaseStatus::Reviewed => ("reviewed", None),
+            CaseStatus::Closed => ("closed", None),
         };
         let t = CaseTransition {
             from,
             to,
             opinion,
-            step_due_ms: due,
+            step_due_ms: clock.as_ref().map_or(case.step_due_ms, |c| c.due_ms),
             step: step.into(),
             note,
-            close_case_deadlines: false,
-            open_deadline: None,
+            close_case_deadlines: true,
+            open_deadline: clock,
         };
         let audit =
             Self::case_audit(actor, case, &format!("case.{step}"), json!({"from": from.code(), "to": to.code()}));

@@ -27,13 +27,22 @@ impl App {
         };
         match v {
             Verification::Accept { documents_pending } => {
+                let id = new_id(now);
+                let owner = crate::deadlines::ClockOwner {
+                    subject: ("case", &id),
+                    // The store writes the case number on the clock when it draws it.
+                    case: (&id, "", &lead.division),
+                    responsible: (&lead.responsible_unit, &actor.username),
+                };
+                let clock = self.case_step_clock("investigate", lead.urgency.code(), owner).await?;
                 let row = NewCaseRow {
-                    id: new_id(now),
                     street: lead.division[..9.min(lead.division.len())].to_owned(),
                     year: beijing_date(now).0,
                     responsible_user: actor.username.clone(),
                     documents_pending,
-                    step_due_ms: self.step_limit_ms("investigate", lead.urgency.code(), now).await?,
+                    step_due_ms: clock.due_ms,
+                    clock,
+                    id,
                 };
                 let case = self
                     .store

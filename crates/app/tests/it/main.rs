@@ -12,3 +12,4 @@ mod dispositions;
 mod leads;
 mod pii;
 mod seed;
+mod supervision;

@@ -13,6 +13,7 @@ use jiujinan_app::cases::{MemberInput, Verification, Verified};
 use jiujinan_app::leads::LeadInput;
 use jiujinan_app::{App, AppSettings};
 use jiujinan_domain::case::Economy;
+use jiujinan_domain::org::DivisionCode;
 use jiujinan_domain::pii::{KEY_BYTES, PiiKey, PiiKeyring};
 use jiujinan_store::prelude::*;
 use jiujinan_store::{Keys, LeadFilter, connect_with};
@@ -32,9 +33,11 @@ const FINDINGS: &str = "邻居证实独居无业";
 const NEEDS: &str = "需要轮椅和护工";
 const SECOND_REPORT: &str = "楼道里又摔倒两次";
 const FOLLOWUP: &str = "回访时已能下床走动";
+const INSTRUCTION: &str = "请核实欧阳家是否另有住处";
+const REPLY: &str = "已联系其女儿欧阳小松到场";
 
 /// Every value that must not be found in plain text.
-const SECRETS: [&str; 13] = [
+const SECRETS: [&str; 15] = [
     NAME,
     ID_NUMBER,
     PHONE,
@@ -48,6 +51,8 @@ const SECRETS: [&str; 13] = [
     NEEDS,
     SECOND_REPORT,
     FOLLOWUP,
+    INSTRUCTION,
+    REPLY,
 ];
 
 fn ring(byte: u8) -> PiiKeyring {
@@ -79,6 +84,13 @@ async fn fill(t: &T) -> String {
     let (dup, _) = t.app.record_lead(&t.clerk, &second, None).await.unwrap();
     assert_eq!(dup.duplicate_of.as_deref(), Some(lead.id.as_str()), "found by the ID number's blind index");
     t.app.verify_lead(&t.reviewer, &dup.id, 1, Verification::Merge { into_id: lead.number.clone() }).await.unwrap();
+    // Verified late: the district's instruction and the street's reply on the 督办 item are sealed.
+    let approver = common::user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    jiujinan_app::clock::Clock::set_now(&*t.clock, common::T0 + 3 * 3_600_000);
+    t.app.run_supervision().await.unwrap();
+    let item = t.app.supervision_list(&approver, true).await.unwrap().pop().expect("the verification is overdue");
+    t.app.instruct_supervision(&approver, &item.id, INSTRUCTION).await.unwrap();
+    t.app.reply_supervision(&t.reviewer, &item.id, REPLY).await.unwrap();
     let Verified::CaseOpened { case_id, .. } =
         t.app.verify_lead(&t.reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
     else {
@@ -128,6 +140,9 @@ async fn reads_and_finds(t: &T, case_id: &str) {
     assert_eq!(lead.needs, NEEDS);
     let inv = t.app.test_store().investigations(case_id).await.unwrap();
     assert!(inv.iter().any(|i| i.findings == FINDINGS));
+    let city = jiujinan_domain::jurisdiction::Jurisdiction { division: DivisionCode::city(), department: None };
+    let items = t.app.test_store().supervision_items(&city, false, 10).await.unwrap();
+    assert!(items.iter().any(|i| i.instruction == INSTRUCTION && i.reply == REPLY), "the 督办 notes read back");
     let steps = t.app.test_store().case_timeline(&case.lead_id, case_id).await.unwrap();
     assert!(steps.iter().any(|s| s.step == "followup_done" && s.note == FOLLOWUP), "the follow-up reads back");
     assert!(steps.iter().any(|s| s.step == "merged_report"), "the merge is in the timeline");
@@ -225,7 +240,11 @@ async fn upgrade_and_rotation(url: &str) {
     let rotated = ring(1).rotated(PiiKey::from_bytes([2; KEY_BYTES])).unwrap();
     let second = connect_with(url, Keys { audit: None, pii: Some(rotated) }).await.unwrap();
     let report = app(second.clone()).seal_personal_data().await.unwrap().expect("a re-seal was due");
-    assert_eq!((report.rows, report.left), (6, 0), "two leads, case, investigation, posting, follow-up: {report:?}");
+    assert_eq!(
+        (report.rows, report.left),
+        (8, 0),
+        "two leads, case, investigation, posting, follow-up, 督办 instruction and reply: {report:?}"
+    );
     let t2 = T { app: app(second.clone()), ..t };
     reads_and_finds(&t2, &case_id).await;
     // Only the new key now: the old one can go, and search still finds everyone.

@@ -56,6 +56,7 @@ both!(
     concurrent_retries_create_one_lead,
     lead_queue_sorts_filters_and_searches,
     verification_time_limits_are_rule_data,
+    leads_and_cases_run_on_clocks_and_their_items_take_notes,
     accepting_a_lead_opens_a_numbered_case_once,
     leads_close_as_not_accepted_transferred_or_merged,
     the_case_file_guards_against_lost_updates,
@@ -434,6 +435,12 @@ fn lead_row(id: &str, name: &str, id_number: Option<&str>, urgency: Urgency, due
         urgency,
         needs: String::new(),
         verify_due_ms: due,
+        verify_clock: VerifyClock {
+            rule: "limits/verify/urgent@0".into(),
+            warn_ms: due,
+            escalate_days: 1,
+            responsible_user: "jw_clerk".into(),
+        },
         duplicate_window_start_ms: T0 - 30 * 86_400_000,
     }
 }
@@ -659,7 +666,10 @@ async fn lead_queue_sorts_filters_and_searches(store: Arc<dyn Store>) {
 
 async fn verification_time_limits_are_rule_data(store: Arc<dyn Store>) {
     let critical = store.time_limit("verify", "critical", T0).await.unwrap().unwrap();
-    assert_eq!(critical, TimeLimit { hours: 2, placeholder: true });
+    assert_eq!(
+        critical,
+        TimeLimit { hours: 2, placeholder: true, warn_hours: 1, escalate_after_days: 1, effective_from: 0 }
+    );
     assert_eq!(store.time_limit("verify", "normal", T0).await.unwrap().unwrap().hours, 72);
     assert!(store.time_limit("approve", "normal", T0).await.unwrap().is_none());
 }
@@ -676,6 +686,22 @@ fn new_case(id: &str) -> NewCaseRow {
         responsible_user: "jw_reviewer".into(),
         documents_pending: true,
         step_due_ms: T0 + 99,
+        clock: NewDeadline {
+            id: format!("{id}-investigate"),
+            subject_type: "case".into(),
+            subject_id: id.into(),
+            case_id: id.into(),
+            case_number: String::new(),
+            division: "110105001024".into(),
+            step: "case.investigate".into(),
+            rule: "limits/investigate/urgent@0".into(),
+            responsible_unit: "110105001:mz".into(),
+            responsible_user: "jw_reviewer".into(),
+            started_ms: T0,
+            due_ms: T0 + 99,
+            warn_ms: T0 + 50,
+            escalate_days: 1,
+        },
     }
 }
 
@@ -1071,6 +1097,88 @@ async fn a_case(store: &Arc<dyn Store>) {
     store.accept_lead("l1", 1, &new_case("c1"), &who(), draft("lead.accepted", "110105"), T0).await.unwrap();
 }
 
+/// A lead's verification clock is written with the lead, stops when it is accepted (the case's
+/// investigation clock starting with the case's number) and moves with a transfer; an item
+/// raised on it takes an instruction and a reply once each, on the lead's timeline.
+async fn leads_and_cases_run_on_clocks_and_their_items_take_notes(store: Arc<dyn Store>) {
+    a_case(&store).await;
+    let l1 = store.deadline("l1-verify").await.unwrap().expect("written with the lead");
+    assert_eq!((l1.state.as_str(), l1.closed_ms, l1.step.as_str()), ("met", T0, "lead.verify"));
+    let case = store.case_by_id("c1").await.unwrap().unwrap();
+    let c1 = store.deadline("c1-investigate").await.unwrap().expect("opened with the case");
+    assert_eq!((c1.state.as_str(), c1.case_number.as_str()), ("open", case.number.as_str()));
+    let l2 = store.deadline("l2-verify").await.unwrap().unwrap();
+    assert_eq!(
+        (l2.state.as_str(), l2.case_number.as_str(), l2.responsible_user.as_str(), l2.rule.as_str()),
+        ("open", store.lead("l2").await.unwrap().unwrap().number.as_str(), "jw_clerk", "limits/verify/urgent@0")
+    );
+    let moved = LeadOutcome::Transferred { division: "110108001001".into(), office: "110108001:mz".into() };
+    store.close_lead("l2", 1, &moved, &who(), draft("lead.transferred", "110105"), T0 + 1).await.unwrap();
+    let l2 = store.deadline("l2-verify").await.unwrap().unwrap();
+    assert_eq!(
+        (l2.state.as_str(), l2.responsible_unit.as_str(), l2.division.as_str()),
+        ("open", "110108001:mz", "110108001001")
+    );
+
+    let fire = DeadlineFire {
+        id: l2.id.clone(),
+        expected_version: l2.version,
+        warned: true,
+        level: 1,
+        next_ms: T0 + 10_000,
+        supervision: Some(NewSupervision {
+            id: "s1".into(),
+            deadline_id: l2.id.clone(),
+            subject_type: "lead".into(),
+            subject_id: "l2".into(),
+            case_id: String::new(),
+            case_number: l2.case_number.clone(),
+            division: l2.division.clone(),
+            step: l2.step.clone(),
+            level: 1,
+            responsible_unit: l2.responsible_unit.clone(),
+            responsible_user: String::new(),
+            supervising_unit: "110108:mz".into(),
+            due_ms: l2.due_ms,
+        }),
+        step: "overdue".into(),
+        note: "lead.verify".into(),
+    };
+    assert!(store.fire_deadline(&fire, draft("deadline.overdue", "110108"), T0 + 2).await.unwrap());
+    let boss = Who { user: "hd_approver".into(), unit: "110108:mz".into() };
+    store
+        .note_supervision("s1", SupervisionNote::Instruction, "今日办结", &boss, draft("x", "110108"), T0 + 3)
+        .await
+        .unwrap();
+    let twice =
+        store.note_supervision("s1", SupervisionNote::Instruction, "再催", &boss, draft("x", "110108"), T0 + 4).await;
+    assert!(matches!(twice, Err(StoreError::Conflict(Conflict::StaleVersion))), "{twice:?}");
+    let nobody = store.note_supervision("s9", SupervisionNote::Reply, "x", &who(), draft("x", "110108"), T0 + 4).await;
+    assert!(matches!(nobody, Err(StoreError::NotFound)), "{nobody:?}");
+    let item = store.supervision_item("s1").await.unwrap().unwrap();
+    assert_eq!(
+        (item.instruction.as_str(), item.instruction_by.as_str(), item.instruction_ms, item.reply_ms),
+        ("今日办结", "hd_approver", T0 + 3, 0)
+    );
+    assert_eq!((item.subject_type.as_str(), item.subject_id.as_str()), ("lead", "l2"));
+    let steps: Vec<(String, String)> =
+        store.timeline("l2").await.unwrap().into_iter().map(|t| (t.step, t.note)).collect();
+    assert!(steps.contains(&("overdue".into(), "lead.verify".into())), "{steps:?}");
+    assert!(steps.contains(&("supervision_instructed".into(), "lead.verify".into())), "{steps:?}");
+    store
+        .close_lead(
+            "l2",
+            2,
+            &LeadOutcome::NotAccepted { reason: "不符合条件".into() },
+            &who(),
+            draft("x", "110108"),
+            T0 + 5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.supervision_item("s1").await.unwrap().unwrap().resolved_ms, T0 + 5, "done: the item closes");
+}
+
 fn new_action(id: &str, status: ActionStatus) -> NewAction {
     NewAction {
         id: id.into(),
@@ -1150,7 +1258,8 @@ async fn actions_move_only_from_the_expected_state(store: Arc<dyn Store>) {
         Err(StoreError::Conflict(Conflict::StaleVersion))
     ));
     let clocks = store.deadlines_of_case("c1").await.unwrap();
-    let states: Vec<(&str, &str)> = clocks.iter().map(|d| (d.id.as_str(), d.state.as_str())).collect();
+    let states: Vec<(&str, &str)> =
+        clocks.iter().filter(|d| d.subject_type == "action").map(|d| (d.id.as_str(), d.state.as_str())).collect();
     assert_eq!(states, vec![("d1", "met"), ("d2", "open")], "acceptance stops one clock and starts the next");
     assert_eq!(store.inbox("110105:wj", Some("accepted"), 10, 0).await.unwrap().len(), 1);
     assert!(store.inbox("110105:wj", Some("sent"), 10, 0).await.unwrap().is_empty());
@@ -1225,8 +1334,10 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
         )
         .await
         .unwrap();
-    assert!(store.due_deadlines(T0 + 50, 10).await.unwrap().is_empty());
-    let due = store.due_deadlines(T0 + 200, 10).await.unwrap();
+    // The leads' and the case's own clocks are due too; this test fires the action's.
+    let actions = |ds: Vec<DeadlineRecord>| ds.into_iter().filter(|d| d.subject_type == "action").collect::<Vec<_>>();
+    assert!(actions(store.due_deadlines(T0 + 50, 10).await.unwrap()).is_empty());
+    let due = actions(store.due_deadlines(T0 + 200, 10).await.unwrap());
     assert_eq!(due.len(), 1, "due once the warning time has come");
     let d = &due[0];
     let mut tasks = Vec::new();
@@ -1241,6 +1352,8 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
             supervision: Some(NewSupervision {
                 id: format!("s{i}"),
                 deadline_id: d.id.clone(),
+                subject_type: d.subject_type.clone(),
+                subject_id: d.subject_id.clone(),
                 case_id: "c1".into(),
                 case_number: d.case_number.clone(),
                 division: d.division.clone(),
@@ -1268,7 +1381,7 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
     let items = store.supervision_items(&scope("110105"), true, 10).await.unwrap();
     assert_eq!(items.len(), 1);
     assert!(store.supervision_items(&scope("110108"), true, 10).await.unwrap().is_empty(), "scoped");
-    assert!(store.due_deadlines(T0 + 200, 10).await.unwrap().is_empty());
+    assert!(actions(store.due_deadlines(T0 + 200, 10).await.unwrap()).is_empty());
     // Pausing stops the clock; resuming moves every instant by the shift the use case gives.
     let d = store.deadline("d1").await.unwrap().unwrap();
     store
@@ -1286,7 +1399,7 @@ async fn a_deadline_fires_once_under_concurrent_supervisors(store: Arc<dyn Store
         .set_deadline_paused("d1", d.version + 1, ClockChange::Pause("x"), &who(), draft("x", "110105"), T0 + 301)
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(Conflict::DeadlineState))), "{again:?}");
-    assert!(store.due_deadlines(T0 + 50_000, 10).await.unwrap().is_empty(), "a paused clock is never due");
+    assert!(actions(store.due_deadlines(T0 + 50_000, 10).await.unwrap()).is_empty(), "a paused clock is never due");
     store
         .set_deadline_paused(
             "d1",

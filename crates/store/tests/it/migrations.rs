@@ -53,6 +53,8 @@ const APPLIED: &[(i64, u64, u64)] = &[
     (14, 0x874c_2ebd_fe22_6d9e, 0x874c_2ebd_fe22_6d9e),
     (15, 0x43c5_95fb_c1af_5e6f, 0x43c5_95fb_c1af_5e6f),
     (16, 0x91e7_dbcb_8cf3_142a, 0x91e7_dbcb_8cf3_142a),
+    (17, 0xa095_b94c_ce3f_5f2f, 0xa095_b94c_ce3f_5f2f),
+    (18, 0x12e2_6e20_d536_fecf, 0x12e2_6e20_d536_fecf),
 ];
 
 #[test]

@@ -104,6 +104,8 @@ pub fn step(code: &str, lang: Lang) -> &'static str {
         "clock_paused" => pick(lang, "暂停计时", "Clock paused"),
         "clock_resumed" => pick(lang, "恢复计时", "Clock resumed"),
         "deadline_opened" => pick(lang, "开始计时", "Clock started"),
+        "supervision_instructed" => pick(lang, "下达督办意见", "Supervision instruction given"),
+        "supervision_replied" => pick(lang, "反馈督办办理情况", "Supervision answered"),
         "on_agenda" => pick(lang, "列入联席会议议程", "Put on the joint meeting's agenda"),
         "joint_decision" => pick(lang, "联席会议决定", "Joint meeting decision"),
         "decision_done" => pick(lang, "决定已落实", "Decision carried out"),
@@ -134,6 +136,7 @@ pub fn step_note(step: &str, note: &str, lang: Lang) -> String {
             None => note.to_owned(),
         },
         "investigated" => method(note, lang).to_owned(),
+        "supervision_instructed" | "supervision_replied" => deadline_step(note, lang).to_owned(),
         "deadline_warning" | "overdue" | "escalated" | "deadline_opened" => match note.split_once(' ') {
             Some((step, rest)) => format!("{} {rest}", deadline_step(step, lang)),
             None => deadline_step(note, lang).to_owned(),
@@ -302,6 +305,12 @@ pub fn deadline_step(code: &str, lang: Lang) -> &'static str {
         "joint_meeting.decision" => pick(lang, "决定落实时限", "Decision carried out"),
         "aid_first.paperwork" => pick(lang, "先行救助补办手续", "Aid-first paperwork"),
         "case.followup" => pick(lang, "结案回访", "Follow-up visit"),
+        "lead.verify" => pick(lang, "线索核查", "Lead verification"),
+        "case.investigate" => pick(lang, "入户调查", "Investigation"),
+        "case.review" => pick(lang, "初审", "Preliminary review"),
+        "aid.review" => pick(lang, "救助审核", "Aid review"),
+        "aid.approve" => pick(lang, "救助审批", "Aid approval"),
+        "aid.pay" => pick(lang, "救助发放", "Aid payment"),
         _ => pick(lang, "办理时限", "Time limit"),
     }
 }

@@ -110,13 +110,25 @@ pub fn back(back: &str, fallback: &str) -> String {
 /// Back to `to` with `saved=1`, or with `error=CODE` for an expected refusal (shown in the
 /// user's language there); other errors become the error page.
 pub fn redirect_after<T>(to: &str, r: Result<T, AppError>) -> PageResult {
-    let sep = if to.contains('?') { '&' } else { '?' };
-    match r {
-        Ok(_) => Ok(Redirect::to(&format!("{to}{sep}saved=1")).into_response()),
-        Err(e) if matches!(e.status(), 403 | 409 | 422) => {
-            Ok(Redirect::to(&format!("{to}{sep}error={}", e.code())).into_response())
-        }
-        Err(e) => Err(e.into()),
+    let flag = match r {
+        Ok(_) => "saved=1".to_owned(),
+        Err(e) if matches!(e.status(), 403 | 409 | 422) => format!("error={}", e.code()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&with_query(to, &flag)).into_response())
+}
+
+/// `to` with `pair` added to its query string, before any `#fragment` (a browser
+/// reads what follows `#` as the fragment, so a flag after it would never reach the server).
+fn with_query(to: &str, pair: &str) -> String {
+    let (path, fragment) = match to.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (to, None),
+    };
+    let sep = if path.contains('?') { '&' } else { '?' };
+    match fragment {
+        Some(f) => format!("{path}{sep}{pair}#{f}"),
+        None => format!("{path}{sep}{pair}"),
     }
 }
 
@@ -214,5 +226,14 @@ mod tests {
         for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "/a\nb", ""] {
             assert_eq!(super::back(bad, "/x"), "/x", "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_flag_goes_into_the_query_before_the_fragment() {
+        use super::with_query;
+        assert_eq!(with_query("/a", "saved=1"), "/a?saved=1");
+        assert_eq!(with_query("/a?all=1", "saved=1"), "/a?all=1&saved=1");
+        assert_eq!(with_query("/a?all=1#sup-1", "error=X"), "/a?all=1&error=X#sup-1");
+        assert_eq!(with_query("/a#b", "saved=1"), "/a?saved=1#b");
     }
 }

@@ -117,7 +117,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
             })
             .collect(),
         actions: rows,
-        supervision: sup_rows(supervision, lang, &names),
+        supervision: sup_rows(supervision, actor, lang, &names),
         case_clocks: clock_rows(&case_deadlines, now, lang, &names),
         routes: choices(Route::ALL, Route::code, |c| labels::route(c, lang)),
         programmes: programme_choices,

@@ -46,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/deadlines/{id}/pause", post(clock::pause_clock))
         .route("/deadlines/{id}/resume", post(clock::resume_clock))
         .route("/supervision", get(supervision::supervision))
+        .route("/supervision/{id}/instruction", post(supervision::instruct))
+        .route("/supervision/{id}/reply", post(supervision::reply))
         .route("/admin/supervision/run", post(supervision::run_sweep))
         .route("/admin/test-clock", post(supervision::set_clock))
 }
@@ -112,7 +114,9 @@ pub struct ActionRow {
 
 /// A supervision item as shown.
 pub struct SupRow {
-    pub case_id: String,
+    pub id: String,
+    /// The lead (a verification overdue) or the case the step belongs to.
+    pub href: String,
     pub case_number: String,
     pub step: &'static str,
     pub level: i64,
@@ -124,6 +128,13 @@ pub struct SupRow {
     pub due: String,
     pub created: String,
     pub resolved: bool,
+    /// The supervisor's instruction and the unit's reply, with who wrote them when.
+    pub instruction: String,
+    pub instruction_meta: String,
+    pub reply: String,
+    pub reply_meta: String,
+    pub can_instruct: bool,
+    pub can_reply: bool,
 }
 
 /// An action's amount, blank when it has none.
@@ -156,10 +167,21 @@ fn clock_rows(ds: &[DeadlineRecord], now: i64, lang: Lang, names: &UnitNames) ->
         .collect()
 }
 
-fn sup_rows(items: Vec<SupervisionRecord>, lang: Lang, names: &UnitNames) -> Vec<SupRow> {
+fn sup_rows(items: Vec<SupervisionRecord>, actor: &Actor, lang: Lang, names: &UnitNames) -> Vec<SupRow> {
+    let meta = |by: &str, ms: i64| if ms == 0 { String::new() } else { format!("{by} · {}", beijing_time(ms)) };
     items
         .into_iter()
         .map(|s| SupRow {
+            can_instruct: s.instruction_ms == 0
+                && s.resolved_ms == 0
+                && jiujinan_app::supervision::may_instruct(actor, &s),
+            can_reply: s.reply_ms == 0 && jiujinan_app::supervision::may_reply(actor, &s),
+            id: s.id.clone(),
+            href: if s.subject_type == "lead" {
+                format!("/leads/{}", s.subject_id)
+            } else {
+                format!("/cases/{}", s.case_id)
+            },
             step: labels::deadline_step(&s.step, lang),
             level: s.level,
             responsible: format!("{} {}", names.name(&s.responsible_unit), s.responsible_user).trim().to_owned(),
@@ -169,7 +191,10 @@ fn sup_rows(items: Vec<SupervisionRecord>, lang: Lang, names: &UnitNames) -> Vec
             due: beijing_time(s.due_ms),
             created: beijing_time(s.created_ms),
             resolved: s.resolved_ms != 0,
-            case_id: s.case_id,
+            instruction_meta: meta(&s.instruction_by, s.instruction_ms),
+            reply_meta: meta(&s.reply_by, s.reply_ms),
+            instruction: s.instruction,
+            reply: s.reply,
             case_number: s.case_number,
         })
         .collect()

@@ -1,8 +1,9 @@
 //! The supervision list (overdue steps of the user's units and of the units they supervise),
-//! running the sweep now, and the test clock of demos and browser tests.
+//! the supervisor's instruction and the unit's reply on an item, running the sweep now, and
+//! the test clock of demos and browser tests.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use jiujinan_app::AppError;
 use jiujinan_domain::policy::Permission;
@@ -13,7 +14,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::PageResult;
 use crate::i18n::{Dispositions, catalogue};
-use crate::pages::form::Form;
+use crate::pages::form::{Form, redirect_after};
 use crate::view::{Chrome, beijing_time, render};
 
 #[derive(Template)]
@@ -27,6 +28,8 @@ struct SupervisionPage {
     report: String,
     test_clock: bool,
     now: String,
+    error: Option<String>,
+    saved: bool,
 }
 
 #[derive(Deserialize)]
@@ -35,6 +38,41 @@ pub struct SupQuery {
     all: String,
     #[serde(default)]
     report: String,
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    saved: String,
+}
+
+/// The words of an instruction or a reply.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteForm {
+    text: String,
+}
+
+/// The supervisor writes the instruction (督办意见) on an item.
+pub async fn instruct(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> PageResult {
+    let actor = ctx.user()?;
+    let r = state.app.instruct_supervision(actor, &id, &f.text).await;
+    redirect_after(&format!("/supervision?all=1#sup-{id}"), r)
+}
+
+/// The responsible unit replies how the step is handled (办理情况反馈).
+pub async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> PageResult {
+    let actor = ctx.user()?;
+    let r = state.app.reply_supervision(actor, &id, &f.text).await;
+    redirect_after(&format!("/supervision?all=1#sup-{id}"), r)
 }
 
 /// Overdue steps of the user's units and of the units they supervise.
@@ -51,12 +89,14 @@ pub async fn supervision(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
     let page = SupervisionPage {
         c: Chrome::new(&ctx),
         d: &catalogue(lang).dispositions,
-        rows: sup_rows(items, lang, &names),
+        rows: sup_rows(items, actor, lang, &names),
         open_only,
         can_run: actor.may(Permission::RunSupervision),
         report: q.report.chars().take(100).collect(),
         test_clock: state.web.test_clock && actor.may(Permission::SetTestClock),
         now: beijing_time(state.app.now_ms()),
+        error: crate::pages::form::flash_error(&q.error, lang),
+        saved: !q.saved.is_empty(),
     };
     render(&page)
 }
