@@ -214,16 +214,27 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await page.click('#nav-meetings');
     await page.fill('#mt-title', '朝阳区社会救助联席会议（10月）');
     await page.fill('#mt-day', '2026-10-09');
-    await page.fill('#mt-deps', '110105:wj,110105:zj');
+    assert.equal(await page.locator('#mt-district option:checked').innerText(), '朝阳区', 'the district by name');
+    // The member departments are ticked by name (all at first): keep health and housing.
+    for (const box of await page.locator('#mt-deps input[type=checkbox]').all()) {
+      await box.setChecked(['wj', 'zj'].includes(await box.getAttribute('value')));
+    }
     await page.click('#create-meeting');
     await page.waitForURL((u) => u.pathname.startsWith('/meetings/'));
     const meetingPath = pathOf(page);
+    assert.equal(await visibleText(page, '#meeting-district'), '朝阳区');
+    const members = await visibleText(page, '#meeting-departments');
+    assert.equal(members.split('、').length, 2, members);
+    assert.match(members, /朝阳区卫生健康委员会/);
+    assert.doesNotMatch(members, /110105|wj|zj/, 'names, not codes');
     await page.locator('#waiting .add-to-agenda').first().click();
     await page.locator('#meeting-saved').waitFor({ state: 'visible' });
     await page.fill('.decision-form input[name="text"]', '由区卫健委牵头协调医疗费用减免');
-    await page.fill('.decision-form input[name="lead_unit"]', '110105:wj');
+    await page.selectOption('.decision-form select[name="lead_unit"]', '110105:wj');
     await page.click('.add-decision');
     await page.locator('#meeting-saved').waitFor({ state: 'visible' });
+    const decision = await visibleText(page, '.agenda-item .decisions li');
+    assert.match(decision, /由区卫健委牵头协调医疗费用减免 · 朝阳区卫生健康委员会/, decision);
     await as('cy_health');
     await page.goto(`${server.base}${meetingPath}`);
     await page.fill('.decision-done-form input[name="note"]', '医院已减免费用 3000 元');

@@ -50,7 +50,8 @@ test('intake: walk-in, discovery, hotline API with retries, street queue', { tim
     await page.locator('#lead-created').waitFor({ state: 'visible' });
     assert.match(await visibleText(page, '#lead-number'), /L110105001-\d{4}-000001/);
     assert.match(await visibleText(page, '#lead-first-inquiry'), /jw_clerk/);
-    assert.match(await visibleText(page, '#lead-responsible'), /110105001:mz/);
+    assert.equal(await visibleText(page, '#lead-responsible'), '建外街道社会救助受理窗口', 'the unit by name');
+    assert.equal(await page.getAttribute('#lead-responsible', 'title'), '110105001:mz', 'its code on hover');
     assert.match(await visibleText(page, '#lead-timeline'), /登记求助/);
     await shot(page, step);
     await page.click('#logout');
@@ -120,7 +121,8 @@ test('intake: walk-in, discovery, hotline API with retries, street queue', { tim
     assert.equal(await rows.count(), 1);
     await rows.first().locator('a').click();
     await page.waitForURL((u) => u.pathname.startsWith('/leads/'));
-    assert.match(await visibleText(page, '#lead-first-inquiry'), /11:mz/);
+    assert.match(await visibleText(page, '#lead-first-inquiry'), /北京市民政局/);
+    assert.equal(await page.locator('#lead-first-inquiry span').first().getAttribute('title'), '11:mz');
     assert.equal(pathOf(page), `/leads/${a.id}`);
     await shot(page, step);
 

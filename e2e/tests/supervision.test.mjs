@@ -124,6 +124,9 @@ test('supervision: an overdue verification is instructed, answered and closed by
     assert.equal(inv.href, casePath, 'and links to the case');
     await page.goto(`${server.base}${casePath}`);
     assert.match(await visibleText(page, '#case-supervision'), /入户调查/, 'the case page lists its 督办 item');
+    const timeline = await visibleText(page, '#case-timeline');
+    assert.match(timeline, /逾期督办 · 系统\s+线索核查 → 朝阳区民政局/, 'the breach names the supervising bureau');
+    assert.doesNotMatch(timeline, /110105:mz/, 'by name, not code');
     await shot(page, step);
     assertNoBrowserErrors();
   } catch (err) {

@@ -63,6 +63,70 @@
     if (btn) { btn.textContent = '▾'; }
   });
 
+  // Unit pickers: a select with data-unit-search="department|civil_affairs|place" gets a search
+  // box; two characters ask /org/pick and the select then offers what matched (its own first
+  // options come back when the box is emptied). Without scripts the select works as it is.
+  function unitPicker(select) {
+    var original = Array.prototype.slice.call(select.options).map(function (o) { return o.cloneNode(true); });
+    var box = document.createElement('input');
+    box.type = 'search';
+    box.className = 'unit-search';
+    box.id = select.id ? select.id + '-search' : '';
+    box.placeholder = select.getAttribute('data-search-placeholder') || '';
+    box.setAttribute('aria-label', box.placeholder);
+    box.setAttribute('autocomplete', 'off');
+    var status = document.createElement('span');
+    status.className = 'unit-search-status muted';
+    status.setAttribute('aria-live', 'polite');
+    // One cell of the form's grid: the box, the select, what was found.
+    var cell = document.createElement('div');
+    cell.className = 'unit-picker';
+    select.parentNode.insertBefore(cell, select);
+    cell.appendChild(box);
+    cell.appendChild(select);
+    cell.appendChild(status);
+    var timer = null;
+    var asked = '';
+    function restore() {
+      select.innerHTML = '';
+      original.forEach(function (o) { select.appendChild(o.cloneNode(true)); });
+      status.textContent = '';
+    }
+    function ask(q) {
+      asked = q;
+      var url = '/org/pick?kind=' + encodeURIComponent(select.getAttribute('data-unit-search')) + '&q=' + encodeURIComponent(q);
+      fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (choices) {
+          if (q !== asked) { return; }
+          select.innerHTML = '';
+          choices.forEach(function (c) {
+            var o = document.createElement('option');
+            o.value = c.code;
+            o.textContent = c.label;
+            o.title = c.code;
+            select.appendChild(o);
+          });
+          var none = select.getAttribute('data-search-none') || '';
+          var found = select.getAttribute('data-search-found') || '';
+          status.textContent = choices.length ? found.replace('{n}', choices.length) : none;
+          select.dispatchEvent(new Event('change', { bubbles: true }));
+        })
+        .catch(function () { status.textContent = select.getAttribute('data-search-none') || ''; });
+    }
+    box.addEventListener('input', function () {
+      clearTimeout(timer);
+      var q = box.value.trim();
+      if (q.length < 2) { asked = ''; restore(); return; }
+      timer = setTimeout(function () { ask(q); }, 200);
+    });
+    // Enter in the box chooses, it does not send the form half filled.
+    box.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { ev.preventDefault(); select.focus(); } });
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('select[data-unit-search]').forEach(unitPicker);
+  });
+
   // Charts: data comes in a data attribute as JSON, never as inline script.
   // A bar chart by default, a step line with data-chart-type="line" (balances over time).
   document.addEventListener('DOMContentLoaded', function () {

@@ -47,6 +47,9 @@ pub struct Common {
     pub search: &'static str,
     pub search_results: &'static str,
     pub no_results: &'static str,
+    /// The search box of a unit picker, and what it found.
+    pub unit_search: &'static str,
+    pub unit_search_found: &'static str,
     pub expand: &'static str,
     pub code: &'static str,
     pub kind: &'static str,
@@ -134,6 +137,8 @@ impl Common {
             search: t(l, "搜索", "Search"),
             search_results: t(l, "搜索结果", "Search results"),
             no_results: t(l, "没有找到匹配的单位", "No unit matches"),
+            unit_search: t(l, "按名称搜索（输入两个字即可）", "Search by name (two characters are enough)"),
+            unit_search_found: t(l, "找到 {n} 个，请在下拉框中选择", "{n} found: choose in the list"),
             expand: t(l, "展开", "Expand"),
             code: t(l, "代码", "Code"),
             kind: t(l, "类型", "Kind"),

@@ -190,7 +190,7 @@ impl Dispositions {
             title: t(l, "会议名称", "Title"),
             district: t(l, "区", "District"),
             meeting_day: t(l, "会议日期", "Date"),
-            departments: t(l, "参会单位（单位代码，逗号分隔）", "Participating units (codes, comma-separated)"),
+            departments: t(l, "参会单位", "Participating units"),
             agenda: t(l, "议程", "Agenda"),
             waiting: t(l, "待上会的提请事项", "Escalations waiting for a meeting"),
             add_to_agenda: t(l, "列入议程", "Put on the agenda"),

@@ -149,6 +149,15 @@ pub fn step_note(step: &str, note: &str, lang: Lang) -> String {
     }
 }
 
+/// How far a step has been escalated: not yet (level 0), or the 督办 level it reached.
+pub fn supervision_level(level: i64, lang: Lang) -> String {
+    match (level, lang) {
+        (0, _) => pick(lang, "未督办", "None yet").to_owned(),
+        (n, Lang::Zh) => format!("第{n}级"),
+        (n, _) => format!("Level {n}"),
+    }
+}
+
 /// A case status's name.
 pub fn case_status(code: &str, lang: Lang) -> &'static str {
     match CaseStatus::parse(code) {

@@ -28,6 +28,8 @@ pub struct Leads {
     pub revealed: &'static str,
     pub hukou: &'static str,
     pub location: &'static str,
+    /// The location list's first choice above street level: routed by the hukou instead.
+    pub location_by_hukou: &'static str,
     pub address: &'static str,
     pub description: &'static str,
     pub urgency: &'static str,
@@ -90,6 +92,7 @@ impl Leads {
             ),
             hukou: t(l, "户籍地", "Hukou"),
             location: t(l, "现所在地", "Where the person is"),
+            location_by_hukou: t(l, "不详（按户籍地确定受理街道）", "Not known (the hukou's street receives it)"),
             address: t(l, "详细地址", "Address"),
             description: t(l, "求助情况", "Situation"),
             urgency: t(l, "紧急程度", "Urgency"),

@@ -6,14 +6,17 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
+use jiujinan_app::auth::Actor;
 use jiujinan_app::meetings::MeetingView;
 use jiujinan_domain::disposition::{DecisionStatus, MeetingStatus};
+use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitCode, UnitKind};
 use serde::Deserialize;
 
 use super::form::{Flash, Form, redirect_after};
+use super::unit_names::UnitNames;
 use crate::AppState;
 use crate::context::Ctx;
-use crate::errors::PageResult;
+use crate::errors::{PageError, PageResult};
 use crate::i18n::{Dispositions, catalogue};
 use crate::view::{Chrome, beijing_time, render};
 
@@ -35,6 +38,7 @@ fn day_text(day: i64) -> String {
 struct MeetingRow {
     id: String,
     title: String,
+    /// The district's name.
     district: String,
     day: String,
     held: bool,
@@ -47,8 +51,33 @@ struct ListPage {
     d: &'static Dispositions,
     rows: Vec<MeetingRow>,
     can_run: bool,
-    district: String,
+    /// The districts the user may convene a meeting for (code, name, preselected).
+    districts: Vec<(String, String, bool)>,
+    /// The member departments to tick (code, name); all ticked at first.
+    departments: Vec<(String, String)>,
     error: Option<String>,
+}
+
+/// The districts whose meetings the actor convenes: their own, or every district of the city.
+async fn districts_of(state: &AppState, actor: &Actor) -> Result<Vec<DivisionCode>, PageError> {
+    let own = &actor.jurisdiction.division;
+    Ok(match own.level() {
+        DivisionLevel::District => vec![own.clone()],
+        DivisionLevel::City => state
+            .app
+            .child_units(own.as_str())
+            .await?
+            .into_iter()
+            .filter(|n| n.unit.kind == "government")
+            .filter_map(|n| DivisionCode::parse(&n.unit.code).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// A district's departments that sit on its joint meeting.
+fn member_departments(district: &DivisionCode) -> Vec<String> {
+    UnitKind::departments_at(DivisionLevel::District).iter().map(|k| UnitCode::of(district, *k).to_string()).collect()
 }
 
 fn runs(actor: &jiujinan_app::auth::Actor) -> bool {
@@ -59,6 +88,19 @@ fn runs(actor: &jiujinan_app::auth::Actor) -> bool {
 pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> PageResult {
     let actor = ctx.user()?;
     let meetings = state.app.meetings(actor).await?;
+    let districts = if runs(actor) { districts_of(&state, actor).await? } else { Vec::new() };
+    let departments = districts.first().map(member_departments).unwrap_or_default();
+    let names = UnitNames::load(
+        &state,
+        meetings
+            .iter()
+            .map(|m| m.district.clone())
+            .chain(districts.iter().map(ToString::to_string))
+            .chain(departments.iter().cloned())
+            .collect(),
+    )
+    .await;
+    let own = actor.jurisdiction.division.as_str();
     let page = ListPage {
         c: Chrome::new(&ctx),
         d: &catalogue(ctx.lang).dispositions,
@@ -69,11 +111,20 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(f): Query<Flash
                 held: m.status == MeetingStatus::Held,
                 id: m.id,
                 title: m.title,
-                district: m.district,
+                district: names.name(&m.district),
             })
             .collect(),
         can_run: runs(actor),
-        district: actor.jurisdiction.division.to_string(),
+        districts: districts
+            .iter()
+            .map(|d| (d.to_string(), names.name(d.as_str()), d.as_str() == own || districts.len() == 1))
+            .collect(),
+        // Each district has the same kinds of department: the names shown are the first
+        // district's; a city user's meeting in another district gets that district's own.
+        departments: departments
+            .iter()
+            .map(|c| (c.split_once(':').map_or(c.as_str(), |(_, k)| k).to_owned(), names.name(c)))
+            .collect(),
         error: f.error(ctx.lang),
     };
     render(&page)
@@ -86,14 +137,22 @@ pub struct NewMeetingForm {
     district: String,
     title: String,
     day: String,
-    /// Unit codes, separated by commas or spaces.
-    departments: String,
+    /// The member departments' kinds (`wj`, `zj`, …, the part after the district's code),
+    /// one per ticked box; full unit codes are accepted too.
+    departments: Vec<String>,
 }
 
 /// Schedules a meeting.
 pub async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<NewMeetingForm>) -> PageResult {
     let actor = ctx.user()?;
-    let deps: Vec<String> = f.departments.split([',', '，', ' ']).map(str::to_owned).collect();
+    let deps: Vec<String> = f
+        .departments
+        .iter()
+        .flat_map(|d| d.split([',', '，', ' ']))
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| if d.contains(':') { d.to_owned() } else { format!("{}:{d}", f.district.trim()) })
+        .collect();
     match state.app.create_meeting(actor, &f.district, &f.title, &f.day, &deps).await {
         Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(e) => redirect_after("/meetings", Err::<(), _>(e)),
@@ -111,7 +170,9 @@ struct AgendaRow {
 struct DecisionRow {
     id: String,
     text: String,
+    /// The unit that carries it out, by name (its code on hover).
     lead_unit: String,
+    lead_unit_name: String,
     done: bool,
     done_note: String,
     can_complete: bool,
@@ -126,7 +187,10 @@ struct MeetingPage {
     title: String,
     district: String,
     day: String,
+    /// The member departments by name.
     departments: String,
+    /// Who can be charged with a decision: the member departments and the district's bureau.
+    lead_units: Vec<(String, String)>,
     held: bool,
     minutes: String,
     version: i64,
@@ -147,6 +211,22 @@ pub async fn show(
     let actor = ctx.user()?;
     let MeetingView { meeting: m, agenda, decisions, waiting } = state.app.meeting_for(actor, &id).await?;
     let can_run = runs(actor);
+    let members: Vec<String> = m.departments.split(',').filter(|d| !d.is_empty()).map(str::to_owned).collect();
+    let bureau = format!("{}:mz", m.district);
+    let mut lead_units = members.clone();
+    if !lead_units.contains(&bureau) {
+        lead_units.insert(0, bureau);
+    }
+    let names = UnitNames::load(
+        &state,
+        lead_units
+            .iter()
+            .cloned()
+            .chain([m.district.clone()])
+            .chain(decisions.iter().map(|x| x.lead_unit.clone()))
+            .collect(),
+    )
+    .await;
     let agenda = agenda
         .into_iter()
         .map(|(item, a)| AgendaRow {
@@ -157,6 +237,7 @@ pub async fn show(
                     id: x.id.clone(),
                     text: x.text.clone(),
                     lead_unit: x.lead_unit.clone(),
+                    lead_unit_name: names.name(&x.lead_unit),
                     done: x.status == DecisionStatus::Done,
                     done_note: if x.status == DecisionStatus::Done {
                         format!("{} · {} {}", x.done_note, x.done_by, beijing_time(x.done_ms))
@@ -176,9 +257,10 @@ pub async fn show(
         c: Chrome::new(&ctx),
         d: &catalogue(ctx.lang).dispositions,
         title: m.title,
-        district: m.district,
+        district: names.name(&m.district),
         day: day_text(m.meeting_day),
-        departments: m.departments,
+        departments: members.iter().map(|c| names.name(c)).collect::<Vec<_>>().join("、"),
+        lead_units: lead_units.iter().map(|c| (c.clone(), names.name(c))).collect(),
         held: m.status == MeetingStatus::Held,
         minutes: m.minutes,
         version: m.version,

@@ -15,6 +15,7 @@ mod org;
 mod rules;
 mod timeline;
 mod unit_names;
+mod unit_picker;
 mod users;
 
 use axum::Router;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/org", get(org::show))
         .route("/org/children/{code}", get(org::children))
         .route("/org/unit/{code}", get(org::unit))
+        .route("/org/pick", get(unit_picker::pick))
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/users/{id}/disable", post(users::disable))
         .route("/admin/users/{id}/enable", post(users::enable))

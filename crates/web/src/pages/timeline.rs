@@ -20,9 +20,12 @@ pub struct StepRow {
     pub note: String,
 }
 
-/// The unit a step's note names, if any (`refer → 110105:wj` names the health commission).
+/// The unit a step's note names, if any: `refer → 110105:wj` (a new action) names the health
+/// commission, `lead.verify → 110105:mz` (a breach, an escalation) the supervising bureau.
 fn unit_in_note(step: &str, note: &str) -> Option<String> {
-    (step == "action_created").then(|| note.split_once(" → ").map(|(_, u)| u.to_owned())).flatten()
+    matches!(step, "action_created" | "overdue" | "escalated")
+        .then(|| note.split_once(" → ").map(|(_, u)| u.to_owned()))
+        .flatten()
 }
 
 /// The units a timeline mentions, named once each.
@@ -45,13 +48,20 @@ pub fn rows(entries: Vec<TimelineEntry>, lang: Lang, names: &UnitNames) -> Vec<S
         .map(|t| {
             let note = match (t.step.as_str(), t.note.split_once(" → ")) {
                 ("action_created", Some((route, to))) => format!("{} → {}", labels::route(route, lang), name(to)),
+                ("overdue" | "escalated", Some((step, to))) => {
+                    format!("{} → {}", labels::deadline_step(step, lang), name(to))
+                }
                 _ => labels::step_note(&t.step, &t.note, lang),
             };
             StepRow {
                 time: beijing_time(t.at_ms),
                 step: labels::step(&t.step, lang),
                 note,
-                actor: t.actor,
+                // The supervisor sweep writes as `system`: say so in the reader's language.
+                actor: match (t.actor.as_str(), lang) {
+                    ("system", Lang::Zh) => "系统".to_owned(),
+                    _ => t.actor,
+                },
                 unit: name(&t.unit),
                 unit_code: t.unit,
             }
@@ -80,6 +90,11 @@ mod tests {
         assert_eq!(r[0].note, "转介相关部门 → 朝阳区卫生健康委员会");
         assert_eq!((r[0].unit.as_str(), r[0].unit_code.as_str()), ("建外街道社会救助受理窗口", "110105001:mz"));
         assert_eq!(unit_in_note("reported", "refer → x"), None);
+        let late = TimelineEntry { step: "overdue".into(), note: "lead.verify → 110105:mz".into(), ..t.clone() };
+        let names =
+            UnitNames::from_pairs(&[("110105:mz", "朝阳区民政局"), ("110105001:mz", "建外街道社会救助受理窗口")]);
+        assert_eq!(unit_in_note("escalated", &late.note).as_deref(), Some("110105:mz"));
+        assert_eq!(rows(vec![late], Lang::Zh, &names)[0].note, "线索核查 → 朝阳区民政局");
         let merged =
             TimelineEntry { step: "merged_report".into(), note: "L110105001-2026-000002 · discovery".into(), ..t };
         assert_eq!(rows(vec![merged], Lang::Zh, &names)[0].note, "L110105001-2026-000002 · 主动发现");

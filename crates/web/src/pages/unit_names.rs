@@ -22,6 +22,11 @@ impl UnitNames {
         Self(names)
     }
 
+    /// Whether the code names a unit that exists.
+    pub(crate) fn knows(&self, code: &str) -> bool {
+        self.0.contains_key(code)
+    }
+
     pub(crate) fn name(&self, code: &str) -> String {
         self.0.get(code).cloned().unwrap_or_else(|| code.to_owned())
     }

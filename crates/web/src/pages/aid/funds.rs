@@ -10,7 +10,7 @@ use jiujinan_app::aid::Reconciliation;
 use jiujinan_app::auth::Actor;
 use jiujinan_app::i18n::Lang;
 use jiujinan_app::model::Fund;
-use jiujinan_domain::aid::yuan;
+use jiujinan_domain::aid::{FundKind, yuan};
 use jiujinan_domain::case::yuan_to_fen;
 use jiujinan_domain::policy::Permission;
 use serde::Deserialize;
@@ -20,23 +20,27 @@ use crate::context::Ctx;
 use crate::errors::PageResult;
 use crate::i18n::{Aid, catalogue, labels};
 use crate::pages::form::{Flash, Form, flash_error, redirect_after};
+use crate::pages::unit_names::UnitNames;
 use crate::view::{Chrome, beijing_time, render};
 
 struct FundRow {
     id: String,
     name: String,
+    /// The unit's code (on hover) and name.
     unit: String,
+    unit_name: String,
     kind: &'static str,
     available: String,
     reserved: String,
     paid: String,
 }
 
-fn fund_row(f: &Fund, lang: Lang) -> FundRow {
+fn fund_row(f: &Fund, lang: Lang, names: &UnitNames) -> FundRow {
     FundRow {
         id: f.id.clone(),
         name: f.name.clone(),
         unit: f.unit.clone(),
+        unit_name: names.name(&f.unit),
         kind: labels::aid(f.kind.code(), lang),
         available: yuan(f.available_fen),
         reserved: yuan(f.reserved_fen),
@@ -51,6 +55,9 @@ struct FundsPage {
     a: &'static Aid,
     rows: Vec<FundRow>,
     can_manage: bool,
+    /// The new-fund form's choices: units that hold money (more by search), kinds by name.
+    units: Vec<(String, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
     error: Option<String>,
 }
 
@@ -63,11 +70,28 @@ pub async fn list_funds(State(state): State<AppState>, ctx: Ctx, Query(f): Query
     let actor = ctx.user()?;
     let lang = ctx.lang;
     let list = state.app.funds(actor).await?;
+    // The user's own unit first, then its jurisdiction's civil-affairs bureau (when there is one).
+    let mut unit_codes = vec![actor.unit.as_str().to_owned()];
+    let bureau = format!("{}:mz", actor.jurisdiction.division.as_str());
+    if !unit_codes.contains(&bureau) {
+        unit_codes.push(bureau);
+    }
+    let names =
+        UnitNames::load(&state, list.iter().map(|f| f.unit.clone()).chain(unit_codes.iter().cloned()).collect()).await;
     let page = FundsPage {
         c: Chrome::new(&ctx),
         a: &catalogue(lang).aid,
-        rows: list.iter().map(|f| fund_row(f, lang)).collect(),
+        rows: list.iter().map(|f| fund_row(f, lang, &names)).collect(),
         can_manage: manages_funds(actor),
+        units: unit_codes
+            .into_iter()
+            .filter(|c| names.knows(c))
+            .map(|c| {
+                let name = names.name(&c);
+                (c, name)
+            })
+            .collect(),
+        kinds: FundKind::ALL.iter().map(|k| (k.code(), labels::aid(k.code(), lang))).collect(),
         error: f.error(lang),
     };
     render(&page)
@@ -146,13 +170,12 @@ pub async fn show_fund(
     let month = if q.month.is_empty() { current_month(state.app.now_ms()) } else { q.month.clone() };
     let Reconciliation { fund, opening_fen, in_fen, out_fen, reserved_fen, closing_fen, lines, .. } =
         state.app.reconciliation(actor, &id, &month).await?;
-    let others = state
-        .app
-        .funds(actor)
-        .await?
+    let all = state.app.funds(actor).await?;
+    let units = UnitNames::load(&state, all.iter().map(|f| f.unit.clone()).chain([fund.unit.clone()]).collect()).await;
+    let others = all
         .into_iter()
         .filter(|f| f.id != fund.id)
-        .map(|f| (f.id, format!("{} ({})", f.name, f.unit)))
+        .map(|f| (f.id, format!("{}（{}）", f.name, units.name(&f.unit))))
         .collect();
     let mut held = opening_fen;
     let mut names = vec![month.clone()];
@@ -167,7 +190,7 @@ pub async fn show_fund(
         chart_json,
         c: Chrome::new(&ctx),
         a,
-        f: fund_row(&fund, lang),
+        f: fund_row(&fund, lang, &units),
         r: (yuan(opening_fen), yuan(in_fen), yuan(out_fen), yuan(reserved_fen), yuan(closing_fen)),
         lines: lines
             .into_iter()

@@ -61,7 +61,8 @@ pub struct ClockRow {
     pub open: bool,
     pub paused: bool,
     pub pause_reason: String,
-    pub level: i64,
+    /// How far the step has been escalated, in words ("未督办" before its first 督办 item).
+    pub level: String,
     /// The responsible unit's name and user; `responsible_code` the unit's code (on hover).
     pub responsible: String,
     pub responsible_code: String,
@@ -109,7 +110,8 @@ pub struct ActionRow {
     pub can_cancel: bool,
     pub clocks: Vec<ClockRow>,
     pub events: Vec<EventRow>,
-    pub decisions: Vec<(String, String, bool)>,
+    /// Text, the carrying unit's name and code, done.
+    pub decisions: Vec<(String, String, String, bool)>,
 }
 
 /// A supervision item as shown.
@@ -159,7 +161,7 @@ fn clock_rows(ds: &[DeadlineRecord], now: i64, lang: Lang, names: &UnitNames) ->
             open: d.state == "open",
             paused: d.paused_ms != 0,
             pause_reason: d.pause_reason.clone(),
-            level: d.level,
+            level: labels::supervision_level(d.level, lang),
             responsible: format!("{} {}", names.name(&d.responsible_unit), d.responsible_user).trim().to_owned(),
             responsible_code: d.responsible_unit.clone(),
             version: d.version,
@@ -220,6 +222,7 @@ async fn action_row(
     };
     let mut codes: Vec<String> = v.deadlines.iter().map(|d| d.responsible_unit.clone()).collect();
     codes.extend([a.from_unit.clone(), v.accountable_unit.clone()]);
+    codes.extend(v.events.iter().map(|e| e.unit.clone()).chain(v.decisions.iter().map(|d| d.lead_unit.clone())));
     let names = UnitNames::load(state, codes).await;
     let from_name = names.name(&a.from_unit);
     let accountable = names.name(&v.accountable_unit);
@@ -252,11 +255,15 @@ async fn action_row(
             .map(|e| EventRow {
                 time: beijing_time(e.at_ms),
                 kind: labels::event_kind(&e.kind, lang),
-                who: format!("{} {}", e.actor, e.unit),
+                who: format!("{} {}", e.actor, names.name(&e.unit)),
                 detail: e.detail,
             })
             .collect(),
-        decisions: v.decisions.into_iter().map(|d| (d.text, d.lead_unit, d.status == DecisionStatus::Done)).collect(),
+        decisions: v
+            .decisions
+            .into_iter()
+            .map(|d| (d.text, names.name(&d.lead_unit), d.lead_unit, d.status == DecisionStatus::Done))
+            .collect(),
         hospital: details.hospital,
         identity_unknown: details.identity_unknown,
         given: details.given,

@@ -32,6 +32,7 @@ struct LeadPage {
     hardships: Vec<&'static str>,
     responsible_name: String,
     first_inquiry_name: String,
+    location_name: String,
     deadline: String,
     overdue: bool,
     placeholder: bool,
@@ -152,6 +153,13 @@ async fn lead_page(
     };
     let responsible_name = unit_name(&l.responsible_unit).await;
     let first_inquiry_name = unit_name(&l.first_inquiry_unit).await;
+    // Where the person is, by name: the street and the community (the code on hover).
+    let location_name = match l.location_code.get(..9) {
+        Some(street) if l.location_code.len() > 9 => {
+            format!("{} · {}", unit_name(street).await, unit_name(&l.location_code).await)
+        }
+        _ => unit_name(&l.location_code).await,
+    };
     let non_local = !l.hukou.trim().is_empty() && !l.hukou.trim().starts_with("11");
     let relief_station = if non_local && l.division.len() >= 6 {
         let code = format!("{}:jzz", &l.division[..6]);
@@ -184,6 +192,7 @@ async fn lead_page(
         hardships: l.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect(),
         responsible_name,
         first_inquiry_name,
+        location_name,
         deadline: beijing_time(l.verify_due_ms),
         overdue: l.status == LeadStatus::New && l.verify_due_ms < state.app.now_ms(),
         placeholder,

@@ -74,8 +74,12 @@ struct NewLeadPage {
     channels: Vec<Choice>,
     urgencies: Vec<Choice>,
     hardships: Vec<Choice>,
-    /// Communities (and the street itself) a street-level user picks from; empty: free input.
-    places: Vec<(String, String, bool)>,
+    /// Where the person is, by name: a street-level user's street and its communities; a
+    /// district's streets; the city's streets grouped by district. A search box (the unit
+    /// picker) reaches every community of the city.
+    places: Vec<PlaceGroup>,
+    /// Whether "not known (by hukou)" is offered first (above street level).
+    place_unknown: bool,
     error: Option<String>,
     error_field: &'static str,
 }
@@ -89,22 +93,56 @@ fn default_channel(actor: &Actor) -> &'static str {
     }
 }
 
+/// A group of places in the location list (its label empty when there is one group).
+struct PlaceGroup {
+    label: String,
+    /// Code, name, selected.
+    options: Vec<(String, String, bool)>,
+}
+
+/// The places the lead form offers without a search (see [`NewLeadPage::places`]).
+async fn places(state: &AppState, actor: &Actor, chosen: &str) -> Result<Vec<PlaceGroup>, AppError> {
+    let own = actor.jurisdiction.division.as_str();
+    let selected = |code: &str| chosen == code || (chosen.is_empty() && code == own);
+    let governments = |nodes: Vec<jiujinan_app::model::UnitNode>| {
+        nodes.into_iter().filter(|n| n.unit.kind == "government").map(|n| n.unit).collect::<Vec<_>>()
+    };
+    let groups = match actor.jurisdiction.division.level() {
+        DivisionLevel::Street | DivisionLevel::Community => {
+            let street = state.app.unit(&own[..9]).await?;
+            let mut options = vec![(street.code.clone(), street.name.clone(), selected(&street.code))];
+            for u in governments(state.app.child_units(&own[..9]).await?) {
+                options.push((u.code.clone(), u.name, selected(&u.code)));
+            }
+            vec![PlaceGroup { label: String::new(), options }]
+        }
+        DivisionLevel::District => {
+            let options = governments(state.app.child_units(own).await?)
+                .into_iter()
+                .map(|u| (u.code.clone(), u.name, selected(&u.code)))
+                .collect();
+            vec![PlaceGroup { label: String::new(), options }]
+        }
+        _ => {
+            let mut groups = Vec::new();
+            for district in governments(state.app.child_units(own).await?) {
+                let options = governments(state.app.child_units(&district.code).await?)
+                    .into_iter()
+                    .map(|u| (u.code.clone(), u.name, selected(&u.code)))
+                    .collect();
+                groups.push(PlaceGroup { label: district.name, options });
+            }
+            groups
+        }
+    };
+    Ok(groups)
+}
+
 async fn new_page(state: &AppState, ctx: &Ctx, actor: &Actor, f: LeadForm, error: Option<AppError>) -> PageResult {
     let lang = ctx.lang;
     let level = actor.jurisdiction.division.level();
-    let mut places = Vec::new();
-    if matches!(level, DivisionLevel::Street | DivisionLevel::Community) {
-        let street = &actor.jurisdiction.division.as_str()[..9];
-        let unit = state.app.unit(street).await?;
-        places.push((unit.code.clone(), unit.name.clone(), f.location_code == unit.code));
-        for n in state.app.child_units(street).await? {
-            if n.unit.kind == "government" {
-                let sel = f.location_code == n.unit.code
-                    || (f.location_code.is_empty() && n.unit.code == actor.jurisdiction.division.as_str());
-                places.push((n.unit.code.clone(), n.unit.name.clone(), sel));
-            }
-        }
-    }
+    let place_unknown = !matches!(level, DivisionLevel::Street | DivisionLevel::Community);
+    let places = places(state, actor, &f.location_code).await?;
     let channel = if f.channel.is_empty() { default_channel(actor).to_owned() } else { f.channel.clone() };
     let urgency = if f.urgency.is_empty() { "urgent".to_owned() } else { f.urgency.clone() };
     let page = NewLeadPage {
@@ -126,6 +164,7 @@ async fn new_page(state: &AppState, ctx: &Ctx, actor: &Actor, f: LeadForm, error
             })
             .collect(),
         places,
+        place_unknown,
         error_field: error.as_ref().and_then(|e| e.field()).unwrap_or(""),
         error: error.map(|e| e.message(lang)),
         f,

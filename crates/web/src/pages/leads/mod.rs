@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::PageResult;
 use crate::i18n::{catalogue, labels};
+use crate::pages::unit_names::UnitNames;
 use crate::view::{Choice, Chrome, beijing_time, render};
 
 /// The routes of the intake pages.
@@ -44,8 +45,11 @@ struct Row {
     id_masked: String,
     channel: &'static str,
     status: &'static str,
+    /// Units by name, their codes on hover.
     responsible_unit: String,
+    responsible_name: String,
     first_inquiry_unit: String,
+    first_inquiry_name: String,
     deadline: String,
     overdue: bool,
     duplicate: bool,
@@ -100,9 +104,16 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Queu
         .collect();
     let total = counts_raw.iter().map(|(_, n)| n).sum();
     counts.push((catalogue(lang).common.all, "all".to_owned(), total, status == "all"));
+    let names = UnitNames::load(
+        &state,
+        leads.iter().flat_map(|l| [l.responsible_unit.clone(), l.first_inquiry_unit.clone()]).collect(),
+    )
+    .await;
     let rows = leads
         .into_iter()
         .map(|l| Row {
+            responsible_name: names.name(&l.responsible_unit),
+            first_inquiry_name: names.name(&l.first_inquiry_unit),
             urgency: labels::urgency(l.urgency.code(), lang),
             channel: labels::channel(l.channel.code(), lang),
             status: labels::status(l.status.code(), lang),
