@@ -85,8 +85,18 @@ test('names: places, receivers and fund holders are found by name and shown by n
     await page.check('#review-form input[value="refer"]');
     await page.click('#record-review');
     await page.locator('#case-opinion').waitFor({ state: 'visible' });
-    if ((await page.locator('#new-action').getAttribute('open')) === null) await page.click('#new-action > summary');
-    await page.selectOption('#ac-route', 'refer');
+    const openForm = async () => {
+      if ((await page.locator('#new-action').getAttribute('open')) === null) await page.click('#new-action > summary');
+      await page.selectOption('#ac-route', 'refer');
+    };
+    await openForm();
+    // A referral without its programme: the message names the field it is about.
+    await page.fill('#ac-request', '户籍在朝阳区，请协调大病医疗救助。');
+    await page.click('#create-action');
+    await page.locator('#case-error').waitFor({ state: 'visible' });
+    assert.equal(await page.getAttribute('#case-error', 'data-field'), 'programme');
+    assert.match(await visibleText(page, '#case-error'), /须选择救助项目/);
+    await openForm();
     await page.selectOption('#ac-programme', 'medical');
     const receivers = await search('ac-to', '朝阳区卫生', '朝阳区卫生健康委员会');
     assert.deepEqual(receivers.map((r) => r.value), ['110105:wj'], 'only departments: no division governments');

@@ -229,8 +229,8 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             ("所在地代码不存在，应为街道（乡镇）或社区（村）代码", "Unknown location: give a street or community code")
         }
         "LOCATION_REQUIRED" => (
-            "请填写求助对象现所在地（街道或社区代码）；仅在所在地不明且户籍在本市某街道（社区）时可按户籍地分派",
-            "Give where the person is (street or community code); only when that is unknown is a Beijing street or community of hukou used",
+            "请选择求助对象现所在地（街道或社区）；仅在所在地不明且户籍在本市某街道（社区）时可按户籍地分派",
+            "Choose where the person is (a street or community); only when that is unknown is a Beijing street or community of hukou used",
         ),
         "LOCATION_TOO_COARSE" => {
             ("所在地须具体到街道（乡镇）或社区（村）", "The location must be a street/township or community/village")
@@ -294,6 +294,7 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         "LEVEL_REQUIRED" => ("请选择审批层级", "Choose the deciding level"),
         "RULE_EXISTS" => ("同一规则同一生效日期已存在", "A rule with this key and effective date exists"),
         "UNKNOWN_PROGRAMME" => ("未知的救助项目", "Unknown programme"),
+        "PROGRAMME_REQUIRED" => ("转介相关部门须选择救助项目", "A referral needs its programme"),
         "UNKNOWN_RECEIVER" => {
             ("接收单位不存在或不负责该项目", "Unknown receiving unit, or it is not responsible for that programme")
         }
@@ -424,6 +425,7 @@ mod tests {
             "SUBMISSION_RUNNING",
             "INVALID_UNIT_KIND",
             "INVALID_PROGRAMME_CODE",
+            "PROGRAMME_REQUIRED",
             "NAME_REQUIRED",
             "UNKNOWN_LEVEL",
             "INVALID_MONTHS",

@@ -35,6 +35,9 @@ impl App {
             Route::DiseaseEmergency => "disease_emergency".into(),
         };
         let programme = programmes.iter().find(|p| p.code == programme_code);
+        if route == Route::Refer && programme_code.is_empty() {
+            return Err(field("PROGRAMME_REQUIRED", "programme"));
+        }
         if route == Route::Refer && programme.is_none_or(|p| p.department.is_empty()) {
             return Err(field("UNKNOWN_PROGRAMME", "programme"));
         }

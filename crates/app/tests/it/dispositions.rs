@@ -80,6 +80,8 @@ async fn referrals_close_the_loop_and_overdue_steps_escalate(t: T) {
         t.app.create_action(&t.reviewer, &case_id, refer("nonsense", "x")).await.unwrap_err().code(),
         "UNKNOWN_PROGRAMME"
     );
+    let e = t.app.create_action(&t.reviewer, &case_id, refer(" ", "x")).await.unwrap_err();
+    assert_eq!((e.code(), e.field()), ("PROGRAMME_REQUIRED", Some("programme")));
     assert_eq!(
         t.app.create_action(&t.reviewer, &case_id, refer("medical", " ")).await.unwrap_err().code(),
         "REQUEST_REQUIRED"

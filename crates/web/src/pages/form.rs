@@ -112,10 +112,20 @@ pub fn back(back: &str, fallback: &str) -> String {
 pub fn redirect_after<T>(to: &str, r: Result<T, AppError>) -> PageResult {
     let flag = match r {
         Ok(_) => "saved=1".to_owned(),
-        Err(e) if matches!(e.status(), 403 | 409 | 422) => format!("error={}", e.code()),
+        Err(e) if matches!(e.status(), 403 | 409 | 422) => match e.field() {
+            // The field goes along so the page can mark it (`data-field`, `aria-invalid`).
+            Some(f) if is_field_name(f) => format!("error={}&field={f}", e.code()),
+            _ => format!("error={}", e.code()),
+        },
         Err(e) => return Err(e.into()),
     };
     Ok(Redirect::to(&with_query(to, &flag)).into_response())
+}
+
+/// Whether a redirect's `field` parameter looks like a form field's name (`programme`,
+/// `subject.id_number`): anything else is dropped.
+pub fn is_field_name(f: &str) -> bool {
+    !f.is_empty() && f.len() <= 40 && f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.')
 }
 
 /// `to` with `pair` added to its query string, before any `#fragment` (a browser
@@ -235,5 +245,7 @@ mod tests {
         assert_eq!(with_query("/a?all=1", "saved=1"), "/a?all=1&saved=1");
         assert_eq!(with_query("/a?all=1#sup-1", "error=X"), "/a?all=1&error=X#sup-1");
         assert_eq!(with_query("/a#b", "saved=1"), "/a?saved=1#b");
+        assert!(super::is_field_name("subject.id_number") && super::is_field_name("programme"));
+        assert!(!super::is_field_name("x\"><script>") && !super::is_field_name(""));
     }
 }

@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::PageResult;
 use crate::i18n::labels;
-use crate::pages::form::flash_error;
+use crate::pages::form::{flash_error, is_field_name};
 use crate::pages::timeline::{self, StepRow};
 use crate::pages::{aid, dispositions};
 use crate::view::{Choice, Chrome, beijing_time, render};
@@ -71,7 +71,7 @@ struct CasePage {
     can_review: bool,
     today: String,
     error: Option<String>,
-    error_field: &'static str,
+    error_field: String,
     saved: bool,
     disp: dispositions::Panel,
     aidp: aid::AidPanel,
@@ -98,7 +98,8 @@ pub(super) async fn case_page(
     id: &str,
     error: Option<AppError>,
     saved: bool,
-    flash: Option<String>,
+    // An error carried over by a redirect: its message and the field it names (may be empty).
+    flash: Option<(String, String)>,
     reveal: bool,
 ) -> PageResult {
     let actor = ctx.user()?;
@@ -195,8 +196,12 @@ pub(super) async fn case_page(
         revealed: disclosure.is_full(),
         can_reveal: actor.may(Permission::RevealPersonalData),
         today: beijing_time(now).chars().take(10).collect(),
-        error_field: error.as_ref().and_then(|e| e.field()).unwrap_or(""),
-        error: error.map(|e| e.message(lang)).or(flash),
+        error_field: match (&error, &flash) {
+            (Some(e), _) => e.field().unwrap_or("").to_owned(),
+            (None, Some((_, field))) => field.clone(),
+            (None, None) => String::new(),
+        },
+        error: error.map(|e| e.message(lang)).or(flash.map(|(message, _)| message)),
         saved,
         k,
     };
@@ -207,9 +212,11 @@ pub(super) async fn case_page(
 /// The case file; opening it is audited.
 pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, uri: axum::http::Uri) -> PageResult {
     let query = uri.query().unwrap_or("");
-    let flash = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "error").map(|(_, v)| v.into_owned());
-    // An error code carried over from a disposition form (a redirect after POST).
-    let flash = flash.and_then(|c| flash_error(&c, ctx.lang));
+    let param =
+        |name: &str| form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    // An error code carried over from a disposition form (a redirect after POST), and its field.
+    let field = param("field").filter(|f| is_field_name(f)).unwrap_or_default();
+    let flash = param("error").and_then(|c| flash_error(&c, ctx.lang)).map(|m| (m, field));
     let reveal = query.split('&').any(|kv| kv == "reveal=1");
     case_page(&state, &ctx, &id, None, query.contains("saved=1"), flash, reveal).await
 }
