@@ -4,28 +4,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { server, setUp, tearDown, newPage, shot, saveFailure, signIn, cli } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, signIn, cli, axeViolations as violations } from './harness.mjs';
 
 before(setUp);
 after(tearDown);
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** The serious and critical violations on the page as it is now, one line each. */
-async function violations(page) {
-  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 test('accessibility: lead form, case page, referral inbox, home pages', { timeout: 180_000 }, async () => {
   const { context, page, browserErrors, assertNoBrowserErrors } = await newPage();

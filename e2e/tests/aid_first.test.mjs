@@ -200,6 +200,9 @@ test('aid first: its paperwork passes the yearly limit after the main grant and 
     assert.equal(await done.getAttribute('data-status'), 'completed', 'the approval completes the aid first');
     assert.match(await done.locator('.action-status').innerText(), /已办结/);
     assert.ok((await done.locator('.outcome').count()) === 1, 'the aid first has its outcome');
+    const timeline = await page.locator('#case-timeline').innerText();
+    assert.match(timeline, /补办审批[^\n]*3000\.00 元/, 'the timeline says the paperwork was approved, with the amount');
+    assert.doesNotMatch(timeline, /aid [0-9a-f]{8}/, 'no internal ids in the timeline');
     await shot(page, step);
 
     step = '65-paperwork-paid-against-the-receipt';
@@ -229,6 +232,12 @@ test('aid first: its paperwork passes the yearly limit after the main grant and 
     assert.equal(await visibleText(page, '#fund-paid'), '5900.00', 'the aid first counts in what the fund paid');
     assert.equal(await visibleText(page, '#fund-available'), '44100.00');
     assert.equal(await visibleText(page, '#fund-reserved'), '0.00');
+    // The chart of what the fund holds: the month opens at 0, the demo's deposit, then it never
+    // rises (a reservation, two lines of one transaction inside the fund, is one point).
+    const held = JSON.parse(await page.locator('#fund-chart').getAttribute('data-chart-json')).values;
+    assert.deepEqual(held.slice(0, 2), [0, 50000], `what the fund holds: ${held}`);
+    assert.ok(held.every((v, i) => i < 2 || v <= held[i - 1]), `what the fund holds never rises: ${held}`);
+    assert.equal(held.at(-1), 44100);
     const lines = await page.locator('#ledger tbody tr').evaluateAll((rows) =>
       rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent.trim())),
     );

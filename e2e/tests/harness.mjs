@@ -19,9 +19,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+const requireHere = createRequire(import.meta.url);
 const ARTIFACTS = path.resolve(HERE, '..', 'artifacts');
 export const PASSWORD = 'Jiujinan@2026';
 const READY_TIMEOUT_MS = 60_000;
@@ -257,6 +259,20 @@ export async function visibleText(page, selector) {
   const loc = page.locator(selector);
   await loc.waitFor({ state: 'visible' });
   return (await loc.textContent()) ?? '';
+}
+
+/** The serious and critical axe-core (npm) violations of WCAG 2 A/AA rules on the page as it
+ * is now, one line each. */
+export async function axeViolations(page) {
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(fs.readFileSync(requireHere.resolve('axe-core/axe.min.js'), 'utf8'));
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
 // ------------------------------------------------------------------ hooks

@@ -102,3 +102,70 @@ impl App {
         Ok(items)
     }
 }
+
+/// How many running clocks the home page lists.
+pub const DUE_LISTED: i64 = 12;
+/// How many weeks the overdue trend covers, this week included.
+pub const TREND_WEEKS: i64 = 8;
+
+const DAY_MS: i64 = 24 * 3_600_000;
+const WEEK_MS: i64 = 7 * DAY_MS;
+const BEIJING_MS: i64 = 8 * 3_600_000;
+
+/// The instant the Beijing week (Monday 00:00) holding `ms` began.
+pub fn beijing_week_start(ms: i64) -> i64 {
+    let day = (ms + BEIJING_MS).div_euclid(DAY_MS);
+    // 1970-01-01 was a Thursday: three days after a Monday.
+    let since_monday = (day + 3).rem_euclid(7);
+    (day - since_monday) * DAY_MS - BEIJING_MS
+}
+
+/// What a reviewer or approver watches besides their list: the 督办 items opened in their
+/// jurisdiction per week, and the funds they pay from.
+#[derive(Debug, Clone, Default)]
+pub struct HomeFigures {
+    /// `(week start, items opened)`, oldest first, every week of the trend present.
+    pub overdue_weeks: Vec<(i64, i64)>,
+    pub funds: Vec<crate::model::Fund>,
+}
+
+impl App {
+    /// The running clocks of the actor's unit, soonest due first (overdue ones lead).
+    pub async fn deadlines_due(&self, actor: &Actor) -> Result<Vec<crate::model::DeadlineRecord>, AppError> {
+        Ok(self.store.open_deadlines_of_unit(actor.unit.as_str(), DUE_LISTED).await?)
+    }
+
+    /// The figures of a civil-affairs reviewer or approver; `None` for everyone else.
+    pub async fn home_figures(&self, actor: &Actor) -> Result<Option<HomeFigures>, AppError> {
+        let watches = actor.may(Permission::ReviewCase) || actor.may(Permission::ReviewAid);
+        if !watches || actor.jurisdiction.department.is_some() {
+            return Ok(None);
+        }
+        let mut figures = HomeFigures::default();
+        if actor.may(Permission::ReadSupervision) {
+            let since = beijing_week_start(self.now_ms()) - (TREND_WEEKS - 1) * WEEK_MS;
+            let counted = self.store.supervision_opened_by_week(&actor.jurisdiction, since).await?;
+            figures.overdue_weeks = (0..TREND_WEEKS)
+                .map(|w| (since + w * WEEK_MS, counted.iter().find(|(k, _)| *k == w).map(|(_, n)| *n).unwrap_or(0)))
+                .collect();
+        }
+        if actor.may(Permission::ReadFunds) {
+            figures.funds = self.store.funds(&actor.jurisdiction).await?;
+        }
+        Ok(Some(figures))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_beijing_week_starts_on_monday_at_midnight() {
+        // 2026-12-07 is a Monday; 00:00 in Beijing is 2026-12-06 16:00 UTC.
+        let monday = 1_796_572_800_000;
+        assert_eq!(beijing_week_start(monday), monday);
+        assert_eq!(beijing_week_start(monday + 6 * DAY_MS + DAY_MS - 1), monday, "Sunday 23:59:59.999");
+        assert_eq!(beijing_week_start(monday - 1), monday - WEEK_MS, "Sunday night before");
+    }
+}

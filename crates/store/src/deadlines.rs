@@ -13,6 +13,9 @@ use crate::rows::{self, DEADLINE_COLUMNS, SUPERVISION_COLUMNS};
 use crate::supervision::open_supervision;
 use crate::{ClockChange, Conflict, DeadlineFire, DeadlineRecord, NewDeadline, StoreError, SupervisionRecord, Who};
 
+/// A week in milliseconds.
+const WEEK_MS: i64 = 7 * 24 * 3_600_000;
+
 /// Clocks on steps (deadlines) and the supervision items their breaches raise.
 #[async_trait]
 pub trait DeadlineStore: Send + Sync {
@@ -41,6 +44,15 @@ pub trait DeadlineStore: Send + Sync {
     async fn due_deadlines(&self, now_ms: i64, limit: i64) -> Result<Vec<DeadlineRecord>, StoreError>;
     /// Open deadlines computed from a rule.
     async fn open_deadlines_by_rule(&self, rule: &str) -> Result<Vec<DeadlineRecord>, StoreError>;
+    /// The running clocks a unit is responsible for, soonest due first (the home page's list).
+    async fn open_deadlines_of_unit(&self, unit: &str, limit: i64) -> Result<Vec<DeadlineRecord>, StoreError>;
+    /// 督办 items opened in a scope from `since_ms` on, counted per week: `(week, count)` with
+    /// week 0 starting at `since_ms`; weeks without items are absent.
+    async fn supervision_opened_by_week(
+        &self,
+        scope: &Jurisdiction,
+        since_ms: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError>;
     /// Applies a warning, breach or escalation if the deadline is still at its version;
     /// `false` when another process did it first (each deadline fires once).
     async fn fire_deadline(&self, fire: &DeadlineFire, audit: AuditDraft, now_ms: i64) -> Result<bool, StoreError>;
@@ -140,6 +152,29 @@ impl DeadlineStore for SqlStore {
     async fn open_deadlines_by_rule(&self, rule: &str) -> Result<Vec<DeadlineRecord>, StoreError> {
         self.fetch_deadlines("state = 'open' AND rule = $1 ORDER BY started_ms, id", vec![Arg::Text(rule.to_owned())])
             .await
+    }
+
+    async fn open_deadlines_of_unit(&self, unit: &str, limit: i64) -> Result<Vec<DeadlineRecord>, StoreError> {
+        self.fetch_deadlines(
+            "responsible_unit = $1 AND state = 'open' ORDER BY due_ms, id LIMIT $2",
+            vec![Arg::Text(unit.to_owned()), Arg::Int(limit.clamp(1, 200))],
+        )
+        .await
+    }
+
+    async fn supervision_opened_by_week(
+        &self,
+        scope: &Jurisdiction,
+        since_ms: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        // Integer division on BIGINT: the same week number on both backends.
+        let sql = format!(
+            "SELECT (created_ms - $2) / {WEEK_MS} AS week, COUNT(*) AS n FROM supervision_items \
+             WHERE {} AND created_ms >= $2 GROUP BY (created_ms - $2) / {WEEK_MS} ORDER BY week",
+            in_scope("division", scope)
+        );
+        let rows = Sql::new(sql).bind(scope.division.as_str()).bind(since_ms).fetch_all(self.reader()).await?;
+        rows.iter().map(|r| Ok((r.try_get("week")?, r.try_get("n")?))).collect()
     }
 
     async fn fire_deadline(&self, f: &DeadlineFire, audit: AuditDraft, now_ms: i64) -> Result<bool, StoreError> {

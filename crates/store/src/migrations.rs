@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 18] = [
+const MIGRATIONS: [Entry; 19] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -142,6 +142,11 @@ const MIGRATIONS: [Entry; 18] = [
         version: 18,
         name: "aid_steps_on_clocks",
         sql: Sql::Common(include_str!("../migrations/common/0018_aid_steps_on_clocks.sql")),
+    },
+    Entry {
+        version: 19,
+        name: "home_work_indexes",
+        sql: Sql::Common(include_str!("../migrations/common/0019_home_work_indexes.sql")),
     },
 ];
 

@@ -136,15 +136,23 @@
       var data = JSON.parse(el.getAttribute('data-chart-json'));
       var line = el.getAttribute('data-chart-type') === 'line';
       var chart = window.echarts.init(el, null, { renderer: 'canvas', locale: zh ? 'ZH' : 'EN' });
+      // One series (`values`) or several (`series`: [{name, values}], stacked with `stack`).
+      var many = data.series || [{ name: data.title, values: data.values }];
+      var colours = ['#b3261e', '#e8a33d', '#4a6fa5'];
       chart.setOption({
         title: { text: data.title, left: 'center', textStyle: { fontSize: 14 } },
         tooltip: { trigger: 'axis' },
-        grid: { left: line ? 70 : 40, right: 16, bottom: 70, top: 40 },
-        xAxis: { type: 'category', data: data.names, axisLabel: { rotate: 40 } },
+        legend: many.length > 1 ? { bottom: 0 } : undefined,
+        grid: { left: line ? 70 : 56, right: 16, bottom: many.length > 1 ? 90 : 70, top: 40 },
+        xAxis: { type: 'category', data: data.names,
+          axisLabel: data.names.length > 6 ? { rotate: 40 } : { interval: 0, width: 140, overflow: 'break' } },
         yAxis: { type: 'value', minInterval: line ? 0 : 1 },
-        series: [line
-          ? { type: 'line', step: 'end', data: data.values, itemStyle: { color: '#b3261e' } }
-          : { type: 'bar', data: data.values, itemStyle: { color: '#b3261e' } }]
+        series: many.map(function (s, i) {
+          return line
+            ? { name: s.name, type: 'line', step: 'end', data: s.values, itemStyle: { color: colours[i % 3] } }
+            : { name: s.name, type: 'bar', stack: data.stack ? 'all' : undefined, data: s.values,
+                itemStyle: { color: colours[i % 3] } };
+        })
       });
       window.addEventListener('resize', function () { chart.resize(); });
     });

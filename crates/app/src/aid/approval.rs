@@ -123,8 +123,9 @@ impl App {
             outcome: Some("granted".into()),
             outcome_detail: Some(format!("补办审批：{} 元", yuan(item.amount_fen))),
             close_deadlines: true,
-            step: "paperwork_completed".into(),
-            note: format!("aid {}", item.id),
+            step: "paperwork_approved".into(),
+            // The amount approved, in yuan; the timeline says it in words.
+            note: yuan(item.amount_fen),
             ..jiujinan_store::ActionChange::new(&a.id, a.version, a.status, ActionStatus::Completed)
         };
         let mut audit = actor.audit("action.completed", ("action", &a.id), &json!({"aid": item.id}));

@@ -1165,6 +1165,17 @@ async fn leads_and_cases_run_on_clocks_and_their_items_take_notes(store: Arc<dyn
         store.timeline("l2").await.unwrap().into_iter().map(|t| (t.step, t.note)).collect();
     assert!(steps.contains(&("overdue".into(), "lead.verify".into())), "{steps:?}");
     assert!(steps.contains(&("supervision_instructed".into(), "lead.verify".into())), "{steps:?}");
+    // The home page: the unit's running clocks soonest first, and its 督办 items per week.
+    let mine: Vec<String> =
+        store.open_deadlines_of_unit("110108001:mz", 10).await.unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(mine, ["l2-verify"]);
+    let theirs: Vec<String> =
+        store.open_deadlines_of_unit("110105001:mz", 10).await.unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(theirs, ["c1-investigate"], "the met verification of l1 is not listed");
+    let week = 7 * 24 * 3_600_000;
+    assert_eq!(store.supervision_opened_by_week(&scope("110108"), T0 - 3 * week).await.unwrap(), [(3, 1)]);
+    assert_eq!(store.supervision_opened_by_week(&scope("110108"), T0 + 3).await.unwrap(), []);
+    assert_eq!(store.supervision_opened_by_week(&scope("110105"), T0 - week).await.unwrap(), [], "scoped");
     store
         .close_lead(
             "l2",

@@ -98,6 +98,7 @@ pub fn step(code: &str, lang: Lang) -> &'static str {
         "action_feedback" => pick(lang, "反馈结果", "Result fed back"),
         "action_cancelled" => pick(lang, "撤回处置", "Action withdrawn"),
         "paperwork_completed" => pick(lang, "补齐手续", "Paperwork completed"),
+        "paperwork_approved" => pick(lang, "补办审批", "Paperwork approved"),
         "deadline_warning" => pick(lang, "临期预警", "Deadline approaching"),
         "overdue" => pick(lang, "逾期督办", "Overdue: supervision opened"),
         "escalated" => pick(lang, "逐级上报督办", "Escalated to the next level"),
@@ -140,6 +141,12 @@ pub fn step_note(step: &str, note: &str, lang: Lang) -> String {
         "deadline_warning" | "overdue" | "escalated" | "deadline_opened" => match note.split_once(' ') {
             Some((step, rest)) => format!("{} {rest}", deadline_step(step, lang)),
             None => deadline_step(note, lang).to_owned(),
+        },
+        // Rows written before the approval had its own step: `aid <internal id>`.
+        "paperwork_completed" if note.starts_with("aid ") => pick(lang, "补办审批", "Approved as aid").to_owned(),
+        "paperwork_approved" => match lang {
+            Lang::Zh => format!("{note} 元"),
+            _ => format!("{note} yuan"),
         },
         "action_feedback" => match note.split_once(": ") {
             Some((o, rest)) => format!("{}：{rest}", outcome(o, lang)),

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use jiujinan_domain::org::{DivisionCode, DivisionLevel, UnitKind};
-use serde::Serialize;
 
 use jiujinan_app::work::{WorkItem, WorkKind};
 
@@ -11,6 +10,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::errors::PageResult;
 use crate::i18n::{level_text, role_text};
+use crate::pages::home_due::{Chart, ChartData, DueRow, Series, due_rows, figure_charts};
 use crate::view::{Chrome, render};
 
 /// One line of "waiting for you": what, how many (with the link to them), how many overdue.
@@ -63,13 +63,6 @@ struct Shortcut {
     label: &'static str,
 }
 
-#[derive(Serialize)]
-struct ChartData {
-    title: &'static str,
-    names: Vec<String>,
-    values: Vec<i64>,
-}
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -83,9 +76,17 @@ struct HomePage {
     jurisdiction_level: &'static str,
     sub_units: Vec<(String, String, i64)>,
     shortcuts: Vec<Shortcut>,
-    chart_json: Option<String>,
+    /// The city's streets per district (city users), and the figures of reviewers and approvers.
+    charts: Vec<Chart>,
     /// What waits for the user and their unit, in a day's order.
     work: Vec<WorkRow>,
+    /// The running clocks of the user's unit, soonest due first.
+    due: Vec<DueRow>,
+    /// The words of the deadline list.
+    due_title: &'static str,
+    due_heads: [&'static str; 4],
+    due_none: &'static str,
+    chart_data: &'static str,
 }
 
 /// Shows the signed-in user's home page.
@@ -126,13 +127,32 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     if actor.may(Permission::ReadAudit) {
         shortcuts.push(Shortcut { href: "/audit", label: m.nav_audit });
     }
-    let chart_json = (actor.jurisdiction.division.level() == DivisionLevel::City && !sub_units.is_empty())
+    let mut charts: Vec<Chart> = (actor.jurisdiction.division.level() == DivisionLevel::City && !sub_units.is_empty())
         .then(|| ChartData {
-            title: m.chart_streets,
+            title: m.chart_streets.to_owned(),
             names: sub_units.iter().map(|s| s.1.clone()).collect(),
-            values: sub_units.iter().map(|s| s.2).collect(),
+            series: vec![Series {
+                name: m.chart_streets.to_owned(),
+                values: sub_units.iter().map(|s| s.2 as f64).collect(),
+            }],
+            stack: false,
         })
-        .and_then(|d| serde_json::to_string(&d).ok());
+        .and_then(|d| {
+            Chart::new(
+                "home-chart",
+                if ctx.lang == jiujinan_app::i18n::Lang::Zh { "区" } else { "District" },
+                d,
+                |v| format!("{v:.0}"),
+            )
+        })
+        .into_iter()
+        .collect();
+    if let Some(figures) = state.app.home_figures(actor).await? {
+        charts.extend(figure_charts(&figures, ctx.lang));
+    }
+    let due = due_rows(&state.app.deadlines_due(actor).await?, state.app.now_ms(), ctx.lang);
+    let zh = ctx.lang == jiujinan_app::i18n::Lang::Zh;
+    let t = |z: &'static str, e: &'static str| if zh { z } else { e };
     let page = HomePage {
         c: Chrome::new(&ctx),
         display_name: actor.display_name.clone(),
@@ -144,8 +164,13 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         jurisdiction_level: level_text(&juris.level, ctx.lang),
         sub_units,
         shortcuts,
-        chart_json,
+        charts,
         work,
+        due,
+        due_title: t("本单位办理时限（按到期先后）", "My unit's time limits, soonest first"),
+        due_heads: [t("编号", "Number"), t("环节", "Step"), t("到期时间", "Due"), t("状态", "State")],
+        due_none: t("本单位没有正在计时的环节。", "No step of your unit is on the clock."),
+        chart_data: t("图表数据", "The chart's figures"),
     };
     render(&page)
 }

@@ -7,6 +7,7 @@ mod cases;
 mod dispositions;
 mod form;
 mod home;
+mod home_due;
 mod lang;
 mod leads;
 mod login;

@@ -180,8 +180,18 @@ pub async fn show_fund(
     let mut held = opening_fen;
     let mut names = vec![month.clone()];
     let mut values = vec![held as f64 / 100.0];
+    // One point per transaction: a reservation moves money between the fund's own accounts
+    // (both halves net to nothing held), a deposit or payment changes what it holds.
+    let mut last_tx: Option<&str> = None;
     for l in lines.iter().filter(|l| l.account == "available" || l.account == "reserved") {
         held += l.amount_fen;
+        if last_tx == Some(l.tx_id.as_str()) {
+            if let Some(v) = values.last_mut() {
+                *v = held as f64 / 100.0;
+            }
+            continue;
+        }
+        last_tx = Some(l.tx_id.as_str());
         names.push(beijing_time(l.at_ms));
         values.push(held as f64 / 100.0);
     }

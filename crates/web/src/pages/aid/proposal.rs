@@ -18,6 +18,7 @@ use crate::context::Ctx;
 use crate::errors::{PageError, PageResult};
 use crate::i18n::{Aid, catalogue, labels};
 use crate::pages::form::{Form, redirect_after};
+use crate::pages::unit_names::UnitNames;
 use crate::view::{Choice, beijing_time};
 
 /// An aid item as the case page shows it.
@@ -110,7 +111,18 @@ fn tier_choices(rules: &AidRules, now: i64, lang: Lang) -> Vec<(i64, String)> {
         .collect()
 }
 
-fn row(v: AidView, actor: &Actor, funds: &[Fund], rules: &AidRules, now: i64, lang: Lang) -> AidRow {
+/// What a row needs besides the item: who looks, the funds, the rules, the units' names.
+struct RowCtx<'a> {
+    actor: &'a Actor,
+    funds: &'a [Fund],
+    rules: &'a AidRules,
+    units: &'a UnitNames,
+    now: i64,
+    lang: Lang,
+}
+
+fn row(v: AidView, cx: &RowCtx<'_>) -> AidRow {
+    let RowCtx { actor, funds, rules, units, now, lang } = *cx;
     let history = v.duty_history();
     let allowed = jiujinan_app::App::duty_exceptions_in_force(rules, &v.item.division, now);
     let i = v.item;
@@ -136,7 +148,14 @@ fn row(v: AidView, actor: &Actor, funds: &[Fund], rules: &AidRules, now: i64, la
         opinions: v
             .approvals
             .into_iter()
-            .map(|o| (labels::aid(&o.step, lang), format!("{} {}", o.actor, o.unit), o.opinion, beijing_time(o.at_ms)))
+            .map(|o| {
+                (
+                    labels::aid(&o.step, lang),
+                    format!("{} {}", units.name(&o.unit), o.actor),
+                    o.opinion,
+                    beijing_time(o.at_ms),
+                )
+            })
             .collect(),
         can_review: steps.review,
         can_approve: steps.approve,
@@ -176,9 +195,12 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Aid
         .filter(|f| case.division.starts_with(&f.division))
         .map(|f| (f.id.clone(), format!("{}（{} {}）", f.name, a.available, yuan(f.available_fen))))
         .collect();
+    let units =
+        UnitNames::load(state, items.iter().flat_map(|v| v.approvals.iter().map(|o| o.unit.clone())).collect()).await;
+    let cx = RowCtx { actor, funds: &funds, rules: &rules, units: &units, now: state.app.now_ms(), lang };
     Ok(AidPanel {
         a,
-        rows: items.into_iter().map(|v| row(v, actor, &funds, &rules, state.app.now_ms(), lang)).collect(),
+        rows: items.into_iter().map(|v| row(v, &cx)).collect(),
         causes: case
             .hardship_types
             .split(',')
