@@ -5,10 +5,9 @@
 // 支出型 grant gets a 公示 posting while a 急难型 grant does not; a reversal corrects a wrong
 // payment, and the fund's month adds up.
 
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli, PASSWORD } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli, PASSWORD, pdfText } from './harness.mjs';
 
 before(setUp);
 after(tearDown);
@@ -180,7 +179,7 @@ test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconci
     assert.equal(controls, 0, 'no form controls on paper');
     const pdf = await page.pdf({ format: 'A4', printBackground: false });
     await page.emulateMedia({ media: 'screen' });
-    const text = await pdfText(pdf);
+    const { text } = await pdfText(pdf);
     assert.match(text, /1450\.00 × 1 个月/, `the calculation is on paper: ${text.slice(0, 400)}`);
     assert.match(text, /办理过程/, 'the timeline heading');
     assert.match(text, /登记求助/, 'the timeline steps');
@@ -197,15 +196,3 @@ test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconci
     await context.close();
   }
 });
-
-/** The text of every page of a PDF, in reading order. */
-async function pdfText(bytes) {
-  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-  const pages = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((it) => it.str).join(''));
-  }
-  await doc.destroy();
-  return pages.join('\n');
-}

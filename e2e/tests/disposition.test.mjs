@@ -9,7 +9,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli, pdfText } from './harness.mjs';
 
 // This server may move its clock (administrators only) and sweeps only when told to; the
 // environment is read when `setUp` starts the server.
@@ -148,6 +148,24 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     assert.match(await firstRow.locator('.case-number').innerText(), /^\d{9}-\d{4}-\d{5}$/, 'the case number, not the request, under 案件编号');
     assert.match(await firstRow.locator('.request').innerText(), /医疗救助/, 'the request in its own column');
     assert.match(await firstRow.locator('.from').innerText(), /建外街道/, 'the sender by name');
+    await openReferral(r1);
+    // The referral letter (转介单) the commission files: one A4 page, names and dates, no controls.
+    await page.click('#referral-letter-link');
+    await page.waitForURL((u) => u.pathname === `/referrals/${r1}/letter`);
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('input:visible, select:visible, textarea:visible, button:visible').count(), 0, 'no form controls on paper');
+    const letter = await pdfText(await page.pdf({ format: 'A4', printBackground: false }));
+    await page.emulateMedia({ media: 'screen' });
+    assert.equal(letter.pages, 1, `the letter fits one page: ${letter.text}`);
+    assert.match(letter.text, /救急难转介单/);
+    assert.match(letter.text, /致 ?朝阳区卫生健康委员会/, `the receiving unit by name: ${letter.text.slice(0, 300)}`);
+    assert.match(letter.text, /建外街道社会救助受理窗口/, 'the sending unit by name');
+    assert.match(letter.text, /转介日期：\d{4}-\d{2}-\d{2}/, 'the day it was sent');
+    assert.match(letter.text, /医疗救助/, 'what is asked');
+    assert.match(letter.text, /接收时限/, 'the time limits');
+    assert.match(letter.text, /接收人（签字）/, 'a receipt to sign');
+    assert.doesNotMatch(letter.text, /\d{6}:[a-z]+|refer\b|medical\b/, 'no codes on paper');
+    await shot(page, '33a-referral-letter');
     await openReferral(r1);
     await page.click('#accept');
     await page.locator('#referral-saved').waitFor({ state: 'visible' });

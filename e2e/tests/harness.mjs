@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const requireHere = createRequire(import.meta.url);
@@ -273,6 +274,18 @@ export async function axeViolations(page) {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** The text of every page of a PDF (`page.pdf()`), in reading order, and how many pages. */
+export async function pdfText(bytes) {
+  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const pages = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(content.items.map((it) => it.str).join(''));
+  }
+  await doc.destroy();
+  return { text: pages.join('\n'), pages: pages.length };
 }
 
 // ------------------------------------------------------------------ hooks

@@ -55,6 +55,8 @@ pub struct Dispositions {
     pub supervision: &'static str,
     pub supervising_unit: &'static str,
     pub responsible: &'static str,
+    /// The link to the referral letter (转介单) for paper.
+    pub print_letter: &'static str,
     pub created: &'static str,
     pub resolved: &'static str,
     pub instruction: &'static str,
@@ -162,6 +164,7 @@ impl Dispositions {
             supervision: t(l, "督办事项", "Supervision items"),
             supervising_unit: t(l, "督办单位", "Supervising unit"),
             responsible: t(l, "责任单位/人", "Responsible"),
+            print_letter: t(l, "打印转介单", "Print the referral letter"),
             created: t(l, "生成时间", "Created"),
             resolved: t(l, "已办结", "Resolved"),
             instruction: t(l, "督办意见", "Instruction"),

@@ -7,6 +7,7 @@ mod clock;
 mod closure;
 mod create;
 mod inbox;
+mod letter;
 mod referral;
 mod supervision;
 
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/followup", post(closure::record_followup))
         .route("/referrals", get(inbox::inbox))
         .route("/referrals/{id}", get(referral::show_referral))
+        .route("/referrals/{id}/letter", get(letter::letter))
         .route("/referrals/{id}/accept", post(referral::accept_referral))
         .route("/referrals/{id}/return", post(referral::return_referral))
         .route("/referrals/{id}/feedback", post(referral::feed_back))

@@ -52,23 +52,7 @@ pub async fn show_referral(
     let row = action_row(&state, view, actor, &ps, now, lang).await;
     // Only the records that belong to this route (a medical referral has no 入站安置 or 返乡).
     let fitting: Vec<EventKind> = EventKind::ALL.iter().copied().filter(|e| e.fits(row.route_value)).collect();
-    let (case_number, case_id, subject, id_number, hardships) = match case {
-        Some(c) => (
-            c.number,
-            c.id,
-            if actor.may(jiujinan_domain::policy::Permission::RevealPersonalData) {
-                c.subject_name
-            } else {
-                jiujinan_domain::pii::mask(jiujinan_domain::pii::Blind::Name, &c.subject_name)
-            },
-            // Masked: the full number is on the case file, where reading it is audited.
-            c.subject_id_number
-                .map(|n| jiujinan_domain::pii::mask(jiujinan_domain::pii::Blind::IdNumber, &n))
-                .unwrap_or_default(),
-            c.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect(),
-        ),
-        None => Default::default(),
-    };
+    let (case_number, case_id, subject, id_number, hardships) = case_facts(case, actor, lang);
     let page = ReferralPage {
         c: Chrome::new(&ctx),
         d: &catalogue(lang).dispositions,
@@ -86,6 +70,26 @@ pub async fn show_referral(
     };
     let status = if page.error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     Ok((status, render(&page)?).into_response())
+}
+
+/// The case as a referral shows it: number, id, the person (name masked for those who may not
+/// see it, ID number always masked: the full one is on the case file, where reading is audited)
+/// and the hardships by name.
+pub(super) fn case_facts(
+    case: Option<jiujinan_app::model::CaseRecord>,
+    actor: &jiujinan_app::auth::Actor,
+    lang: jiujinan_app::i18n::Lang,
+) -> (String, String, String, String, Vec<&'static str>) {
+    use jiujinan_domain::pii::{Blind, mask};
+    let Some(c) = case else { return Default::default() };
+    let subject = if actor.may(jiujinan_domain::policy::Permission::RevealPersonalData) {
+        c.subject_name
+    } else {
+        mask(Blind::Name, &c.subject_name)
+    };
+    let id_number = c.subject_id_number.map(|n| mask(Blind::IdNumber, &n)).unwrap_or_default();
+    let hardships = c.hardship_types.split(',').filter(|s| !s.is_empty()).map(|h| labels::hardship(h, lang)).collect();
+    (c.number, c.id, subject, id_number, hardships)
 }
 
 /// Back to the referral page unless the form names another page.
