@@ -49,9 +49,14 @@ test('names: places, receivers and fund holders are found by name and shown by n
 
     step = '81-lead-names-its-units';
     await page.fill('#lf-subject-name', '孙丽');
-    await page.fill('#lf-subject-phone', '13800138099');
+    await page.fill('#lf-subject-phone', '1380');
     await page.check('input[name="hardship_types"][value="MEDICAL_EXPENSE"]');
     await page.fill('#lf-description', '外区居民来建外街道窗口求助：突发重病，医疗费用无力承担。');
+    await page.click('#lf-submit');
+    // A wrong phone number: the form comes back with the place found by search still chosen.
+    await page.locator('#lead-error').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#lf-location').inputValue(), '110108001002', 'the searched place stays chosen');
+    await page.fill('#lf-subject-phone', '13800138099');
     await page.click('#lf-submit');
     await page.locator('#lead-created').waitFor({ state: 'visible' });
     assert.equal(await visibleText(page, '#lead-location'), '万寿路街道 · 翠微路21号社区居委会');
@@ -96,6 +101,8 @@ test('names: places, receivers and fund holders are found by name and shown by n
     await page.locator('#case-error').waitFor({ state: 'visible' });
     assert.equal(await page.getAttribute('#case-error', 'data-field'), 'programme');
     assert.match(await visibleText(page, '#case-error'), /须选择救助项目/);
+    assert.equal(await page.locator('#new-action').getAttribute('open'), '', 'the form is open again');
+    assert.equal(await page.getAttribute('#ac-programme', 'aria-invalid'), 'true', 'the field is marked');
     await openForm();
     await page.selectOption('#ac-programme', 'medical');
     const receivers = await search('ac-to', '朝阳区卫生', '朝阳区卫生健康委员会');

@@ -81,6 +81,10 @@ test('supervision: an overdue verification is instructed, answered and closed by
     assert.equal(item.level, '1');
     assert.equal(item.supervising, '110105:mz');
 
+    await rows('jw_reviewer');
+    assert.equal(await page.locator(`#${item.id} .sup-answer`).count(), 0, 'no reply before the instruction');
+    await rows('cy_approver');
+
     step = '73-district-instructs';
     const row = page.locator(`#${item.id}`);
     await row.locator('.sup-instruct textarea').fill(INSTRUCTION);

@@ -92,10 +92,23 @@ impl App {
         to_kind: &str,
         owner: ClockOwner<'_>,
     ) -> Result<NewDeadline, AppError> {
+        self.new_deadline_from(route, step, to_kind, owner, self.now_ms()).await
+    }
+
+    /// A new clock for a step that can begin only at `start` (a payment after its 公示 ends),
+    /// computed from the rule in force now.
+    pub(crate) async fn new_deadline_from(
+        &self,
+        route: &str,
+        step: &str,
+        to_kind: &str,
+        owner: ClockOwner<'_>,
+        start: i64,
+    ) -> Result<NewDeadline, AppError> {
         let now = self.now_ms();
         let rule = self.deadline_rule(route, step, to_kind).await?;
         let cal = self.work_calendar().await?;
-        let (due, warn) = due_under(&rule, &cal, now);
+        let (due, warn) = due_under(&rule, &cal, start.max(now));
         Ok(NewDeadline {
             id: new_id(now),
             subject_type: owner.subject.0.to_owned(),

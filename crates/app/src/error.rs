@@ -278,6 +278,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             ("该督办事项的环节已办结，无需再下达督办意见", "The step is done: this item needs no instruction now")
         }
         "SUPERVISION_NOTED" => ("督办意见或反馈已填写，不能重复填写", "This instruction or reply was already written"),
+        "SUPERVISION_NOT_INSTRUCTED" => (
+            "督办单位尚未下达督办意见，收到意见后再反馈办理情况",
+            "The supervising unit has not written its instruction yet: reply once it has",
+        ),
         "INVALID_UNIT_KIND" => (
             "部门类别应为 civil_affairs、health、education、housing、human_resources 等单位类别代码",
             "The department must be a unit kind code such as civil_affairs, health, education, housing or human_resources",
@@ -426,6 +430,7 @@ mod tests {
             "INVALID_UNIT_KIND",
             "INVALID_PROGRAMME_CODE",
             "PROGRAMME_REQUIRED",
+            "SUPERVISION_NOT_INSTRUCTED",
             "NAME_REQUIRED",
             "UNKNOWN_LEVEL",
             "INVALID_MONTHS",

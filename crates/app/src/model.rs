@@ -6,5 +6,5 @@
 pub use jiujinan_store::{
     ActionRecord, AidApproval, AidItem, AidRules, CaseRecord, DeadlineRecord, DeadlineRule, Fund, LeadFilter,
     LeadReceipt, LeadRecord, LedgerEntry, Posting, Programme, SupervisionRecord, TimeLimit, TimelineEntry, Unit,
-    UnitNode,
+    UnitNode, UnitSearch,
 };

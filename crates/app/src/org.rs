@@ -183,8 +183,18 @@ impl App {
 
     /// Units whose name contains the query or whose code starts with it.
     pub async fn search_units(&self, q: &str, limit: i64) -> Result<Vec<Unit>, AppError> {
+        self.search_units_of(q, jiujinan_store::UnitSearch::Any, limit).await
+    }
+
+    /// Units of one kind whose name contains the query or whose code starts with it.
+    pub async fn search_units_of(
+        &self,
+        q: &str,
+        kind: jiujinan_store::UnitSearch,
+        limit: i64,
+    ) -> Result<Vec<Unit>, AppError> {
         let q: String = q.trim().chars().take(40).collect();
-        Ok(self.store.search_units(&q, limit.clamp(1, 200)).await?)
+        Ok(self.store.search_units(&q, kind, limit.clamp(1, 200)).await?)
     }
 
     /// The chain of units from the city down to `code`, for breadcrumbs.

@@ -33,6 +33,10 @@ impl App {
         if !may_reply(actor, &item) {
             return Err(AppError::Forbidden);
         }
+        // A reply answers the instruction: one of each, in that order.
+        if item.instruction_ms == 0 {
+            return Err(AppError::Conflict("SUPERVISION_NOT_INSTRUCTED"));
+        }
         let words = text(words, 2_000, "REPLY_REQUIRED", "reply")?;
         self.note(actor, &item, SupervisionNote::Reply, &words).await
     }
@@ -71,6 +75,18 @@ impl App {
             other => other.into(),
         })
     }
+}
+
+/// The 督办 items of `items` the actor may read (with their instruction and reply): none
+/// without `ReadSupervision`; a department only those it is party to.
+pub fn visible_to(actor: &Actor, mut items: Vec<SupervisionRecord>) -> Vec<SupervisionRecord> {
+    if !actor.may(Permission::ReadSupervision) {
+        return Vec::new();
+    }
+    if actor.jurisdiction.department.is_some() {
+        items.retain(|i| i.responsible_unit == actor.unit.as_str() || i.supervising_unit == actor.unit.as_str());
+    }
+    items
 }
 
 /// Whether the actor may write an item's instruction: the supervising unit itself, or a

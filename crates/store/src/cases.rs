@@ -188,8 +188,43 @@ impl CaseStore for SqlStore {
                 )
                 .await?;
                 // The clock runs on from the first contact; the office it names is the new one.
+                // The old office's 督办 items close (it handed the lead over). A clock that has
+                // raised items ends (`handed_over`) and a fresh one at level 0 takes its due time,
+                // so the new office's district is the next to chase it; one that has not is
+                // re-pointed. Either way the new office is warned again.
+                Sql::new(
+                    "UPDATE supervision_items SET resolved_ms = $1 WHERE resolved_ms = 0 AND deadline_id IN \
+                     (SELECT id FROM deadlines WHERE subject_type = 'lead' AND subject_id = $2 AND state = 'open')",
+                )
+                .bind(now_ms)
+                .bind(lead_id)
+                .execute(&mut tx)
+                .await?;
+                Sql::new(
+                    "INSERT INTO deadlines (id, subject_type, subject_id, case_id, case_number, division, step, rule, \
+                     responsible_unit, responsible_user, started_ms, due_ms, warn_ms, escalate_days, state, warned, \
+                     level, next_ms, paused_ms, pause_reason, closed_ms, version) \
+                     SELECT id || '-' || version, subject_type, subject_id, case_id, case_number, $2, step, rule, $1, \
+                     '', started_ms, due_ms, warn_ms, escalate_days, 'open', FALSE, 0, warn_ms, paused_ms, \
+                     pause_reason, 0, 1 FROM deadlines \
+                     WHERE subject_type = 'lead' AND subject_id = $3 AND state = 'open' AND level > 0",
+                )
+                .bind(office)
+                .bind(division)
+                .bind(lead_id)
+                .execute(&mut tx)
+                .await?;
+                Sql::new(
+                    "UPDATE deadlines SET state = 'handed_over', closed_ms = $1, version = version + 1 \
+                     WHERE subject_type = 'lead' AND subject_id = $2 AND state = 'open' AND level > 0",
+                )
+                .bind(now_ms)
+                .bind(lead_id)
+                .execute(&mut tx)
+                .await?;
                 Sql::new(
                     "UPDATE deadlines SET responsible_unit = $1, division = $2, responsible_user = '', \
+                     warned = FALSE, next_ms = CASE WHEN warn_ms < due_ms THEN warn_ms ELSE due_ms END, \
                      version = version + 1 WHERE subject_type = 'lead' AND subject_id = $3 AND state = 'open'",
                 )
                 .bind(office)

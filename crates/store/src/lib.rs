@@ -67,7 +67,7 @@ pub use lead_records::*;
 pub use leads::LeadStore;
 pub use meetings::MeetingStore;
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
-pub use org::OrgStore;
+pub use org::{OrgStore, UnitSearch};
 pub use pii_reseal::{PiiStatus, PiiStore, ResealReport};
 pub use records::*;
 pub use rules::RuleStore;

@@ -27,9 +27,34 @@ pub trait OrgStore: Send + Sync {
     async fn child_units(&self, parent: &UnitCode) -> Result<Vec<UnitNode>, StoreError>;
     /// Units whose name contains `q` (any length, including two-character names) or whose
     /// code starts with `q`, shortest codes first.
-    async fn search_units(&self, q: &str, limit: i64) -> Result<Vec<Unit>, StoreError>;
+    async fn search_units(&self, q: &str, kind: UnitSearch, limit: i64) -> Result<Vec<Unit>, StoreError>;
     /// Number of units per level and kind.
     async fn unit_counts(&self) -> Result<Vec<UnitCount>, StoreError>;
+}
+
+/// Which units a search returns (filtered before the limit, so a narrow kind still fills it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnitSearch {
+    /// Any unit.
+    #[default]
+    Any,
+    /// A department or office that can receive a referral: any unit but a division's government.
+    NotGovernment,
+    /// A unit that holds civil-affairs money: a civil-affairs bureau or a street's office.
+    CivilAffairs,
+    /// A place a person lives: the government of a street or a community.
+    Place,
+}
+
+impl UnitSearch {
+    fn condition(self) -> &'static str {
+        match self {
+            Self::Any => "",
+            Self::NotGovernment => " AND kind <> 'government'",
+            Self::CivilAffairs => " AND kind IN ('civil_affairs', 'assistance_office')",
+            Self::Place => " AND kind = 'government' AND length(division) >= 9",
+        }
+    }
 }
 
 #[async_trait]
@@ -145,15 +170,16 @@ impl OrgStore for SqlStore {
         rows.iter().map(|r| Ok(UnitNode { unit: rows::unit(r)?, children: r.try_get("children")? })).collect()
     }
 
-    async fn search_units(&self, q: &str, limit: i64) -> Result<Vec<Unit>, StoreError> {
+    async fn search_units(&self, q: &str, kind: UnitSearch, limit: i64) -> Result<Vec<Unit>, StoreError> {
         let q = q.trim();
         if q.is_empty() {
             return Ok(Vec::new());
         }
         let esc = like_escape(q);
         let rows = Sql::new(format!(
-            "SELECT {UNIT_COLUMNS} FROM units WHERE name LIKE $1 ESCAPE '\\' OR code LIKE $2 ESCAPE '\\' \
-             ORDER BY length(division), code LIMIT $3"
+            "SELECT {UNIT_COLUMNS} FROM units WHERE (name LIKE $1 ESCAPE '\\' OR code LIKE $2 ESCAPE '\\'){} \
+             ORDER BY length(division), code LIMIT $3",
+            kind.condition()
         ))
         .bind(format!("%{esc}%"))
         .bind(format!("{esc}%"))

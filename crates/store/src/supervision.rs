@@ -54,10 +54,15 @@ impl SupervisionStore for SqlStore {
             SupervisionNote::Instruction => ("instruction", "supervision_instructed"),
             SupervisionNote::Reply => ("reply", "supervision_replied"),
         };
+        // An instruction only while the step is open; a reply only to an instruction.
+        let guard = match note {
+            SupervisionNote::Instruction => "resolved_ms = 0",
+            SupervisionNote::Reply => "instruction_ms <> 0",
+        };
         let mut tx = self.begin_write().await?;
         let done = Sql::new(format!(
             "UPDATE supervision_items SET {column} = $1, {column}_by = $2, {column}_ms = $3 \
-             WHERE id = $4 AND {column}_ms = 0"
+             WHERE id = $4 AND {column}_ms = 0 AND {guard}"
         ))
         .bind(&sealed)
         .bind(&who.user)

@@ -136,10 +136,12 @@ pub(crate) fn aid_unit(division: &str, level: Level) -> String {
 impl App {
     /// The clock of the step an item moves to: the street reviews a proposal (审核), the level
     /// the amount requires approves (审批), the street pays (发放); none once it is settled.
+    /// Payment cannot begin before its 公示 ends (`posting_ends`): its clock counts from then.
     pub(crate) async fn aid_clock(
         &self,
         item: &AidItem,
         to: AidStatus,
+        posting_ends: Option<i64>,
     ) -> Result<Option<jiujinan_store::NewDeadline>, AppError> {
         let (step, level) = match to {
             AidStatus::Proposed => ("review", Level::Street),
@@ -153,7 +155,8 @@ impl App {
             case: (&item.case_id, &item.case_number, &item.division),
             responsible: (&unit, ""),
         };
-        Ok(Some(self.new_deadline("aid", step, "*", owner).await?))
+        let start = posting_ends.unwrap_or_else(|| self.now_ms());
+        Ok(Some(self.new_deadline_from("aid", step, "*", owner, start).await?))
     }
 }
 
@@ -291,6 +294,7 @@ impl App {
         }
         let now = self.now_ms();
         let (step, opinion, money) = spec;
+        let posting_ends = extra.posting.as_ref().map(|p| p.end_ms);
         let change = AidChange {
             id: item.id.clone(),
             expected_version,
@@ -302,7 +306,7 @@ impl App {
             delivery: extra.delivery,
             posting: extra.posting,
             frequency: extra.frequency,
-            open_deadline: self.aid_clock(item, to).await?,
+            open_deadline: self.aid_clock(item, to, posting_ends).await?,
         };
         let mut detail = json!({"amount_fen": item.amount_fen});
         if let (false, Some(d)) = (extra.duties.is_empty(), detail.as_object_mut()) {

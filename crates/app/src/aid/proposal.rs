@@ -141,7 +141,7 @@ impl App {
             &json!({"amount_fen": amount, "proposed_fen": proposal.amount_fen, "level": level.code(), "special": input.special}),
         );
         audit.division = case.division.clone();
-        let clock = self.aid_clock(&item, AidStatus::Proposed).await?;
+        let clock = self.aid_clock(&item, AidStatus::Proposed, None).await?;
         self.store.create_aid(&item, clock.as_ref(), &who(actor), audit, now).await?;
         Ok(item.id)
     }

@@ -35,7 +35,7 @@ impl App {
             delivery: None,
             posting: None,
             frequency: None,
-            open_deadline: self.aid_clock(&item, AidStatus::Reviewed).await?,
+            open_deadline: self.aid_clock(&item, AidStatus::Reviewed, None).await?,
         };
         let mut audit = actor.audit("aid.objection", ("aid", &item.id), &json!({"posting": posting.id}));
         audit.division = item.division.clone();

@@ -72,10 +72,7 @@ impl App {
         if !actor.may(Permission::ReadSupervision) {
             return Err(AppError::Forbidden);
         }
-        let mut items = self.store.supervision_items(&actor.jurisdiction, open_only, 500).await?;
-        if actor.jurisdiction.department.is_some() {
-            items.retain(|i| i.responsible_unit == actor.unit.as_str() || i.supervising_unit == actor.unit.as_str());
-        }
-        Ok(items)
+        let items = self.store.supervision_items(&actor.jurisdiction, open_only, 500).await?;
+        Ok(crate::supervision::visible_to(actor, items))
     }
 }

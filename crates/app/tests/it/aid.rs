@@ -177,6 +177,9 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
         "POSTING_OPEN",
         "not during 公示"
     );
+    let ds = t.app.test_store().deadlines_of_case(&third).await.unwrap();
+    let pay = ds.iter().find(|d| d.state == "open" && d.step == "aid.pay").expect("the payment's clock");
+    assert!(pay.warn_ms >= postings[0].end_ms, "payment is timed from the end of the 公示, not warned during it");
     assert_eq!(
         t.app.review_aid(&t.reviewer, &a4, 3, "again").await.unwrap_err().code(),
         "AID_STATE",

@@ -56,6 +56,9 @@ async fn a_late_verification_is_supervised_instructed_answered_and_resolved(t: T
         t.app.lead_for(&t.reviewer, &lead.id, false).await.unwrap().timeline.into_iter().map(|s| s.step).collect();
     assert!(steps.contains(&"deadline_warning".into()) && steps.contains(&"overdue".into()), "{steps:?}");
 
+    // A reply answers an instruction: none before it.
+    let early = t.app.reply_supervision(&t.reviewer, &item.id, "已安排").await.unwrap_err();
+    assert_eq!(early.code(), "SUPERVISION_NOT_INSTRUCTED");
     // The instruction: the supervising unit only, once, with words.
     for who in [&t.clerk, &t.reviewer] {
         let e = t.app.instruct_supervision(who, &item.id, "请今日完成核查").await.unwrap_err();
@@ -79,6 +82,9 @@ async fn a_late_verification_is_supervised_instructed_answered_and_resolved(t: T
     );
     assert_eq!((noted.reply.as_str(), noted.reply_by.as_str()), ("已安排入户核查", "jw_reviewer"));
     assert_eq!(noted.resolved_ms, 0, "writing does not close the item: doing the step does");
+    let community = user(&t.app, "jw_community", "110105001024", "community_worker").await;
+    assert!(jiujinan_app::supervision::visible_to(&community, vec![noted.clone()]).is_empty(), "not for 社区");
+    assert_eq!(jiujinan_app::supervision::visible_to(&t.reviewer, vec![noted]).len(), 1);
 
     // Verifying is the step: the clock stops, the item is resolved, the investigation's clock starts.
     t.clock.set_now(T0 + 3 * HOUR);

@@ -158,14 +158,19 @@ async fn org_tree_and_search(store: Arc<dyn Store>) {
     let street = kids.iter().find(|k| k.unit.code == "110105001").unwrap();
     assert_eq!(street.children, 2, "handling office and one community");
 
-    let hits = store.search_units("时村", 10).await.unwrap();
+    let hits = store.search_units("时村", UnitSearch::Any, 10).await.unwrap();
     assert_eq!(hits.len(), 1, "two-character names are found");
     assert_eq!(hits[0].code, "110108001001");
-    let hits = store.search_units("朝阳", 50).await.unwrap();
+    let hits = store.search_units("朝阳", UnitSearch::Any, 50).await.unwrap();
     assert_eq!(hits[0].code, "110105", "the district comes before its departments");
     assert!(hits.len() >= 7);
-    assert!(store.search_units("%", 10).await.unwrap().is_empty(), "LIKE wildcards are literal");
-    assert_eq!(store.search_units("110108", 50).await.unwrap()[0].code, "110108");
+    assert!(store.search_units("%", UnitSearch::Any, 10).await.unwrap().is_empty(), "LIKE wildcards are literal");
+    let places = store.search_units("街道", UnitSearch::Place, 50).await.unwrap();
+    let codes: Vec<&str> = places.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(codes, ["110105001", "110108001"], "streets, not their offices");
+    let offices = store.search_units("街道", UnitSearch::CivilAffairs, 1).await.unwrap();
+    assert_eq!(offices.iter().map(|u| u.kind.as_str()).collect::<Vec<_>>(), ["assistance_office"], "kind before limit");
+    assert_eq!(store.search_units("110108", UnitSearch::Any, 50).await.unwrap()[0].code, "110108");
     let counts = store.unit_counts().await.unwrap();
     let communities: i64 = counts.iter().filter(|c| c.level == "community").map(|c| c.count).sum();
     assert_eq!(communities, 2);
@@ -1146,6 +1151,9 @@ async fn leads_and_cases_run_on_clocks_and_their_items_take_notes(store: Arc<dyn
     };
     assert!(store.fire_deadline(&fire, draft("deadline.overdue", "110108"), T0 + 2).await.unwrap());
     let boss = Who { user: "hd_approver".into(), unit: "110108:mz".into() };
+    let first =
+        store.note_supervision("s1", SupervisionNote::Reply, "已办", &who(), draft("x", "110108"), T0 + 3).await;
+    assert!(matches!(first, Err(StoreError::Conflict(_))), "no reply before the instruction: {first:?}");
     store
         .note_supervision("s1", SupervisionNote::Instruction, "今日办结", &boss, draft("x", "110108"), T0 + 3)
         .await
@@ -1176,18 +1184,52 @@ async fn leads_and_cases_run_on_clocks_and_their_items_take_notes(store: Arc<dyn
     assert_eq!(store.supervision_opened_by_week(&scope("110108"), T0 - 3 * week).await.unwrap(), [(3, 1)]);
     assert_eq!(store.supervision_opened_by_week(&scope("110108"), T0 + 3).await.unwrap(), []);
     assert_eq!(store.supervision_opened_by_week(&scope("110105"), T0 - week).await.unwrap(), [], "scoped");
+    // Transferred while overdue: the old office's item and clock end; a fresh clock with the
+    // same due time starts at level 0 for the new office (its district opens the next level-1
+    // item) and is due for the sweep.
+    let back = LeadOutcome::Transferred { division: "110105001024".into(), office: "110105001:mz".into() };
+    let fired = store.deadline("l2-verify").await.unwrap().unwrap();
+    store.close_lead("l2", 2, &back, &who(), draft("lead.transferred", "110108"), T0 + 5).await.unwrap();
+    assert_eq!(
+        store.supervision_item("s1").await.unwrap().unwrap().resolved_ms,
+        T0 + 5,
+        "handed over: the item closes"
+    );
+    let old = store.deadline("l2-verify").await.unwrap().unwrap();
+    assert_eq!((old.state.as_str(), old.closed_ms), ("handed_over", T0 + 5));
+    let l2 = store.deadline(&format!("l2-verify-{}", fired.version)).await.unwrap().expect("a fresh clock");
+    assert_eq!(
+        (l2.state.as_str(), l2.responsible_unit.as_str(), l2.level, l2.warned, l2.due_ms),
+        ("open", "110105001:mz", 0, false, fired.due_ms)
+    );
+    assert_eq!(l2.next_ms, l2.warn_ms.min(l2.due_ms), "the sweep looks at it again from its warning time");
+    assert!(store.due_deadlines(T0 + 5, 10).await.unwrap().iter().any(|d| d.id == l2.id), "overdue: swept at once");
+    let again = DeadlineFire {
+        id: l2.id.clone(),
+        expected_version: l2.version,
+        supervision: fire.supervision.clone().map(|s| NewSupervision {
+            id: "s2".into(),
+            deadline_id: l2.id.clone(),
+            responsible_unit: "110105001:mz".into(),
+            supervising_unit: "110105:mz".into(),
+            division: "110105001024".into(),
+            ..s
+        }),
+        ..fire
+    };
+    assert!(store.fire_deadline(&again, draft("deadline.overdue", "110105"), T0 + 6).await.unwrap());
     store
         .close_lead(
             "l2",
-            2,
+            3,
             &LeadOutcome::NotAccepted { reason: "不符合条件".into() },
             &who(),
-            draft("x", "110108"),
-            T0 + 5,
+            draft("x", "110105"),
+            T0 + 7,
         )
         .await
         .unwrap();
-    assert_eq!(store.supervision_item("s1").await.unwrap().unwrap().resolved_ms, T0 + 5, "done: the item closes");
+    assert_eq!(store.supervision_item("s2").await.unwrap().unwrap().resolved_ms, T0 + 7, "done: the item closes");
 }
 
 fn new_action(id: &str, status: ActionStatus) -> NewAction {

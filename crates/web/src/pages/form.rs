@@ -119,7 +119,21 @@ pub fn redirect_after<T>(to: &str, r: Result<T, AppError>) -> PageResult {
         },
         Err(e) => return Err(e.into()),
     };
-    Ok(Redirect::to(&with_query(to, &flag)).into_response())
+    Ok(Redirect::to(&header_safe(&with_query(to, &flag))).into_response())
+}
+
+/// A location a `Location` header can carry: bytes a URI may not hold raw (controls, spaces,
+/// non-ASCII, e.g. from an id in the path) are percent-encoded, so no redirect can fail.
+fn header_safe(location: &str) -> String {
+    let mut out = String::with_capacity(location.len());
+    for b in location.bytes() {
+        if b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Whether a redirect's `field` parameter looks like a form field's name (`programme`,
@@ -191,6 +205,13 @@ pub struct ReasonForm {
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
+
+    #[test]
+    fn a_redirect_never_carries_raw_controls_or_non_ascii() {
+        let r = super::redirect_after::<()>("/supervision?all=1#sup-a\nb 督", Ok(())).unwrap();
+        let location = r.headers().get("location").unwrap().to_str().unwrap().to_owned();
+        assert_eq!(location, "/supervision?all=1&saved=1#sup-a%0Ab%20%E7%9D%A3");
+    }
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Sample {

@@ -34,6 +34,17 @@ pub enum PickKind {
 }
 
 impl PickKind {
+    /// The store's filter: applied in the query, before its limit.
+    fn search(self) -> jiujinan_app::model::UnitSearch {
+        use jiujinan_app::model::UnitSearch as S;
+        match self {
+            Self::Any => S::Any,
+            Self::Department => S::NotGovernment,
+            Self::CivilAffairs => S::CivilAffairs,
+            Self::Place => S::Place,
+        }
+    }
+
     fn accepts(self, u: &Unit) -> bool {
         match self {
             Self::Any => true,
@@ -66,8 +77,13 @@ pub async fn pick(State(state): State<AppState>, ctx: Ctx, Query(p): Query<PickQ
     if q.chars().count() < 2 {
         return Ok(Json(Vec::<Choice>::new()).into_response());
     }
-    let hits: Vec<Unit> =
-        state.app.search_units(q, 200).await?.into_iter().filter(|u| p.kind.accepts(u)).take(LIMIT).collect();
+    let hits: Vec<Unit> = state
+        .app
+        .search_units_of(q, p.kind.search(), LIMIT as i64)
+        .await?
+        .into_iter()
+        .filter(|u| p.kind.accepts(u))
+        .collect();
     let names = UnitNames::load(&state, hits.iter().flat_map(context_codes).collect()).await;
     Ok(Json(hits.iter().map(|u| choice(u, &names)).collect::<Vec<_>>()).into_response())
 }

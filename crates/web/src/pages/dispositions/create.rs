@@ -59,6 +59,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &CaseRecord) -> Result<Pan
     let now = state.app.now_ms();
     let DispositionView { actions, suggestions, supervision, deadlines, programmes } =
         state.app.disposition_of(case).await?;
+    let supervision = jiujinan_app::supervision::visible_to(actor, supervision);
     let mut rows = Vec::new();
     for v in actions {
         rows.push(action_row(state, v, actor, &programmes, now, lang).await);

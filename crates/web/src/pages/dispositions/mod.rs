@@ -179,7 +179,7 @@ fn sup_rows(items: Vec<SupervisionRecord>, actor: &Actor, lang: Lang, names: &Un
             can_instruct: s.instruction_ms == 0
                 && s.resolved_ms == 0
                 && jiujinan_app::supervision::may_instruct(actor, &s),
-            can_reply: s.reply_ms == 0 && jiujinan_app::supervision::may_reply(actor, &s),
+            can_reply: s.reply_ms == 0 && s.instruction_ms != 0 && jiujinan_app::supervision::may_reply(actor, &s),
             id: s.id.clone(),
             href: if s.subject_type == "lead" {
                 format!("/leads/{}", s.subject_id)
