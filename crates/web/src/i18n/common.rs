@@ -14,6 +14,9 @@ pub struct Common {
     pub lang_switch: &'static str,
     /// The first link of every page, for keyboard and screen-reader users.
     pub skip_to_content: &'static str,
+    /// The names of the main menu and of the breadcrumbs, for screen readers.
+    pub nav_main: &'static str,
+    pub breadcrumbs: &'static str,
     /// The home page's list of what waits for the user and their unit.
     pub work_waiting: &'static str,
     pub work_item: &'static str,
@@ -101,6 +104,8 @@ impl Common {
             ),
             lang_switch: t(l, "English", "中文"),
             skip_to_content: t(l, "跳到正文", "Skip to the content"),
+            nav_main: t(l, "主菜单", "Main menu"),
+            breadcrumbs: t(l, "当前位置", "Breadcrumbs"),
             work_waiting: t(l, "今日待办", "Waiting for you"),
             work_item: t(l, "事项", "Item"),
             work_count: t(l, "数量", "Count"),
