@@ -242,8 +242,9 @@ test('aid first: its paperwork passes the yearly limit after the main grant and 
       rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent.trim())),
     );
     const paid = lines.filter((l) => l[2] === '支付' && l[3] === '已发放');
+    assert.deepEqual(paid.map((l) => l[5]), [caseNumber, caseNumber], 'each payment names its case');
     assert.deepEqual(
-      paid.map((l) => [l[4], l[5], l[6]]),
+      paid.map((l) => [l[4], l[6], l[7]]),
       [['2900.00', '工行转账 20261201-001', 'jw_clerk'], ['3000.00', RECEIPT, 'jw_clerk']],
       `the two payments in the ledger, the aid first against its receipt: ${JSON.stringify(lines)}`,
     );

@@ -138,7 +138,7 @@ impl Aid {
             fund_kind: t(l, "类型", "Kind"),
             available: t(l, "可用", "Available"),
             reserved: t(l, "已预留", "Reserved"),
-            paid: t(l, "已支出", "Paid"),
+            paid: t(l, "已发放", "Paid"),
             new_fund: t(l, "开设账户", "Open a fund"),
             deposit: t(l, "拨入资金", "Deposit"),
             allocate: t(l, "下拨", "Allocate"),

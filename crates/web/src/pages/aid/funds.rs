@@ -121,6 +121,8 @@ struct LineRow {
     kind: &'static str,
     account: &'static str,
     amount: String,
+    /// The number of the case the money went to (empty for deposits and allocations).
+    case_number: String,
     memo: String,
     actor: String,
 }
@@ -168,7 +170,7 @@ pub async fn show_fund(
     let lang = ctx.lang;
     let a = &catalogue(lang).aid;
     let month = if q.month.is_empty() { current_month(state.app.now_ms()) } else { q.month.clone() };
-    let Reconciliation { fund, opening_fen, in_fen, out_fen, reserved_fen, closing_fen, lines, .. } =
+    let Reconciliation { fund, opening_fen, in_fen, out_fen, reserved_fen, closing_fen, lines, aid_cases, .. } =
         state.app.reconciliation(actor, &id, &month).await?;
     let all = state.app.funds(actor).await?;
     let units = UnitNames::load(&state, all.iter().map(|f| f.unit.clone()).chain([fund.unit.clone()]).collect()).await;
@@ -210,6 +212,7 @@ pub async fn show_fund(
                 kind: labels::aid(&l.kind, lang),
                 account: labels::aid(&l.account, lang),
                 amount: yuan(l.amount_fen),
+                case_number: aid_cases.get(&l.aid_id).cloned().unwrap_or_default(),
                 memo: l.memo,
                 actor: l.actor,
             })
