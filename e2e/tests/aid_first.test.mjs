@@ -174,6 +174,7 @@ test('aid first: its paperwork passes the yearly limit after the main grant and 
     // … but the paperwork of the 3,000 yuan given that night is the same grant, and goes through.
     await openCase(casePath);
     if ((await page.locator('#new-aid').getAttribute('open')) === null) await page.click('#new-aid > summary');
+    assert.equal(await page.locator('label[for="aid-action"]').innerText(), '为哪项先行救助补办手续（可不选）', 'the choice says what it is for');
     const sources = await page.locator('#aid-action option').evaluateAll((os) => os.map((o) => [o.value, o.textContent.trim()]));
     assert.deepEqual(sources, [['', ''], [actionId, '先行救助 3000.00 火灾当晚先行救助，发放临时生活费']], 'the aid first waiting for its paperwork, named');
     const paper = await propose(casePath, { cause: 'FIRE', tier: 1, actionId });
@@ -207,7 +208,9 @@ test('aid first: its paperwork passes the yearly limit after the main grant and 
 
     step = '65-paperwork-paid-against-the-receipt';
     await as('jw_clerk');
-    await page.goto(`${server.base}/approvals`);
+    // The clerk who pays has the approvals list (its 待发放 section) and the funds in the menu.
+    assert.ok(await page.locator('#nav-funds').isVisible(), 'the clerk reads the funds it pays from');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/approvals'), page.click('#nav-approvals')]);
     const toPay = page.locator('#to-pay tbody tr', { hasText: caseNumber });
     assert.equal(await toPay.count(), 1, 'the paperwork waits to be paid, under its case number');
     assert.match(await toPay.innerText(), /3000\.00/);
@@ -220,7 +223,7 @@ test('aid first: its paperwork passes the yearly limit after the main grant and 
     await shot(page, step);
 
     step = '66-in-the-fund-ledger';
-    // The street reviewer reads the books (the window clerk's menu has no link to the funds).
+    // The street reviewer reads the books.
     await as('jw_reviewer');
     await page.click('#nav-funds');
     await page.waitForURL((u) => u.pathname === '/funds');

@@ -25,8 +25,10 @@ pub struct UserChrome {
     /// Everyone else who records leads (departments, relief stations) gets the intake form.
     pub can_record_leads: bool,
     pub can_read_referrals: bool,
-    /// Civil-affairs reviewers and approvers: the approvals inbox and funds.
+    /// Those who review, approve or pay aid (street caseworkers pay): the approvals inbox.
     pub handles_aid: bool,
+    /// Those who read the funds' books.
+    pub reads_funds: bool,
 }
 
 /// The layout's data: messages, language, nonce, CSRF token and user.
@@ -58,7 +60,8 @@ impl Chrome {
             can_read_audit: s.actor.may(Permission::ReadAudit),
             can_record_leads: s.actor.may(Permission::RecordLead),
             can_work_queues: s.actor.may(Permission::WorkQueues),
-            handles_aid: s.actor.may(Permission::ReviewAid),
+            handles_aid: s.actor.may(Permission::ReviewAid) || s.actor.may(Permission::HandleAid),
+            reads_funds: s.actor.may(Permission::ReadFunds),
             can_read_referrals: s.actor.may(Permission::ReadReferrals),
         });
         let cat = catalogue(ctx.lang);

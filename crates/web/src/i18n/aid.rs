@@ -53,6 +53,8 @@ pub struct Aid {
     pub available: &'static str,
     pub reserved: &'static str,
     pub paid: &'static str,
+    /// The proposal's choice of the aid-first action whose paperwork this proposal is.
+    pub paperwork_of: &'static str,
     pub new_fund: &'static str,
     pub deposit: &'static str,
     pub allocate: &'static str,
@@ -139,6 +141,7 @@ impl Aid {
             available: t(l, "可用", "Available"),
             reserved: t(l, "已预留", "Reserved"),
             paid: t(l, "已发放", "Paid"),
+            paperwork_of: t(l, "为哪项先行救助补办手续（可不选）", "The aid first this is the paperwork of (optional)"),
             new_fund: t(l, "开设账户", "Open a fund"),
             deposit: t(l, "拨入资金", "Deposit"),
             allocate: t(l, "下拨", "Allocate"),
