@@ -24,11 +24,6 @@ ALTER TABLE supervision_items ADD COLUMN reply TEXT NOT NULL DEFAULT '';
 ALTER TABLE supervision_items ADD COLUMN reply_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE supervision_items ADD COLUMN reply_ms BIGINT NOT NULL DEFAULT 0;
 UPDATE supervision_items SET subject_id = case_id;
--- What the item's clock is about (an action, an aid item), where the clock is known.
-UPDATE supervision_items SET
-    subject_type = (SELECT d.subject_type FROM deadlines d WHERE d.id = supervision_items.deadline_id),
-    subject_id = (SELECT d.subject_id FROM deadlines d WHERE d.id = supervision_items.deadline_id)
-WHERE EXISTS (SELECT 1 FROM deadlines d WHERE d.id = supervision_items.deadline_id);
 
 -- Clocks for the steps already running when this migration runs, from the limit in force
 -- (the latest row of the step and urgency); first warnings and breaches follow at the next sweep.

@@ -2,3 +2,10 @@
 -- 督办 items opened per week in the user's jurisdiction (issue 12, work-first home pages).
 CREATE INDEX deadlines_unit_open ON deadlines (responsible_unit, state, due_ms);
 CREATE INDEX supervision_division_created ON supervision_items (division, created_ms);
+
+-- 督办 items opened before migration 0017 were all taken to be about their case: say what
+-- their clock is about (an action, an aid item, a lead) where the clock is known.
+UPDATE supervision_items SET
+    subject_type = (SELECT d.subject_type FROM deadlines d WHERE d.id = supervision_items.deadline_id),
+    subject_id = (SELECT d.subject_id FROM deadlines d WHERE d.id = supervision_items.deadline_id)
+WHERE EXISTS (SELECT 1 FROM deadlines d WHERE d.id = supervision_items.deadline_id);

@@ -205,9 +205,12 @@ async fn the_case_queue_opens_where_the_work_is_and_searches_every_status(t: Tes
     let r = t.post_form(&format!("/cases/{case_id}/submit"), Some(&cookie), &format!("csrf={csrf}&version=1")).await;
     assert!(!r.location().contains("error="), "{}", r.location());
     let queue = t.get("/cases", Some(&cookie)).await.body;
-    assert!(queue.contains("class=\"active\" data-status=\"reviewing\""), "{queue}");
+    assert!(queue.contains("class=\"active\" aria-current=\"page\" data-status=\"reviewing\""), "{queue}");
     assert!(queue.contains(&case_id) && !queue.contains("id=\"cases-empty\""));
     // A search from another tab finds it wherever it stands.
     let found = t.get("/cases?status=investigating&q=%E5%BC%A0%E4%BC%9F", Some(&cookie)).await.body;
-    assert!(found.contains(&case_id) && found.contains("class=\"active\" data-status=\"all\""), "{found}");
+    assert!(
+        found.contains(&case_id) && found.contains("class=\"active\" aria-current=\"page\" data-status=\"all\""),
+        "{found}"
+    );
 }

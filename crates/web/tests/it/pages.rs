@@ -244,11 +244,12 @@ async fn the_navigation_offers_what_the_policy_allows(t: TestApp) {
     let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let home = t.get("/", Some(&clerk)).await.body;
     assert!(nav(&home, "nav-leads") && nav(&home, "nav-cases") && !nav(&home, "nav-new-lead"));
-    assert!(!nav(&home, "nav-approvals"), "a window clerk does not review aid");
+    assert!(nav(&home, "nav-approvals") && nav(&home, "nav-funds"), "a window clerk pays aid from the funds");
     let (health, _) = t.login("cy_health", PASSWORD).await.unwrap();
     let home = t.get("/", Some(&health)).await.body;
     assert!(nav(&home, "nav-new-lead") && !nav(&home, "nav-leads") && !nav(&home, "nav-cases"));
     assert!(nav(&home, "nav-referrals"));
+    assert!(!nav(&home, "nav-approvals") && !nav(&home, "nav-funds"), "a department neither pays nor keeps the books");
     assert_eq!(t.get("/leads", Some(&health)).await.status, 403, "the queue itself stays closed");
     assert_eq!(t.get("/leads/new", Some(&health)).await.status, 200);
     let (auditor, _) = t.login("auditor", PASSWORD).await.unwrap();
