@@ -44,6 +44,7 @@ test('follow-up: the community worker records the visit of a closed case', { tim
 
     step = '91-community-worker-visits';
     await signIn(context, page, 'jw_community');
+    assert.equal(await visibleText(page, '#home-followups'), '1', 'the visit waits on the community worker\'s home page');
     await page.goto(`${server.base}${casePath}`);
     assert.equal(await page.locator('#reopen-case').count(), 0, 'the community worker does not reopen cases');
     await page.fill('#followup-form input[name="findings"]', '回访：生活已恢复正常，暂无困难。');
@@ -51,6 +52,8 @@ test('follow-up: the community worker records the visit of a closed case', { tim
     await page.waitForURL((u) => u.pathname === casePath);
     assert.match(await visibleText(page, '#case-timeline'), /回访.*jw_community/s);
     assert.match(await visibleText(page, '#case-timeline'), /生活已恢复正常/);
+    await page.goto(`${server.base}/`);
+    assert.equal(await visibleText(page, '#home-followups'), '0', 'visited: nothing waits');
     await shot(page, step);
 
     step = 'browser-errors';

@@ -102,7 +102,7 @@ test('intake: walk-in, discovery, hotline API with retries, street queue', { tim
     const kinds = await page.locator('#home-work tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.kind));
     assert.deepEqual(kinds, [
       'home-to-verify', 'home-investigating', 'home-to-review', 'home-referrals', 'home-referrals-open',
-      'home-aid-review', 'home-aid-approve', 'home-aid-pay', 'home-supervision',
+      'home-aid-review', 'home-aid-approve', 'home-aid-pay', 'home-supervision', 'home-followups',
     ]);
     await page.click('#home-to-verify');
     await page.waitForURL((u) => u.pathname === '/leads');

@@ -1,6 +1,6 @@
 //! What is waiting for a user and their unit (the work-first home page): leads to verify,
 //! cases to investigate or review, referrals to accept or answer, aid to review, approve or pay,
-//! open 督办 items; each with how many are overdue where a deadline applies. Only what the
+//! open 督办 items, follow-up visits due; each with how many are overdue where a deadline applies. Only what the
 //! user's role may act on is counted.
 
 use jiujinan_domain::policy::Permission;
@@ -23,6 +23,8 @@ pub enum WorkKind {
     AidToApprove,
     AidToPay,
     SupervisionOpen,
+    /// Closed cases whose follow-up visit (结案回访) is due.
+    FollowupsDue,
 }
 
 /// One line of the list: how many, and how many of them are past their deadline.
@@ -98,6 +100,10 @@ impl App {
         if actor.may(Permission::ReadSupervision) {
             let open = self.supervision_list(actor, true).await?;
             items.push(WorkItem { kind: WorkKind::SupervisionOpen, count: len(open.len()), overdue: 0 });
+        }
+        if actor.may(Permission::WorkQueues) && actor.may(Permission::EditCaseFile) {
+            let (count, overdue) = self.store.count_open_steps(&actor.jurisdiction, "case.followup", now).await?;
+            items.push(WorkItem { kind: WorkKind::FollowupsDue, count, overdue });
         }
         Ok(items)
     }

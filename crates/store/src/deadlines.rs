@@ -46,6 +46,8 @@ pub trait DeadlineStore: Send + Sync {
     async fn open_deadlines_by_rule(&self, rule: &str) -> Result<Vec<DeadlineRecord>, StoreError>;
     /// The running clocks a unit is responsible for, soonest due first (the home page's list).
     async fn open_deadlines_of_unit(&self, unit: &str, limit: i64) -> Result<Vec<DeadlineRecord>, StoreError>;
+    /// How many clocks of one step run in a scope, and how many of them are past due at `now_ms`.
+    async fn count_open_steps(&self, scope: &Jurisdiction, step: &str, now_ms: i64) -> Result<(i64, i64), StoreError>;
     /// 督办 items opened in a scope from `since_ms` on, counted per week: `(week, count)` with
     /// week 0 starting at `since_ms`; weeks without items are absent.
     async fn supervision_opened_by_week(
@@ -160,6 +162,16 @@ impl DeadlineStore for SqlStore {
             vec![Arg::Text(unit.to_owned()), Arg::Int(limit.clamp(1, 200))],
         )
         .await
+    }
+
+    async fn count_open_steps(&self, scope: &Jurisdiction, step: &str, now_ms: i64) -> Result<(i64, i64), StoreError> {
+        let sql = format!(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN due_ms < $3 THEN 1 ELSE 0 END), 0) AS late \
+             FROM deadlines WHERE step = $2 AND state = 'open' AND {}",
+            in_scope("division", scope)
+        );
+        let row = Sql::new(sql).bind(scope.division.as_str()).bind(step).bind(now_ms).fetch_one(self.reader()).await?;
+        Ok((row.try_get("n")?, row.try_get("late")?))
     }
 
     async fn supervision_opened_by_week(

@@ -1180,6 +1180,14 @@ async fn leads_and_cases_run_on_clocks_and_their_items_take_notes(store: Arc<dyn
     let theirs: Vec<String> =
         store.open_deadlines_of_unit("110105001:mz", 10).await.unwrap().into_iter().map(|d| d.id).collect();
     assert_eq!(theirs, ["c1-investigate"], "the met verification of l1 is not listed");
+    let c1_due = store.deadline("c1-investigate").await.unwrap().unwrap().due_ms;
+    let steps = |scope_of: &'static str, at: i64| {
+        let store = store.clone();
+        async move { store.count_open_steps(&scope(scope_of), "case.investigate", at).await.unwrap() }
+    };
+    assert_eq!(steps("110105", c1_due - 1).await, (1, 0));
+    assert_eq!(steps("110105001024", c1_due + 1).await, (1, 1), "past due");
+    assert_eq!(steps("110108", c1_due + 1).await, (0, 0), "scoped");
     let week = 7 * 24 * 3_600_000;
     assert_eq!(store.supervision_opened_by_week(&scope("110108"), T0 - 3 * week).await.unwrap(), [(3, 1)]);
     assert_eq!(store.supervision_opened_by_week(&scope("110108"), T0 + 3).await.unwrap(), []);

@@ -55,7 +55,7 @@ const APPLIED: &[(i64, u64, u64)] = &[
     (16, 0x91e7_dbcb_8cf3_142a, 0x91e7_dbcb_8cf3_142a),
     (17, 0xa095_b94c_ce3f_5f2f, 0xa095_b94c_ce3f_5f2f),
     (18, 0x12e2_6e20_d536_fecf, 0x12e2_6e20_d536_fecf),
-    (19, 0x4135_d0f7_41d9_9925, 0x4135_d0f7_41d9_9925),
+    (19, 0xaaf9_2b53_cd1f_40e1, 0xaaf9_2b53_cd1f_40e1),
 ];
 
 #[test]

@@ -51,6 +51,7 @@ fn work_row(item: &WorkItem, lang: jiujinan_app::i18n::Lang) -> WorkRow {
         W::AidToApprove => ("home-aid-approve", t("待审批救助", "Aid to approve"), "/approvals", None),
         W::AidToPay => ("home-aid-pay", t("已审批待发放", "Aid to pay"), "/approvals", None),
         W::SupervisionOpen => ("home-supervision", t("督办事项", "Supervision items"), "/supervision", None),
+        W::FollowupsDue => ("home-followups", t("待结案回访", "Follow-up visits due"), "/cases?status=closed", None),
     };
     let count =
         if item.count >= jiujinan_app::work::MAX_COUNTED { format!("{}+", item.count) } else { item.count.to_string() };
