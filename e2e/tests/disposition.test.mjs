@@ -191,6 +191,8 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     assert.equal(await page.locator('#referral').getAttribute('data-status'), 'returned');
     assert.match(await visibleText(page, '#referral-accountable'), /建外街道/, 'returned, the referral is the street\'s again');
     assert.doesNotMatch(await visibleText(page, '#referral-accountable'), /卫生健康/);
+    await page.goto(`${server.base}/referrals/${r2}/letter`);
+    assert.match(await visibleText(page, '#letter-void'), /不再有效.*已退回/, 'a returned referral\'s letter says it asks nothing');
     await shot(page, step);
 
     step = '35-street-redirects';

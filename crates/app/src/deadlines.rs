@@ -160,7 +160,13 @@ impl App {
     /// it, so a jump of days signs nobody out.
     pub async fn set_test_clock(&self, actor: &crate::auth::Actor, ms: i64) -> Result<(), AppError> {
         let before = self.now_ms();
-        if !actor.may(jiujinan_domain::policy::Permission::SetTestClock) || !self.clock.set_now(ms) {
+        if !actor.may(jiujinan_domain::policy::Permission::SetTestClock) {
+            return Err(AppError::Forbidden);
+        }
+        // The move is on record before it happens (it changes every later timestamp).
+        let audit = actor.audit("clock.moved", ("clock", "test"), &json!({"from_ms": before, "to_ms": ms}));
+        self.store.append_audit(audit, before).await?;
+        if !self.clock.set_now(ms) {
             return Err(AppError::Forbidden);
         }
         if let Err(e) = self.store.shift_sessions(self.now_ms() - before).await {
@@ -245,7 +251,10 @@ fn next_fire(d: &DeadlineRecord, cal: &WorkCalendar, now: i64) -> (DeadlineFire,
     let supervising = supervisor_at(&d.responsible_unit, level);
     let next_ms = match supervisor_at(&d.responsible_unit, level + 1) {
         Some(_) if d.escalate_days > 0 => {
-            let from = if d.level == 0 { d.due_ms } else { d.next_ms };
+            // From the breach, or from a handover after it (a lead transferred while overdue
+            // starts a fresh clock then: the new office's chain is not escalated for the old
+            // office's delay).
+            let from = if d.level == 0 { d.due_ms.max(d.started_ms) } else { d.next_ms };
             cal.add_working_days(from - 1, d.escalate_days)
         }
         _ => NEVER,
@@ -273,4 +282,49 @@ fn next_fire(d: &DeadlineRecord, cal: &WorkCalendar, now: i64) -> (DeadlineFire,
     let kind = if d.level == 0 { "overdue" } else { "escalated" };
     let note = format!("{} → {}", d.step, sup);
     (DeadlineFire { level, next_ms, supervision: Some(supervision), step: kind.into(), note, ..base }, kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock(started_ms: i64, due_ms: i64) -> DeadlineRecord {
+        DeadlineRecord {
+            id: "d".into(),
+            subject_type: "lead".into(),
+            subject_id: "l".into(),
+            case_id: String::new(),
+            case_number: "L110105001-2026-000001".into(),
+            division: "110105001024".into(),
+            step: "lead.verify".into(),
+            rule: "limits/verify/urgent@0".into(),
+            responsible_unit: "110105001:mz".into(),
+            responsible_user: String::new(),
+            started_ms,
+            due_ms,
+            warn_ms: due_ms,
+            escalate_days: 1,
+            state: "open".into(),
+            warned: true,
+            level: 0,
+            next_ms: due_ms,
+            paused_ms: 0,
+            pause_reason: String::new(),
+            closed_ms: 0,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_clock_handed_over_late_escalates_from_the_handover_not_the_old_breach() {
+        let cal = WorkCalendar::new(std::iter::empty());
+        let day = 24 * 3_600_000;
+        // 2026-12-07 (Monday) 00:00 Beijing; due a week earlier; handed over now.
+        let monday = 1_796_572_800_000;
+        let now = monday + 10 * 3_600_000;
+        let (fresh, _) = next_fire(&clock(now, monday - 7 * day), &cal, now);
+        assert!(fresh.next_ms > now, "the next escalation is still to come: {}", fresh.next_ms);
+        let (late, _) = next_fire(&clock(monday - 8 * day, monday - 7 * day), &cal, now);
+        assert!(late.next_ms <= now, "a clock of its own office escalates at once when long overdue");
+    }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::org::OrgFiles;
 use crate::users::{CreateUser, cli_actor};
 use crate::{App, AppError};
+use jiujinan_store::DEMO_MARK;
 
 /// The password of every demo account. Demo databases are not for production.
 pub const DEMO_PASSWORD: &str = "Jiujinan@2026";
@@ -89,6 +90,16 @@ impl App {
     /// that do not exist yet. Safe to run on every start.
     pub async fn load_demo(&self) -> Result<&'static [DemoAccount], AppError> {
         let actor = cli_actor();
+        // Never into a database that holds anyone else's accounts: the demo accounts share a
+        // published password, and a demo database lets the test clock move time.
+        if !self.store.has_mark(DEMO_MARK).await? {
+            let known: Vec<&str> = DEMO_ACCOUNTS.iter().map(|a| a.username).collect();
+            if !self.store.other_usernames(&known, 1).await?.is_empty() {
+                return Err(AppError::Conflict("NOT_A_DEMO_DATABASE"));
+            }
+            let audit = actor.audit("instance.marked", ("instance", DEMO_MARK), &serde_json::json!({}));
+            self.store.set_mark(DEMO_MARK, audit, self.now_ms()).await?;
+        }
         let city = UnitCode::parse("11")?;
         if self.store.unit(&city).await?.is_none() {
             self.import_org(&actor, &OrgFiles::embedded()).await?;
@@ -108,5 +119,10 @@ impl App {
         }
         self.demo_funds().await?;
         Ok(DEMO_ACCOUNTS)
+    }
+
+    /// Whether this database was made by `serve --demo` (the test clock works only there).
+    pub async fn is_demo(&self) -> Result<bool, AppError> {
+        Ok(self.store.has_mark(DEMO_MARK).await?)
     }
 }

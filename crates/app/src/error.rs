@@ -278,6 +278,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             ("该督办事项的环节已办结，无需再下达督办意见", "The step is done: this item needs no instruction now")
         }
         "SUPERVISION_NOTED" => ("督办意见或反馈已填写，不能重复填写", "This instruction or reply was already written"),
+        "NOT_A_DEMO_DATABASE" => (
+            "该数据库已有非演示用户，不能载入演示数据（演示账号共用公开密码）",
+            "This database holds accounts other than the demo ones: the demo (whose accounts share a published password) is not loaded into it",
+        ),
         "SUPERVISION_NOT_INSTRUCTED" => (
             "督办单位尚未下达督办意见，收到意见后再反馈办理情况",
             "The supervising unit has not written its instruction yet: reply once it has",
@@ -431,6 +435,7 @@ mod tests {
             "INVALID_PROGRAMME_CODE",
             "PROGRAMME_REQUIRED",
             "SUPERVISION_NOT_INSTRUCTED",
+            "NOT_A_DEMO_DATABASE",
             "NAME_REQUIRED",
             "UNKNOWN_LEVEL",
             "INVALID_MONTHS",

@@ -284,6 +284,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
             println!("  {:<14} {:<22} {:<14} {}", a.username, a.role, a.unit, a.display_name);
         }
     }
+    if settings.test_clock && !app.is_demo().await.map_err(app_err)? {
+        anyhow::bail!(
+            "test_clock is on, but this database was not made by `jiujinan serve --demo`: the test clock \
+             moves time only on a demo database (turn test_clock off, or use a new database with --demo)"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

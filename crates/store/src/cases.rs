@@ -205,13 +205,14 @@ impl CaseStore for SqlStore {
                      responsible_unit, responsible_user, started_ms, due_ms, warn_ms, escalate_days, state, warned, \
                      level, next_ms, paused_ms, pause_reason, closed_ms, version) \
                      SELECT id || '-' || version, subject_type, subject_id, case_id, case_number, $2, step, rule, $1, \
-                     '', started_ms, due_ms, warn_ms, escalate_days, 'open', FALSE, 0, warn_ms, paused_ms, \
+                     '', $4, due_ms, warn_ms, escalate_days, 'open', FALSE, 0, warn_ms, paused_ms, \
                      pause_reason, 0, 1 FROM deadlines \
                      WHERE subject_type = 'lead' AND subject_id = $3 AND state = 'open' AND level > 0",
                 )
                 .bind(office)
                 .bind(division)
                 .bind(lead_id)
+                .bind(now_ms)
                 .execute(&mut tx)
                 .await?;
                 Sql::new(

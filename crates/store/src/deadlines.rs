@@ -166,7 +166,7 @@ impl DeadlineStore for SqlStore {
 
     async fn count_open_steps(&self, scope: &Jurisdiction, step: &str, now_ms: i64) -> Result<(i64, i64), StoreError> {
         let sql = format!(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN due_ms < $3 THEN 1 ELSE 0 END), 0) AS late \
+            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN paused_ms = 0 AND due_ms <= $3 THEN 1 ELSE 0 END), 0) AS late \
              FROM deadlines WHERE step = $2 AND state = 'open' AND {}",
             in_scope("division", scope)
         );

@@ -24,6 +24,7 @@ mod funds;
 mod intake;
 mod lead_records;
 mod leads;
+mod marks;
 mod meetings;
 mod migrations;
 mod org;
@@ -65,6 +66,7 @@ pub use error::{Conflict, StoreError};
 pub use funds::FundStore;
 pub use lead_records::*;
 pub use leads::LeadStore;
+pub use marks::{DEMO_MARK, MarkStore};
 pub use meetings::MeetingStore;
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
 pub use org::{OrgStore, UnitSearch};
@@ -110,6 +112,7 @@ impl<T: ?Sized> Seeding for T {}
 #[async_trait]
 pub trait Store:
     OrgStore
+    + MarkStore
     + UserStore
     + SubmissionStore
     + AuditStore

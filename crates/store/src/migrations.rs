@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 19] = [
+const MIGRATIONS: [Entry; 20] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -147,6 +147,11 @@ const MIGRATIONS: [Entry; 19] = [
         version: 19,
         name: "home_work_indexes",
         sql: Sql::Common(include_str!("../migrations/common/0019_home_work_indexes.sql")),
+    },
+    Entry {
+        version: 20,
+        name: "instance_marks",
+        sql: Sql::Common(include_str!("../migrations/common/0020_instance_marks.sql")),
     },
 ];
 

@@ -9,6 +9,7 @@ mod aid;
 mod auth;
 mod cases;
 mod dispositions;
+mod guards;
 mod leads;
 mod pii;
 mod seed;

@@ -5,5 +5,6 @@
 mod audit_key;
 mod backup;
 mod cli;
+mod guards;
 mod pii_keys;
 mod supervise;

@@ -1207,8 +1207,9 @@ async fn leads_and_cases_run_on_clocks_and_their_items_take_notes(store: Arc<dyn
     assert_eq!((old.state.as_str(), old.closed_ms), ("handed_over", T0 + 5));
     let l2 = store.deadline(&format!("l2-verify-{}", fired.version)).await.unwrap().expect("a fresh clock");
     assert_eq!(
-        (l2.state.as_str(), l2.responsible_unit.as_str(), l2.level, l2.warned, l2.due_ms),
-        ("open", "110105001:mz", 0, false, fired.due_ms)
+        (l2.state.as_str(), l2.responsible_unit.as_str(), l2.level, l2.warned, l2.due_ms, l2.started_ms),
+        ("open", "110105001:mz", 0, false, fired.due_ms, T0 + 5),
+        "the same due time; started at the handover, where its escalation counts from"
     );
     assert_eq!(l2.next_ms, l2.warn_ms.min(l2.due_ms), "the sweep looks at it again from its warning time");
     assert!(store.due_deadlines(T0 + 5, 10).await.unwrap().iter().any(|d| d.id == l2.id), "overdue: swept at once");

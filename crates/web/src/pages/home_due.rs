@@ -28,11 +28,12 @@ fn end_of_day(ms: i64) -> i64 {
     ((ms + BEIJING_MS).div_euclid(DAY_MS) + 1) * DAY_MS - BEIJING_MS
 }
 
-/// Where a clock's step is handled: the lead's page, the action or aid item on the case page.
+/// Where a clock's step is handled: the lead's page, the referral's page (where the receiver
+/// answers), the aid item on the case page.
 fn href(d: &DeadlineRecord) -> String {
     match d.subject_type.as_str() {
         "lead" => format!("/leads/{}", d.subject_id),
-        "action" => format!("/cases/{}#action-{}", d.case_id, d.subject_id),
+        "action" => format!("/referrals/{}", d.subject_id),
         "aid" => format!("/cases/{}#aid-{}", d.case_id, d.subject_id),
         _ => format!("/cases/{}", d.case_id),
     }
@@ -52,10 +53,11 @@ pub fn due_rows(list: &[DeadlineRecord], now_ms: i64, lang: Lang) -> Vec<DueRow>
                     String::new()
                 };
                 ("overdue", format!("{}{level}", if zh { "已超时" } else { "Overdue" }))
-            } else if d.due_ms <= today_ends {
+            } else if d.due_ms - 1 < today_ends {
                 ("today", if zh { "今日到期".to_owned() } else { "Due today".to_owned() })
             } else {
-                let days = (end_of_day(d.due_ms) - today_ends) / DAY_MS;
+                // A working-day limit ends at 00:00 after its last day: that day is the last.
+                let days = (end_of_day(d.due_ms - 1) - today_ends) / DAY_MS;
                 ("running", if zh { format!("还剩{days}天") } else { format!("{days} day(s) left") })
             };
             DueRow {
@@ -119,7 +121,7 @@ pub fn figure_charts(f: &HomeFigures, lang: Lang) -> Vec<Chart> {
     let mut charts = Vec::new();
     if !f.overdue_weeks.is_empty() {
         let data = ChartData {
-            title: if zh { "近8周新增督办事项" } else { "督办 items opened, last 8 weeks" }.to_owned(),
+            title: if zh { "近8周新增督办事项" } else { "Supervision items opened, last 8 weeks" }.to_owned(),
             names: f
                 .overdue_weeks
                 .iter()
@@ -155,6 +157,44 @@ pub fn figure_charts(f: &HomeFigures, lang: Lang) -> Vec<Chart> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn due(due_ms: i64) -> DeadlineRecord {
+        DeadlineRecord {
+            id: "d".into(),
+            subject_type: "action".into(),
+            subject_id: "a1".into(),
+            case_id: "c1".into(),
+            case_number: "110105001-2026-00001".into(),
+            division: "110105001024".into(),
+            step: "refer.accept".into(),
+            rule: String::new(),
+            responsible_unit: "110105:wj".into(),
+            responsible_user: String::new(),
+            started_ms: 0,
+            due_ms,
+            warn_ms: due_ms,
+            escalate_days: 2,
+            state: "open".into(),
+            warned: false,
+            level: 0,
+            next_ms: due_ms,
+            paused_ms: 0,
+            pause_reason: String::new(),
+            closed_ms: 0,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_working_day_limit_counts_its_last_day() {
+        let monday = 1_796_572_800_000; // 2026-12-07 00:00 Beijing
+        let now = monday + 10 * 3_600_000;
+        // Due "by the end of Tuesday": 00:00 on Wednesday, as working-day limits end.
+        let rows = due_rows(&[due(monday + 2 * DAY_MS), due(monday + DAY_MS)], now, Lang::Zh);
+        assert_eq!(rows[0].state_text, "还剩1天");
+        assert_eq!((rows[1].state, rows[1].state_text.as_str()), ("today", "今日到期"), "ends at midnight tonight");
+        assert_eq!(rows[0].href, "/referrals/a1", "the receiver answers on the referral's page");
+    }
 
     #[test]
     fn a_beijing_day_ends_at_midnight_beijing_time() {

@@ -1,9 +1,11 @@
 //! The referral letter (转介单) for paper: what the sending unit asks of the receiving unit,
-//! for whom, by when, and a receipt to sign, on one A4 page with no form controls. Opening it
-//! is the same audited read as the referral's page.
+//! for whom (the name, which the receiver needs; the ID number masked), by when, and a receipt
+//! to sign, on one A4 page with no form controls. Opening it is the same audited read as the
+//! referral's page. A withdrawn or returned referral says so at the top.
 
 use askama::Template;
 use axum::extract::{Path, State};
+use jiujinan_domain::disposition::ActionStatus;
 
 use super::referral::case_facts;
 use super::{ActionRow, action_row};
@@ -42,6 +44,8 @@ pub struct LetterWords {
     pub seal: &'static str,
     pub printed_on: &'static str,
     pub back: &'static str,
+    /// Said on a withdrawn or returned referral: the letter asks nothing of the receiver.
+    pub void: &'static str,
 }
 
 const ZH: LetterWords = LetterWords {
@@ -56,6 +60,7 @@ const ZH: LetterWords = LetterWords {
     seal: "接收单位（盖章）",
     printed_on: "打印日期",
     back: "返回转办",
+    void: "本转介已不再有效，不作为办理依据",
 };
 
 const EN: LetterWords = LetterWords {
@@ -70,6 +75,7 @@ const EN: LetterWords = LetterWords {
     seal: "Receiving unit (seal)",
     printed_on: "Printed on",
     back: "Back to the referral",
+    void: "This referral is no longer in force: it asks nothing of the receiver",
 };
 
 /// The referral letter, laid out for printing.
