@@ -178,6 +178,12 @@ impl App {
         Ok(())
     }
 
+    /// How many deadlines the next sweep would fire (warnings, breaches, escalations), at most
+    /// 1,000; nothing is written (`supervise --dry-run`).
+    pub async fn deadlines_due_now(&self) -> Result<usize, AppError> {
+        Ok(self.store.due_deadlines(self.now_ms(), 1_000).await?.len())
+    }
+
     /// Looks at every deadline whose time has come: warns before a breach, opens a
     /// supervision item on breach, escalates one level further each time the escalation
     /// interval passes. Safe to run from several processes at once.

@@ -88,7 +88,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             serve(settings, demo).await
         }
-        Command::Supervise { at } => {
+        Command::Supervise { at, dry_run } => {
+            let drill = at.is_some();
             let clock: Arc<dyn jiujinan_app::clock::Clock> = match at {
                 Some(t) => {
                     let ms = jiujinan_app::calendar::parse_beijing_datetime(&t)
@@ -98,6 +99,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Arc::new(SystemClock),
             };
             let app = open_with_clock(&settings, clock).await?;
+            if dry_run {
+                let n = app.deadlines_due_now().await.map_err(app_err)?;
+                println!("dry run: {n} deadline(s) due for a warning, a 督办 item or an escalation; nothing written");
+                app.close().await;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if drill && !app.is_demo().await.map_err(app_err)? {
+                app.close().await;
+                anyhow::bail!(
+                    "--at writes 督办 items and audit entries stamped at a time that is not now: only on a demo \
+                     database (made by `jiujinan serve --demo`); add --dry-run to see what would fire"
+                );
+            }
             let r = app.run_supervision().await.map_err(app_err)?;
             println!(
                 "warned {} overdue {} escalated {} (fired elsewhere first: {})",

@@ -89,9 +89,13 @@ enum Command {
     /// Look once for due deadlines: warn, open supervision items, escalate (for cron, or
     /// when `serve` runs with supervision_interval_seconds = 0).
     Supervise {
-        /// Act as if it were this Beijing time (e.g. 2026-10-12T09:00); for drills and tests.
+        /// Act as if it were this Beijing time (e.g. 2026-10-12T09:00): only on a demo database
+        /// (it writes 督办 items and audit entries stamped at that time), or with --dry-run.
         #[arg(long)]
         at: Option<String>,
+        /// Report how many deadlines would fire, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Benchmark support (built with the `bench` feature).
     #[cfg(feature = "bench")]

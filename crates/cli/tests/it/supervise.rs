@@ -15,6 +15,7 @@ use jiujinan_app::leads::{LeadInput, SubjectInput};
 use jiujinan_app::org::OrgFiles;
 use jiujinan_app::users::{CreateUser, cli_actor};
 use jiujinan_app::{App, AppSettings};
+use jiujinan_store::MarkStore;
 
 const BIN: &str = env!("CARGO_BIN_EXE_jiujinan");
 
@@ -32,6 +33,9 @@ async fn prepare(url: &str) {
         communities: "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n".into(),
     };
     app.import_org(&cli_actor(), &files).await.unwrap();
+    // A drill's database: `supervise --at` writes only on one marked as a demo.
+    let audit = cli_actor().audit("instance.marked", ("instance", "demo"), &serde_json::json!({}));
+    store.set_mark(jiujinan_store::DEMO_MARK, audit, 0).await.unwrap();
     let req = CreateUser {
         username: "jw_reviewer".into(),
         display_name: String::new(),
@@ -116,6 +120,58 @@ fn two_processes_fire_once(url: &str) {
     assert_eq!(counts(&String::from_utf8_lossy(&again.stdout)), (0, 0), "nothing fires twice");
     let bad = Command::new(BIN).args(["supervise", "--at", "next week", "--database-url", url]).output().unwrap();
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("2026-10-12T09:00"));
+}
+
+fn city() -> jiujinan_domain::jurisdiction::Jurisdiction {
+    let unit = jiujinan_domain::org::UnitCode::parse("11:mz").unwrap();
+    jiujinan_domain::jurisdiction::Jurisdiction::for_unit(&unit, jiujinan_domain::org::UnitKind::CivilAffairs)
+}
+
+/// A drill at a made-up time writes nothing on a database that is not a demo; a dry run says
+/// what would fire and writes nothing either.
+#[test]
+fn a_drill_on_a_real_database_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/j.db", dir.path().display());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        prepare(&url).await;
+        // Made real: the mark goes (as on a database never made by `serve --demo`).
+        let store = jiujinan_store::connect(&url).await.unwrap();
+        store.raw_execute_for_tests("DELETE FROM instance_marks").await.unwrap();
+        store.close().await;
+    });
+    let keys = tempfile::tempdir().unwrap();
+    let pii_key = keys.path().join("pii.key");
+    std::fs::write(&pii_key, jiujinan_store::testing::pii_keys().to_file_text()).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .arg("supervise")
+            .args(args)
+            .args(["--database-url", &url])
+            .env_remove("JIUJINAN_DATABASE_URL")
+            .env_remove("JIUJINAN_CONFIG")
+            .env("JIUJINAN_PII_KEY_FILE", &pii_key)
+            .output()
+            .unwrap()
+    };
+    let refused = run(&["--at", "2026-10-20T09:00"]);
+    assert!(!refused.status.success(), "{}", String::from_utf8_lossy(&refused.stdout));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--dry-run"));
+    let dry = run(&["--at", "2026-10-20T09:00", "--dry-run"]);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(
+        String::from_utf8_lossy(&dry.stdout).contains("dry run: 3 deadline(s)"),
+        "{}",
+        String::from_utf8_lossy(&dry.stdout)
+    );
+    let items = rt.block_on(async {
+        let store = jiujinan_store::connect(&url).await.unwrap();
+        let n = store.supervision_items(&city(), false, 100).await.unwrap().len();
+        store.close().await;
+        n
+    });
+    assert_eq!(items, 0, "no 督办 item was written");
 }
 
 #[test]
