@@ -262,6 +262,16 @@ export async function visibleText(page, selector) {
   return (await loc.textContent()) ?? '';
 }
 
+/** Moves the server's test clock to `at` (Beijing `YYYY-MM-DDTHH:MM`) as the administrator,
+ * on `/supervision` (the server runs with `JIUJINAN_TEST_CLOCK=true` on a demo database). */
+export async function setTestClock(context, page, at) {
+  await signIn(context, page, 'admin');
+  await page.goto(`${server.base}/supervision`);
+  await page.fill('#test-clock-at', at);
+  await page.click('#set-test-clock');
+  await page.waitForLoadState('load');
+}
+
 /** The serious and critical axe-core (npm) violations of WCAG 2 A/AA rules on the page as it
  * is now, one line each. */
 export async function axeViolations(page) {

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli, axeViolations } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli, axeViolations, setTestClock } from './harness.mjs';
 
 process.env.JIUJINAN_TEST_CLOCK = 'true';
 
@@ -19,13 +19,7 @@ test('home: a street reviewer sees exactly what waits, soonest first, with worki
   const { context, page, browserErrors, assertNoBrowserErrors } = await newPage();
   let step = 'start';
   const as = (username) => signIn(context, page, username);
-  async function setClock(at) {
-    await as('admin');
-    await page.goto(`${server.base}/supervision`);
-    await page.fill('#test-clock-at', at);
-    await page.click('#set-test-clock');
-    await page.waitForLoadState('load');
-  }
+  const setClock = (at) => setTestClock(context, page, at);
   const token = cli(['token', 'issue', '--username', 'jw_clerk', '--name', 'e2e-home']).trim();
   async function lead(name, urgency) {
     const res = await fetch(`${server.base}/api/v1/leads`, {

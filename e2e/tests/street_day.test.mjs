@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli, setTestClock } from './harness.mjs';
 
 process.env.JIUJINAN_TEST_CLOCK = 'true';
 
@@ -35,11 +35,7 @@ test('street day: merge by number, the case queue, the street\'s own charity ref
 
   try {
     step = '95-leads-at-night';
-    await as('admin');
-    await page.goto(`${server.base}/supervision`);
-    await page.fill('#test-clock-at', '2026-12-03T21:29');
-    await page.click('#set-test-clock');
-    await page.waitForLoadState('load');
+    await setTestClock(context, page, '2026-12-03T21:29');
     const a = await lead('王芳', '110105198203040029');
     const b = await lead('王芳', '110105198203040029', 'discovery');
     const c = await lead('李军', '110105197506070036');

@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli } from './harness.mjs';
+import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, visibleText, cli, setTestClock } from './harness.mjs';
 
 process.env.JIUJINAN_TEST_CLOCK = 'true';
 
@@ -20,13 +20,7 @@ test('supervision: an overdue verification is instructed, answered and closed by
   let step = 'start';
   const as = (username) => signIn(context, page, username);
 
-  async function setClock(at) {
-    await as('admin');
-    await page.goto(`${server.base}/supervision`);
-    await page.fill('#test-clock-at', at);
-    await page.click('#set-test-clock');
-    await page.waitForLoadState('load');
-  }
+  const setClock = (at) => setTestClock(context, page, at);
 
   /** The supervision list's rows, as the given user sees them. */
   async function rows(username, all = false) {
