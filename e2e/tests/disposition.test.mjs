@@ -14,6 +14,8 @@ import { server, setUp, tearDown, newPage, shot, saveFailure, pathOf, signIn, vi
 // This server may move its clock (administrators only) and sweeps only when told to; the
 // environment is read when `setUp` starts the server.
 process.env.JIUJINAN_TEST_CLOCK = 'true';
+// The clock starts before the dates this test plays out; it only moves forward from there.
+process.env.JIUJINAN_TEST_CLOCK_START = '2026-09-30T08:00';
 process.env.JIUJINAN_SUPERVISION_INTERVAL_SECONDS = '0';
 
 before(setUp);

@@ -171,7 +171,15 @@ impl App {
         let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &pw))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
+        // Asked only of the right password, so it costs nothing on a wrong one.
+        let demo_refused = ok && usable && password == crate::demo::DEMO_PASSWORD && !self.is_demo().await?;
         match user {
+            Some(_) if demo_refused => {
+                // The published demo password opens nothing outside a demo database (an old
+                // demo upgraded, or an account given that password by hand).
+                self.store.append_audit(failed("demo_password"), now).await?;
+                Err(AppError::Conflict("DEMO_PASSWORD_REFUSED"))
+            }
             Some(u) if ok && usable => {
                 let actor = Actor::from_record(&u)?;
                 let session_token = new_secret();

@@ -163,6 +163,10 @@ impl App {
         if !actor.may(jiujinan_domain::policy::Permission::SetTestClock) {
             return Err(AppError::Forbidden);
         }
+        // Time never runs backwards: audit entries, ledger months and clocks stay in order.
+        if ms < before {
+            return Err(AppError::Conflict("CLOCK_BACKWARDS"));
+        }
         // The move is on record before it happens (it changes every later timestamp).
         let audit = actor.audit("clock.moved", ("clock", "test"), &json!({"from_ms": before, "to_ms": ms}));
         self.store.append_audit(audit, before).await?;
@@ -175,6 +179,33 @@ impl App {
             return Err(e.into());
         }
         tracing::warn!(now_ms = ms, by = %actor.username, "test clock moved");
+        Ok(())
+    }
+
+    /// Sets a test clock at start to `start_ms` (a demo or browser test that plays out past
+    /// dates), or where the database's newest audit entry left off if that is later: a
+    /// restart never takes the clock back behind what is on record. Nothing is written yet
+    /// (the database may turn out not to be a demo): returns the move, `(from, to)`, for
+    /// [`Self::record_clock_start`] once it is known to be one.
+    pub async fn start_test_clock(&self, start_ms: Option<i64>) -> Result<Option<(i64, i64)>, AppError> {
+        let before = self.now_ms();
+        let newest = self.store.audit_newest_ms().await?.unwrap_or(i64::MIN);
+        let target = start_ms.unwrap_or(before).max(newest);
+        if target == before || !self.clock.set_now(target) {
+            return Ok(None);
+        }
+        Ok(Some((before, target)))
+    }
+
+    /// Puts the start move of the test clock on record, on a demo database only.
+    pub async fn record_clock_start(&self, (from_ms, to_ms): (i64, i64)) -> Result<(), AppError> {
+        if !self.is_demo().await? {
+            return Err(AppError::Conflict("NOT_A_DEMO_DATABASE"));
+        }
+        let actor = crate::users::cli_actor();
+        let audit =
+            actor.audit("clock.moved", ("clock", "test"), &json!({"from_ms": from_ms, "to_ms": to_ms, "at": "start"}));
+        self.store.append_audit(audit, self.now_ms()).await?;
         Ok(())
     }
 

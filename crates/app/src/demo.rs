@@ -90,16 +90,7 @@ impl App {
     /// that do not exist yet. Safe to run on every start.
     pub async fn load_demo(&self) -> Result<&'static [DemoAccount], AppError> {
         let actor = cli_actor();
-        // Never into a database that holds anyone else's accounts: the demo accounts share a
-        // published password, and a demo database lets the test clock move time.
-        if !self.store.has_mark(DEMO_MARK).await? {
-            let known: Vec<&str> = DEMO_ACCOUNTS.iter().map(|a| a.username).collect();
-            if !self.store.other_usernames(&known, 1).await?.is_empty() {
-                return Err(AppError::Conflict("NOT_A_DEMO_DATABASE"));
-            }
-            let audit = actor.audit("instance.marked", ("instance", DEMO_MARK), &serde_json::json!({}));
-            self.store.set_mark(DEMO_MARK, audit, self.now_ms()).await?;
-        }
+        self.mark_demo().await?;
         let city = UnitCode::parse("11")?;
         if self.store.unit(&city).await?.is_none() {
             self.import_org(&actor, &OrgFiles::embedded()).await?;
@@ -119,6 +110,20 @@ impl App {
         }
         self.demo_funds().await?;
         Ok(DEMO_ACCOUNTS)
+    }
+
+    /// Marks the database as a demo, unless it holds anyone else's accounts: the demo accounts
+    /// share a published password, and a demo database lets the test clock move time.
+    pub async fn mark_demo(&self) -> Result<(), AppError> {
+        if !self.store.has_mark(DEMO_MARK).await? {
+            let known: Vec<&str> = DEMO_ACCOUNTS.iter().map(|a| a.username).collect();
+            if !self.store.other_usernames(&known, 1).await?.is_empty() {
+                return Err(AppError::Conflict("NOT_A_DEMO_DATABASE"));
+            }
+            let audit = cli_actor().audit("instance.marked", ("instance", DEMO_MARK), &serde_json::json!({}));
+            self.store.set_mark(DEMO_MARK, audit, self.now_ms()).await?;
+        }
+        Ok(())
     }
 
     /// Whether this database was made by `serve --demo` (the test clock works only there).

@@ -278,6 +278,14 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             ("该督办事项的环节已办结，无需再下达督办意见", "The step is done: this item needs no instruction now")
         }
         "SUPERVISION_NOTED" => ("督办意见或反馈已填写，不能重复填写", "This instruction or reply was already written"),
+        "CLOCK_BACKWARDS" => (
+            "测试时钟只能向后调，不能回到已记录的时间之前",
+            "The test clock only moves forward, never back before what is on record",
+        ),
+        "DEMO_PASSWORD_REFUSED" => (
+            "该账号使用公开的演示密码，而本数据库不是演示库：请管理员为其重设密码",
+            "This account uses the published demo password and this is not a demo database: ask an administrator to reset its password",
+        ),
         "NOT_A_DEMO_DATABASE" => (
             "该数据库已有非演示用户，不能载入演示数据（演示账号共用公开密码）",
             "This database holds accounts other than the demo ones: the demo (whose accounts share a published password) is not loaded into it",
@@ -436,6 +444,8 @@ mod tests {
             "PROGRAMME_REQUIRED",
             "SUPERVISION_NOT_INSTRUCTED",
             "NOT_A_DEMO_DATABASE",
+            "CLOCK_BACKWARDS",
+            "DEMO_PASSWORD_REFUSED",
             "NAME_REQUIRED",
             "UNKNOWN_LEVEL",
             "INVALID_MONTHS",

@@ -291,18 +291,31 @@ async fn token(settings: Settings, command: TokenCommand) -> anyhow::Result<Exit
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let app = open(&settings).await?;
+    // The test clock starts before anything is written, so the demo's records carry its time;
+    // the move goes on record once the database is known to be a demo.
+    let clock_start = match settings.test_clock {
+        true => app.start_test_clock(settings.test_clock_start_ms()?).await.map_err(app_err)?,
+        false => None,
+    };
     if demo {
-        let accounts = app.load_demo().await.map_err(app_err)?;
-        println!("demo data loaded. Demo accounts (password for all: {DEMO_PASSWORD}):");
-        for a in accounts {
-            println!("  {:<14} {:<22} {:<14} {}", a.username, a.role, a.unit, a.display_name);
-        }
+        app.mark_demo().await.map_err(app_err)?;
     }
     if settings.test_clock && !app.is_demo().await.map_err(app_err)? {
         anyhow::bail!(
             "test_clock is on, but this database was not made by `jiujinan serve --demo`: the test clock \
              moves time only on a demo database (turn test_clock off, or use a new database with --demo)"
         );
+    }
+    if let Some(moved) = clock_start {
+        app.record_clock_start(moved).await.map_err(app_err)?;
+        tracing::warn!(from_ms = moved.0, to_ms = moved.1, "test clock started");
+    }
+    if demo {
+        let accounts = app.load_demo().await.map_err(app_err)?;
+        println!("demo data loaded. Demo accounts (password for all: {DEMO_PASSWORD}):");
+        for a in accounts {
+            println!("  {:<14} {:<22} {:<14} {}", a.username, a.role, a.unit, a.display_name);
+        }
     }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await

@@ -29,6 +29,7 @@ struct FileConfig {
     duplicate_window_days: Option<i64>,
     supervision_interval_seconds: Option<u64>,
     test_clock: Option<bool>,
+    test_clock_start: Option<String>,
     audit_key_file: Option<PathBuf>,
     pii_key_file: Option<PathBuf>,
 }
@@ -68,6 +69,9 @@ pub struct Settings {
     pub supervision_interval_seconds: u64,
     /// A settable clock for demos and browser tests (never in production).
     pub test_clock: bool,
+    /// Where a test clock starts (`YYYY-MM-DDTHH:MM`, Beijing time), so a browser test can play
+    /// out dates before today; never before the database's newest audit entry.
+    pub test_clock_start: Option<String>,
     /// The audit chain's key file; by default beside an SQLite database (`<file>.audit-key`,
     /// created on first use). On PostgreSQL there is no default: name a file every server
     /// process can read, kept off the database server.
@@ -101,6 +105,7 @@ impl Default for Settings {
             duplicate_window_days: 30,
             supervision_interval_seconds: 60,
             test_clock: false,
+            test_clock_start: None,
             audit_key_file: None,
             pii_key_file: None,
         }
@@ -190,6 +195,9 @@ impl Settings {
             if let Some(v) = f.test_clock {
                 s.test_clock = v;
             }
+            if let Some(v) = f.test_clock_start {
+                s.test_clock_start = Some(v);
+            }
             if let Some(v) = f.audit_key_file {
                 s.audit_key_file = Some(v);
             }
@@ -254,6 +262,9 @@ impl Settings {
         if let Some(v) = parse_env("JIUJINAN_TEST_CLOCK")? {
             s.test_clock = v;
         }
+        if let Some(v) = env("JIUJINAN_TEST_CLOCK_START") {
+            s.test_clock_start = Some(v);
+        }
         if let Some(v) = env("JIUJINAN_AUDIT_KEY_FILE") {
             s.audit_key_file = Some(PathBuf::from(v));
         }
@@ -289,8 +300,24 @@ impl Settings {
             self.idle_timeout_seconds > self.request_timeout_seconds,
             "idle_timeout_seconds must be longer than request_timeout_seconds"
         );
+        if let Some(start) = &self.test_clock_start {
+            anyhow::ensure!(self.test_clock, "test_clock_start needs test_clock = true");
+            anyhow::ensure!(!start.is_empty(), "test_clock_start must not be empty");
+            self.test_clock_start_ms()?;
+        }
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
         Ok(())
+    }
+
+    /// [`Self::test_clock_start`] in milliseconds, if set.
+    pub fn test_clock_start_ms(&self) -> anyhow::Result<Option<i64>> {
+        self.test_clock_start
+            .as_deref()
+            .map(|s| {
+                jiujinan_app::calendar::parse_beijing_datetime(s)
+                    .ok_or_else(|| anyhow::anyhow!("test_clock_start must be YYYY-MM-DDTHH:MM (Beijing time): {s:?}"))
+            })
+            .transpose()
     }
 
     /// The configuration as TOML with secrets redacted (`config show`).
@@ -320,6 +347,9 @@ impl Settings {
         out.push_str(&format!("duplicate_window_days = {}\n", self.duplicate_window_days));
         out.push_str(&format!("supervision_interval_seconds = {}\n", self.supervision_interval_seconds));
         out.push_str(&format!("test_clock = {}\n", self.test_clock));
+        if let Some(v) = &self.test_clock_start {
+            out.push_str(&format!("test_clock_start = {v:?}\n"));
+        }
         match self.audit_key_path() {
             Some(p) => out.push_str(&format!("audit_key_file = {:?}\n", p.display().to_string())),
             None => out.push_str("# audit_key_file not set: audit entries carry no MAC\n"),
@@ -398,6 +428,22 @@ mod tests {
         assert_eq!(s.session_ttl_minutes, 30);
         std::fs::write(&p, "lisen = \"typo\"\n").unwrap();
         assert!(Settings::load(Some(&p)).is_err());
+    }
+
+    #[test]
+    fn a_test_clock_start_needs_the_test_clock_and_a_real_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("j.toml");
+        std::fs::write(&p, "test_clock_start = \"2026-09-30T08:00\"\n").unwrap();
+        let err = Settings::load(Some(&p)).unwrap_err().to_string();
+        assert!(err.contains("needs test_clock"), "{err}");
+        std::fs::write(&p, "test_clock = true\ntest_clock_start = \"2026-09-31T08:00\"\n").unwrap();
+        let err = Settings::load(Some(&p)).unwrap_err().to_string();
+        assert!(err.contains("YYYY-MM-DDTHH:MM"), "{err}");
+        std::fs::write(&p, "test_clock = true\ntest_clock_start = \"2026-09-30T08:00\"\n").unwrap();
+        let s = Settings::load(Some(&p)).unwrap();
+        // 08:00 in Beijing is 00:00 UTC.
+        assert_eq!(s.test_clock_start_ms().unwrap(), Some(1_790_726_400_000));
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub trait AuditStore: Send + Sync {
     /// The recorded head of the chain; `None` when its row or its table is gone (dropped by
     /// someone with a database shell: the verifier reports it as a break, not a failure).
     async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+    /// The time of the newest audit entry, if there is one.
+    async fn audit_newest_ms(&self) -> Result<Option<i64>, StoreError>;
 }
 
 #[async_trait]
@@ -79,6 +81,12 @@ impl AuditStore for SqlStore {
             Err(e) => return Err(e.into()),
         };
         row.map(|r| Ok((r.try_get("seq")?, r.try_get("hash")?))).transpose()
+    }
+
+    async fn audit_newest_ms(&self) -> Result<Option<i64>, StoreError> {
+        let row =
+            Sql::new("SELECT at_ms FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(self.reader()).await?;
+        Ok(row.map(|r| r.try_get("at_ms")).transpose()?)
     }
 }
 
