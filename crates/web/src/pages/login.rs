@@ -74,7 +74,12 @@ pub async fn submit(
             }
             Ok(res)
         }
-        Err(e @ (AppError::InvalidCredentials | AppError::LoginLocked { .. } | AppError::Validation(_))) => {
+        Err(
+            e @ (AppError::InvalidCredentials
+            | AppError::LoginLocked { .. }
+            | AppError::Validation(_)
+            | AppError::Conflict("DEMO_PASSWORD_REFUSED")),
+        ) => {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
             let page = LoginPage {
                 c: Chrome::new(&ctx),
