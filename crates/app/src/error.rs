@@ -279,7 +279,7 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
         }
         "SUPERVISION_NOTED" => ("督办意见或反馈已填写，不能重复填写", "This instruction or reply was already written"),
         "CLOCK_BACKWARDS" => (
-            "测试时钟只能向后调，不能回到已记录的时间之前",
+            "测试时钟只能调到更晚的时间，不能回到已记录的时间之前",
             "The test clock only moves forward, never back before what is on record",
         ),
         "DEMO_PASSWORD_REFUSED" => (

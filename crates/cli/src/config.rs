@@ -300,9 +300,8 @@ impl Settings {
             self.idle_timeout_seconds > self.request_timeout_seconds,
             "idle_timeout_seconds must be longer than request_timeout_seconds"
         );
-        if let Some(start) = &self.test_clock_start {
+        if self.test_clock_start.is_some() {
             anyhow::ensure!(self.test_clock, "test_clock_start needs test_clock = true");
-            anyhow::ensure!(!start.is_empty(), "test_clock_start must not be empty");
             self.test_clock_start_ms()?;
         }
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
