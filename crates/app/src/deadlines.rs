@@ -168,7 +168,11 @@ impl App {
             return Err(AppError::Conflict("CLOCK_BACKWARDS"));
         }
         // The move is on record before it happens (it changes every later timestamp).
-        let audit = actor.audit("clock.moved", ("clock", "test"), &json!({"from_ms": before, "to_ms": ms}));
+        let audit = actor.audit(
+            jiujinan_domain::audit::action::CLOCK_MOVED,
+            ("clock", "test"),
+            &json!({"from_ms": before, "to_ms": ms}),
+        );
         self.store.append_audit(audit, before).await?;
         if !self.clock.set_now(ms) {
             return Err(AppError::Forbidden);
@@ -203,8 +207,11 @@ impl App {
             return Err(AppError::Conflict("NOT_A_DEMO_DATABASE"));
         }
         let actor = crate::users::cli_actor();
-        let audit =
-            actor.audit("clock.moved", ("clock", "test"), &json!({"from_ms": from_ms, "to_ms": to_ms, "at": "start"}));
+        let audit = actor.audit(
+            jiujinan_domain::audit::action::CLOCK_MOVED,
+            ("clock", "test"),
+            &json!({"from_ms": from_ms, "to_ms": to_ms, "at": "start"}),
+        );
         self.store.append_audit(audit, self.now_ms()).await?;
         Ok(())
     }

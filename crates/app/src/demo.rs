@@ -120,7 +120,11 @@ impl App {
             if !self.store.other_usernames(&known, 1).await?.is_empty() {
                 return Err(AppError::Conflict("NOT_A_DEMO_DATABASE"));
             }
-            let audit = cli_actor().audit("instance.marked", ("instance", DEMO_MARK), &serde_json::json!({}));
+            let audit = cli_actor().audit(
+                jiujinan_domain::audit::action::INSTANCE_MARKED,
+                ("instance", DEMO_MARK),
+                &serde_json::json!({}),
+            );
             self.store.set_mark(DEMO_MARK, audit, self.now_ms()).await?;
         }
         Ok(())

@@ -286,6 +286,10 @@ pub fn catalogue(code: &str, lang: Lang) -> &'static str {
             "该账号使用公开的演示密码，而本数据库不是演示库：请管理员为其重设密码",
             "This account uses the published demo password and this is not a demo database: ask an administrator to reset its password",
         ),
+        "NOT_A_BENCH_DATABASE" => (
+            "该数据库已有账号、线索或个案，且不是基准测试库：基准测试数据只写入空库或基准测试库",
+            "This database holds accounts, leads or cases and is not a benchmark database: synthetic data goes only into an empty or benchmark database",
+        ),
         "NOT_A_DEMO_DATABASE" => (
             "该数据库已有非演示用户，不能载入演示数据（演示账号共用公开密码）",
             "This database holds accounts other than the demo ones: the demo (whose accounts share a published password) is not loaded into it",
@@ -444,6 +448,7 @@ mod tests {
             "PROGRAMME_REQUIRED",
             "SUPERVISION_NOT_INSTRUCTED",
             "NOT_A_DEMO_DATABASE",
+            "NOT_A_BENCH_DATABASE",
             "CLOCK_BACKWARDS",
             "DEMO_PASSWORD_REFUSED",
             "NAME_REQUIRED",

@@ -8,7 +8,7 @@ use jiujinan_domain::case::CaseStatus;
 use jiujinan_domain::id_number::IdNumber;
 use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 use jiujinan_domain::org::DivisionLevel;
-use jiujinan_store::{CaseRecord, LeadRecord, SeedLead, SeedStep, TimelineEntry};
+use jiujinan_store::{BENCH_MARK, CaseRecord, LeadRecord, SeedLead, SeedStep, TimelineEntry};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -89,9 +89,29 @@ impl Gen {
 }
 
 impl App {
-    /// Generates synthetic leads and cases (loading the organisation first if needed). The
-    /// rows carry no audit entries: nobody acted on them.
+    /// Marks the database for benchmarks, or refuses with `NOT_A_BENCH_DATABASE` when it holds
+    /// accounts, leads or cases and carries no benchmark mark: synthetic, unaudited rows never
+    /// mix with real work (issue 19, guards).
+    async fn claim_for_benchmark(&self) -> Result<(), AppError> {
+        if self.store.has_mark(BENCH_MARK).await? {
+            return Ok(());
+        }
+        if self.store.holds_work().await? {
+            return Err(AppError::Conflict("NOT_A_BENCH_DATABASE"));
+        }
+        let audit = cli_actor().audit(
+            jiujinan_domain::audit::action::INSTANCE_MARKED,
+            ("instance", BENCH_MARK),
+            &serde_json::json!({}),
+        );
+        self.store.set_mark(BENCH_MARK, audit, self.now_ms()).await?;
+        Ok(())
+    }
+
+    /// Generates synthetic leads and cases (loading the organisation first if needed) into an
+    /// empty or benchmark database. The rows carry no audit entries: nobody acted on them.
     pub async fn seed_benchmark(&self, plan: SeedPlan, mut progress: impl FnMut(u64)) -> Result<SeedReport, AppError> {
+        self.claim_for_benchmark().await?;
         let city = jiujinan_domain::org::UnitCode::parse("11")?;
         if self.store.unit(&city).await?.is_none() {
             self.import_org(&cli_actor(), &OrgFiles::embedded()).await?;

@@ -26,6 +26,10 @@ pub mod action {
     pub const ORG_IMPORTED: &str = "org.imported";
     /// A keyed store opened a chain whose last entry had no MAC: keying starts here.
     pub const AUDIT_KEYED: &str = "audit.keyed";
+    /// The test clock moved (demo and test databases only).
+    pub const CLOCK_MOVED: &str = "clock.moved";
+    /// A database was marked as made for demos or benchmarks.
+    pub const INSTANCE_MARKED: &str = "instance.marked";
 }
 
 /// What a use case wants recorded; the store adds sequence, time and hashes in the same

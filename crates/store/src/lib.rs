@@ -66,7 +66,7 @@ pub use error::{Conflict, StoreError};
 pub use funds::FundStore;
 pub use lead_records::*;
 pub use leads::LeadStore;
-pub use marks::{DEMO_MARK, MarkStore};
+pub use marks::{BENCH_MARK, DEMO_MARK, MarkStore};
 pub use meetings::MeetingStore;
 pub use migrations::{Migration, postgres_migrations, sqlite_migrations};
 pub use org::{OrgStore, UnitSearch};

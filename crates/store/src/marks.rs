@@ -14,6 +14,9 @@ use crate::db::Sql;
 /// The mark of a database made for demonstrations and browser tests.
 pub const DEMO_MARK: &str = "demo";
 
+/// The mark of a database made by `bench seed` for benchmarks.
+pub const BENCH_MARK: &str = "bench";
+
 /// What a database was made for.
 #[async_trait]
 pub trait MarkStore: Send + Sync {
@@ -23,6 +26,9 @@ pub trait MarkStore: Send + Sync {
     async fn set_mark(&self, mark: &str, audit: AuditDraft, now_ms: i64) -> Result<(), StoreError>;
     /// The user names other than `known`, at most `limit` of them (is anyone else's account here?).
     async fn other_usernames(&self, known: &[&str], limit: i64) -> Result<Vec<String>, StoreError>;
+    /// Whether the database holds any account, lead or case (reference data such as the
+    /// organisation and rule data does not count).
+    async fn holds_work(&self) -> Result<bool, StoreError>;
 }
 
 #[async_trait]
@@ -64,5 +70,15 @@ impl MarkStore for SqlStore {
             }
         }
         Ok(out)
+    }
+
+    async fn holds_work(&self) -> Result<bool, StoreError> {
+        for table in ["users", "leads", "cases"] {
+            let row = Sql::new(format!("SELECT 1 AS one FROM {table} LIMIT 1")).fetch_optional(self.reader()).await?;
+            if row.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }

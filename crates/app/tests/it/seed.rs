@@ -6,10 +6,48 @@ use common::*;
 use jiujinan_app::seed::SeedPlan;
 use jiujinan_store::LeadFilter;
 
-both!(seeded_data_is_valid_and_numbering_continues);
+use jiujinan_app::App;
+use jiujinan_app::clock::ManualClock;
+use jiujinan_app::seed::SeedReport;
+use jiujinan_store::Store;
+use std::sync::Arc;
 
-async fn seeded_data_is_valid_and_numbering_continues(t: T) {
-    let report = t.app.seed_benchmark(SeedPlan { cases: 300, open_leads: 50, seed: 7 }, |_| {}).await.unwrap();
+both!(seeding_refuses_a_database_holding_work);
+
+/// `common::setup` has created accounts and no benchmark mark: the generator writes nothing.
+async fn seeding_refuses_a_database_holding_work(t: T) {
+    let before = t.app.case_queue(&t.hotline, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len();
+    let err = t.app.seed_benchmark(SeedPlan { cases: 5, open_leads: 1, seed: 7 }, |_| {}).await.unwrap_err();
+    assert_eq!(err.code(), "NOT_A_BENCH_DATABASE");
+    let after = t.app.case_queue(&t.hotline, &LeadFilter { limit: 10, ..Default::default() }).await.unwrap().len();
+    assert_eq!((before, after), (0, 0));
+}
+
+/// Seeds an empty database (which the generator marks for benchmarks), then sets up the usual
+/// accounts on it; seeding again into the marked database is allowed.
+async fn seeded(store: Arc<dyn Store>) -> (T, SeedReport) {
+    let app = App::new(store.clone(), Arc::new(ManualClock::new(T0)), Default::default());
+    app.import_org(&jiujinan_app::users::cli_actor(), &small_org()).await.unwrap();
+    let report = app.seed_benchmark(SeedPlan { cases: 300, open_leads: 50, seed: 7 }, |_| {}).await.unwrap();
+    (setup(store).await, report)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_data_is_valid_and_numbering_continues_sqlite() {
+    let (store, _dir) = jiujinan_store::testing::fresh_sqlite().await;
+    seeded_data_is_valid_and_numbering_continues(seeded(store).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_data_is_valid_and_numbering_continues_postgres() {
+    if let Some(store) = jiujinan_store::testing::fresh_postgres().await {
+        seeded_data_is_valid_and_numbering_continues(seeded(store).await).await;
+    }
+}
+
+async fn seeded_data_is_valid_and_numbering_continues((t, report): (T, SeedReport)) {
+    let again = t.app.seed_benchmark(SeedPlan { cases: 0, open_leads: 0, seed: 8 }, |_| {}).await.unwrap();
+    assert_eq!(again.cases, 0, "a benchmark database takes more synthetic data");
     assert_eq!((report.leads, report.cases, report.timeline_steps), (350, 300, 650));
     let all = t.app.case_queue(&t.hotline, &LeadFilter { limit: 500, ..Default::default() }).await.unwrap();
     assert_eq!(all.len(), 300);

@@ -52,16 +52,20 @@ pub const DIVISIONS: &str = "code,name,level,parent_code\n11,北京市,city,\n11
 pub const COMMUNITIES: &str =
     "code,name,street_code\n110105001024,南郎家园社区居委会,110105001\n110108001001,时村,110108001\n";
 
-pub async fn setup(store: Arc<dyn Store>) -> T {
-    let clock = Arc::new(ManualClock::new(T0));
-    let app = App::new(store, clock.clone(), AppSettings::default());
-    let files = OrgFiles {
+/// The small organisation every test starts from.
+pub fn small_org() -> OrgFiles {
+    OrgFiles {
         divisions_name: "d".into(),
         divisions: DIVISIONS.into(),
         communities_name: "c".into(),
         communities: COMMUNITIES.into(),
-    };
-    app.import_org(&cli_actor(), &files).await.unwrap();
+    }
+}
+
+pub async fn setup(store: Arc<dyn Store>) -> T {
+    let clock = Arc::new(ManualClock::new(T0));
+    let app = App::new(store, clock.clone(), AppSettings::default());
+    app.import_org(&cli_actor(), &small_org()).await.unwrap();
     let mut actors = Vec::new();
     for (name, unit, role) in [
         ("jw_clerk", "110105001:mz", "window_clerk"),
