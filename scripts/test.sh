@@ -301,13 +301,27 @@ build_server() {
 }
 
 rust_tests() {
+  # Each PostgreSQL test writes "ran" or "skipped" here; a run where none reached PostgreSQL,
+  # or any skipped, fails (the tests themselves also fail under JIUJINAN_REQUIRE_PG=1).
+  export JIUJINAN_PG_TEST_LOG="$(target_dir)/pg-tests.log"
+  : >"$JIUJINAN_PG_TEST_LOG"
+  local rc=0
   if use_nextest; then
     log "running Rust tests with $(cargo nextest --version 2>/dev/null | head -1)"
-    cargo nextest run --locked --workspace --no-fail-fast
+    cargo nextest run --locked --workspace --no-fail-fast || rc=$?
   else
     log "cargo-nextest not found; running Rust tests with cargo test"
-    cargo test --locked --workspace --no-fail-fast
+    cargo test --locked --workspace --no-fail-fast || rc=$?
   fi
+  local ran skipped
+  ran="$(grep -c '^ran ' "$JIUJINAN_PG_TEST_LOG" || true)"
+  skipped="$(grep -c '^skipped ' "$JIUJINAN_PG_TEST_LOG" || true)"
+  log "PostgreSQL tests: $ran ran on a fresh database, $skipped skipped"
+  if [ "$ran" -eq 0 ] || [ "$skipped" -ne 0 ]; then
+    log "error: every PostgreSQL test must run against the server this script started"
+    return 1
+  fi
+  return "$rc"
 }
 
 # nextest does not run doctests; cargo test --doc does (cargo test already did).

@@ -22,6 +22,20 @@ pub async fn fresh_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     (store, dir)
 }
 
+/// Appends `outcome` (`ran` or `skipped`) to the file named by `JIUJINAN_PG_TEST_LOG`, one
+/// line per PostgreSQL test; `scripts/test.sh` counts the lines and prints them in its summary.
+fn log_pg_test(outcome: &str) {
+    use std::io::Write;
+    let Ok(path) = std::env::var("JIUJINAN_PG_TEST_LOG") else { return };
+    let test = std::env::var("NEXTEST_TEST_NAME")
+        .ok()
+        .or_else(|| std::thread::current().name().map(str::to_owned))
+        .unwrap_or_default();
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = writeln!(f, "{outcome} {test}");
+    }
+}
+
 /// The URL of a fresh, empty PostgreSQL database, or `None` when `JIUJINAN_TEST_PG_URL` is
 /// unset. With `JIUJINAN_REQUIRE_PG=1` a missing URL is a failure, not a skip.
 pub async fn fresh_postgres_url() -> Option<String> {
@@ -31,8 +45,10 @@ pub async fn fresh_postgres_url() -> Option<String> {
             "JIUJINAN_REQUIRE_PG=1 but JIUJINAN_TEST_PG_URL is unset: run the tests with `bash scripts/test.sh`"
         );
         eprintln!("skipping PostgreSQL: JIUJINAN_TEST_PG_URL is unset (bash scripts/test.sh sets it)");
+        log_pg_test("skipped");
         return None;
     };
+    log_pg_test("ran");
     let name = format!("t_{:016x}", rand::random::<u64>());
     let pool = sqlx::PgPool::connect(&admin).await.expect("connect to the test PostgreSQL server");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))

@@ -1071,24 +1071,33 @@ async fn a_batch_rolled_back_under_its_callers_tells_each_the_truth(store: Arc<d
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
             if i % 20 == 7 {
-                let _ = s.raw_execute_for_tests("ROLLBACK").await;
-                return None;
+                return (None, s.raw_execute_for_tests("ROLLBACK").await.is_err());
             }
             let row = user_row(&format!("u{i}"), &format!("user_{i}"), "110105:mz", "110105");
-            Some((
-                format!("user_{i}"),
+            (
+                Some(format!("user_{i}")),
                 s.insert_user(&row, draft(action::USER_CREATED, "110105"), T0 + i).await.is_ok(),
-            ))
+            )
         }));
     }
-    let mut told = Vec::new();
+    let (mut told, mut rollbacks_refused) = (Vec::new(), 0);
     for t in tasks {
-        if let Some(r) = t.await.unwrap() {
-            told.push(r);
+        match t.await.unwrap() {
+            (Some(name), ok) => told.push((name, ok)),
+            (None, refused) => rollbacks_refused += usize::from(refused),
         }
     }
     let stored: std::collections::HashSet<String> =
         store.list_users(&scope("11")).await.unwrap().into_iter().map(|u| u.username).collect();
+    let failed = told.iter().filter(|t| !t.1).count();
+    if store.backend() == Backend::Sqlite {
+        // The forced ROLLBACKs really ended batches: each is refused (the savepoint or the
+        // batch is gone) and the callers sharing those batches are told they failed.
+        assert_eq!(rollbacks_refused, 6, "every forced ROLLBACK lands inside a batch");
+        assert!(failed > 0, "some callers shared a rolled-back batch");
+    } else {
+        assert_eq!((rollbacks_refused, failed), (0, 0), "a stray ROLLBACK touches no one's transaction");
+    }
     for (name, ok) in &told {
         assert_eq!(stored.contains(name), *ok, "{name}: told {}", if *ok { "stored" } else { "failed" });
     }
