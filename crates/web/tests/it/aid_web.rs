@@ -60,6 +60,12 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     let (path, body) = step("review", 1, &csrf, "opinion=ok");
     let r = t.post_form(&path, Some(&street), &body).await;
     assert!(r.location().contains("error=SAME_PERSON"), "posted anyway: {}", r.location());
+    let section = |body: &str, id: &str| -> String {
+        body.split(&format!("id=\"section-{id}\"")).nth(1).unwrap_or("").split("</section>").next().unwrap().to_owned()
+    };
+    let inbox = t.get("/approvals", Some(&head)).await;
+    assert!(section(&inbox.body, "to-review").contains(&format!("data-id=\"{id}\"")), "{}", inbox.body);
+    assert!(!section(&inbox.body, "to-approve").contains(&format!("data-id=\"{id}\"")), "not before review");
     for (who, csrf, verb, v, extra) in [
         (&chief, &chief_csrf, "review", 1, "opinion=ok"),
         (&head, &head_csrf, "approve", 2, "opinion=ok"),
@@ -68,12 +74,26 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
         let (path, body) = step(verb, v, csrf, extra);
         let r = t.post_form(&path, Some(who), &body).await;
         assert!(r.location().ends_with("saved=1"), "{verb}: {}", r.location());
+        if verb == "review" {
+            let inbox = t.get("/approvals", Some(&head)).await;
+            let row = section(&inbox.body, "to-approve");
+            assert!(
+                row.contains(&format!("data-id=\"{id}\""))
+                    && row.contains("1450.00")
+                    && row.contains("1450.00 × 1 × 1"),
+                "reviewed: waits for approval with its amount and calculation: {row}"
+            );
+        }
     }
+    let inbox = t.get("/approvals", Some(&street)).await;
+    let to_pay = section(&inbox.body, "to-pay");
+    assert!(!to_pay.contains(&format!("data-id=\"{id}\"")), "paid: no longer waits: {to_pay}");
     let (path, body) = step("pay", 4, &csrf, "method=bank&reference=TX-1");
     let r = t.post_form(&path, Some(&street), &body).await;
     assert!(r.location().contains("error=ALREADY_PAID"), "{}", r.location());
     let page = t.get(&format!("/cases/{case_id}"), Some(&street)).await;
     assert!(page.body.contains("data-status=\"paid\"") && page.body.contains("TX-1"));
+    let case_number = page.body.split("id=\"case-number\">").nth(1).unwrap().split(' ').next().unwrap().to_owned();
 
     // The district's view: funds, the month's reconciliation as XLSX, the API.
     let (district, _) = t.login("cy_approver", PASSWORD).await.unwrap();
@@ -83,7 +103,22 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     assert!(fund_page.body.contains("id=\"rc-closing\">8550.00"), "{}", fund_page.body);
     let x = t.get(&format!("/funds/{reserve}/reconciliation.xlsx?month=2026-09"), Some(&district)).await;
     assert_eq!(x.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    assert!(x.body.starts_with("PK"));
+    // Opened by an independent reader, cell by cell.
+    use calamine::{Data, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(x.bytes.clone())).expect("an XLSX calamine opens");
+    let sheet = book.worksheet_range_at(0).expect("one sheet").expect("readable");
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    assert_eq!(cell(0, 1), Data::String("建外街道备用金".into()));
+    assert_eq!(cell(1, 1), Data::String("2026-09".into()));
+    let numbers: Vec<Data> = (2..7).map(|r| cell(r, 1)).collect();
+    assert_eq!(
+        numbers,
+        [0.0, 10_000.0, 1_450.0, 0.0, 8_550.0].map(Data::Float).to_vec(),
+        "opening, in, out, reserved, closing in yuan"
+    );
+    assert_eq!(cell(8, 4), Data::String("金额 Amount (yuan)".into()));
+    let lines: Vec<(Data, Data)> = (9..sheet.height() as u32).map(|r| (cell(r, 4), cell(r, 5))).collect();
+    assert!(lines.contains(&(Data::Float(1_450.0), Data::String(case_number.clone()))), "the payment line: {lines:?}");
     let token = t.app.issue_token(&cli_actor(), "cy_approver", "财务系统").await.unwrap().secret;
     let get =
         |p: String| Request::get(p).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
@@ -94,6 +129,7 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     );
     let inbox = t.send(get("/api/v1/approvals".into())).await;
     assert_eq!(inbox.status, 200, "{}", inbox.body);
+    assert_eq!(inbox.json(), json!({"to_approve": [], "to_review": []}), "the paid item waits for no one");
     let pay_again = Request::post(format!("/api/v1/aid/{id}/pay"))
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/json")
@@ -101,7 +137,13 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
         .unwrap();
     let r = t.send(pay_again).await;
     assert_eq!((r.status, r.json()["error"]["code"].as_str()), (409, Some("ALREADY_PAID")));
-    assert_eq!(t.get("/publicity", Some(&district)).await.status, 200);
+    let publicity = t.get("/publicity?all=1", Some(&district)).await;
+    assert_eq!(publicity.status, 200);
+    assert!(
+        publicity.body.contains("id=\"publicity-empty\""),
+        "急难型 aid is exempt from the name lists under the seeded rules: {}",
+        publicity.body
+    );
     let (admin, acsrf) = t.login("admin", PASSWORD).await.unwrap();
     let add = format!(
         "csrf={acsrf}&region=11&effective_from=2027-07-01&amount=1500&source={}",
@@ -113,7 +155,12 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     assert!(
         rules.body.contains("2027-07-01") && rules.body.contains("1500.00") && rules.body.contains("id=\"aid-rules\"")
     );
-    assert_eq!(t.get("/approvals", Some(&district)).await.status, 200);
+    let district_inbox = t.get("/approvals", Some(&district)).await;
+    assert!(
+        district_inbox.body.contains("id=\"section-to-approve\"") && !district_inbox.body.contains("data-id="),
+        "the district has nothing waiting: {}",
+        district_inbox.body
+    );
     // A window clerk pays but does not approve: the page shows only what waits to be paid.
     let (clerk, _) = t.login("jw_clerk", PASSWORD).await.unwrap();
     let page = t.get("/approvals", Some(&clerk)).await;
@@ -136,14 +183,7 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     );
     let r = t.post_form("/admin/rules/duties", Some(&cy_admin), &form).await;
     assert!(r.location().ends_with("saved=1"), "{}", r.location());
-    let second = jiujinan_app::aid::AidInput {
-        kind: "cash".into(),
-        aid_type: "emergency".into(),
-        cause: "MEDICAL_EXPENSE".into(),
-        tier: 1,
-        fund_id: reserve.clone(),
-        ..Default::default()
-    };
+    let second = second_input(&reserve);
     let id2 = t.app.propose_aid(&reviewer, &case_id, second).await.unwrap();
     t.app.review_aid(&chief_actor, &id2, 1, "情况属实").await.unwrap();
     let page = t.get(&format!("/cases/{case_id}"), Some(&chief)).await;
@@ -157,6 +197,61 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     assert!(item.contains("同一人办理审核与审批（依据规则例外）"), "{item}");
     let first = page.body.split(&format!("id=\"aid-{id}\"")).nth(1).unwrap().split("</article>").next().unwrap();
     assert!(!first.contains("依据规则例外"), "not on the item whose steps were separate");
+
+    // A refusal gives the person a printable notice with the reasons and their rights.
+    assert_eq!(
+        t.get(&format!("/aid/{id}/notice"), Some(&street)).await.status,
+        404,
+        "a paid item has no refusal notice"
+    );
+    let other = LeadInput {
+        subject: jiujinan_app::leads::SubjectInput {
+            name: "李娜".into(),
+            id_number: "110105198001010016".into(),
+            phone: String::new(),
+        },
+        ..input.clone()
+    };
+    let other_case = open_case(&t, &reviewer, &other).await;
+    t.app.record_investigation(&reviewer, &other_case, "home_visit", None, "已获保险理赔").await.unwrap();
+    t.app.submit_for_review(&reviewer, &other_case, 1).await.unwrap();
+    t.app.record_review(&reviewer, &other_case, 2, "建议不予救助", &[]).await.unwrap();
+    let third = jiujinan_app::aid::AidInput { cause: "FIRE".into(), ..second_input(&reserve) };
+    let id3 = t.app.propose_aid(&reviewer, &other_case, third).await.unwrap();
+    t.app.review_aid(&chief_actor, &id3, 1, "情况属实").await.unwrap();
+    let why = "家庭财产状况超出标准，已由保险理赔";
+    let r = t
+        .post_form(
+            &format!("/aid/{id3}/refuse"),
+            Some(&head),
+            &format!("csrf={head_csrf}&version=2&back={back}&reason={}", urlenc(why)),
+        )
+        .await;
+    assert!(r.location().ends_with("saved=1"), "{}", r.location());
+    let notice = t.get(&format!("/aid/{id3}/notice"), Some(&street)).await;
+    assert_eq!(notice.status, 200);
+    let reason = notice.body.split("id=\"aid-notice-reason\">").nth(1).unwrap().split("</p>").next().unwrap();
+    assert_eq!(reason, why, "the reason as written");
+    let other_page = t.get(&format!("/cases/{other_case}"), Some(&street)).await;
+    let other_number = other_page.body.split("id=\"case-number\">").nth(1).unwrap().split(' ').next().unwrap();
+    for part in ["不予临时救助告知书", "李娜：", "六十日内依法申请行政复议", "第六十五条", other_number]
+    {
+        assert!(notice.body.contains(part), "{part}: {}", notice.body);
+    }
+    let en = format!("{street}; jjn_lang=en");
+    let english = t.get(&format!("/aid/{id3}/notice"), Some(&en)).await;
+    assert!(english.body.contains("Notice: temporary assistance refused") && english.body.contains(why));
+}
+
+fn second_input(fund: &str) -> jiujinan_app::aid::AidInput {
+    jiujinan_app::aid::AidInput {
+        kind: "cash".into(),
+        aid_type: "emergency".into(),
+        cause: "MEDICAL_EXPENSE".into(),
+        tier: 1,
+        fund_id: fund.to_owned(),
+        ..Default::default()
+    }
 }
 
 /// Issue 11, defect 2: depositing 92233720368547758.07 yuan (i64::MAX fen) was accepted; the

@@ -102,6 +102,8 @@ pub struct Reply {
     pub status: u16,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (for binary downloads such as XLSX).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -129,8 +131,9 @@ impl TestApp {
         let res: Response<Body> = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status().as_u16();
         let headers = res.headers().clone();
-        let body = String::from_utf8_lossy(&to_bytes(res.into_body(), 10 << 20).await.unwrap()).into_owned();
-        Reply { status, headers, body }
+        let bytes = to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Reply { status, headers, body, bytes }
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
