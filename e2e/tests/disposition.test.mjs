@@ -127,6 +127,7 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await page.check('#review-form input[value="refer"]');
     await page.click('#record-review');
     await page.locator('#case-opinion').waitFor({ state: 'visible' });
+    const caseNumber = (await visibleText(page, '#case-number')).trim().split(/\s+/)[0];
     assert.ok(await page.locator('#suggestions li[data-programme="medical"]').count(), 'medical assistance is suggested');
     await shot(page, step);
 
@@ -249,8 +250,15 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     assert.equal(members.split('、').length, 2, members);
     assert.match(members, /朝阳区卫生健康委员会/);
     assert.doesNotMatch(members, /110105|wj|zj/, 'names, not codes');
+    assert.equal(await page.locator('.agenda-item').count(), 0, 'the agenda starts empty');
+    const waitingCase = (await visibleText(page, '#waiting li strong')).trim();
+    assert.equal(waitingCase, caseNumber, 'the escalated case waits for the agenda');
     await page.locator('#waiting .add-to-agenda').first().click();
     await page.locator('#meeting-saved').waitFor({ state: 'visible' });
+    const agendaCase = (await visibleText(page, '.agenda-item h3')).trim();
+    assert.equal(agendaCase, caseNumber, 'the case is on the agenda');
+    assert.match(await visibleText(page, '.agenda-item .prewrap'), /房屋重建无对口政策，提请区联席会议研究/);
+    assert.equal(await page.locator('#waiting li').count(), 0, 'and no longer waits');
     await page.fill('.decision-form input[name="text"]', '由区卫健委牵头协调医疗费用减免');
     await page.selectOption('.decision-form select[name="lead_unit"]', '110105:wj');
     await page.click('.add-decision');
@@ -262,6 +270,9 @@ test('disposition: referrals, overdue escalation, joint meeting, aid first, shel
     await page.fill('.decision-done-form input[name="note"]', '医院已减免费用 3000 元');
     await page.click('.decision-done');
     await page.locator('li.done').waitFor({ state: 'visible' });
+    const done = await visibleText(page, 'li.done');
+    assert.match(done, /^✓ 由区卫健委牵头协调医疗费用减免 · 朝阳区卫生健康委员会 · 医院已减免费用 3000 元/, done);
+    assert.equal(await page.locator('.decision-done-form').count(), 0, 'done once: the form is gone');
     await shot(page, step);
 
     step = '38-disease-emergency';

@@ -270,6 +270,11 @@ export async function setTestClock(context, page, at) {
   await page.fill('#test-clock-at', at);
   await page.click('#set-test-clock');
   await page.waitForLoadState('load');
+  // The page the move lands on shows the server's time: it must be the time asked for.
+  const error = await page.locator('.alert-error').allTextContents();
+  assert.deepEqual(error, [], `the clock was not moved to ${at}`);
+  const now = await visibleText(page, '#clock-now');
+  assert.equal(now.slice(0, 16), at.replace('T', ' '), `the server's clock reads ${now}, not ${at}`);
 }
 
 /** The serious and critical axe-core (npm) violations of WCAG 2 A/AA rules on the page as it
