@@ -75,6 +75,40 @@ crate::code_enum!(
     }
 );
 
+crate::code_enum!(
+    /// A rule whose value is a placeholder (not yet confirmed against a published source) and
+    /// that decided something about an aid item: the standard and the tier give its amount,
+    /// the approval ceilings give the level that approves it.
+    PlaceholderRule, "UNKNOWN_PLACEHOLDER_RULE", "placeholders" {
+        Standard = "standard",
+        Tier = "tier",
+        Authority = "authority",
+    }
+);
+
+/// The placeholder rules an item was decided under, as stored (`standard,authority`).
+pub fn placeholders_text(rules: &[PlaceholderRule]) -> String {
+    rules.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+/// The placeholder rules read back from their stored text (unknown codes are left out).
+pub fn placeholders_of(text: &str) -> Vec<PlaceholderRule> {
+    text.split(',').filter_map(|c| PlaceholderRule::parse(c.trim()).ok()).collect()
+}
+
+/// Whether the approval ceilings that decided the level of `amount_fen` include a placeholder:
+/// the street ceiling always decides (up to it the street approves), the district ceiling only
+/// above the street's; a special case (一事一议) goes to the district whatever the ceilings say.
+pub fn authority_from_placeholder(
+    amount_fen: i64,
+    street: (i64, bool),
+    district_placeholder: bool,
+    special: bool,
+) -> bool {
+    let (street_max, street_placeholder) = street;
+    !special && (street_placeholder || (amount_fen > street_max && district_placeholder))
+}
+
 impl AidStatus {
     /// The moves an aid item may make.
     pub fn can_become(self, next: AidStatus) -> bool {
@@ -146,6 +180,26 @@ pub fn required_level(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholder_ceilings_count_only_where_they_decide_the_level() {
+        // Up to the street's ceiling only that ceiling decided.
+        assert!(!authority_from_placeholder(300_000, (300_000, false), true, false));
+        assert!(authority_from_placeholder(300_000, (300_000, true), false, false));
+        // Above it the district's ceiling decided too.
+        assert!(authority_from_placeholder(300_001, (300_000, false), true, false));
+        // 一事一议 always goes to the district.
+        assert!(!authority_from_placeholder(300_001, (300_000, true), true, true));
+    }
+
+    #[test]
+    fn placeholders_round_trip_through_their_text() {
+        let all = [PlaceholderRule::Standard, PlaceholderRule::Tier, PlaceholderRule::Authority];
+        assert_eq!(placeholders_text(&all), "standard,tier,authority");
+        assert_eq!(placeholders_of("standard,tier,authority"), all.to_vec());
+        assert_eq!(placeholders_of(""), vec![]);
+        assert_eq!(placeholders_of("tier,bogus"), vec![PlaceholderRule::Tier]);
+    }
 
     #[test]
     fn proposals_show_their_calculation() {

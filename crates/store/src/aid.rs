@@ -118,10 +118,10 @@ impl AidStore for SqlStore {
              proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status, \
              delivery_method, \
              delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, updated_ms, \
-             version) \
+             version, placeholders) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'proposed', '', \
              '', 0, '', \
-             $19, $20, $21, $22, $22, 1)",
+             $19, $20, $21, $22, $22, 1, $23)",
         )
         .bind(&i.id)
         .bind(&i.case_id)
@@ -145,6 +145,7 @@ impl AidStore for SqlStore {
         .bind(&i.created_by)
         .bind(&i.created_unit)
         .bind(now_ms)
+        .bind(&i.placeholders)
         .execute(&mut tx)
         .await?;
         let at = (now_ms, who.user.as_str(), who.unit.as_str());

@@ -110,6 +110,9 @@ pub struct AidItem {
     pub proposed_fen: i64,
     pub amount_fen: i64,
     pub calculation: String,
+    /// The placeholder rules the item was decided under (`standard,tier,authority`; see
+    /// `jiujinan_domain::aid::placeholders_of`).
+    pub placeholders: String,
     pub change_reason: String,
     pub special: bool,
     pub required_level: Level,

@@ -35,7 +35,7 @@ struct Entry {
 }
 
 /// Every migration, oldest first. Add a `Common` file unless the SQL must differ.
-const MIGRATIONS: [Entry; 20] = [
+const MIGRATIONS: [Entry; 21] = [
     Entry {
         version: 1,
         name: "foundation",
@@ -152,6 +152,11 @@ const MIGRATIONS: [Entry; 20] = [
         version: 20,
         name: "instance_marks",
         sql: Sql::Common(include_str!("../migrations/common/0020_instance_marks.sql")),
+    },
+    Entry {
+        version: 21,
+        name: "aid_placeholders",
+        sql: Sql::Common(include_str!("../migrations/common/0021_aid_placeholders.sql")),
     },
 ];
 

@@ -49,7 +49,7 @@ pub(crate) const AID_COLUMNS: &str = "id, case_id, case_number, division, progra
                                       persons, \
      description, proposed_fen, amount_fen, calculation, change_reason, special, required_level, fund_id, status, \
      delivery_method, delivery_ref, paid_ms, refusal_reason, action_id, created_by, created_unit, created_ms, \
-     updated_ms, version";
+     updated_ms, version, placeholders";
 
 pub(crate) const FUND_COLUMNS: &str =
     "id, unit, division, kind, name, available_fen, reserved_fen, paid_fen, created_ms, version";
@@ -362,6 +362,7 @@ pub(crate) fn aid(r: &DbRow) -> Result<AidItem, sqlx::Error> {
             proposed_fen,
             amount_fen,
             calculation,
+            placeholders,
             change_reason,
             special,
             fund_id,

@@ -11,7 +11,8 @@ mod publicity;
 pub use funds::{Reconciliation, month_bounds};
 
 use jiujinan_domain::aid::{
-    AidKind, AidStatus, AidType, DeliveryMethod, FundKind, Level, PostingStatus, propose, required_level, yuan,
+    AidKind, AidStatus, AidType, DeliveryMethod, FundKind, Level, PlaceholderRule, PostingStatus,
+    authority_from_placeholder, placeholders_text, propose, required_level, yuan,
 };
 use jiujinan_domain::case::{CaseStatus, Member, Route};
 use jiujinan_domain::disposition::ActionStatus;

@@ -86,19 +86,28 @@ impl App {
         if !input.special && aid_first.is_none() {
             self.check_frequency(&rules, case.subject_id_number.as_deref(), &case.id, cause.code(), now).await?;
         }
+        // A level without a ceiling in force approves nothing (0), and that is no placeholder.
         let ceiling = |level: &str| {
             in_force(&rules.authority, now, |a| a.effective_from, |a| a.programme == TEMPORARY && a.level == level)
-                .map(|a| a.max_fen)
-                .unwrap_or(0)
+                .map_or((0, false), |a| (a.max_fen, a.placeholder))
         };
-        let level = required_level(amount, ceiling("street"), ceiling("district"), input.special)?;
+        let (street, district) = (ceiling("street"), ceiling("district"));
+        let level = required_level(amount, street.0, district.0, input.special)?;
+        let placeholders: Vec<PlaceholderRule> = [
+            (standard.placeholder, PlaceholderRule::Standard),
+            (tier.placeholder, PlaceholderRule::Tier),
+            (authority_from_placeholder(amount, street, district.1, input.special), PlaceholderRule::Authority),
+        ]
+        .into_iter()
+        .filter_map(|(on, rule)| on.then_some(rule))
+        .collect();
         let fund = self.store.fund(&input.fund_id).await?.ok_or(field("UNKNOWN_FUND", "fund_id"))?;
         if !case.division.starts_with(&fund.division) {
             return Err(field("UNKNOWN_FUND", "fund_id"));
         }
+        // Placeholders are recorded beside the text (`placeholders`), marked in both languages.
         let calculation = format!(
-            "{}{} × {} 个月 × {} 人（{}）",
-            if standard.placeholder { "[待确认标准] " } else { "" },
+            "{} × {} 个月 × {} 人（{}）",
             yuan(standard.amount_fen),
             tier.months,
             persons,
@@ -119,6 +128,7 @@ impl App {
             proposed_fen: proposal.amount_fen,
             amount_fen: amount,
             calculation,
+            placeholders: placeholders_text(&placeholders),
             change_reason,
             special: input.special,
             required_level: level,
@@ -138,7 +148,13 @@ impl App {
         let mut audit = actor.audit(
             "aid.proposed",
             ("aid", &item.id),
-            &json!({"amount_fen": amount, "proposed_fen": proposal.amount_fen, "level": level.code(), "special": input.special}),
+            &json!({
+                "amount_fen": amount,
+                "proposed_fen": proposal.amount_fen,
+                "level": level.code(),
+                "special": input.special,
+                "placeholders": placeholders.iter().map(|p| p.code()).collect::<Vec<_>>(),
+            }),
         );
         audit.division = case.division.clone();
         let clock = self.aid_clock(&item, AidStatus::Proposed, None).await?;

@@ -21,6 +21,7 @@ both!(
     a_thousand_approvals_race_for_five_hundred,
     approvals_at_the_same_instant_pass_the_yearly_limit_once,
     a_new_street_ceiling_sends_larger_items_to_the_district,
+    placeholder_rules_that_decide_an_item_are_recorded_on_it,
     new_tiers_and_frequency_limits_take_effect,
     rule_data_is_edited_at_its_own_level,
     amounts_beyond_the_ceilings_are_field_errors,
@@ -101,7 +102,7 @@ async fn temporary_assistance_from_proposal_to_payment(t: T) {
     let item = t.app.test_store().aid(&a1).await.unwrap().unwrap();
     assert_eq!((item.amount_fen, item.required_level.code(), item.persons), (145_000, "street", 1));
     assert!(item.calculation.contains("1450.00 × 1 × 1 = 1450.00"), "{}", item.calculation);
-    assert!(item.calculation.contains("待确认"), "a placeholder standard is marked: {}", item.calculation);
+    assert_eq!(item.placeholders, "standard,authority", "the placeholder standard and ceiling are marked");
     assert_eq!(t.app.approve_aid(&t.chief, &a1, 1, "同意").await.unwrap_err().code(), "AID_STATE", "review first");
     t.app.review_aid(&t.reviewer, &a1, 1, "情况属实，拟给予 1 个月救助").await.unwrap();
     t.app.approve_aid(&t.chief, &a1, 2, "同意").await.unwrap();
@@ -425,6 +426,52 @@ async fn a_new_street_ceiling_sends_larger_items_to_the_district(t: T) {
     let actions: Vec<String> =
         t.app.test_store().audit_after(0, 10_000).await.unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions.iter().filter(|a| *a == "rule.ceiling_added").count(), 1);
+}
+
+/// Issue 19: an item records the placeholder rules it was decided under — the standard and the
+/// tier for its amount, the approval ceilings for its level — and only those that decided it.
+async fn placeholder_rules_that_decide_an_item_are_recorded_on_it(t: T) {
+    let approver = user(&t.app, "cy_approver", "110105:mz", "district_approver").await;
+    let admin = user(&t.app, "city_admin", "11:mz", "admin").await;
+    let fund = t.app.create_fund(&approver, "110105001:mz", "reserve", "建外街道备用金").await.unwrap();
+    let case_id = reviewed_case_of(&t, "张伟", "11010519491231002X").await;
+    let marks = |id: String| {
+        let app = t.app.clone();
+        async move {
+            let i = app.test_store().aid(&id).await.unwrap().unwrap();
+            (i.placeholders, i.required_level)
+        }
+    };
+    let with_cause =
+        |aid_type: &str, tier: i64, cause: &str| AidInput { cause: cause.into(), ..aid(aid_type, tier, &fund) };
+    // The seeded 2025 standard, the street ceiling and the 支出型 tiers are placeholders.
+    let id = t.app.propose_aid(&t.clerk, &case_id, with_cause("emergency", 1, "FIRE")).await.unwrap();
+    assert_eq!(marks(id).await, ("standard,authority".into(), Level::Street));
+    let id = t.app.propose_aid(&t.clerk, &case_id, with_cause("expenditure", 1, "MEDICAL_EXPENSE")).await.unwrap();
+    assert_eq!(marks(id).await, ("standard,tier,authority".into(), Level::Street));
+    // 一事一议 goes to the district whatever the ceilings say: they decided nothing.
+    let special = AidInput { special: true, ..with_cause("emergency", 1, "FIRE") };
+    let id = t.app.propose_aid(&t.clerk, &case_id, special).await.unwrap();
+    assert_eq!(marks(id).await, ("standard".into(), Level::District));
+
+    // Confirmed values from today: nothing on an item within the street's ceiling...
+    let today = "2026-11-29";
+    t.app.add_standard(&admin, "11", today, 145_000, "市民政局通知：低保标准 1450 元").await.unwrap();
+    t.app.add_ceiling(&admin, "street", today, 300_000, "区民政局通知：街道审批上限 3000 元").await.unwrap();
+    let id = t.app.propose_aid(&t.clerk, &case_id, with_cause("emergency", 1, "OTHER_ACCIDENT")).await.unwrap();
+    assert_eq!(marks(id).await, (String::new(), Level::Street));
+    // ...but above it the district's ceiling, still a placeholder, decided the level.
+    let above = AidInput {
+        amount_fen: Some(500_000),
+        change_reason: "房屋损毁严重".into(),
+        ..with_cause("emergency", 1, "NATURAL_DISASTER")
+    };
+    let id = t.app.propose_aid(&t.clerk, &case_id, above).await.unwrap();
+    assert_eq!(marks(id).await, ("authority".into(), Level::District));
+    let audit = t.app.test_store().audit_after(0, 10_000).await.unwrap();
+    let proposed: Vec<_> = audit.iter().filter(|e| e.action == "aid.proposed").collect();
+    let detail: serde_json::Value = serde_json::from_str(&proposed.last().unwrap().detail).unwrap();
+    assert_eq!(detail["placeholders"], serde_json::json!(["authority"]), "audited");
 }
 
 /// Tiers and the yearly limit are rule data too: from today tier 1 of 急难型 gives two months of

@@ -15,7 +15,6 @@ use jiujinan_app::leads::{LeadInput, SubjectInput};
 use jiujinan_app::org::OrgFiles;
 use jiujinan_app::users::{CreateUser, cli_actor};
 use jiujinan_app::{App, AppSettings};
-use jiujinan_store::MarkStore;
 
 const BIN: &str = env!("CARGO_BIN_EXE_jiujinan");
 

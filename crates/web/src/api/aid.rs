@@ -30,6 +30,9 @@ pub struct AidDto {
     pub amount_fen: i64,
     /// How the proposal was computed (standard × months × persons).
     pub calculation: String,
+    /// The placeholder rules (values not yet confirmed) the item was decided under:
+    /// `standard` and `tier` gave its amount, `authority` its approving level.
+    pub placeholders: Vec<String>,
     pub change_reason: String,
     /// 一事一议.
     pub special: bool,
@@ -54,6 +57,10 @@ impl From<AidItem> for AidDto {
             proposed_fen: i.proposed_fen,
             amount_fen: i.amount_fen,
             calculation: i.calculation,
+            placeholders: jiujinan_domain::aid::placeholders_of(&i.placeholders)
+                .into_iter()
+                .map(|p| p.code().to_owned())
+                .collect(),
             change_reason: i.change_reason,
             special: i.special,
             required_level: i.required_level.code().into(),

@@ -1,6 +1,7 @@
 //! Names of the intake code lists in both languages.
 
 use jiujinan_app::i18n::Lang;
+use jiujinan_domain::aid::PlaceholderRule;
 use jiujinan_domain::case::{CaseStatus, InvestigationMethod, Relationship, Route};
 use jiujinan_domain::disposition::{ActionStatus, EventKind, Outcome};
 use jiujinan_domain::duties::{DutyException, DutyStep, SamePerson};
@@ -296,6 +297,28 @@ pub fn aid(code: &str, lang: Lang) -> &'static str {
         "objection" => pick(lang, "公示异议", "Objection"),
         _ => pick(lang, "其他", "Other"),
     }
+}
+
+/// The mark on an aid item decided under a placeholder rule.
+pub fn placeholder_rule(rule: PlaceholderRule, lang: Lang) -> &'static str {
+    match rule {
+        PlaceholderRule::Standard => pick(lang, "救助标准待确认", "Standard is a placeholder"),
+        PlaceholderRule::Tier => pick(lang, "救助档次待确认", "Tier is a placeholder"),
+        PlaceholderRule::Authority => pick(lang, "审批权限待确认", "Approval ceiling is a placeholder"),
+    }
+}
+
+/// The placeholder marks of a stored item: those on its amount (standard, tier) and the one on
+/// its approval level, each as (code, label).
+pub fn placeholder_marks(stored: &str, lang: Lang) -> (Vec<(&'static str, &'static str)>, Option<&'static str>) {
+    let rules = jiujinan_domain::aid::placeholders_of(stored);
+    let amount = rules
+        .iter()
+        .filter(|r| **r != PlaceholderRule::Authority)
+        .map(|r| (r.code(), placeholder_rule(*r, lang)))
+        .collect();
+    let level = rules.contains(&PlaceholderRule::Authority).then(|| placeholder_rule(PlaceholderRule::Authority, lang));
+    (amount, level)
 }
 
 /// How aid was delivered.

@@ -43,6 +43,14 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     assert!(r.location().contains("error=INVALID_AMOUNT"), "fractions of a fen are refused: {}", r.location());
     let page = t.get(&format!("/cases/{case_id}"), Some(&street)).await;
     assert!(page.body.contains("1450.00 × 1 × 1 = 1450.00"), "the calculation is shown");
+    let item = page.body.split("class=\"aid-item\"").nth(1).unwrap().split("</article>").next().unwrap();
+    let level = item.split("class=\"aid-level\">").nth(1).unwrap().split("</dd>").next().unwrap();
+    assert!(level.contains("街道") && level.contains("审批权限待确认"), "the level and its mark: {level}");
+    let calc = item.split("class=\"aid-calculation\">").nth(1).unwrap().split("</dd>").next().unwrap();
+    assert!(calc.contains("救助标准待确认") && !calc.contains("救助档次待确认"), "{calc}");
+    let print = t.get(&format!("/cases/{case_id}/print"), Some(&street)).await;
+    let printed = print.body.split("id=\"print-aid\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(printed.contains("[救助标准待确认]") && printed.contains("[审批权限待确认]"), "on paper too: {printed}");
     let id =
         page.body.split("class=\"aid-item\" id=\"aid-").nth(1).and_then(|s| s.split('"').next()).unwrap().to_owned();
     let back = urlenc(&format!("/cases/{case_id}"));
@@ -82,6 +90,14 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
                     && row.contains("1450.00")
                     && row.contains("1450.00 × 1 × 1"),
                 "reviewed: waits for approval with its amount and calculation: {row}"
+            );
+            // The seeded standard and street ceiling are placeholders, and they decided this
+            // item's amount and level: the approver sees both marked.
+            assert!(
+                row.contains("data-rule=\"standard\">救助标准待确认")
+                    && row.contains("data-rule=\"authority\">审批权限待确认")
+                    && !row.contains("data-rule=\"tier\""),
+                "{row}"
             );
         }
     }
@@ -219,6 +235,18 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     let third = jiujinan_app::aid::AidInput { cause: "FIRE".into(), ..second_input(&reserve) };
     let id3 = t.app.propose_aid(&reviewer, &other_case, third).await.unwrap();
     t.app.review_aid(&chief_actor, &id3, 1, "情况属实").await.unwrap();
+    let head_token = t.app.issue_token(&cli_actor(), "jw_head", "街道审批").await.unwrap().secret;
+    let inbox = t
+        .send(
+            Request::get("/api/v1/approvals")
+                .header("authorization", format!("Bearer {head_token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .json();
+    assert_eq!(inbox["to_approve"][0]["id"], json!(id3));
+    assert_eq!(inbox["to_approve"][0]["placeholders"], json!(["standard", "authority"]), "the API names them too");
     let why = "家庭财产状况超出标准，已由保险理赔";
     let r = t
         .post_form(

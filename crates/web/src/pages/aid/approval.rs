@@ -24,6 +24,8 @@ struct ApprovalRow {
     amount: String,
     level: &'static str,
     calculation: String,
+    amount_placeholders: Vec<(&'static str, &'static str)>,
+    level_placeholder: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -52,15 +54,20 @@ pub async fn approvals(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     }
     let rows = |v: Vec<AidItem>| -> Vec<ApprovalRow> {
         v.into_iter()
-            .map(|i| ApprovalRow {
-                aid_type: labels::aid(i.aid_type.code(), lang),
-                level: labels::aid(i.required_level.code(), lang),
-                amount: yuan(i.amount_fen),
-                special: i.special,
-                id: i.id,
-                case_id: i.case_id,
-                case_number: i.case_number,
-                calculation: i.calculation,
+            .map(|i| {
+                let (amount_placeholders, level_placeholder) = labels::placeholder_marks(&i.placeholders, lang);
+                ApprovalRow {
+                    amount_placeholders,
+                    level_placeholder,
+                    aid_type: labels::aid(i.aid_type.code(), lang),
+                    level: labels::aid(i.required_level.code(), lang),
+                    amount: yuan(i.amount_fen),
+                    special: i.special,
+                    id: i.id,
+                    case_id: i.case_id,
+                    case_number: i.case_number,
+                    calculation: i.calculation,
+                }
             })
             .collect()
     };

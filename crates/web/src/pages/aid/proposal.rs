@@ -30,6 +30,10 @@ pub struct AidRow {
     pub amount: String,
     pub proposed: String,
     pub calculation: String,
+    /// Placeholder rules that gave the amount, as (code, mark).
+    pub amount_placeholders: Vec<(&'static str, &'static str)>,
+    /// The mark when a placeholder ceiling decided the approving level.
+    pub level_placeholder: Option<&'static str>,
     pub change_reason: String,
     pub special: bool,
     pub level: &'static str,
@@ -127,7 +131,10 @@ fn row(v: AidView, cx: &RowCtx<'_>) -> AidRow {
     let allowed = jiujinan_app::App::duty_exceptions_in_force(rules, &v.item.division, now);
     let i = v.item;
     let steps = actor.principal().aid_steps_of(i.status, i.required_level, &actor.username, &history, &allowed);
+    let (amount_placeholders, level_placeholder) = labels::placeholder_marks(&i.placeholders, lang);
     AidRow {
+        amount_placeholders,
+        level_placeholder,
         kind: labels::aid(i.kind.code(), lang),
         aid_type: labels::aid(i.aid_type.code(), lang),
         cause: labels::hardship(&i.cause, lang),

@@ -137,12 +137,13 @@ async fn places(state: &AppState, actor: &Actor, chosen: &str) -> Result<Vec<Pla
     };
     // A place found by search (outside the default list) stays chosen when the form comes back.
     let listed = groups.iter().any(|g| g.options.iter().any(|o| o.0 == chosen));
-    if !chosen.is_empty() && !listed {
-        if let Ok(u) = state.app.unit(chosen).await {
-            let mut groups = groups;
-            groups.insert(0, PlaceGroup { label: String::new(), options: vec![(u.code, u.name, true)] });
-            return Ok(groups);
-        }
+    if !chosen.is_empty()
+        && !listed
+        && let Ok(u) = state.app.unit(chosen).await
+    {
+        let mut groups = groups;
+        groups.insert(0, PlaceGroup { label: String::new(), options: vec![(u.code, u.name, true)] });
+        return Ok(groups);
     }
     Ok(groups)
 }
