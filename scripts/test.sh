@@ -28,6 +28,7 @@
 #   JIUJINAN_TEST_PG_TLS_CA=<CA file>  (the CA that signed the cluster's certificate)
 #   JIUJINAN_TEST_PG_TLS_WRONG_CA=<CA file>  (an unrelated CA: verify-full must refuse it)
 #   JIUJINAN_REQUIRE_PG=1
+#   JIUJINAN_ALLOW_UNSAFE_DURABILITY=true  (the cluster runs with fsync=off)
 #   JIUJINAN_BIN=<target dir>/debug/jiujinan   (browser test only)
 set -euo pipefail
 
@@ -247,6 +248,10 @@ start_postgres() {
   export JIUJINAN_TEST_PG_TLS_WRONG_CA="$PG_TMP/tls/wrong-ca.crt"
   export JIUJINAN_TEST_PG_TLS_URL="$JIUJINAN_TEST_PG_URL?sslmode=verify-full&sslrootcert=$JIUJINAN_TEST_PG_TLS_CA"
   export JIUJINAN_REQUIRE_PG=1
+  # This throwaway cluster runs with fsync off for speed, which `serve` and `supervise` refuse
+  # on a real database; the servers the tests start accept it with a warning. (The refusal
+  # itself is tested with its own database, cli tests durability.rs.)
+  export JIUJINAN_ALLOW_UNSAFE_DURABILITY=true
   log "postgres: running at $JIUJINAN_TEST_PG_URL (data in $PG_TMP); over TLS: $JIUJINAN_TEST_PG_TLS_URL"
 }
 

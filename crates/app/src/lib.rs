@@ -126,6 +126,12 @@ impl App {
         Ok(self.store.backup_to_file(path).await?)
     }
 
+    /// The durability settings of every database connection (see
+    /// `jiujinan_store::DurabilitySetting`).
+    pub async fn durability(&self) -> Result<Vec<jiujinan_store::DurabilitySetting>, AppError> {
+        Ok(self.store.durability().await?)
+    }
+
     /// Closes the database connections (graceful shutdown).
     pub async fn close(&self) {
         self.store.close().await;

@@ -99,6 +99,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => Arc::new(SystemClock),
             };
             let app = open_with_clock(&settings, clock).await?;
+            if !dry_run {
+                ensure_durable(&app, &settings).await?;
+            }
             if dry_run {
                 let n = app.deadlines_due_now().await.map_err(app_err)?;
                 println!("dry run: {n} deadline(s) due for a warning, a 督办 item or an escalation; nothing written");
@@ -289,8 +292,31 @@ async fn token(settings: Settings, command: TokenCommand) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// Refuses a database whose settings can lose a write after it was acknowledged, unless
+/// `allow_unsafe_durability` is set (then warns at every start).
+async fn ensure_durable(app: &App, settings: &Settings) -> anyhow::Result<()> {
+    let report = app.durability().await.map_err(app_err)?;
+    let bad = jiujinan_store::unsafe_settings(&report);
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let list = bad.join(", ");
+    if settings.allow_unsafe_durability {
+        tracing::warn!(settings = %list, "allow_unsafe_durability is on: acknowledged writes can be lost on a crash");
+        eprintln!(
+            "WARNING: this database can lose acknowledged writes on a crash ({list}); allowed by allow_unsafe_durability"
+        );
+        return Ok(());
+    }
+    app.close().await;
+    anyhow::bail!(
+        "this database can lose writes it has acknowledged on a crash or power loss: {list}. Fix the database          server's configuration (fsync = on, full_page_writes = on, synchronous_commit other than off), or, for a          throwaway test database only, set allow_unsafe_durability = true (JIUJINAN_ALLOW_UNSAFE_DURABILITY=true)"
+    )
+}
+
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let app = open(&settings).await?;
+    ensure_durable(&app, &settings).await?;
     // The test clock starts before anything is written, so the demo's records carry its time;
     // the move goes on record once the database is known to be a demo.
     let clock_start = match settings.test_clock {

@@ -30,6 +30,7 @@ struct FileConfig {
     supervision_interval_seconds: Option<u64>,
     test_clock: Option<bool>,
     test_clock_start: Option<String>,
+    allow_unsafe_durability: Option<bool>,
     audit_key_file: Option<PathBuf>,
     pii_key_file: Option<PathBuf>,
 }
@@ -72,6 +73,10 @@ pub struct Settings {
     /// Where a test clock starts (`YYYY-MM-DDTHH:MM`, Beijing time), so a browser test can play
     /// out dates before today; never before the database's newest audit entry.
     pub test_clock_start: Option<String>,
+    /// Start `serve` and `supervise` on a database whose settings can lose acknowledged
+    /// writes (PostgreSQL `fsync`/`full_page_writes` off, `synchronous_commit = off`), with a
+    /// warning; for throwaway test clusters only. Off: such a database is refused.
+    pub allow_unsafe_durability: bool,
     /// The audit chain's key file; by default beside an SQLite database (`<file>.audit-key`,
     /// created on first use). On PostgreSQL there is no default: name a file every server
     /// process can read, kept off the database server.
@@ -106,6 +111,7 @@ impl Default for Settings {
             supervision_interval_seconds: 60,
             test_clock: false,
             test_clock_start: None,
+            allow_unsafe_durability: false,
             audit_key_file: None,
             pii_key_file: None,
         }
@@ -198,6 +204,9 @@ impl Settings {
             if let Some(v) = f.test_clock_start {
                 s.test_clock_start = Some(v);
             }
+            if let Some(v) = f.allow_unsafe_durability {
+                s.allow_unsafe_durability = v;
+            }
             if let Some(v) = f.audit_key_file {
                 s.audit_key_file = Some(v);
             }
@@ -264,6 +273,9 @@ impl Settings {
         }
         if let Some(v) = env("JIUJINAN_TEST_CLOCK_START") {
             s.test_clock_start = Some(v);
+        }
+        if let Some(v) = parse_env("JIUJINAN_ALLOW_UNSAFE_DURABILITY")? {
+            s.allow_unsafe_durability = v;
         }
         if let Some(v) = env("JIUJINAN_AUDIT_KEY_FILE") {
             s.audit_key_file = Some(PathBuf::from(v));
@@ -349,6 +361,7 @@ impl Settings {
         if let Some(v) = &self.test_clock_start {
             out.push_str(&format!("test_clock_start = {v:?}\n"));
         }
+        out.push_str(&format!("allow_unsafe_durability = {}\n", self.allow_unsafe_durability));
         match self.audit_key_path() {
             Some(p) => out.push_str(&format!("audit_key_file = {:?}\n", p.display().to_string())),
             None => out.push_str("# audit_key_file not set: audit entries carry no MAC\n"),

@@ -99,6 +99,13 @@ impl SqlStore {
         }
     }
 
+    pub(crate) async fn durability_settings(&self) -> Result<Vec<crate::DurabilitySetting>, StoreError> {
+        match &self.db {
+            Db::Lite(s) => s.durability().await,
+            Db::Pg(p) => p.durability().await,
+        }
+    }
+
     pub(crate) async fn close_pools(&self) {
         match &self.db {
             Db::Lite(s) => s.close_pools().await,
@@ -150,6 +157,10 @@ impl crate::Store for SqlStore {
 
     async fn close(&self) {
         self.close_pools().await
+    }
+
+    async fn durability(&self) -> Result<Vec<crate::DurabilitySetting>, StoreError> {
+        self.durability_settings().await
     }
 
     async fn backup_to_file(&self, path: &std::path::Path) -> Result<(), StoreError> {

@@ -19,6 +19,7 @@ mod db;
 mod deadlines;
 mod disposition_records;
 mod dispositions;
+mod durability;
 mod error;
 mod funds;
 mod intake;
@@ -62,6 +63,7 @@ pub use cases::CaseStore;
 pub use deadlines::DeadlineStore;
 pub use disposition_records::*;
 pub use dispositions::DispositionStore;
+pub use durability::{DurabilitySetting, unsafe_settings};
 pub use error::{Conflict, StoreError};
 pub use funds::FundStore;
 pub use lead_records::*;
@@ -138,6 +140,9 @@ pub trait Store:
     async fn ping(&self) -> Result<(), StoreError>;
     /// Closes the connections (graceful shutdown).
     async fn close(&self);
+    /// The durability settings of every connection the store holds open (SQLite: each writer
+    /// and reader; PostgreSQL: the server's), read back from the database.
+    async fn durability(&self) -> Result<Vec<DurabilitySetting>, StoreError>;
     /// Writes a consistent copy of the whole database to the new file `path` while writers go
     /// on (SQLite: `VACUUM INTO` inside one read transaction, so a busy server never makes it
     /// start over). PostgreSQL backups are made with `pg_dump`: `Unavailable` here.

@@ -81,6 +81,18 @@ impl PgStore {
         Ok(())
     }
 
+    /// The server's `fsync`, `synchronous_commit` and `full_page_writes` as this store's
+    /// sessions see them (`synchronous_commit` may be set per database or role).
+    pub(crate) async fn durability(&self) -> Result<Vec<crate::DurabilitySetting>, StoreError> {
+        let mut out = Vec::new();
+        for name in crate::durability::POSTGRES_SETTINGS {
+            let value: String =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SHOW {name}"))).fetch_one(&self.pool).await?;
+            out.push(crate::DurabilitySetting::postgres(name, value));
+        }
+        Ok(out)
+    }
+
     pub(crate) async fn close_pools(&self) {
         self.pool.close().await;
     }

@@ -100,6 +100,42 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// `synchronous` and `journal_mode` on the general writer, the intake writer and every
+    /// reader connection (all opened at once, so none is left out).
+    pub(crate) async fn durability(&self) -> Result<Vec<crate::DurabilitySetting>, StoreError> {
+        use crate::DurabilitySetting as D;
+        let mut out = Vec::new();
+        let mut tx = self.begin_write().await?;
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *tx).await?;
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *tx).await?;
+        drop(tx);
+        out.extend([D::sqlite_synchronous("writer", level), D::sqlite_journal_mode("writer", mode)]);
+        let (level, mode) = self
+            .sync_writer
+            .write(|conn| {
+                let read = || -> rusqlite::Result<(i64, String)> {
+                    Ok((
+                        conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+                        conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                    ))
+                };
+                read().map(crate::sqlite_sync_writer::Finish::Discard).map_err(|e| StoreError::Engine(e.to_string()))
+            })
+            .await?;
+        out.extend([D::sqlite_synchronous("intake writer", level), D::sqlite_journal_mode("intake writer", mode)]);
+        let mut readers = Vec::new();
+        for _ in 0..self.readers.options().get_max_connections() {
+            readers.push(self.readers.acquire().await?);
+        }
+        for (i, conn) in readers.iter_mut().enumerate() {
+            let name = format!("reader {}", i + 1);
+            let level: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut **conn).await?;
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut **conn).await?;
+            out.extend([D::sqlite_synchronous(&name, level), D::sqlite_journal_mode(&name, mode)]);
+        }
+        Ok(out)
+    }
+
     pub(crate) async fn close_pools(&self) {
         self.readers.close().await;
     }

@@ -60,6 +60,23 @@ pub async fn fresh_postgres_url() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// Runs `ALTER DATABASE <the database of url> SET <setting> = <value>` as the test server's
+/// administrator: later sessions on that database see the setting (a misconfiguration a test
+/// can make without touching the rest of the cluster).
+pub async fn set_database_setting(url: &str, setting: &str, value: &str) {
+    let admin = std::env::var("JIUJINAN_TEST_PG_URL").expect("JIUJINAN_TEST_PG_URL");
+    let name = url.rsplit('/').next().and_then(|n| n.split('?').next()).unwrap_or_default();
+    assert!(name.starts_with("t_") && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{name}");
+    assert!(setting.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{setting}");
+    assert!(value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{value}");
+    let pool = sqlx::PgPool::connect(&admin).await.expect("connect to the test PostgreSQL server");
+    sqlx::query(sqlx::AssertSqlSafe(format!("ALTER DATABASE {name} SET {setting} = {value}")))
+        .execute(&pool)
+        .await
+        .expect("alter the test database");
+    pool.close().await;
+}
+
 /// A migrated store on a fresh PostgreSQL database (see `fresh_postgres_url`).
 pub async fn fresh_postgres() -> Option<Arc<dyn Store>> {
     let url = fresh_postgres_url().await?;

@@ -5,6 +5,7 @@
 mod audit_key;
 mod backup;
 mod cli;
+mod durability;
 mod guards;
 mod pii_keys;
 mod supervise;

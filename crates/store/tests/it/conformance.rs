@@ -37,6 +37,7 @@ macro_rules! both {
 }
 
 both!(
+    every_connection_reports_its_durability_settings,
     migrations_are_idempotent,
     org_import_is_idempotent_and_detects_changes,
     org_tree_and_search,
@@ -1102,6 +1103,35 @@ async fn a_batch_rolled_back_under_its_callers_tells_each_the_truth(store: Arc<d
         assert_eq!(stored.contains(name), *ok, "{name}: told {}", if *ok { "stored" } else { "failed" });
     }
     assert_eq!(verify(&store).await, Ok(1 + stored.len() as i64), "one audit entry per stored user");
+}
+
+/// Issue 19: the settings that make a reply mean "on disk", read back from every connection.
+/// On SQLite each writer and all four readers run WAL with `synchronous=FULL`; on PostgreSQL
+/// the three server settings are reported and judged by their values (the test cluster of
+/// `scripts/test.sh` runs with fsync off for speed: the report must say so).
+async fn every_connection_reports_its_durability_settings(store: Arc<dyn Store>) {
+    let report = store.durability().await.unwrap();
+    let pairs: Vec<(String, String, String)> =
+        report.iter().map(|s| (s.connection.clone(), s.name.clone(), s.value.clone())).collect();
+    match store.backend() {
+        Backend::Sqlite => {
+            let mut expected = Vec::new();
+            for c in ["writer", "intake writer", "reader 1", "reader 2", "reader 3", "reader 4"] {
+                expected.push((c.to_owned(), "synchronous".to_owned(), "full".to_owned()));
+                expected.push((c.to_owned(), "journal_mode".to_owned(), "wal".to_owned()));
+            }
+            assert_eq!(pairs, expected);
+            assert_eq!(unsafe_settings(&report), Vec::<String>::new());
+        }
+        Backend::Postgres => {
+            let names: Vec<&str> = pairs.iter().map(|p| p.1.as_str()).collect();
+            assert_eq!(names, ["fsync", "synchronous_commit", "full_page_writes"]);
+            for s in &report {
+                let safe = if s.name == "synchronous_commit" { s.value != "off" } else { s.value == "on" };
+                assert_eq!(s.safe, safe, "{s:?}");
+            }
+        }
+    }
 }
 
 // --- disposition ---
