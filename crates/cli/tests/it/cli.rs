@@ -340,6 +340,53 @@ fn leads_acknowledged_just_before_kill_9_survive_the_restart() {
     again.wait().unwrap();
 }
 
+/// SIGTERM (a service manager stopping the server) lets a request already in flight finish
+/// and be answered, refuses new connections meanwhile, and exits 0; the answered lead is kept.
+#[test]
+fn sigterm_lets_the_request_in_flight_finish_then_stops() {
+    let e = Env::sqlite();
+    let (mut server, port) = start_server(&e);
+    let token = e.ok(&["token", "issue", "--username", "jw_clerk", "--name", "sigterm"], None).trim().to_owned();
+    let body = r#"{"channel":"hotline_12345","subject":{"name":"王芳","phone":"13700000001"},"location_code":"110105001024","description":"独居老人摔伤","urgency":"urgent","hardship_types":["OTHER_ACCIDENT"]}"#;
+    let (first, rest) = body.split_at(40);
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let head = format!(
+        "POST /api/v1/leads HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    );
+    slow.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(300)); // the handler now waits for the rest
+    let term = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    // The listener closes: new clients are turned away while the slow one is still served.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        assert!(Instant::now() < deadline, "still accepting connections after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(server.try_wait().unwrap().is_none(), "the server waits for the request in flight");
+    slow.write_all(rest.as_bytes()).unwrap();
+    let mut reply = String::new();
+    slow.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 201"), "the request in flight is answered: {reply}");
+    let id = reply.split("\"id\":\"").nth(1).and_then(|s| s.split('"').next()).expect("id").to_owned();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = server.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "no exit within 30 s of its last reply");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "a graceful stop exits 0: {status:?}");
+    let (mut again, port) = start_server(&e);
+    let got = Http::new(port).json("GET", &format!("/api/v1/leads/{id}"), &token, "");
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    again.kill().unwrap();
+    again.wait().unwrap();
+}
+
 #[test]
 fn the_binary_works_on_postgresql() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

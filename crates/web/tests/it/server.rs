@@ -15,7 +15,7 @@ use crate::common;
 
 use common::*;
 
-both!(slow_and_idle_connections_are_closed, requests_carry_the_peer_address);
+both!(slow_and_idle_connections_are_closed, requests_carry_the_peer_address, a_request_over_its_time_is_answered_408);
 
 const HEADER_READ: Duration = Duration::from_millis(300);
 const IDLE: Duration = Duration::from_millis(400);
@@ -24,6 +24,10 @@ const IDLE: Duration = Duration::from_millis(400);
 async fn start(t: &TestApp) -> (SocketAddr, oneshot::Sender<()>) {
     let web =
         WebSettings { timeouts: ConnectionTimeouts { header_read: HEADER_READ, idle: IDLE }, ..Default::default() };
+    start_with(t, web).await
+}
+
+async fn start_with(t: &TestApp, web: WebSettings) -> (SocketAddr, oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -110,5 +114,45 @@ async fn requests_carry_the_peer_address(t: TestApp) {
         log.iter().any(|e| e.action == "auth.login_failed" && e.detail.contains("\"address\":\"127.0.0.1\"")),
         "the failure is audited with the peer address"
     );
+    let _ = stop.send(());
+}
+
+/// `request_timeout` bounds a request's whole handling, body included: a client whose body
+/// trickles slower than that (bytes still moving, so the idle limit never fires) is answered
+/// 408 at the limit, and the server goes on serving.
+async fn a_request_over_its_time_is_answered_408(t: TestApp) {
+    let timeout = Duration::from_millis(500);
+    let web = WebSettings {
+        request_timeout: timeout,
+        timeouts: ConnectionTimeouts { header_read: Duration::from_secs(5), idle: Duration::from_secs(5) },
+        ..Default::default()
+    };
+    let (addr, stop) = start_with(&t, web).await;
+    let mut conn = TcpStream::connect(addr).await.unwrap();
+    conn.write_all(
+        b"POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+          Content-Length: 100\r\nConnection: close\r\n\r\nu",
+    )
+    .await
+    .unwrap();
+    let started = tokio::time::Instant::now();
+    // One byte every 100 ms: never idle, never done.
+    let writer = tokio::spawn(async move {
+        for _ in 0..40 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if conn.write_all(b"x").await.is_err() {
+                break;
+            }
+        }
+        conn
+    });
+    let mut conn = writer.await.unwrap();
+    let (_, reply) = closed_within(&mut conn, Duration::from_secs(10)).await;
+    assert!(reply.starts_with("HTTP/1.1 408"), "answered at the limit: {reply}");
+    assert!(started.elapsed() >= timeout, "not before it");
+    let mut fresh = TcpStream::connect(addr).await.unwrap();
+    fresh.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
+    let (_, reply) = closed_within(&mut fresh, Duration::from_secs(10)).await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     let _ = stop.send(());
 }
