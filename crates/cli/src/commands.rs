@@ -115,6 +115,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                      database (made by `jiujinan serve --demo`); add --dry-run to see what would fire"
                 );
             }
+            if let Some(barrier) = std::env::var_os("JIUJINAN_SUPERVISE_BARRIER") {
+                wait_at_barrier(std::path::Path::new(&barrier)).await?;
+            }
             let r = app.run_supervision().await.map_err(app_err)?;
             println!(
                 "warned {} overdue {} escalated {} (fired elsewhere first: {})",
@@ -290,6 +293,21 @@ async fn token(settings: Settings, command: TokenCommand) -> anyhow::Result<Exit
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// For tests of several supervisors at once (`JIUJINAN_SUPERVISE_BARRIER=PATH`): once the
+/// database is open, says so with the file `PATH.ready.<pid>`, then sweeps only when `PATH`
+/// exists, so that processes started one after another sweep at the same instant.
+async fn wait_at_barrier(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut ready = path.as_os_str().to_owned();
+    ready.push(format!(".ready.{}", std::process::id()));
+    std::fs::write(&ready, b"").with_context(|| format!("cannot write {}", ready.to_string_lossy()))?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while !path.exists() {
+        anyhow::ensure!(tokio::time::Instant::now() < deadline, "{} did not appear within two minutes", path.display());
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    Ok(())
 }
 
 /// Refuses a database whose settings can lose a write after it was acknowledged, unless

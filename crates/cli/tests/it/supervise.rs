@@ -1,6 +1,7 @@
 //! `jiujinan supervise` as cron or a second server runs it: two processes sweeping the same
-//! database at the same instant fire each overdue deadline exactly once, on SQLite and on
-//! PostgreSQL, and a later run finds nothing left.
+//! database at the same instant (a barrier) fire each of 600 breaches and escalations exactly
+//! once, each finding some fired by the other first, on SQLite and on PostgreSQL; a later run
+//! finds nothing left, and the audit chain both appended to verifies.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Stdio};
@@ -18,8 +19,19 @@ use jiujinan_app::{App, AppSettings};
 
 const BIN: &str = env!("CARGO_BIN_EXE_jiujinan");
 
-/// A reviewed case of 建外街道 with three referrals nobody answers, made on 30 September 2026.
-async fn prepare(url: &str) {
+/// A valid 18-digit ID number of someone born on 1 January 1960 in 朝阳区 (check digit
+/// computed per GB 11643), one per `n`.
+fn id_number(n: usize) -> String {
+    let body = format!("11010519600101{:03}", n % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
+
+/// `cases` reviewed cases of 建外街道, each with three referrals nobody answers, made on
+/// 30 September 2026 (three deadlines per case).
+async fn prepare(url: &str, cases: usize) {
     let store = jiujinan_store::connect(url).await.unwrap();
     store.migrate().await.unwrap();
     let clock = Arc::new(ManualClock::new(parse_beijing_datetime("2026-09-30T10:00").unwrap()));
@@ -43,63 +55,119 @@ async fn prepare(url: &str) {
         password: "Good-password-1".into(),
     };
     let reviewer = Actor::from_record(&app.create_user(&cli_actor(), &req).await.unwrap()).unwrap();
-    let input = LeadInput {
-        channel: "window".into(),
-        subject: SubjectInput { name: "张伟".into(), id_number: "11010519491231002X".into(), phone: String::new() },
-        location_code: "110105001024".into(),
-        description: "家中失火".into(),
-        urgency: "urgent".into(),
-        hardship_types: vec!["FIRE".into()],
-        ..Default::default()
-    };
-    let (lead, _) = app.record_lead(&reviewer, &input, None).await.unwrap();
-    let Verified::CaseOpened { case_id, .. } =
-        app.verify_lead(&reviewer, &lead.id, 1, Verification::Accept { documents_pending: false }).await.unwrap()
-    else {
-        panic!("expected a case")
-    };
-    app.record_investigation(&reviewer, &case_id, "home_visit", None, "情况属实").await.unwrap();
-    app.submit_for_review(&reviewer, &case_id, 1).await.unwrap();
-    app.record_review(&reviewer, &case_id, 2, "建议转介", &["refer".into()]).await.unwrap();
-    for p in ["medical", "housing", "employment"] {
-        let a =
-            ActionInput {
-                route: "refer".into(), programme: p.into(), request: "请办理".into(), ..Default::default()
+    let mut work = tokio::task::JoinSet::new();
+    for n in 0..cases {
+        let (app, reviewer) = (app.clone(), reviewer.clone());
+        work.spawn(async move {
+            let input = LeadInput {
+                channel: "window".into(),
+                subject: SubjectInput { name: format!("张伟{n}"), id_number: id_number(n), phone: String::new() },
+                location_code: "110105001024".into(),
+                description: "家中失火".into(),
+                urgency: "urgent".into(),
+                hardship_types: vec!["FIRE".into()],
+                ..Default::default()
             };
-        app.create_action(&reviewer, &case_id, a).await.unwrap();
+            let (lead, _) = app.record_lead(&reviewer, &input, None).await.unwrap();
+            let Verified::CaseOpened { case_id, .. } = app
+                .verify_lead(&reviewer, &lead.id, 1, Verification::Accept { documents_pending: false })
+                .await
+                .unwrap()
+            else {
+                panic!("expected a case")
+            };
+            app.record_investigation(&reviewer, &case_id, "home_visit", None, "情况属实").await.unwrap();
+            app.submit_for_review(&reviewer, &case_id, 1).await.unwrap();
+            app.record_review(&reviewer, &case_id, 2, "建议转介", &["refer".into()]).await.unwrap();
+            for p in ["medical", "housing", "employment"] {
+                let a = ActionInput {
+                    route: "refer".into(),
+                    programme: p.into(),
+                    request: "请办理".into(),
+                    ..Default::default()
+                };
+                app.create_action(&reviewer, &case_id, a).await.unwrap();
+            }
+        });
+        // A few at a time: the writers stay busy without a pile of waiting connections.
+        if work.len() >= 8 {
+            work.join_next().await.unwrap().unwrap();
+        }
+    }
+    while let Some(done) = work.join_next().await {
+        done.unwrap();
     }
     store.close().await;
 }
 
-/// (overdue, escalated) printed by one `supervise` run.
-fn counts(out: &str) -> (u32, u32) {
+/// (overdue, escalated, fired elsewhere first) printed by one `supervise` run.
+fn counts(out: &str) -> (u32, u32, u32) {
     let words: Vec<&str> = out.split_whitespace().collect();
-    let after =
-        |w: &str| words.iter().position(|x| *x == w).and_then(|i| words.get(i + 1)).and_then(|n| n.parse().ok());
-    (after("overdue").unwrap_or_else(|| panic!("{out}")), after("escalated").unwrap_or_else(|| panic!("{out}")))
+    let after = |w: &str| {
+        words
+            .iter()
+            .position(|x| *x == w)
+            .and_then(|i| words.get(i + 1))
+            .and_then(|n| n.trim_end_matches(')').parse().ok())
+            .unwrap_or_else(|| panic!("no {w} in {out}"))
+    };
+    (after("overdue"), after("escalated"), after("first:"))
 }
 
+/// A few hundred deadlines fall due at once; two `supervise` processes open the database, wait
+/// at a barrier and sweep at the same instant. Every breach and escalation fires exactly once,
+/// each process finds some already fired by the other (the sweeps really overlapped), and the
+/// audit chain both appended to at once verifies.
 fn two_processes_fire_once(url: &str) {
+    const CASES: usize = 100;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(prepare(url));
+    rt.block_on(prepare(url, CASES));
     // The binary must read what the test's store sealed: the test suites' key, in a file.
     let keys = tempfile::tempdir().unwrap();
     let pii_key = keys.path().join("pii.key");
     std::fs::write(&pii_key, jiujinan_store::testing::pii_keys().to_file_text()).unwrap();
+    // As on a production PostgreSQL: every process names the same audit key file.
+    let audit_key = keys.path().join("audit.key");
+    let made = Command::new(BIN).args(["key", "generate", "--out"]).arg(&audit_key).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let barrier = keys.path().join("go");
     // Three working days after 30 September end on the make-up Saturday 10 October; two more
     // (12 and 13 October) bring escalation to the city. On the 20th both are due.
-    let spawn = || {
-        Command::new(BIN)
-            .args(["supervise", "--at", "2026-10-20T09:00", "--database-url", url])
+    let command = |args: &[&str]| {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .args(["--database-url", url])
             .env_remove("JIUJINAN_DATABASE_URL")
             .env_remove("JIUJINAN_CONFIG")
             .env("JIUJINAN_PII_KEY_FILE", &pii_key)
+            .env("JIUJINAN_AUDIT_KEY_FILE", &audit_key)
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+            .stderr(Stdio::piped());
+        c
     };
-    let (a, b) = (spawn(), spawn());
+    let spawn = || {
+        command(&["supervise", "--at", "2026-10-20T09:00"]).env("JIUJINAN_SUPERVISE_BARRIER", &barrier).spawn().unwrap()
+    };
+    let (mut a, mut b) = (spawn(), spawn());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let ready = || {
+        std::fs::read_dir(keys.path())
+            .unwrap()
+            .filter(|f| f.as_ref().unwrap().file_name().to_string_lossy().starts_with("go.ready."))
+            .count()
+    };
+    while ready() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the two processes did not both open the database");
+        for c in [&mut a, &mut b] {
+            if let Some(status) = c.try_wait().unwrap() {
+                let mut err = String::new();
+                std::io::Read::read_to_string(c.stderr.as_mut().unwrap(), &mut err).unwrap();
+                panic!("a supervisor stopped before the barrier ({status}): {err}");
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::fs::write(&barrier, b"").unwrap();
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     assert!(
         a.status.success() && b.status.success(),
@@ -108,15 +176,19 @@ fn two_processes_fire_once(url: &str) {
         String::from_utf8_lossy(&b.stderr)
     );
     let (ca, cb) = (counts(&String::from_utf8_lossy(&a.stdout)), counts(&String::from_utf8_lossy(&b.stdout)));
-    assert_eq!(ca.0 + cb.0, 3, "each breach fired by exactly one process: {ca:?} {cb:?}");
-    assert_eq!(ca.1 + cb.1, 3, "each escalation fired by exactly one process: {ca:?} {cb:?}");
-    let again = Command::new(BIN)
-        .args(["supervise", "--at", "2026-10-20T09:05", "--database-url", url])
-        .env_remove("JIUJINAN_DATABASE_URL")
-        .env("JIUJINAN_PII_KEY_FILE", &pii_key)
-        .output()
-        .unwrap();
-    assert_eq!(counts(&String::from_utf8_lossy(&again.stdout)), (0, 0), "nothing fires twice");
+    let due = 3 * CASES as u32;
+    assert_eq!(ca.0 + cb.0, due, "each breach fired by exactly one process: {ca:?} {cb:?}");
+    assert_eq!(ca.1 + cb.1, due, "each escalation fired by exactly one process: {ca:?} {cb:?}");
+    assert!(ca.2 > 0 && cb.2 > 0, "each found some fired by the other first: the sweeps overlapped: {ca:?} {cb:?}");
+    let again = command(&["supervise", "--at", "2026-10-20T09:05"]).output().unwrap();
+    assert_eq!(counts(&String::from_utf8_lossy(&again.stdout)), (0, 0, 0), "nothing fires twice");
+    let verified = command(&["audit", "verify"]).output().unwrap();
+    let text = String::from_utf8_lossy(&verified.stdout);
+    assert!(
+        verified.status.success() && text.contains("intact"),
+        "the chain both appended to verifies: {text}{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
     let bad = Command::new(BIN).args(["supervise", "--at", "next week", "--database-url", url]).output().unwrap();
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("2026-10-12T09:00"));
 }
@@ -134,7 +206,7 @@ fn a_drill_on_a_real_database_writes_nothing() {
     let url = format!("sqlite://{}/j.db", dir.path().display());
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        prepare(&url).await;
+        prepare(&url, 1).await;
         // Made real: the mark goes (as on a database never made by `serve --demo`).
         let store = jiujinan_store::connect(&url).await.unwrap();
         store.raw_execute_for_tests("DELETE FROM instance_marks").await.unwrap();
