@@ -9,3 +9,4 @@ mod durability;
 mod guards;
 mod pii_keys;
 mod supervise;
+mod two_servers;
