@@ -28,6 +28,8 @@ pub mod pii;
 pub mod rules;
 #[cfg(feature = "bench")]
 pub mod seed;
+#[cfg(feature = "bench")]
+mod seed_file;
 pub mod submissions;
 pub mod supervision;
 pub mod tokens;

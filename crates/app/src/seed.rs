@@ -8,12 +8,13 @@ use jiujinan_domain::case::CaseStatus;
 use jiujinan_domain::id_number::IdNumber;
 use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 use jiujinan_domain::org::DivisionLevel;
-use jiujinan_store::{BENCH_MARK, CaseRecord, LeadRecord, SeedLead, SeedStep, TimelineEntry};
+use jiujinan_store::{BENCH_MARK, CaseRecord, LeadRecord, SeedBatch, SeedLead, SeedStep, TimelineEntry};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use crate::org::OrgFiles;
+use crate::seed_file::{CaseDraw, household, worked};
 use crate::users::cli_actor;
 use crate::{App, AppError};
 
@@ -55,6 +56,10 @@ pub struct SeedReport {
     pub leads: u64,
     pub cases: u64,
     pub timeline_steps: u64,
+    pub investigations: u64,
+    pub actions: u64,
+    pub deadlines: u64,
+    pub aid_items: u64,
     /// A sample of case ids and one street with cases, for load tests.
     pub sample_case_ids: Vec<String>,
     pub busiest_street: String,
@@ -143,6 +148,10 @@ impl App {
             leads: 0,
             cases: 0,
             timeline_steps: 0,
+            investigations: 0,
+            actions: 0,
+            deadlines: 0,
+            aid_items: 0,
             sample_case_ids: Vec::new(),
             busiest_street: String::new(),
         };
@@ -151,7 +160,7 @@ impl App {
         let mut done = 0u64;
         while done < total {
             let n = batch.min(total - done);
-            let (mut leads, mut cases, mut steps) = (Vec::new(), Vec::new(), Vec::new());
+            let mut batch = SeedBatch::default();
             for i in 0..n {
                 let is_case = done + i < plan.cases;
                 let i = g.rng.random_range(0..g.communities.len());
@@ -197,7 +206,7 @@ impl App {
                     version: if is_case { 2 } else { 1 },
                     outcome_note: String::new(),
                 };
-                steps.push(SeedStep {
+                batch.steps.push(SeedStep {
                     id: format!("{lead_id}-1"),
                     subject_type: "lead".into(),
                     subject_id: lead_id.clone(),
@@ -211,6 +220,18 @@ impl App {
                 });
                 if is_case {
                     let case_id = crate::ids::new_id(created + 1);
+                    batch.steps.push(SeedStep {
+                        id: format!("{lead_id}-acc"),
+                        subject_type: "lead".into(),
+                        subject_id: lead_id.clone(),
+                        entry: TimelineEntry {
+                            at_ms: created + 1,
+                            actor: "seed".into(),
+                            unit: office.clone(),
+                            step: "accepted".into(),
+                            note: String::new(),
+                        },
+                    });
                     let cseq = case_seq.entry(street.clone()).or_insert(0);
                     *cseq += 1;
                     let status = *g.pick(&[
@@ -219,10 +240,26 @@ impl App {
                         CaseStatus::Reviewing,
                         CaseStatus::Reviewed,
                     ]);
-                    let household = serde_json::json!([{"name": name, "relationship": "self", "id_number": id_number, "living_together": true}]);
-                    cases.push(CaseRecord {
+                    let number = format!("{street}-{year}-{:05}", cseq);
+                    let draw = CaseDraw {
+                        case_id: &case_id,
+                        case_number: &number,
+                        community: &community,
+                        office: &office,
+                        name: &name,
+                        id_number: id_number.as_deref(),
+                        hardship: hardship.code(),
+                        status,
+                        opened_ms: created + 1,
+                        now_ms: now,
+                    };
+                    let relatives: Vec<String> = (0..4).map(|_| g.name()).collect();
+                    let (household, economy, persons) = household(&mut g.rng, &draw, &relatives);
+                    worked(&mut g.rng, &draw, persons, &mut batch);
+                    let reviewed = status == CaseStatus::Reviewed;
+                    batch.cases.push(CaseRecord {
                         id: case_id.clone(),
-                        number: format!("{street}-{year}-{:05}", cseq),
+                        number,
                         lead_id: lead_id.clone(),
                         subject_name: name.clone(),
                         subject_id_number: id_number.clone(),
@@ -235,17 +272,21 @@ impl App {
                         urgency,
                         hardship_types: hardship.code().into(),
                         documents_pending: false,
-                        household: household.to_string(),
-                        economy: "{\"income\":[],\"assets\":[],\"note\":\"\"}".into(),
+                        household,
+                        economy,
                         population: "户籍人口".into(),
-                        review_opinion: String::new(),
-                        recommended_routes: String::new(),
+                        review_opinion: if reviewed {
+                            "情况属实，建议转介并给予临时救助".into()
+                        } else {
+                            String::new()
+                        },
+                        recommended_routes: if reviewed { "refer,charity".into() } else { String::new() },
                         step_due_ms: created + g.rng.random_range(1..400) * 3_600_000,
                         created_ms: created + 1,
                         updated_ms: created + 1,
                         version: 1,
                     });
-                    steps.push(SeedStep {
+                    batch.steps.push(SeedStep {
                         id: format!("{case_id}-acc"),
                         subject_type: "case".into(),
                         subject_id: case_id.clone(),
@@ -257,16 +298,22 @@ impl App {
                             note: String::new(),
                         },
                     });
-                    if report.sample_case_ids.len() < 1_000 && g.rng.random_range(0..100) == 0 {
+                    // The case-file workload reads worked files: reviewed cases, with actions,
+                    // clocks and aid (issue 19).
+                    if reviewed && report.sample_case_ids.len() < 1_000 && g.rng.random_range(0..25) == 0 {
                         report.sample_case_ids.push(case_id);
                     }
                 }
-                leads.push(SeedLead { lead });
+                batch.leads.push(SeedLead { lead });
             }
-            report.leads += leads.len() as u64;
-            report.cases += cases.len() as u64;
-            report.timeline_steps += steps.len() as u64;
-            self.store.bulk_seed(&leads, &cases, &steps).await?;
+            report.leads += batch.leads.len() as u64;
+            report.cases += batch.cases.len() as u64;
+            report.timeline_steps += batch.steps.len() as u64;
+            report.investigations += batch.investigations.len() as u64;
+            report.actions += batch.actions.len() as u64;
+            report.deadlines += batch.deadlines.len() as u64;
+            report.aid_items += batch.aid.len() as u64;
+            self.store.bulk_seed(&batch).await?;
             done += n;
             progress(done);
         }

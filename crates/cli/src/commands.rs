@@ -224,10 +224,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("writing {}", path.display()))?;
             }
             println!(
-                "seeded {} leads, {} cases, {} timeline steps in {:.1} s; busiest street {}",
+                "seeded {} leads, {} cases, {} timeline steps, {} investigations, {} actions, {} clocks, {} aid                  items in {:.1} s; busiest street {}",
                 report.leads,
                 report.cases,
                 report.timeline_steps,
+                report.investigations,
+                report.actions,
+                report.deadlines,
+                report.aid_items,
                 started.elapsed().as_secs_f64(),
                 report.busiest_street
             );

@@ -76,7 +76,7 @@ pub use pii_reseal::{PiiStatus, PiiStore, ResealReport};
 pub use records::*;
 pub use rules::RuleStore;
 #[cfg(feature = "bench")]
-pub use seed::{SeedLead, SeedStep, SeedStore};
+pub use seed::{SeedBatch, SeedLead, SeedStep, SeedStore};
 pub use submissions::SubmissionStore;
 pub use supervision::SupervisionStore;
 pub use users::UserStore;

@@ -6,10 +6,15 @@ use async_trait::async_trait;
 
 use crate::backend::SqlStore;
 use crate::db::Sql;
+use crate::db::{Arg, WriteTx};
 use crate::intake::{LEAD_COLUMNS, LEAD_INDEX_COLUMNS};
 use crate::pii::Sealer;
 use crate::rows::CASE_COLUMNS;
-use crate::{CaseRecord, LeadRecord, StoreError, TimelineEntry};
+use crate::rows::{ACTION_COLUMNS, AID_COLUMNS, DEADLINE_COLUMNS};
+use crate::{
+    ActionEvent, ActionRecord, AidApproval, AidItem, CaseRecord, DeadlineRecord, Investigation, LeadRecord, StoreError,
+    TimelineEntry,
+};
 
 /// A synthetic lead for benchmarks (its sort rank comes from its urgency).
 #[derive(Debug, Clone)]
@@ -26,11 +31,27 @@ pub struct SeedStep {
     pub entry: TimelineEntry,
 }
 
+/// One transaction's worth of synthetic rows: leads, cases and their timelines, and what a
+/// worked case file holds besides (investigations, disposition actions with their events and
+/// clocks, aid items with their opinions).
+#[derive(Debug, Clone, Default)]
+pub struct SeedBatch {
+    pub leads: Vec<SeedLead>,
+    pub cases: Vec<CaseRecord>,
+    pub steps: Vec<SeedStep>,
+    pub investigations: Vec<Investigation>,
+    pub actions: Vec<ActionRecord>,
+    pub events: Vec<ActionEvent>,
+    pub deadlines: Vec<DeadlineRecord>,
+    pub aid: Vec<AidItem>,
+    pub opinions: Vec<AidApproval>,
+}
+
 /// Bulk loading for the benchmark generator (`jiujinan bench seed`).
 #[async_trait]
 pub trait SeedStore: Send + Sync {
     /// Inserts synthetic rows in one transaction, without audit entries.
-    async fn bulk_seed(&self, leads: &[SeedLead], cases: &[CaseRecord], steps: &[SeedStep]) -> Result<(), StoreError>;
+    async fn bulk_seed(&self, batch: &SeedBatch) -> Result<(), StoreError>;
     /// Raises the lead and case number counters to at least the given values.
     async fn seed_counters(&self, leads: &[(String, i64, i64)], cases: &[(String, i64, i64)])
     -> Result<(), StoreError>;
@@ -59,9 +80,123 @@ fn placeholders(rows: usize, cols: usize) -> String {
     s
 }
 
+/// Inserts `rows` (each `cols` values, in the order of `columns`) into `table`, `SEED_CHUNK`
+/// rows per statement.
+async fn insert_rows(
+    tx: &mut WriteTx,
+    table: &str,
+    columns: &str,
+    cols: usize,
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), StoreError> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(SEED_CHUNK).collect();
+        let mut q = Sql::new(format!("INSERT INTO {table} ({columns}) VALUES {}", placeholders(chunk.len(), cols)));
+        for row in chunk {
+            debug_assert_eq!(row.len(), cols, "{table}");
+            for v in row {
+                q = q.bind(v);
+            }
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+fn action_row(a: &ActionRecord) -> Vec<Arg> {
+    vec![
+        a.id.clone().into(),
+        a.case_id.clone().into(),
+        a.case_number.clone().into(),
+        a.route.code().into(),
+        a.programme.clone().into(),
+        a.division.clone().into(),
+        a.from_unit.clone().into(),
+        a.from_user.clone().into(),
+        a.to_unit.clone().into(),
+        a.to_party.clone().into(),
+        a.status.code().into(),
+        a.request.clone().into(),
+        a.amount_fen.into(),
+        a.accepted_by.clone().into(),
+        a.return_reason.clone().into(),
+        a.outcome.clone().into(),
+        a.outcome_detail.clone().into(),
+        a.redirected_from.clone().into(),
+        a.details.clone().into(),
+        a.created_ms.into(),
+        a.updated_ms.into(),
+        a.version.into(),
+    ]
+}
+
+fn deadline_row(d: &DeadlineRecord) -> Vec<Arg> {
+    vec![
+        d.id.clone().into(),
+        d.subject_type.clone().into(),
+        d.subject_id.clone().into(),
+        d.case_id.clone().into(),
+        d.case_number.clone().into(),
+        d.division.clone().into(),
+        d.step.clone().into(),
+        d.rule.clone().into(),
+        d.responsible_unit.clone().into(),
+        d.responsible_user.clone().into(),
+        d.started_ms.into(),
+        d.due_ms.into(),
+        d.warn_ms.into(),
+        d.escalate_days.into(),
+        d.state.clone().into(),
+        d.warned.into(),
+        d.level.into(),
+        d.next_ms.into(),
+        d.paused_ms.into(),
+        d.pause_reason.clone().into(),
+        d.closed_ms.into(),
+        d.version.into(),
+    ]
+}
+
+fn aid_row(i: &AidItem) -> Vec<Arg> {
+    vec![
+        i.id.clone().into(),
+        i.case_id.clone().into(),
+        i.case_number.clone().into(),
+        i.division.clone().into(),
+        i.programme.clone().into(),
+        i.kind.code().into(),
+        i.aid_type.code().into(),
+        i.cause.clone().into(),
+        i.tier.into(),
+        i.persons.into(),
+        i.description.clone().into(),
+        i.proposed_fen.into(),
+        i.amount_fen.into(),
+        i.calculation.clone().into(),
+        i.change_reason.clone().into(),
+        i.special.into(),
+        i.required_level.code().into(),
+        i.fund_id.clone().into(),
+        i.status.code().into(),
+        i.delivery_method.clone().into(),
+        i.delivery_ref.clone().into(),
+        i.paid_ms.into(),
+        i.refusal_reason.clone().into(),
+        i.action_id.clone().into(),
+        i.created_by.clone().into(),
+        i.created_unit.clone().into(),
+        i.created_ms.into(),
+        i.updated_ms.into(),
+        i.version.into(),
+        i.placeholders.clone().into(),
+    ]
+}
+
 #[async_trait]
 impl SeedStore for SqlStore {
-    async fn bulk_seed(&self, leads: &[SeedLead], cases: &[CaseRecord], steps: &[SeedStep]) -> Result<(), StoreError> {
+    async fn bulk_seed(&self, batch: &SeedBatch) -> Result<(), StoreError> {
+        let SeedBatch { leads, cases, steps, .. } = batch;
         let ring = self.pii()?;
         let mut tx = self.begin_write().await?;
         for chunk in leads.chunks(SEED_CHUNK) {
@@ -169,6 +304,70 @@ impl SeedStore for SqlStore {
             }
             q.execute(&mut tx).await?;
         }
+        let investigations = batch
+            .investigations
+            .iter()
+            .map(|i| {
+                vec![
+                    i.id.clone().into(),
+                    i.case_id.clone().into(),
+                    i.method.clone().into(),
+                    i.investigator.clone().into(),
+                    i.unit.clone().into(),
+                    i.done_ms.into(),
+                    ring.seal_text(jiujinan_domain::pii::Field::Findings, &i.findings).into(),
+                    i.created_ms.into(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            &mut tx,
+            "investigations",
+            "id, case_id, method, investigator, unit, done_ms, findings, created_ms",
+            8,
+            investigations,
+        )
+        .await?;
+        insert_rows(&mut tx, "actions", ACTION_COLUMNS, 22, batch.actions.iter().map(action_row).collect()).await?;
+        let events = batch
+            .events
+            .iter()
+            .map(|e| {
+                vec![
+                    e.id.clone().into(),
+                    e.action_id.clone().into(),
+                    e.kind.clone().into(),
+                    e.at_ms.into(),
+                    e.actor.clone().into(),
+                    e.unit.clone().into(),
+                    e.detail.clone().into(),
+                    e.created_ms.into(),
+                ]
+            })
+            .collect();
+        insert_rows(&mut tx, "action_events", "id, action_id, kind, at_ms, actor, unit, detail, created_ms", 8, events)
+            .await?;
+        insert_rows(&mut tx, "deadlines", DEADLINE_COLUMNS, 22, batch.deadlines.iter().map(deadline_row).collect())
+            .await?;
+        insert_rows(&mut tx, "aid_items", AID_COLUMNS, 30, batch.aid.iter().map(aid_row).collect()).await?;
+        let opinions = batch
+            .opinions
+            .iter()
+            .map(|o| {
+                vec![
+                    o.id.clone().into(),
+                    o.aid_id.clone().into(),
+                    o.step.clone().into(),
+                    o.level.clone().into(),
+                    o.actor.clone().into(),
+                    o.unit.clone().into(),
+                    o.opinion.clone().into(),
+                    o.at_ms.into(),
+                ]
+            })
+            .collect();
+        insert_rows(&mut tx, "aid_approvals", "id, aid_id, step, level, actor, unit, opinion, at_ms", 8, opinions)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -48,7 +48,14 @@ async fn seeded_data_is_valid_and_numbering_continues_postgres() {
 async fn seeded_data_is_valid_and_numbering_continues((t, report): (T, SeedReport)) {
     let again = t.app.seed_benchmark(SeedPlan { cases: 0, open_leads: 0, seed: 8 }, |_| {}).await.unwrap();
     assert_eq!(again.cases, 0, "a benchmark database takes more synthetic data");
-    assert_eq!((report.leads, report.cases, report.timeline_steps), (350, 300, 650));
+    assert_eq!((report.leads, report.cases), (350, 300));
+    // Every case has its household file and investigations; reviewed ones (about a quarter)
+    // three actions with clocks and a paid aid item.
+    let reviewed = report.aid_items;
+    assert!((40..120).contains(&reviewed), "{report:?}");
+    assert_eq!((report.actions, report.deadlines), (3 * reviewed, 3 * reviewed), "{report:?}");
+    assert!((300..=600).contains(&report.investigations), "{report:?}");
+    assert!(report.timeline_steps > 350 + 300 * 3, "{report:?}");
     let all = t.app.case_queue(&t.hotline, &LeadFilter { limit: 500, ..Default::default() }).await.unwrap();
     assert_eq!(all.len(), 300);
     let ids: Vec<String> = all.iter().map(|k| k.id.clone()).collect();
@@ -63,12 +70,26 @@ async fn seeded_data_is_valid_and_numbering_continues((t, report): (T, SeedRepor
         .await
         .unwrap();
     assert_eq!(open.len(), 50);
-    let view = t
-        .app
-        .case_for(&t.hotline, &report.sample_case_ids.first().cloned().unwrap_or_else(|| all[0].id.clone()), false)
-        .await
-        .unwrap();
-    assert_eq!(view.timeline.len(), 2);
+    // The case-file workload's sample: worked files, as a street's reviewed case is.
+    assert!(!report.sample_case_ids.is_empty());
+    for id in &report.sample_case_ids {
+        let view = t.app.case_for(&t.hotline, id, false).await.unwrap();
+        assert!((3..=5).contains(&view.members.len()), "a household of 3–5: {}", view.members.len());
+        assert!(!view.economy.income.is_empty() && !view.economy.assets.is_empty());
+        assert!((1..=2).contains(&view.investigations.len()));
+        assert!((17..=23).contains(&view.timeline.len()), "about twenty steps: {}", view.timeline.len());
+        let actions = t.app.test_store().actions_of_case(id).await.unwrap();
+        assert_eq!(actions.len(), 3);
+        let mut events = 0;
+        for a in &actions {
+            events += t.app.test_store().action_events(&a.id).await.unwrap().len();
+        }
+        assert_eq!(events, 4, "progress on the two accepted actions");
+        let aid = t.app.test_store().aid_of_case(id).await.unwrap();
+        assert_eq!(aid.iter().map(|i| i.status.code()).collect::<Vec<_>>(), ["paid"]);
+    }
+    // Their clocks run into the future: a server started on the data has nothing to sweep.
+    assert_eq!(t.app.deadlines_due_now().await.unwrap(), 0);
     let street = report.busiest_street;
     let mut input = walk_in();
     input.location_code = street.clone();

@@ -49,6 +49,7 @@ fn serve(dir: &Path, url: &str, demo: bool) -> (Child, u16) {
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not become ready");
 }
 
