@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
+use jiujinan_domain::aid::FundKind;
 use jiujinan_domain::case::CaseStatus;
 use jiujinan_domain::id_number::IdNumber;
 use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 use jiujinan_domain::org::DivisionLevel;
-use jiujinan_store::{BENCH_MARK, CaseRecord, LeadRecord, SeedBatch, SeedLead, SeedStep, TimelineEntry};
+use jiujinan_store::{BENCH_MARK, CaseRecord, Fund, LeadRecord, SeedBatch, SeedLead, SeedStep, TimelineEntry};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -123,6 +124,7 @@ impl App {
         }
         // The communities this database knows (the full city, or whatever was imported).
         let mut communities = Vec::new();
+        let mut street_names: HashMap<String, String> = HashMap::new();
         let mut frontier = vec!["11".to_owned()];
         while let Some(code) = frontier.pop() {
             for n in self.child_units(&code).await? {
@@ -131,7 +133,12 @@ impl App {
                 }
                 match DivisionLevel::parse(&n.unit.level)? {
                     DivisionLevel::Community => communities.push(n.unit.code),
-                    _ => frontier.push(n.unit.code),
+                    level => {
+                        if level == DivisionLevel::Street {
+                            street_names.insert(n.unit.code.clone(), n.unit.name.clone());
+                        }
+                        frontier.push(n.unit.code)
+                    }
                 }
             }
         }
@@ -155,6 +162,7 @@ impl App {
             sample_case_ids: Vec::new(),
             busiest_street: String::new(),
         };
+        let mut funds: HashMap<String, Fund> = HashMap::new();
         let total = plan.cases + plan.open_leads;
         let batch = 5_000u64;
         let mut done = 0u64;
@@ -170,7 +178,19 @@ impl App {
                 let urgency = *g.pick(Urgency::ALL);
                 let channel = *g.pick(Channel::ALL);
                 let hardship = *g.pick(HardshipType::ALL);
-                let created = now - g.rng.random_range(0..180 * 86_400_000i64);
+                let status = if is_case {
+                    *g.pick(&[
+                        CaseStatus::Investigating,
+                        CaseStatus::Investigating,
+                        CaseStatus::Reviewing,
+                        CaseStatus::Reviewed,
+                    ])
+                } else {
+                    CaseStatus::Investigating
+                };
+                // A reviewed case has been worked for weeks: its steps all lie in the past.
+                let oldest = if status == CaseStatus::Reviewed { 40 } else { 0 };
+                let created = now - g.rng.random_range(oldest * 86_400_000..180 * 86_400_000i64);
                 let name = g.name();
                 let id_number = (g.rng.random_range(0..10) > 0).then(|| g.id_number(&district));
                 let phone = (g.rng.random_range(0..4) > 0).then(|| g.phone());
@@ -234,12 +254,6 @@ impl App {
                     });
                     let cseq = case_seq.entry(street.clone()).or_insert(0);
                     *cseq += 1;
-                    let status = *g.pick(&[
-                        CaseStatus::Investigating,
-                        CaseStatus::Investigating,
-                        CaseStatus::Reviewing,
-                        CaseStatus::Reviewed,
-                    ]);
                     let number = format!("{street}-{year}-{:05}", cseq);
                     let draw = CaseDraw {
                         case_id: &case_id,
@@ -255,7 +269,23 @@ impl App {
                     };
                     let relatives: Vec<String> = (0..4).map(|_| g.name()).collect();
                     let (household, economy, persons) = household(&mut g.rng, &draw, &relatives);
-                    worked(&mut g.rng, &draw, persons, &mut batch);
+                    let paid = worked(&mut g.rng, &draw, persons, &mut batch);
+                    if paid > 0 {
+                        let name = street_names.get(&street).cloned().unwrap_or_else(|| street.clone());
+                        let fund = funds.entry(street.clone()).or_insert_with(|| Fund {
+                            id: format!("seed-fund-{street}"),
+                            unit: office.clone(),
+                            division: street.clone(),
+                            kind: FundKind::Reserve,
+                            name: format!("{name}临时救助备用金"),
+                            available_fen: 0,
+                            reserved_fen: 0,
+                            paid_fen: 0,
+                            created_ms: now - 200 * 86_400_000,
+                            version: 1,
+                        });
+                        fund.paid_fen += paid;
+                    }
                     let reviewed = status == CaseStatus::Reviewed;
                     batch.cases.push(CaseRecord {
                         id: case_id.clone(),
@@ -317,6 +347,10 @@ impl App {
             done += n;
             progress(done);
         }
+        // The streets' reserve funds with what the seeded aid paid out of them (no ledger lines:
+        // the benchmarks read case files, not accounts).
+        let funds: Vec<Fund> = funds.into_values().collect();
+        self.store.bulk_seed(&SeedBatch { funds, ..SeedBatch::default() }).await?;
         let counters = |m: &HashMap<String, i64>| m.iter().map(|(s, n)| (s.clone(), year, *n)).collect::<Vec<_>>();
         self.store.seed_counters(&counters(&lead_seq), &counters(&case_seq)).await?;
         report.busiest_street = case_seq.iter().max_by_key(|(_, n)| **n).map(|(s, _)| s.clone()).unwrap_or_default();

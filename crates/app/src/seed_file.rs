@@ -3,7 +3,7 @@
 //! disposition actions with their events and clocks and a paid aid item with its opinions —
 //! about twenty timeline steps in all, like a case a street has really worked.
 
-use jiujinan_domain::aid::{AidKind, AidStatus, AidType, Level, propose, yuan};
+use jiujinan_domain::aid::{AidKind, AidStatus, AidType, Level, propose, required_level, yuan};
 use jiujinan_domain::case::{CaseStatus, Route};
 use jiujinan_domain::disposition::ActionStatus;
 use jiujinan_store::{
@@ -72,8 +72,9 @@ pub(crate) fn household(rng: &mut StdRng, d: &CaseDraw<'_>, relatives: &[String]
     (serde_json::Value::Array(members).to_string(), economy.to_string(), together)
 }
 
-/// Investigations, actions, events, clocks, aid and timeline steps of one case, into `batch`.
-pub(crate) fn worked(rng: &mut StdRng, d: &CaseDraw<'_>, persons: i64, batch: &mut SeedBatch) {
+/// Investigations, actions, events, clocks, aid and timeline steps of one case, into `batch`;
+/// what its aid paid out, in fen (0 before review).
+pub(crate) fn worked(rng: &mut StdRng, d: &CaseDraw<'_>, persons: i64, batch: &mut SeedBatch) -> i64 {
     let (case, office) = (d.case_id, d.office);
     let district = &d.community[..6];
     let mut at = d.opened_ms + HOUR;
@@ -95,12 +96,12 @@ pub(crate) fn worked(rng: &mut StdRng, d: &CaseDraw<'_>, persons: i64, batch: &m
         batch.steps.push(step(format!("{case}-inv{n}"), case, at, office, "investigated", method.into()));
     }
     if d.status == CaseStatus::Investigating {
-        return;
+        return 0;
     }
     at += rng.random_range(2..24) * HOUR;
     batch.steps.push(step(format!("{case}-sub"), case, at, office, "submitted_for_review", String::new()));
     if d.status != CaseStatus::Reviewed {
-        return;
+        return 0;
     }
     at += rng.random_range(2..48) * HOUR;
     batch.steps.push(step(
@@ -150,7 +151,14 @@ pub(crate) fn worked(rng: &mut StdRng, d: &CaseDraw<'_>, persons: i64, batch: &m
         if status == ActionStatus::Completed {
             touched += rng.random_range(1..5) * DAY;
             changes += 1;
-            batch.steps.push(step(format!("{id}-fb"), case, touched, office, "action_feedback", "granted".into()));
+            batch.steps.push(step(
+                format!("{id}-fb"),
+                case,
+                touched,
+                office,
+                "action_feedback",
+                "granted: 已给予医疗救助".into(),
+            ));
         }
         let (clock_step, state, closed) = match status {
             ActionStatus::Sent => ("accept", "open", 0),
@@ -216,6 +224,8 @@ pub(crate) fn worked(rng: &mut StdRng, d: &CaseDraw<'_>, persons: i64, batch: &m
     // approved and paid, each with its opinion.
     let standard = 145_000;
     let p = propose(standard, 1, persons);
+    // The level the seeded ceilings (3,000 yuan street, 20,000 district) give the amount.
+    let level = required_level(p.amount_fen, 300_000, 2_000_000, false).unwrap_or(Level::District);
     let aid_id = format!("{case}-aid");
     let mut t = at + 6 * HOUR;
     batch.steps.push(step(
@@ -234,7 +244,7 @@ pub(crate) fn worked(rng: &mut StdRng, d: &CaseDraw<'_>, persons: i64, batch: &m
             id: format!("{aid_id}-{n}"),
             aid_id: aid_id.clone(),
             step: opinion_step.into(),
-            level: "street".into(),
+            level: level.code().into(),
             actor: format!("seed{n}"),
             unit: office.to_owned(),
             opinion: "同意".into(),
@@ -260,7 +270,7 @@ pub(crate) fn worked(rng: &mut StdRng, d: &CaseDraw<'_>, persons: i64, batch: &m
         placeholders: "standard,authority".into(),
         change_reason: String::new(),
         special: false,
-        required_level: Level::Street,
+        required_level: level,
         fund_id: format!("seed-fund-{}", &d.community[..9]),
         status: AidStatus::Paid,
         delivery_method: "bank".into(),
@@ -274,4 +284,5 @@ pub(crate) fn worked(rng: &mut StdRng, d: &CaseDraw<'_>, persons: i64, batch: &m
         updated_ms: t,
         version: 4,
     });
+    p.amount_fen
 }

@@ -98,10 +98,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 None => Arc::new(SystemClock),
             };
-            let app = open_with_clock(&settings, clock).await?;
             if !dry_run {
-                ensure_durable(&app, &settings).await?;
+                ensure_durable(&settings).await?;
             }
+            let app = open_with_clock(&settings, clock).await?;
             if dry_run {
                 let n = app.deadlines_due_now().await.map_err(app_err)?;
                 println!("dry run: {n} deadline(s) due for a warning, a 督办 item or an escalation; nothing written");
@@ -115,7 +115,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                      database (made by `jiujinan serve --demo`); add --dry-run to see what would fire"
                 );
             }
-            if let Some(barrier) = std::env::var_os("JIUJINAN_SUPERVISE_BARRIER") {
+            // Only drills (`--at`, on a demo database) wait at a test barrier.
+            if let Some(barrier) = std::env::var_os("JIUJINAN_SUPERVISE_BARRIER").filter(|_| drill) {
                 wait_at_barrier(std::path::Path::new(&barrier)).await?;
             }
             let r = app.run_supervision().await.map_err(app_err)?;
@@ -224,7 +225,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("writing {}", path.display()))?;
             }
             println!(
-                "seeded {} leads, {} cases, {} timeline steps, {} investigations, {} actions, {} clocks, {} aid                  items in {:.1} s; busiest street {}",
+                "seeded {} leads, {} cases, {} timeline steps, {} investigations, {} actions, {} clocks, {} aid \
+                 items in {:.1} s; busiest street {}",
                 report.leads,
                 report.cases,
                 report.timeline_steps,
@@ -315,30 +317,36 @@ async fn wait_at_barrier(path: &std::path::Path) -> anyhow::Result<()> {
 }
 
 /// Refuses a database whose settings can lose a write after it was acknowledged, unless
-/// `allow_unsafe_durability` is set (then warns at every start).
-async fn ensure_durable(app: &App, settings: &Settings) -> anyhow::Result<()> {
-    let report = app.durability().await.map_err(app_err)?;
-    let bad = jiujinan_store::unsafe_settings(&report);
+/// `allow_unsafe_durability` is set (then logs an error at every start). Runs on a bare
+/// connection before anything is migrated, sealed or written.
+async fn ensure_durable(settings: &Settings) -> anyhow::Result<()> {
+    let store = jiujinan_store::connect_with(&settings.database_url, Keys::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+    let report = store.durability().await;
+    store.close().await;
+    let bad = jiujinan_store::unsafe_settings(&report?);
     if bad.is_empty() {
         return Ok(());
     }
     let list = bad.join(", ");
     if settings.allow_unsafe_durability {
-        tracing::warn!(settings = %list, "allow_unsafe_durability is on: acknowledged writes can be lost on a crash");
+        tracing::error!(settings = %list, "allow_unsafe_durability is on: acknowledged writes can be lost on a crash");
         eprintln!(
             "WARNING: this database can lose acknowledged writes on a crash ({list}); allowed by allow_unsafe_durability"
         );
         return Ok(());
     }
-    app.close().await;
     anyhow::bail!(
-        "this database can lose writes it has acknowledged on a crash or power loss: {list}. Fix the database          server's configuration (fsync = on, full_page_writes = on, synchronous_commit other than off), or, for a          throwaway test database only, set allow_unsafe_durability = true (JIUJINAN_ALLOW_UNSAFE_DURABILITY=true)"
+        "this database can lose writes it has acknowledged on a crash or power loss: {list}. Fix the database \
+         server's configuration (fsync = on, full_page_writes = on, synchronous_commit other than off); only a \
+         throwaway test database may be run like this, with allow_unsafe_durability = true"
     )
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
+    ensure_durable(&settings).await?;
     let app = open(&settings).await?;
-    ensure_durable(&app, &settings).await?;
     // The test clock starts before anything is written, so the demo's records carry its time;
     // the move goes on record once the database is known to be a demo.
     let clock_start = match settings.test_clock {

@@ -10,10 +10,10 @@ use crate::db::{Arg, WriteTx};
 use crate::intake::{LEAD_COLUMNS, LEAD_INDEX_COLUMNS};
 use crate::pii::Sealer;
 use crate::rows::CASE_COLUMNS;
-use crate::rows::{ACTION_COLUMNS, AID_COLUMNS, DEADLINE_COLUMNS};
+use crate::rows::{ACTION_COLUMNS, AID_COLUMNS, DEADLINE_COLUMNS, FUND_COLUMNS};
 use crate::{
-    ActionEvent, ActionRecord, AidApproval, AidItem, CaseRecord, DeadlineRecord, Investigation, LeadRecord, StoreError,
-    TimelineEntry,
+    ActionEvent, ActionRecord, AidApproval, AidItem, CaseRecord, DeadlineRecord, Fund, Investigation, LeadRecord,
+    StoreError, TimelineEntry,
 };
 
 /// A synthetic lead for benchmarks (its sort rank comes from its urgency).
@@ -45,6 +45,7 @@ pub struct SeedBatch {
     pub deadlines: Vec<DeadlineRecord>,
     pub aid: Vec<AidItem>,
     pub opinions: Vec<AidApproval>,
+    pub funds: Vec<Fund>,
 }
 
 /// Bulk loading for the benchmark generator (`jiujinan bench seed`).
@@ -368,6 +369,25 @@ impl SeedStore for SqlStore {
             .collect();
         insert_rows(&mut tx, "aid_approvals", "id, aid_id, step, level, actor, unit, opinion, at_ms", 8, opinions)
             .await?;
+        let funds = batch
+            .funds
+            .iter()
+            .map(|f| {
+                vec![
+                    f.id.clone().into(),
+                    f.unit.clone().into(),
+                    f.division.clone().into(),
+                    f.kind.code().into(),
+                    f.name.clone().into(),
+                    f.available_fen.into(),
+                    f.reserved_fen.into(),
+                    f.paid_fen.into(),
+                    f.created_ms.into(),
+                    f.version.into(),
+                ]
+            })
+            .collect();
+        insert_rows(&mut tx, "funds", FUND_COLUMNS, 10, funds).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -40,12 +40,12 @@ fn log_pg_test(outcome: &str) {
 /// unset. With `JIUJINAN_REQUIRE_PG=1` a missing URL is a failure, not a skip.
 pub async fn fresh_postgres_url() -> Option<String> {
     let Ok(admin) = std::env::var("JIUJINAN_TEST_PG_URL") else {
+        log_pg_test("skipped");
         assert!(
             std::env::var("JIUJINAN_REQUIRE_PG").as_deref() != Ok("1"),
             "JIUJINAN_REQUIRE_PG=1 but JIUJINAN_TEST_PG_URL is unset: run the tests with `bash scripts/test.sh`"
         );
         eprintln!("skipping PostgreSQL: JIUJINAN_TEST_PG_URL is unset (bash scripts/test.sh sets it)");
-        log_pg_test("skipped");
         return None;
     };
     log_pg_test("ran");

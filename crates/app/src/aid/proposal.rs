@@ -93,9 +93,12 @@ impl App {
         };
         let (street, district) = (ceiling("street"), ceiling("district"));
         let level = required_level(amount, street.0, district.0, input.special)?;
+        // The standard and the tier decided the amount only when it is the one they gave (not
+        // one entered by hand or taken from aid given first).
+        let computed = amount == proposal.amount_fen;
         let placeholders: Vec<PlaceholderRule> = [
-            (standard.placeholder, PlaceholderRule::Standard),
-            (tier.placeholder, PlaceholderRule::Tier),
+            (computed && standard.placeholder, PlaceholderRule::Standard),
+            (computed && tier.placeholder, PlaceholderRule::Tier),
             (authority_from_placeholder(amount, street, district.1, input.special), PlaceholderRule::Authority),
         ]
         .into_iter()

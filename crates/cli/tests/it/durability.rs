@@ -32,6 +32,11 @@ fn a_postgresql_that_can_lose_acknowledged_writes_is_refused() {
     .unwrap();
     let e = Env::at(dir, url.clone());
     e.ok(&["migrate"], None);
+    // Before: whatever else this server does (the test cluster runs with fsync off), this
+    // database commits synchronously and is not blamed for it.
+    let before = command(&e, &url, &["supervise"]).output().unwrap();
+    let before = String::from_utf8_lossy(&before.stderr);
+    assert!(!before.contains("synchronous_commit"), "{before}");
     rt.block_on(jiujinan_store::testing::set_database_setting(&url, "synchronous_commit", "off"));
 
     for args in [&["serve", "--listen", "127.0.0.1:0"][..], &["supervise"][..]] {

@@ -57,6 +57,7 @@ const APPLIED: &[(i64, u64, u64)] = &[
     (18, 0x12e2_6e20_d536_fecf, 0x12e2_6e20_d536_fecf),
     (19, 0xaaf9_2b53_cd1f_40e1, 0xaaf9_2b53_cd1f_40e1),
     (20, 0x88af_a81b_ba88_77ff, 0x88af_a81b_ba88_77ff),
+    (21, 0x0187_67e9_f94c_1856, 0x0187_67e9_f94c_1856),
 ];
 
 #[test]

@@ -69,7 +69,8 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     let r = t.post_form(&path, Some(&street), &body).await;
     assert!(r.location().contains("error=SAME_PERSON"), "posted anyway: {}", r.location());
     let section = |body: &str, id: &str| -> String {
-        body.split(&format!("id=\"section-{id}\"")).nth(1).unwrap_or("").split("</section>").next().unwrap().to_owned()
+        let part = body.split(&format!("id=\"section-{id}\"")).nth(1);
+        part.unwrap_or_else(|| panic!("no section {id}: {body}")).split("</section>").next().unwrap().to_owned()
     };
     let inbox = t.get("/approvals", Some(&head)).await;
     assert!(section(&inbox.body, "to-review").contains(&format!("data-id=\"{id}\"")), "{}", inbox.body);
@@ -82,6 +83,11 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
         let (path, body) = step(verb, v, csrf, extra);
         let r = t.post_form(&path, Some(who), &body).await;
         assert!(r.location().ends_with("saved=1"), "{verb}: {}", r.location());
+        if verb == "approve" {
+            let inbox = t.get("/approvals", Some(&street)).await;
+            let row = section(&inbox.body, "to-pay");
+            assert!(row.contains(&format!("data-id=\"{id}\"")), "approved: waits to be paid: {row}");
+        }
         if verb == "review" {
             let inbox = t.get("/approvals", Some(&head)).await;
             let row = section(&inbox.body, "to-approve");
@@ -103,6 +109,7 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     }
     let inbox = t.get("/approvals", Some(&street)).await;
     let to_pay = section(&inbox.body, "to-pay");
+    assert!(to_pay.contains("class=\"muted\""), "nothing left to pay: {to_pay}");
     assert!(!to_pay.contains(&format!("data-id=\"{id}\"")), "paid: no longer waits: {to_pay}");
     let (path, body) = step("pay", 4, &csrf, "method=bank&reference=TX-1");
     let r = t.post_form(&path, Some(&street), &body).await;
@@ -268,7 +275,11 @@ async fn a_street_proposes_reviews_approves_and_pays_on_the_case_page(t: TestApp
     }
     let en = format!("{street}; jjn_lang=en");
     let english = t.get(&format!("/aid/{id3}/notice"), Some(&en)).await;
-    assert!(english.body.contains("Notice: temporary assistance refused") && english.body.contains(why));
+    for part in
+        ["Notice: temporary assistance refused", why, "administrative reconsideration within sixty days", "Art. 65"]
+    {
+        assert!(english.body.contains(part), "{part}: {}", english.body);
+    }
 }
 
 fn second_input(fund: &str) -> jiujinan_app::aid::AidInput {
