@@ -134,6 +134,12 @@ impl App {
         Ok(self.store.durability().await?)
     }
 
+    /// Refreshes the planner's statistics after a bulk change (see
+    /// `jiujinan_store::Store::refresh_statistics`).
+    pub async fn refresh_statistics(&self) -> Result<(), AppError> {
+        Ok(self.store.refresh_statistics().await?)
+    }
+
     /// Closes the database connections (graceful shutdown).
     pub async fn close(&self) {
         self.store.close().await;

@@ -166,6 +166,9 @@ impl App {
         );
         let counts = self.store.import_units(&units, self.now_ms(), audit).await?;
         self.caches.clear_units();
+        if counts.inserted > 0 || counts.updated > 0 {
+            self.store.refresh_statistics().await?;
+        }
         Ok(counts)
     }
 

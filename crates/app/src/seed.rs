@@ -353,6 +353,8 @@ impl App {
         self.store.bulk_seed(&SeedBatch { funds, ..SeedBatch::default() }).await?;
         let counters = |m: &HashMap<String, i64>| m.iter().map(|(s, n)| (s.clone(), year, *n)).collect::<Vec<_>>();
         self.store.seed_counters(&counters(&lead_seq), &counters(&case_seq)).await?;
+        // Plans are chosen from the tables as seeded, not from counts taken half-way (issue 18).
+        self.store.refresh_statistics().await?;
         report.busiest_street = case_seq.iter().max_by_key(|(_, n)| **n).map(|(s, _)| s.clone()).unwrap_or_default();
         Ok(report)
     }

@@ -156,6 +156,11 @@ pub async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::R
                 .arg(url)
                 .arg(from);
             run(cmd, "pg_restore")?;
+            // A dump carries no planner statistics: gather them before any server plans a query.
+            let app = crate::open::open_with(settings, Arc::new(SystemClock), None).await?;
+            let analyzed = app.refresh_statistics().await;
+            app.close().await;
+            analyzed.map_err(crate::commands::app_err)?;
             println!("restored {} into the database", from.display());
         }
     }

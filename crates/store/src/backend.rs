@@ -163,6 +163,29 @@ impl crate::Store for SqlStore {
         self.durability_settings().await
     }
 
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        match &self.db {
+            Db::Lite(_) => Ok(()),
+            Db::Pg(p) => {
+                sqlx::query("ANALYZE").execute(p.reader()).await?;
+                Ok(())
+            }
+        }
+    }
+
+    #[cfg(feature = "testing")]
+    async fn planner_row_counts_for_tests(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        match &self.db {
+            Db::Lite(_) => Ok(Vec::new()),
+            Db::Pg(p) => Ok(sqlx::query_as(
+                "SELECT c.relname::text, c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = \
+                 c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.relname",
+            )
+            .fetch_all(p.reader())
+            .await?),
+        }
+    }
+
     async fn backup_to_file(&self, path: &std::path::Path) -> Result<(), StoreError> {
         match &self.db {
             Db::Lite(s) => s.backup_to_file(path).await,

@@ -143,6 +143,12 @@ pub trait Store:
     /// The durability settings of every connection the store holds open (SQLite: each writer
     /// and reader; PostgreSQL: the server's), read back from the database.
     async fn durability(&self) -> Result<Vec<DurabilitySetting>, StoreError>;
+    /// Brings the planner's statistics up to date after a bulk change (an import, a restore, a
+    /// benchmark seed), so that no plan is chosen from counts of a different table (issue 18:
+    /// intake fell to 37 leads/s on statistics taken before the seed's open leads existed).
+    /// PostgreSQL: `ANALYZE`. SQLite plans from the schema alone (no `sqlite_stat1` is ever
+    /// gathered), so there is nothing to refresh.
+    async fn refresh_statistics(&self) -> Result<(), StoreError>;
     /// Writes a consistent copy of the whole database to the new file `path` while writers go
     /// on (SQLite: `VACUUM INTO` inside one read transaction, so a busy server never makes it
     /// start over). PostgreSQL backups are made with `pg_dump`: `Unavailable` here.
@@ -151,6 +157,10 @@ pub trait Store:
     /// Runs raw SQL as someone with a database shell would (tests of the triggers only).
     #[cfg(feature = "testing")]
     async fn raw_execute_for_tests(&self, sql: &'static str) -> Result<(), StoreError>;
+    /// How many rows the PostgreSQL planner believes each table holds (`pg_class.reltuples`,
+    /// -1 before the first statistics); empty on SQLite.
+    #[cfg(feature = "testing")]
+    async fn planner_row_counts_for_tests(&self) -> Result<Vec<(String, i64)>, StoreError>;
 }
 
 /// The keys kept outside the database that a store works with.
