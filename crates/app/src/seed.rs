@@ -9,13 +9,13 @@ use jiujinan_domain::case::CaseStatus;
 use jiujinan_domain::id_number::IdNumber;
 use jiujinan_domain::lead::{Channel, HardshipType, LeadStatus, Urgency};
 use jiujinan_domain::org::DivisionLevel;
-use jiujinan_store::{BENCH_MARK, CaseRecord, Fund, LeadRecord, SeedBatch, SeedLead, SeedStep, TimelineEntry};
+use jiujinan_store::{BENCH_MARK, CaseRecord, Fund, LeadRecord, SeedBatch, SeedLead};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use crate::org::OrgFiles;
-use crate::seed_file::{CaseDraw, household, worked};
+use crate::seed_file::{CaseDraw, household, seed_step, worked};
 use crate::users::cli_actor;
 use crate::{App, AppError};
 
@@ -226,32 +226,24 @@ impl App {
                     version: if is_case { 2 } else { 1 },
                     outcome_note: String::new(),
                 };
-                batch.steps.push(SeedStep {
-                    id: format!("{lead_id}-1"),
-                    subject_type: "lead".into(),
-                    subject_id: lead_id.clone(),
-                    entry: TimelineEntry {
-                        at_ms: created,
-                        actor: "seed".into(),
-                        unit: office.clone(),
-                        step: "reported".into(),
-                        note: channel.code().into(),
-                    },
-                });
+                batch.steps.push(seed_step(
+                    ("lead", &lead_id),
+                    format!("{lead_id}-1"),
+                    created,
+                    &office,
+                    "reported",
+                    channel.code().into(),
+                ));
                 if is_case {
                     let case_id = crate::ids::new_id(created + 1);
-                    batch.steps.push(SeedStep {
-                        id: format!("{lead_id}-acc"),
-                        subject_type: "lead".into(),
-                        subject_id: lead_id.clone(),
-                        entry: TimelineEntry {
-                            at_ms: created + 1,
-                            actor: "seed".into(),
-                            unit: office.clone(),
-                            step: "accepted".into(),
-                            note: String::new(),
-                        },
-                    });
+                    batch.steps.push(seed_step(
+                        ("lead", &lead_id),
+                        format!("{lead_id}-acc"),
+                        created + 1,
+                        &office,
+                        "accepted",
+                        String::new(),
+                    ));
                     let cseq = case_seq.entry(street.clone()).or_insert(0);
                     *cseq += 1;
                     let number = format!("{street}-{year}-{:05}", cseq);
@@ -316,18 +308,14 @@ impl App {
                         updated_ms: created + 1,
                         version: 1,
                     });
-                    batch.steps.push(SeedStep {
-                        id: format!("{case_id}-acc"),
-                        subject_type: "case".into(),
-                        subject_id: case_id.clone(),
-                        entry: TimelineEntry {
-                            at_ms: created + 1,
-                            actor: "seed".into(),
-                            unit: office.clone(),
-                            step: "case_opened".into(),
-                            note: String::new(),
-                        },
-                    });
+                    batch.steps.push(seed_step(
+                        ("case", &case_id),
+                        format!("{case_id}-acc"),
+                        created + 1,
+                        &office,
+                        "case_opened",
+                        String::new(),
+                    ));
                     // The case-file workload reads worked files: reviewed cases, with actions,
                     // clocks and aid (issue 19).
                     if reviewed && report.sample_case_ids.len() < 1_000 && g.rng.random_range(0..25) == 0 {

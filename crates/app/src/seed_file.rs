@@ -36,13 +36,26 @@ const FINDINGS: &[&str] = &[
     "信息核查：名下无机动车，无工商登记。",
 ];
 
-fn step(id: String, case_id: &str, at_ms: i64, office: &str, step: &str, note: String) -> SeedStep {
+/// A timeline step of a lead or case (`subject`: its type and id) taken by the seed at `office`.
+pub(crate) fn seed_step(
+    subject: (&str, &str),
+    id: String,
+    at_ms: i64,
+    office: &str,
+    step: &str,
+    note: String,
+) -> SeedStep {
     SeedStep {
         id,
-        subject_type: "case".into(),
-        subject_id: case_id.to_owned(),
+        subject_type: subject.0.into(),
+        subject_id: subject.1.to_owned(),
         entry: TimelineEntry { at_ms, actor: "seed".into(), unit: office.to_owned(), step: step.into(), note },
     }
+}
+
+/// A step of the case `case_id`.
+fn step(id: String, case_id: &str, at_ms: i64, office: &str, step: &str, note: String) -> SeedStep {
+    seed_step(("case", case_id), id, at_ms, office, step, note)
 }
 
 /// The household JSON (the applicant first) and the economy JSON of a case, and the number

@@ -40,10 +40,16 @@ impl Env {
         p
     }
 
-    pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+    /// The binary with `args` on this environment's database, in its folder.
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(BIN);
         cmd.args(args).arg("--database-url").arg(&self.url).current_dir(self.dir.path());
         cmd.env_remove("JIUJINAN_DATABASE_URL").env_remove("JIUJINAN_CONFIG");
+        cmd
+    }
+
+    pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = self.command(args);
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
         if let Some(text) = stdin {

@@ -9,14 +9,10 @@ use std::time::{Duration, Instant};
 
 use crate::cli::Env;
 
-const BIN: &str = env!("CARGO_BIN_EXE_jiujinan");
-
-fn command(e: &Env, url: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).arg("--database-url").arg(url).current_dir(e.dir.path());
-    cmd.env_remove("JIUJINAN_DATABASE_URL")
-        .env_remove("JIUJINAN_CONFIG")
-        .env_remove("JIUJINAN_ALLOW_UNSAFE_DURABILITY");
+/// The binary on `e`'s database, without the test command's override.
+fn command(e: &Env, args: &[&str]) -> Command {
+    let mut cmd = e.command(args);
+    cmd.env_remove("JIUJINAN_ALLOW_UNSAFE_DURABILITY");
     cmd
 }
 
@@ -34,13 +30,13 @@ fn a_postgresql_that_can_lose_acknowledged_writes_is_refused() {
     e.ok(&["migrate"], None);
     // Before: whatever else this server does (the test cluster runs with fsync off), this
     // database commits synchronously and is not blamed for it.
-    let before = command(&e, &url, &["supervise"]).output().unwrap();
+    let before = command(&e, &["supervise"]).output().unwrap();
     let before = String::from_utf8_lossy(&before.stderr);
     assert!(!before.contains("synchronous_commit = off"), "{before}");
     rt.block_on(jiujinan_store::testing::set_database_setting(&url, "synchronous_commit", "off"));
 
     for args in [&["serve", "--listen", "127.0.0.1:0"][..], &["supervise"][..]] {
-        let out = command(&e, &url, args).output().unwrap();
+        let out = command(&e, args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?} started on an unsafe database: {err}");
         assert!(err.contains("synchronous_commit = off (server)"), "{args:?} names the setting: {err}");
@@ -48,7 +44,7 @@ fn a_postgresql_that_can_lose_acknowledged_writes_is_refused() {
     }
 
     // Allowed for a throwaway database: it starts, and says what it risks.
-    let mut child = command(&e, &url, &["serve", "--listen", "127.0.0.1:0"])
+    let mut child = command(&e, &["serve", "--listen", "127.0.0.1:0"])
         .env("JIUJINAN_ALLOW_UNSAFE_DURABILITY", "true")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
