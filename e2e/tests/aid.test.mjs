@@ -147,6 +147,10 @@ test('aid: proposal, authority, 一事一议, 公示, payment, reversal, reconci
     await as('cy_approver');
     await page.click('#nav-approvals');
     assert.equal(await page.locator('#to-approve tbody tr').count(), 2);
+    // A placeholder ceiling decided the level of the ordinary item (not of the 一事一议 one,
+    // which goes to the district whatever the ceilings say): the approver is told so.
+    assert.equal(await page.locator('#to-approve .placeholder-mark[data-rule="authority"]').count(), 1);
+    await shot(page, '55a-approvals-inbox');
     await page.goto(`${server.base}${casePath}`);
     await act(a2, 'aid-approve', { opinion: '同意' });
     assert.equal(await status(a2), 'approved');
